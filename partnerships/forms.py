@@ -1,0 +1,45 @@
+from django import forms
+from django.utils import timezone
+
+from partnerships.forms_base import DateInput
+from partnerships.models import Membership
+from partnerships.roles import Role
+from schools.models import School
+
+
+class InviteForm(forms.Form):
+    full_name = forms.CharField(label="Full name", max_length=150)
+    email = forms.EmailField(label="Email address", help_text="The invitation link is sent to this address")
+    role = forms.ChoiceField(label="Role", choices=[("", "Choose a role")] + list(Role.choices))
+    school = forms.ModelChoiceField(
+        label="School",
+        queryset=School.objects.none(),
+        required=False,
+        empty_label="Not for a school",
+        help_text="Needed for headteachers, deputies, governors, finance officers and advisers",
+    )
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = Membership.objects.current().values("school_id")
+        self.fields["school"].queryset = School.objects.filter(pk__in=current).order_by("name")
+
+
+class RoleEndForm(forms.Form):
+    end = forms.DateField(
+        label="Date the role ends",
+        widget=DateInput,
+        help_text="From this date the person can no longer act in this role",
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"end": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+
+
+class PartnershipSettingsForm(forms.Form):
+    require_mfa_for_coordinators = forms.BooleanField(
+        label="Require two-factor authentication for coordinators",
+        required=False,
+        help_text="Coordinators must set up an authenticator app before they can open this partnership",
+    )

@@ -1,0 +1,119 @@
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django_scopes import ScopedManager
+
+from partnerships.roles import Role
+
+
+class Partnership(models.Model):
+    """The tenant: a partnership of schools that shares an agreement, meetings and money."""
+
+    class Status(models.TextChoices):
+        FORMING = "forming", "Forming"
+        ACTIVE = "active", "Active"
+        CLOSED = "closed", "Closed"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=60, unique=True)
+    purpose = models.TextField(blank=True)
+    aims = models.TextField(blank=True)
+    agreement_starts = models.DateField(null=True, blank=True)
+    agreement_ends = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    require_mfa_for_coordinators = models.BooleanField(
+        "Require two-factor authentication for coordinators",
+        default=False,
+        help_text="Coordinators must set up an authenticator app before they can use the partnership.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        permissions = [
+            ("view_members", "Can see the member schools"),
+            ("view_people", "Can see the people and their roles"),
+            ("manage_people", "Can invite people and start or end roles"),
+            ("view_audit", "Can read the partnership's audit log"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MembershipQuerySet(models.QuerySet):
+    def current(self, on: datetime.date | None = None):
+        on = on or timezone.localdate()
+        return self.filter(Q(left__isnull=True) | Q(left__gt=on), joined__lte=on)
+
+
+class Membership(models.Model):
+    """A school's membership of a partnership, from joining to leaving."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="memberships")
+    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="memberships")
+    joined = models.DateField()
+    left = models.DateField(null=True, blank=True)
+
+    objects = ScopedManager(partnership="partnership", _manager_class=models.Manager.from_queryset(MembershipQuerySet))
+
+    class Meta:
+        ordering = ["school__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "school", "joined"], name="membership_unique_start"),
+            models.CheckConstraint(
+                condition=Q(left__isnull=True) | Q(left__gte=models.F("joined")), name="membership_left_after_joined"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school} in {self.partnership}"
+
+
+class RoleAssignmentQuerySet(models.QuerySet):
+    def active(self, on: datetime.date | None = None):
+        """Roles in force on a day: started, and not yet at their end date."""
+        on = on or timezone.localdate()
+        return self.filter(Q(end__isnull=True) | Q(end__gt=on), start__lte=on)
+
+    def ended(self, on: datetime.date | None = None):
+        on = on or timezone.localdate()
+        return self.filter(end__lte=on)
+
+
+class RoleAssignment(models.Model):
+    """A person's role in a partnership over a period. Ending a role sets its end; nothing is overwritten."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="role_assignments")
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(max_length=40, choices=Role.choices)
+    school = models.ForeignKey("schools.School", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True, help_text="The day the role ends; empty while it continues")
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = ScopedManager(
+        partnership="partnership", _manager_class=models.Manager.from_queryset(RoleAssignmentQuerySet)
+    )
+
+    class Meta:
+        ordering = ["user__full_name", "role", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")), name="role_ends_after_start"
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "partnership"])]
+
+    def __str__(self) -> str:
+        label = self.get_role_display()
+        return f"{label}, {self.school}" if self.school_id else label
+
+    def is_active(self, on: datetime.date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return self.start <= on and (self.end is None or self.end > on)

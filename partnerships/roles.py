@@ -1,0 +1,62 @@
+"""The roles a person can hold in a partnership, and the object permissions each one grants.
+
+Views and templates check the permissions; only this module knows which role grants what.
+"""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", "Coordinator"
+    CHAIR = "chair", "Chair"
+    VICE_CHAIR = "vice_chair", "Vice chair"
+    STRATEGY_REP = "strategy_rep", "Strategy group representative"
+    STRATEGY_RESERVE = "strategy_reserve", "Strategy group reserve"
+    HEADTEACHER = "headteacher", "Headteacher"
+    DEPUTY = "deputy", "Deputy headteacher"
+    CHAIR_OF_GOVERNORS = "chair_of_governors", "Chair of governors"
+    GOVERNOR = "governor", "Governor"
+    FINANCE_OFFICER = "finance_officer", "Finance officer"
+    ADVISER = "adviser", "Adviser"
+    LA_OBSERVER = "la_observer", "Local authority observer"
+
+
+# Roles held for a particular school: the school must be named and be a member.
+SCHOOL_ROLES = frozenset(
+    {
+        Role.HEADTEACHER,
+        Role.DEPUTY,
+        Role.CHAIR_OF_GOVERNORS,
+        Role.GOVERNOR,
+        Role.FINANCE_OFFICER,
+        Role.ADVISER,
+    }
+)
+
+# Every role may see the partnership and its members.
+_EVERYONE = {"view_partnership", "view_members", "view_people"}
+_LEADERS = _EVERYONE | {"view_audit"}
+
+PARTNERSHIP_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.COORDINATOR: frozenset(_LEADERS | {"manage_people", "change_partnership"}),
+    Role.CHAIR: frozenset(_LEADERS),
+    Role.VICE_CHAIR: frozenset(_LEADERS),
+    Role.STRATEGY_REP: frozenset(_EVERYONE),
+    Role.STRATEGY_RESERVE: frozenset(_EVERYONE),
+    Role.HEADTEACHER: frozenset(_EVERYONE),
+    Role.DEPUTY: frozenset(_EVERYONE),
+    Role.CHAIR_OF_GOVERNORS: frozenset(_EVERYONE),
+    Role.GOVERNOR: frozenset(_EVERYONE),
+    Role.FINANCE_OFFICER: frozenset(_EVERYONE),
+    Role.ADVISER: frozenset(_EVERYONE),
+    Role.LA_OBSERVER: frozenset({"view_partnership", "view_members"}),
+}
+
+SCHOOL_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.HEADTEACHER: frozenset({"act_for_school", "govern_school"}),
+    Role.DEPUTY: frozenset({"act_for_school"}),
+    Role.CHAIR_OF_GOVERNORS: frozenset({"govern_school"}),
+    Role.GOVERNOR: frozenset({"govern_school"}),
+    Role.FINANCE_OFFICER: frozenset({"act_for_school"}),
+    Role.ADVISER: frozenset({"advise_school"}),
+}

@@ -1,0 +1,44 @@
+"""Reads that pages share. Each returns a queryset with its joins, so pages do not query in loops."""
+
+from django.db.models import Count, Q
+from django_scopes import scopes_disabled
+
+from accounts.models import Invitation
+from partnerships.models import Membership, Partnership, RoleAssignment
+
+
+def partnerships_for_user(user):
+    """The partnerships where the user has a role in force (crosses tenants: the user's own list)."""
+    with scopes_disabled():
+        active = RoleAssignment.objects.filter(user=user).active()
+        return list(Partnership.objects.filter(pk__in=active.values("partnership_id")).order_by("name"))
+
+
+def members_current():
+    return Membership.objects.current().select_related("school").order_by("school__name")
+
+
+def member_counts():
+    return Membership.objects.current().aggregate(
+        total=Count("pk"),
+        primary=Count("pk", filter=Q(school__phase__in=["infant", "junior", "primary", "nursery"])),
+        secondary=Count("pk", filter=Q(school__phase="secondary")),
+    )
+
+
+def roles_current():
+    return RoleAssignment.objects.active().select_related("user", "school").order_by("user__full_name", "role")
+
+
+def roles_history():
+    return RoleAssignment.objects.ended().select_related("user", "school").order_by("-end", "user__full_name")
+
+
+def invitations_pending():
+    from django.utils import timezone
+
+    return (
+        Invitation.objects.filter(accepted_at__isnull=True, withdrawn_at__isnull=True, expires_at__gt=timezone.now())
+        .select_related("school", "invited_by")
+        .order_by("-created_at")
+    )

@@ -1,0 +1,115 @@
+"""Resolving the tenant: one place decides who may enter /p/<slug>/ and activates the scope.
+
+Like pretix's control middleware, the partnership is loaded only through the user's own active
+roles, so a slug the user has no role in is indistinguishable from one that does not exist (404).
+"""
+
+from functools import cached_property
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve
+from django_scopes import scope, scopes_disabled
+from guardian.core import ObjectPermissionChecker
+
+from partnerships.models import Partnership, RoleAssignment
+from partnerships.roles import Role
+
+TENANT_KWARG = "partnership_slug"
+
+
+class TenantMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.partnership = None
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return self.get_response(request)
+        if match.namespace == "admin" or (match.app_names and "admin" in match.app_names):
+            # The Django admin is for superusers only, across tenants by design.
+            with scopes_disabled():
+                return self.get_response(request)
+        slug = match.kwargs.get(TENANT_KWARG)
+        if slug is None:
+            return self.get_response(request)
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        partnership = _partnership_for(request.user, slug)
+        if partnership is None:
+            raise Http404("No such partnership")
+        request.partnership = partnership
+        request.tenant = TenantContext(request.user, partnership)
+        if request.tenant.must_set_up_mfa:
+            messages.warning(
+                request,
+                f"{partnership.name} requires coordinators to use two-factor authentication. "
+                "Set up an authenticator app to continue.",
+            )
+            return redirect("mfa_activate_totp")
+        with scope(partnership=partnership):
+            return self.get_response(request)
+
+
+def _partnership_for(user, slug: str) -> Partnership | None:
+    with scopes_disabled():
+        active = RoleAssignment.objects.filter(user=user, partnership__slug=slug).active()
+        return Partnership.objects.filter(slug=slug, pk__in=active.values("partnership_id")).first()
+
+
+class TenantContext:
+    """What the signed-in user is in the current partnership: their roles and object permissions."""
+
+    def __init__(self, user, partnership: Partnership):
+        self.user = user
+        self.partnership = partnership
+
+    @cached_property
+    def roles(self) -> list[RoleAssignment]:
+        with scopes_disabled():
+            return list(
+                RoleAssignment.objects.filter(user=self.user, partnership=self.partnership)
+                .active()
+                .select_related("school")
+            )
+
+    @cached_property
+    def perms(self) -> frozenset[str]:
+        # Object permissions only: guardian never falls back to global (model-wide) permissions here.
+        checker = ObjectPermissionChecker(self.user)
+        return frozenset(checker.get_perms(self.partnership))
+
+    def has(self, perm: str) -> bool:
+        return perm in self.perms
+
+    @property
+    def must_set_up_mfa(self) -> bool:
+        if not self.partnership.require_mfa_for_coordinators:
+            return False
+        if not any(r.role == Role.COORDINATOR for r in self.roles):
+            return False
+        from allauth.mfa.models import Authenticator
+
+        return not Authenticator.objects.filter(user=self.user, type=Authenticator.Type.TOTP).exists()
+
+
+class TenantViewMixin:
+    """For views under /p/<slug>/: the middleware has admitted the user; this checks one permission.
+
+    A user with a role but without the permission gets 403: they know the partnership exists.
+    """
+
+    permission_required: str = "view_partnership"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.partnership = request.partnership
+        if self.partnership is None:  # URL wired outside /p/<slug>/ by mistake: fail closed
+            raise Http404
+        if not request.tenant.has(self.permission_required):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)

@@ -1,0 +1,3 @@
+import { initAll } from "../vendor/govuk/govuk-frontend.min.js";
+
+initAll();
