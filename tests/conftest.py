@@ -1,0 +1,88 @@
+"""Shared fixtures. Like pretix: fixtures are built with scopes disabled, test bodies run with scopes
+on, so a view or service that forgets its tenant filter fails the test instead of leaking."""
+
+import datetime
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django_scopes import scopes_disabled
+
+from accounts.models import Invitation
+from accounts.services import invitation_create
+from partnerships.models import Membership, Partnership, RoleAssignment
+from partnerships.roles import Role
+from schools.models import School
+from tests.factories import MembershipFactory, PartnershipFactory, SchoolFactory, UserFactory, give_role
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    with scopes_disabled():
+        return (yield)
+
+
+@pytest.fixture(autouse=True)
+def _fast_settings(settings, tmp_path):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@dataclass
+class Tenant:
+    """A partnership with one object of every kind, for isolation and permission tests."""
+
+    partnership: Partnership
+    schools: list[School]
+    coordinator: object
+    headteacher: object
+    role: RoleAssignment
+    invitation: Invitation
+
+    @property
+    def slug(self) -> str:
+        return self.partnership.slug
+
+
+def make_tenant(name: str) -> Tenant:
+    partnership = PartnershipFactory(name=name, slug=name.lower().replace(" ", "-"))
+    schools = [MembershipFactory(partnership=partnership).school for _ in range(2)]
+    coordinator = UserFactory(full_name=f"{name} Coordinator")
+    give_role(coordinator, partnership, Role.COORDINATOR)
+    headteacher = UserFactory(full_name=f"{name} Head")
+    role = give_role(headteacher, partnership, Role.HEADTEACHER, schools[0])
+    invitation = invitation_create(
+        actor=coordinator, partnership=partnership, email=f"invitee@{partnership.slug}.example",
+        full_name="Invited Person", role=Role.GOVERNOR, school=schools[1],
+    )
+    return Tenant(partnership, schools, coordinator, headteacher, role, invitation)
+
+
+@pytest.fixture
+def tenant_a(db) -> Tenant:
+    return make_tenant("Alpha Partnership")
+
+
+@pytest.fixture
+def tenant_b(db) -> Tenant:
+    return make_tenant("Beta Partnership")
+
+
+@pytest.fixture
+def client_for():
+    def _client(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return _client
+
+
+@pytest.fixture
+def today() -> datetime.date:
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+__all__ = ["Membership", "SchoolFactory", "make_tenant"]
