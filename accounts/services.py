@@ -111,7 +111,7 @@ def _check_usable(invitation: Invitation) -> None:
 def invitation_accept(*, invitation: Invitation, user: User | None = None, full_name: str = "", password: str = "") -> User:
     """Accept an invitation: a new person sets a name and password; an existing one is signed in already."""
     with scopes_disabled():
-        invitation = Invitation.objects.select_for_update().select_related("partnership", "school").get(pk=invitation.pk)
+        invitation = Invitation.objects.select_for_update(of=("self",)).select_related("partnership", "school").get(pk=invitation.pk)
     _check_usable(invitation)
     if user is None:
         if User.objects.filter(email__iexact=invitation.email).exists():

@@ -1,13 +1,24 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.urls import include, path
 from django.views.generic import TemplateView
 
 from config.health import healthz
 from partnerships.views import HomeView
 
-# The admin signs in through allauth, with the same rate limits and two-factor checks.
-admin.site.login = secure_admin_login(admin.site.login)
+# The admin is for superusers only, and signs in through allauth (same rate limits and two-factor).
+_allauth_admin_login = secure_admin_login(admin.site.login)
+
+
+def _admin_login(request, *args, **kwargs):
+    if request.user.is_authenticated and not request.user.is_superuser:
+        raise PermissionDenied
+    return _allauth_admin_login(request, *args, **kwargs)
+
+
+admin.site.login = _admin_login
+admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
 admin.site.site_header = "Commonroom administration"
 
 urlpatterns = [

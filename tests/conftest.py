@@ -51,6 +51,9 @@ def make_tenant(name: str) -> Tenant:
     give_role(coordinator, partnership, Role.COORDINATOR)
     headteacher = UserFactory(full_name=f"{name} Head")
     role = give_role(headteacher, partnership, Role.HEADTEACHER, schools[0])
+    former = UserFactory(full_name=f"{name} Former Head")
+    give_role(former, partnership, Role.HEADTEACHER, schools[1], start=datetime.date(2020, 9, 1),
+              end=datetime.date(2023, 8, 31))
     invitation = invitation_create(
         actor=coordinator, partnership=partnership, email=f"invitee@{partnership.slug}.example",
         full_name="Invited Person", role=Role.GOVERNOR, school=schools[1],

@@ -1,0 +1,79 @@
+import pytest
+from django.core import mail
+from django_scopes import scopes_disabled
+
+from accounts.models import AuditEvent, User
+from tests.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_sign_in_with_email_and_password_is_audited(tenant_a, client):
+    response = client.post("/accounts/login/", {"login": tenant_a.coordinator.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/", follow=True).redirect_chain[-1][0] == f"/p/{tenant_a.slug}/"
+    with scopes_disabled():
+        assert AuditEvent.objects.filter(action="account.signed_in", actor=tenant_a.coordinator).exists()
+
+
+def test_a_wrong_password_is_refused_with_a_message(tenant_a, client):
+    response = client.post("/accounts/login/", {"login": tenant_a.coordinator.email, "password": "wrong"})
+    assert response.status_code == 200
+    assert "not correct" in response.content.decode()
+
+
+def test_there_is_no_open_sign_up(client):
+    response = client.post("/accounts/signup/", {"email": "new@example.org", "password1": "x" * 14, "password2": "x" * 14})
+    assert not User.objects.filter(email="new@example.org").exists()
+    assert "closed" in response.content.decode().lower() or response.status_code in (403, 404)
+
+
+def test_password_reset_does_not_reveal_whether_an_account_exists(tenant_a, client):
+    known = client.post("/accounts/password/reset/", {"email": tenant_a.coordinator.email})
+    unknown = client.post("/accounts/password/reset/", {"email": "nobody@example.org"})
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"]
+    assert [m.to for m in mail.outbox][0] == [tenant_a.coordinator.email]
+
+
+def test_the_admin_signs_in_through_the_same_sign_in_page(client):
+    response = client.get("/admin/login/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    staff_without_superuser = UserFactory(is_staff=True)
+    client.force_login(staff_without_superuser)
+    assert client.get("/admin/").status_code in (302, 403)
+    assert client.get("/admin/", follow=True).status_code == 403
+
+
+def test_the_admin_is_for_superusers(client):
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/partnerships/roleassignment/").status_code == 200
+
+
+def test_idle_sessions_end(tenant_a, client, settings):
+    import time
+    from unittest import mock
+
+    client.post("/accounts/login/", {"login": tenant_a.coordinator.email, "password": PASSWORD})
+    assert client.get(f"/p/{tenant_a.slug}/").status_code == 200
+    later = time.time() + settings.SESSION_IDLE_SECONDS + 5
+    with mock.patch("accounts.middleware.time.time", return_value=later):
+        response = client.get(f"/p/{tenant_a.slug}/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assert client.get(f"/p/{tenant_a.slug}/").status_code == 302
+
+
+def test_the_audit_log_is_append_only(tenant_a):
+    with scopes_disabled():
+        event = AuditEvent.objects.first()
+        event.summary = "rewritten"
+        with pytest.raises(TypeError):
+            event.save()
+        with pytest.raises(TypeError):
+            event.delete()
+        with pytest.raises(TypeError):
+            AuditEvent.objects.all().delete()
+        with pytest.raises(TypeError):
+            AuditEvent.objects.update(summary="x")

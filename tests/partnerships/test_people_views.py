@@ -1,0 +1,169 @@
+import pytest
+from django.core import mail
+from django_scopes import scopes_disabled
+
+from accounts.models import AuditEvent, Invitation
+from partnerships.models import RoleAssignment
+from partnerships.roles import Role
+from tests.factories import UserFactory, give_role
+
+pytestmark = pytest.mark.django_db
+
+
+def invite(client, tenant, **data):
+    payload = {"full_name": "Nadia Shah", "email": "nadia@example.org", "role": Role.GOVERNOR,
+               "school": tenant.schools[0].pk}
+    payload.update(data)
+    return client.post(f"/p/{tenant.slug}/people/invite/", payload)
+
+
+def test_coordinator_invites_a_governor_and_the_email_carries_a_working_link(
+    tenant_a, client_for, django_capture_on_commit_callbacks
+):
+    client = client_for(tenant_a.coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = invite(client, tenant_a)
+    assert response.status_code == 302
+    with scopes_disabled():
+        invitation = Invitation.objects.get(email="nadia@example.org")
+        assert invitation.sent_at is not None
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["nadia@example.org"]
+    assert f"/invitations/{invitation.token}/" in mail.outbox[0].body
+    people = client.get(f"/p/{tenant_a.slug}/people/").content.decode()
+    assert "nadia@example.org" in people
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"email": ""}, "email", "This field is required"),
+        ({"email": "not-an-email"}, "email", "Enter a valid email address"),
+        ({"role": ""}, "role", "This field is required"),
+        ({"role": "emperor"}, "role", "Select a valid choice"),
+        ({"school": ""}, "school", "Choose the school this governor is for"),
+        ({"role": Role.COORDINATOR}, "school", "not held for a school"),
+        ({"school": "999999"}, "school", "Select a valid choice"),
+    ],
+)
+def test_bad_invitations_are_refused_next_to_the_field_and_change_nothing(
+    tenant_a, client_for, data, field, message
+):
+    client = client_for(tenant_a.coordinator)
+    with scopes_disabled():
+        before = Invitation.objects.count(), AuditEvent.objects.count()
+    response = invite(client, tenant_a, **data)
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert any(message in error for error in form.errors[field]), form.errors
+    body = response.content.decode()
+    assert "There is a problem" in body and f'href="#id_{field}"' in body
+    with scopes_disabled():
+        assert (Invitation.objects.count(), AuditEvent.objects.count()) == before
+
+
+def test_inviting_someone_who_already_has_the_role_is_refused(tenant_a, client_for):
+    response = invite(client_for(tenant_a.coordinator), tenant_a, email=tenant_a.headteacher.email,
+                      role=Role.HEADTEACHER, school=tenant_a.schools[0].pk)
+    assert response.status_code == 400
+    assert "is already headteacher for" in " ".join(response.context["form"].errors["email"])
+
+
+def test_inviting_twice_is_refused_until_the_first_is_withdrawn(tenant_a, client_for):
+    client = client_for(tenant_a.coordinator)
+    assert invite(client, tenant_a).status_code == 302
+    second = invite(client, tenant_a)
+    assert second.status_code == 400
+    assert "already invited" in " ".join(second.context["form"].errors["email"])
+    with scopes_disabled():
+        first = Invitation.objects.get(email="nadia@example.org")
+    client.post(f"/p/{tenant_a.slug}/people/invitations/{first.pk}/withdraw/")
+    assert invite(client, tenant_a).status_code == 302
+
+
+def test_withdrawing_twice_says_so(tenant_a, client_for):
+    client = client_for(tenant_a.coordinator)
+    url = f"/p/{tenant_a.slug}/people/invitations/{tenant_a.invitation.pk}/withdraw/"
+    assert client.post(url).status_code == 302
+    response = client.post(url, follow=True)
+    assert "already withdrawn" in response.content.decode()
+
+
+def test_coordinator_ends_a_role(tenant_a, client_for, today):
+    client = client_for(tenant_a.coordinator)
+    url = f"/p/{tenant_a.slug}/people/roles/{tenant_a.role.pk}/end/"
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"end": today.isoformat()})
+    assert response.status_code == 302
+    with scopes_disabled():
+        tenant_a.role.refresh_from_db()
+    assert tenant_a.role.end == today
+    history = client.get(f"/p/{tenant_a.slug}/people/?show=history").content.decode()
+    assert tenant_a.headteacher.full_name in history
+    # The former head can no longer enter the partnership.
+    assert client_for(tenant_a.headteacher).get(f"/p/{tenant_a.slug}/").status_code == 404
+
+
+@pytest.mark.parametrize("end", ["", "yesterday", "2020-13-45", "1999-01-01"])
+def test_bad_end_dates_are_refused_and_change_nothing(tenant_a, client_for, end):
+    response = client_for(tenant_a.coordinator).post(
+        f"/p/{tenant_a.slug}/people/roles/{tenant_a.role.pk}/end/", {"end": end}
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["end"]
+    with scopes_disabled():
+        tenant_a.role.refresh_from_db()
+    assert tenant_a.role.end is None
+
+
+def test_settings_turn_on_mfa_for_coordinators_who_must_then_set_it_up(tenant_a, client_for):
+    client = client_for(tenant_a.coordinator)
+    response = client.post(f"/p/{tenant_a.slug}/settings/", {"require_mfa_for_coordinators": "on"})
+    assert response.status_code == 302
+    tenant_a.partnership.refresh_from_db()
+    assert tenant_a.partnership.require_mfa_for_coordinators
+    blocked = client.get(f"/p/{tenant_a.slug}/people/")
+    assert blocked.status_code == 302 and blocked["Location"] == "/accounts/2fa/totp/activate/"
+    # Headteachers are not held to the coordinators' rule.
+    assert client_for(tenant_a.headteacher).get(f"/p/{tenant_a.slug}/").status_code == 200
+    with scopes_disabled():
+        assert AuditEvent.objects.filter(action="partnership.settings_changed").count() == 1
+
+
+def test_coordinator_with_totp_passes_the_mfa_requirement(tenant_a, client_for):
+    from allauth.mfa.models import Authenticator
+
+    tenant_a.partnership.require_mfa_for_coordinators = True
+    tenant_a.partnership.save()
+    Authenticator.objects.create(user=tenant_a.coordinator, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    assert client_for(tenant_a.coordinator).get(f"/p/{tenant_a.slug}/").status_code == 200
+
+
+def test_user_with_one_partnership_goes_straight_to_it_and_with_two_chooses(tenant_a, tenant_b, client_for):
+    response = client_for(tenant_a.coordinator).get("/")
+    assert response.status_code == 302 and response["Location"] == f"/p/{tenant_a.slug}/"
+    both = UserFactory()
+    with scopes_disabled():
+        give_role(both, tenant_a.partnership, Role.LA_OBSERVER)
+        give_role(both, tenant_b.partnership, Role.LA_OBSERVER)
+    page = client_for(both).get("/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert tenant_a.partnership.name in body and tenant_b.partnership.name in body
+
+
+def test_activity_lists_the_partnerships_own_events_only(tenant_a, tenant_b, client_for):
+    body = client_for(tenant_a.coordinator).get(f"/p/{tenant_a.slug}/activity/").content.decode()
+    assert "invited invitee@alpha-partnership.example" in body
+    assert "beta-partnership" not in body
+
+
+def test_no_500_on_odd_input(tenant_a, client_for):
+    client = client_for(tenant_a.coordinator)
+    for url in [f"/p/{tenant_a.slug}/people/?page=abc", f"/p/{tenant_a.slug}/people/?page=-1",
+                f"/p/{tenant_a.slug}/people/?page=99999", f"/p/{tenant_a.slug}/activity/?page=%00"]:
+        assert client.get(url).status_code == 200, url
+    assert client.post(f"/p/{tenant_a.slug}/people/invite/", {"email": "x" * 5000}).status_code == 400
+    assert client.post(f"/p/{tenant_a.slug}/settings/", {"require_mfa_for_coordinators": "\x00"}).status_code in (302, 400)
+    with scopes_disabled():
+        assert RoleAssignment.objects.filter(partnership=tenant_a.partnership, end__isnull=False).count() == 1

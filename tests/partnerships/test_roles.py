@@ -1,0 +1,139 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django_scopes import scopes_disabled
+from guardian.core import ObjectPermissionChecker
+
+from accounts.models import AuditEvent
+from partnerships.models import RoleAssignment
+from partnerships.roles import Role
+from partnerships.services import role_end, role_start, sync_user_permissions
+from partnerships.tasks import sync_lapsed_roles
+from tests.factories import MembershipFactory, SchoolFactory, UserFactory, give_role
+
+pytestmark = pytest.mark.django_db
+
+
+def perms(user, obj):
+    return set(ObjectPermissionChecker(user).get_perms(obj))
+
+
+def test_starting_a_role_grants_its_object_permissions_and_is_audited(tenant_a):
+    user = UserFactory()
+    with scopes_disabled():
+        assignment = role_start(
+            actor=tenant_a.coordinator, user=user, partnership=tenant_a.partnership,
+            role=Role.HEADTEACHER, school=tenant_a.schools[0],
+        )
+    assert {"view_partnership", "view_members", "view_people"} <= perms(user, tenant_a.partnership)
+    assert "manage_people" not in perms(user, tenant_a.partnership)
+    assert perms(user, tenant_a.schools[0]) == {"act_for_school", "govern_school"}
+    assert perms(user, tenant_a.schools[1]) == set()
+    with scopes_disabled():
+        event = AuditEvent.objects.get(action="role.started", data__role_assignment=assignment.pk)
+    assert event.actor == tenant_a.coordinator and event.partnership == tenant_a.partnership
+
+
+def test_ending_a_role_revokes_permissions_but_keeps_history(tenant_a, today):
+    user = UserFactory()
+    with scopes_disabled():
+        assignment = give_role(user, tenant_a.partnership, Role.COORDINATOR)
+        role_end(actor=tenant_a.coordinator, assignment=assignment, end=today)
+        assignment.refresh_from_db()
+        assert RoleAssignment.objects.filter(pk=assignment.pk).exists()
+        assert AuditEvent.objects.filter(action="role.ended", data__role_assignment=assignment.pk).exists()
+    assert assignment.end == today
+    assert perms(user, tenant_a.partnership) == set()
+
+
+def test_a_role_cannot_end_before_it_starts(tenant_a):
+    with scopes_disabled():
+        with pytest.raises(ValidationError) as info:
+            role_end(actor=tenant_a.coordinator, assignment=tenant_a.role, end=tenant_a.role.start - datetime.timedelta(days=1))
+        tenant_a.role.refresh_from_db()
+    assert "cannot end before it started" in str(info.value)
+    assert tenant_a.role.end is None
+
+
+def test_a_role_that_ends_before_it_starts_is_refused(tenant_a, today):
+    user = UserFactory()
+    with scopes_disabled(), pytest.raises(ValidationError) as info:
+        role_start(actor=None, user=user, partnership=tenant_a.partnership, role=Role.COORDINATOR,
+                   start=today, end=today - datetime.timedelta(days=1))
+    assert "end" in info.value.message_dict
+    with scopes_disabled():
+        assert not RoleAssignment.objects.filter(user=user).exists()
+
+
+def test_ending_an_ended_role_is_refused(tenant_a, today):
+    with scopes_disabled():
+        role_end(actor=None, assignment=tenant_a.role, end=today)
+        with pytest.raises(ValidationError, match="already ended"):
+            role_end(actor=None, assignment=tenant_a.role, end=today)
+
+
+@pytest.mark.parametrize(
+    ("role", "school_index", "field", "message"),
+    [
+        (Role.HEADTEACHER, None, "school", "Choose the school"),
+        (Role.COORDINATOR, 0, "school", "not held for a school"),
+        (Role.HEADTEACHER, "outsider", "school", "is not a member"),
+        ("emperor", None, "role", "Choose a role"),
+    ],
+)
+def test_school_rules(tenant_a, role, school_index, field, message):
+    school = None
+    if school_index == "outsider":
+        school = SchoolFactory()
+    elif school_index is not None:
+        school = tenant_a.schools[school_index]
+    with scopes_disabled(), pytest.raises(ValidationError) as info:
+        role_start(actor=None, user=UserFactory(), partnership=tenant_a.partnership, role=role, school=school)
+    assert message in " ".join(info.value.message_dict[field])
+
+
+def test_the_same_role_twice_is_refused(tenant_a):
+    with scopes_disabled(), pytest.raises(ValidationError, match="already headteacher"):
+        role_start(actor=None, user=tenant_a.headteacher, partnership=tenant_a.partnership,
+                   role=Role.HEADTEACHER, school=tenant_a.schools[0])
+
+
+def test_permissions_follow_every_role_a_school_holds_across_partnerships(tenant_a, tenant_b, today):
+    """A school in two partnerships: ending the headship in one keeps the school permission from the other."""
+    shared = tenant_a.schools[0]
+    MembershipFactory(partnership=tenant_b.partnership, school=shared)
+    user = UserFactory()
+    with scopes_disabled():
+        in_a = give_role(user, tenant_a.partnership, Role.HEADTEACHER, shared)
+        give_role(user, tenant_b.partnership, Role.HEADTEACHER, shared)
+        role_end(actor=None, assignment=in_a, end=today)
+    assert perms(user, tenant_a.partnership) == set()
+    assert "view_partnership" in perms(user, tenant_b.partnership)
+    assert "act_for_school" in perms(user, shared)
+
+
+def test_roles_that_lapse_or_begin_are_synced_by_the_scheduled_task(tenant_a, today):
+    starter, leaver = UserFactory(), UserFactory()
+    with scopes_disabled():
+        give_role(starter, tenant_a.partnership, Role.CHAIR, start=today + datetime.timedelta(days=1))
+        give_role(leaver, tenant_a.partnership, Role.CHAIR, end=today + datetime.timedelta(days=1))
+    assert perms(starter, tenant_a.partnership) == set()
+    assert "view_audit" in perms(leaver, tenant_a.partnership)
+    # Tomorrow comes: the task recomputes both.
+    tomorrow = today + datetime.timedelta(days=1)
+    from unittest import mock
+
+    with mock.patch("django.utils.timezone.localdate", return_value=tomorrow):
+        assert sync_lapsed_roles() >= 2
+    assert "view_audit" in perms(starter, tenant_a.partnership)
+    assert perms(leaver, tenant_a.partnership) == set()
+
+
+def test_sync_removes_permissions_granted_outside_the_roles(tenant_a):
+    from guardian.shortcuts import assign_perm
+
+    user = UserFactory()
+    assign_perm("partnerships.manage_people", user, tenant_a.partnership)
+    sync_user_permissions(user)
+    assert perms(user, tenant_a.partnership) == set()

@@ -1,0 +1,32 @@
+"""Query budgets: a page must run the same number of queries on a small and a large fixture."""
+
+from collections.abc import Callable
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django_scopes import scopes_disabled
+
+
+def count_queries(client, url: str, expected_status: int = 200) -> tuple[int, list[str]]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == expected_status, f"{url} -> {response.status_code}"
+    return len(ctx.captured_queries), [q["sql"] for q in ctx.captured_queries]
+
+
+def assert_constant_queries(client, url: str, *, grow: Callable[[], None], at_most: int | None = None) -> int:
+    """Render `url`, grow the data with `grow()`, render again: the query count must not change.
+
+    `at_most` adds an absolute ceiling, so a page cannot drift to a large constant unnoticed.
+    """
+    client.get(url)  # warm caches that are per-process (content types, permissions)
+    small, _ = count_queries(client, url)
+    with scopes_disabled():
+        grow()
+    large, queries = count_queries(client, url)
+    assert small == large, f"{url}: {small} queries on the small fixture, {large} on the large one:\n" + "\n".join(
+        queries
+    )
+    if at_most is not None:
+        assert large <= at_most, f"{url}: {large} queries, budget {at_most}:\n" + "\n".join(queries)
+    return large

@@ -1,0 +1,91 @@
+"""Enumerating the project's URL patterns, and filling their arguments with a tenant's objects.
+
+When a new URL takes a new kind of argument, add one line to OBJECT_KWARGS; until then the isolation
+and permission tests fail, so no URL escapes them.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from partnerships.tenancy import TENANT_KWARG
+
+# kwarg name -> how to get that kind of object's URL value from a tests.conftest.Tenant.
+OBJECT_KWARGS: dict[str, Callable] = {
+    "role_pk": lambda tenant: tenant.role.pk,
+    "invitation_pk": lambda tenant: tenant.invitation.pk,
+}
+
+# URLs outside /p/<slug>/ hold no tenant data of their own; each is listed with why it is safe.
+NON_TENANT_URL_NAMES = {
+    "home": "lists only the signed-in user's own partnerships",
+    "healthz": "database and broker state, no data",
+    "privacy": "static page",
+    "accessibility": "static page",
+    "invitation_accept": "the signed token is the capability; tested in tests/accounts",
+}
+# allauth's sign-in, password and two-factor pages act only on the signed-in user's own account.
+NON_TENANT_NAME_PREFIXES = ("account_", "mfa_")
+NON_TENANT_NAMESPACES = {"admin"}  # superusers only, behind the same sign-in
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str  # "namespace:name"
+    route: str
+    kwargs: tuple[str, ...]
+
+    @property
+    def is_tenant(self) -> bool:
+        return TENANT_KWARG in self.kwargs
+
+
+def all_routes() -> list[Route]:
+    routes: list[Route] = []
+
+    def walk(patterns, prefix: str, namespace: str, kwargs: tuple[str, ...]):
+        for pattern in patterns:
+            converters = tuple(pattern.pattern.converters.keys()) if hasattr(pattern.pattern, "converters") else ()
+            text = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                ns = namespace
+                if pattern.namespace:
+                    ns = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+                walk(pattern.url_patterns, text, ns, kwargs + converters)
+            elif isinstance(pattern, URLPattern):
+                name = pattern.name or ""
+                full = f"{namespace}:{name}" if namespace else name
+                routes.append(Route(full, text, kwargs + converters))
+
+    walk(get_resolver().url_patterns, "/", "", ())
+    return routes
+
+
+def tenant_routes() -> list[Route]:
+    return [r for r in all_routes() if r.is_tenant]
+
+
+def is_allowed_non_tenant(route: Route) -> bool:
+    top_namespace = route.name.split(":")[0] if ":" in route.name else ""
+    if top_namespace in NON_TENANT_NAMESPACES:
+        return True
+    return route.name in NON_TENANT_URL_NAMES or route.name.startswith(NON_TENANT_NAME_PREFIXES)
+
+
+def fill(route: Route, *, slug_tenant, object_tenant) -> str:
+    """The URL of `route` with `slug_tenant`'s slug and `object_tenant`'s objects."""
+    from django.urls import reverse
+
+    values = {}
+    for kwarg in route.kwargs:
+        if kwarg == TENANT_KWARG:
+            values[kwarg] = slug_tenant.slug
+        elif kwarg in OBJECT_KWARGS:
+            values[kwarg] = OBJECT_KWARGS[kwarg](object_tenant)
+        else:
+            raise AssertionError(
+                f"URL {route.name} ({route.route}) takes '{kwarg}', which the isolation test cannot fill: "
+                f"add it to OBJECT_KWARGS in tests/security/urls.py"
+            )
+    return reverse(route.name, kwargs=values)
