@@ -7,6 +7,8 @@ VENDOR := static/vendor
 
 .PHONY: demo test install assets migrate serve lint clean
 
+# The embedded default: SQLite in var/, tasks in process, mail printed to the console.
+demo: export DEBUG ?= true
 demo: install assets migrate
 	$(PY) manage.py load_demo
 	$(PY) manage.py runserver 127.0.0.1:8000
@@ -39,9 +41,11 @@ $(VENDOR)/.built: node_modules/.installed static/src/commonroom.scss
 	cp node_modules/axe-core/axe.min.js $(VENDOR)/axe/
 	touch $@
 
+migrate: export DEBUG ?= true
 migrate: install
 	$(PY) manage.py migrate --noinput
 
+serve: export DEBUG ?= true
 serve: install assets
 	$(PY) manage.py runserver 127.0.0.1:8000
 
