@@ -24,6 +24,9 @@ def pytest_fixture_setup(fixturedef, request):
 
 @pytest.fixture(autouse=True)
 def _fast_settings(settings, tmp_path):
+    from django.core.cache import cache
+
+    cache.clear()  # allauth's rate limits count in the cache: each test starts afresh
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "media"
 

@@ -86,3 +86,22 @@ def test_repeated_failed_sign_ins_are_rate_limited(tenant_a, client):
     response = client.post("/accounts/login/", {"login": tenant_a.coordinator.email, "password": PASSWORD})
     assert "Too many failed login attempts" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_sessions_end_at_their_absolute_lifetime_even_when_active(tenant_a, client, settings):
+    import time
+    from unittest import mock
+
+    client.post("/accounts/login/", {"login": tenant_a.coordinator.email, "password": PASSWORD})
+    start = time.time()
+    assert client.get(f"/p/{tenant_a.slug}/").status_code == 200
+    # Active every 20 minutes (never idle), until past the absolute lifetime.
+    step = min(settings.SESSION_IDLE_SECONDS - 60, 20 * 60)
+    moment = start
+    while moment - start <= settings.SESSION_COOKIE_AGE - step:
+        moment += step
+        with mock.patch("accounts.middleware.time.time", return_value=moment):
+            assert client.get(f"/p/{tenant_a.slug}/").status_code == 200
+    with mock.patch("accounts.middleware.time.time", return_value=start + settings.SESSION_COOKIE_AGE + 1):
+        response = client.get(f"/p/{tenant_a.slug}/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
