@@ -30,10 +30,16 @@ def invitation_create(
     role_validate(partnership=partnership, role=role, school=school, start=today)
     label = Role(role).label.lower()
     with scopes_disabled():
-        if RoleAssignment.objects.filter(
-            user__email__iexact=email, partnership=partnership, role=role, school=school
-        ).active(today).exists():
-            raise ValidationError({"email": f"{email} is already {label}{_for_school(school)} in {partnership.name}"})
+        if (
+            RoleAssignment.objects.filter(
+                user__email__iexact=email, partnership=partnership, role=role, school=school
+            )
+            .active(today)
+            .exists()
+        ):
+            raise ValidationError(
+                {"email": f"{email} is already {label}{_for_school(school)} in {partnership.name}"}
+            )
         pending = Invitation.objects.filter(
             partnership=partnership,
             email__iexact=email,
@@ -45,8 +51,10 @@ def invitation_create(
         ).first()
     if pending:
         raise ValidationError(
-            {"email": f"{email} was already invited as {label}{_for_school(school)} on "
-             f"{timezone.localtime(pending.created_at):%-d %B %Y}; withdraw that invitation to send a new one"}
+            {
+                "email": f"{email} was already invited as {label}{_for_school(school)} on "
+                f"{timezone.localtime(pending.created_at):%-d %B %Y}; withdraw that invitation to send a new one"
+            }
         )
     invitation = Invitation(
         partnership=partnership,
@@ -100,29 +108,47 @@ def invitation_from_token(token: str) -> Invitation | None:
 def _check_usable(invitation: Invitation) -> None:
     status = invitation.status
     if status == "accepted":
-        raise ValidationError("This invitation has already been used. Sign in with your email address and password.")
+        raise ValidationError(
+            "This invitation has already been used. Sign in with your email address and password."
+        )
     if status == "withdrawn":
-        raise ValidationError("This invitation was withdrawn. Ask your partnership's coordinator for a new one.")
+        raise ValidationError(
+            "This invitation was withdrawn. Ask your partnership's coordinator for a new one."
+        )
     if status == "expired":
-        raise ValidationError("This invitation has expired. Ask your partnership's coordinator for a new one.")
+        raise ValidationError(
+            "This invitation has expired. Ask your partnership's coordinator for a new one."
+        )
 
 
 @transaction.atomic
-def invitation_accept(*, invitation: Invitation, user: User | None = None, full_name: str = "", password: str = "") -> User:
+def invitation_accept(
+    *, invitation: Invitation, user: User | None = None, full_name: str = "", password: str = ""
+) -> User:
     """Accept an invitation: a new person sets a name and password; an existing one is signed in already."""
     with scopes_disabled():
-        invitation = Invitation.objects.select_for_update(of=("self",)).select_related("partnership", "school").get(pk=invitation.pk)
+        invitation = (
+            Invitation.objects.select_for_update(of=("self",))
+            .select_related("partnership", "school")
+            .get(pk=invitation.pk)
+        )
     _check_usable(invitation)
     if user is None:
         if User.objects.filter(email__iexact=invitation.email).exists():
             raise ValidationError("You already have an account: sign in first, then open the link again.")
-        user = User.objects.create_user(email=invitation.email, password=password, full_name=full_name.strip())
+        user = User.objects.create_user(
+            email=invitation.email, password=password, full_name=full_name.strip()
+        )
         # The link reached this address, so the address is verified.
         EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
     elif user.email.lower() != invitation.email.lower():
         raise ValidationError(f"This invitation is for {invitation.email}. Sign out and open the link again.")
     role_start(
-        actor=user, user=user, partnership=invitation.partnership, role=invitation.role, school=invitation.school
+        actor=user,
+        user=user,
+        partnership=invitation.partnership,
+        role=invitation.role,
+        school=invitation.school,
     )
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user

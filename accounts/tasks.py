@@ -16,8 +16,10 @@ def send_invitation(self, invitation_id: int, *, partnership_id: int) -> bool:
     """Email the one-use link. Idempotent: an invitation already sent, used or withdrawn is skipped."""
     with transaction.atomic():
         invitation = (
-            Invitation.objects.select_for_update(of=("self",)).select_related("partnership", "school", "invited_by")
-            .filter(pk=invitation_id).first()
+            Invitation.objects.select_for_update(of=("self",))
+            .select_related("partnership", "school", "invited_by")
+            .filter(pk=invitation_id)
+            .first()
         )
         if invitation is None or invitation.sent_at or invitation.status != "pending":
             return False

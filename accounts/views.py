@@ -7,7 +7,6 @@ from django.views import View
 
 from accounts.forms import AcceptInvitationForm
 from accounts.services import invitation_accept, invitation_from_token
-from partnerships.forms_base import apply_service_errors
 from partnerships.roles import Role
 
 
@@ -45,7 +44,9 @@ class InvitationAcceptView(View):
             else:
                 form = AcceptInvitationForm(request.POST, email=invitation.email)
                 if not form.is_valid():
-                    return render(request, self.template_name, self._context(invitation, form=form), status=400)
+                    return render(
+                        request, self.template_name, self._context(invitation, form=form), status=400
+                    )
                 user = invitation_accept(
                     invitation=invitation,
                     full_name=form.cleaned_data["full_name"],

@@ -2,7 +2,7 @@
 
 import datetime
 
-P, I, J, S, SP, N = "primary", "infant", "junior", "secondary", "special", "nursery"
+P, INF, J, S, SP, N = "primary", "infant", "junior", "secondary", "special", "nursery"
 
 PARTNERSHIPS = [
     {
@@ -17,14 +17,14 @@ PARTNERSHIPS = [
         "la": "Devon",
         "schools": [
             (990101, "Ellen Tinkham School", SP, "Community special school"),
-            (990102, "Ladysmith Infant & Nursery School", I, "Community school"),
+            (990102, "Ladysmith Infant & Nursery School", INF, "Community school"),
             (990103, "Ladysmith Junior School", J, "Community school"),
             (990104, "Pinhoe Church of England Primary School", P, "Voluntary controlled school"),
             (990105, "St Michael's Church of England (VA) Primary School", P, "Voluntary aided school"),
             (990106, "St Nicholas Catholic Primary School", P, "Voluntary aided school"),
-            (990107, "Stokehill Infant and Nursery School", I, "Community school"),
+            (990107, "Stokehill Infant and Nursery School", INF, "Community school"),
             (990108, "Stokehill Junior School", J, "Community school"),
-            (990109, "Whipton Barton Infants and Nursery School", I, "Community school"),
+            (990109, "Whipton Barton Infants and Nursery School", INF, "Community school"),
             (990110, "Whipton Barton Junior School", J, "Community school"),
             (990111, "Willowbrook Primary School", P, "Community school"),
             (990112, "St James's School", S, "Community school"),
@@ -47,7 +47,12 @@ PARTNERSHIPS = [
             (990202, "St Philip's Church of England Primary School", P, "Voluntary aided school"),
             (990203, "St Margaret's Church of England Primary School", P, "Voluntary aided school"),
             (990204, "Webster Primary School", P, "Community school"),
-            (990205, "Martenscroft Nursery School and Children's Centre", N, "Local authority nursery school"),
+            (
+                990205,
+                "Martenscroft Nursery School and Children's Centre",
+                N,
+                "Local authority nursery school",
+            ),
             (990206, "Divine Mercy RC Primary School", P, "Voluntary aided school"),
             (990207, "Rolls Crescent Primary School", P, "Community school"),
             (990208, "St Mary's Church of England Primary School", P, "Voluntary aided school"),
@@ -64,7 +69,7 @@ PARTNERSHIPS = [
         "agreement": (datetime.date(2011, 9, 1), None),
         "la": "Kingston upon Thames",
         "schools": [
-            (990301, "Alexandra Infant School", I, "Community school"),
+            (990301, "Alexandra Infant School", INF, "Community school"),
             (990302, "Burlington Junior School", J, "Community school"),
             (990303, "Coombe Boys' School", S, "Academy converter"),
             (990304, "Fern Hill Primary School", P, "Community school"),
@@ -110,7 +115,12 @@ PARTNERSHIPS = [
         "agreement": (datetime.date(2024, 9, 1), datetime.date(2027, 8, 31)),
         "la": "Kingston upon Thames",
         "schools": [
-            (990304, "Fern Hill Primary School", P, "Community school"),  # also an EducationKingston subscriber
+            (
+                990304,
+                "Fern Hill Primary School",
+                P,
+                "Community school",
+            ),  # also an EducationKingston subscriber
             (990501, "Latchmere School", P, "Academy converter"),
             (990502, "King Athelstan Primary School", P, "Community school"),
             (990503, "Tolworth Girls' School", S, "Community school"),
@@ -122,8 +132,53 @@ PARTNERSHIPS = [
     },
 ]
 
-FIRST = ["Amelia", "Ben", "Chloe", "Daniel", "Eleanor", "Farhan", "Grace", "Harry", "Isla", "James", "Kiran",
-         "Lucy", "Mohammed", "Nia", "Oliver", "Priya", "Rachel", "Samuel", "Tom", "Uma", "Victoria", "William",
-         "Yasmin", "Zara"]
-LAST = ["Ahmed", "Barnes", "Clarke", "Davies", "Evans", "Fletcher", "Green", "Hughes", "Iqbal", "Jones", "Khan",
-        "Lewis", "Morgan", "Nowak", "Owen", "Patel", "Quinn", "Roberts", "Shaw", "Taylor", "Walker", "Young"]
+FIRST = [
+    "Amelia",
+    "Ben",
+    "Chloe",
+    "Daniel",
+    "Eleanor",
+    "Farhan",
+    "Grace",
+    "Harry",
+    "Isla",
+    "James",
+    "Kiran",
+    "Lucy",
+    "Mohammed",
+    "Nia",
+    "Oliver",
+    "Priya",
+    "Rachel",
+    "Samuel",
+    "Tom",
+    "Uma",
+    "Victoria",
+    "William",
+    "Yasmin",
+    "Zara",
+]
+LAST = [
+    "Ahmed",
+    "Barnes",
+    "Clarke",
+    "Davies",
+    "Evans",
+    "Fletcher",
+    "Green",
+    "Hughes",
+    "Iqbal",
+    "Jones",
+    "Khan",
+    "Lewis",
+    "Morgan",
+    "Nowak",
+    "Owen",
+    "Patel",
+    "Quinn",
+    "Roberts",
+    "Shaw",
+    "Taylor",
+    "Walker",
+    "Young",
+]

@@ -38,7 +38,9 @@ def role_validate(
         errors["school"] = f"A {Role(role).label.lower()} is not held for a school: leave the school empty"
     elif school is not None:
         with scopes_disabled():
-            is_member = Membership.objects.filter(partnership=partnership, school=school).current(start).exists()
+            is_member = (
+                Membership.objects.filter(partnership=partnership, school=school).current(start).exists()
+            )
         if not is_member:
             errors["school"] = f"{school.name} is not a member of {partnership.name} on {_date(start)}"
     if end is not None and end < start:
@@ -66,11 +68,20 @@ def role_start(
         ).active(start)
         if overlapping.exists():
             raise ValidationError(
-                {"email": f"{user} is already {Role(role).label.lower()}"
-                 + (f" for {school.name}" if school else "") + f" in {partnership.name}"}
+                {
+                    "email": f"{user} is already {Role(role).label.lower()}"
+                    + (f" for {school.name}" if school else "")
+                    + f" in {partnership.name}"
+                }
             )
         assignment = RoleAssignment.objects.create(
-            user=user, partnership=partnership, role=role, school=school, start=start, end=end, created_by=actor
+            user=user,
+            partnership=partnership,
+            role=role,
+            school=school,
+            start=start,
+            end=end,
+            created_by=actor,
         )
     sync_user_permissions(user)
     audit_record(
@@ -78,7 +89,12 @@ def role_start(
         partnership=partnership,
         action="role.started",
         summary=f"{user} started as {assignment} on {_date(start)}",
-        data={"role_assignment": assignment.pk, "user": user.pk, "role": role, "school": getattr(school, "pk", None)},
+        data={
+            "role_assignment": assignment.pk,
+            "user": user.pk,
+            "role": role,
+            "school": getattr(school, "pk", None),
+        },
     )
     return assignment
 
@@ -90,9 +106,7 @@ def role_end(*, actor, assignment: RoleAssignment, end: datetime.date | None = N
     if assignment.end is not None and assignment.end <= timezone.localdate():
         raise ValidationError({"end": f"This role already ended on {_date(assignment.end)}"})
     if end < assignment.start:
-        raise ValidationError(
-            {"end": f"The role cannot end before it started on {_date(assignment.start)}"}
-        )
+        raise ValidationError({"end": f"The role cannot end before it started on {_date(assignment.start)}"})
     assignment.end = end
     assignment.save(update_fields=["end"])
     sync_user_permissions(assignment.user)
@@ -128,13 +142,21 @@ def sync_user_permissions(user, on: datetime.date | None = None) -> None:
     with scopes_disabled():
         for assignment in RoleAssignment.objects.filter(user=user).active(on):
             for codename in PARTNERSHIP_PERMISSIONS[assignment.role]:
-                wanted.add((perm_ids[(partnership_ct.pk, codename)], partnership_ct.pk, str(assignment.partnership_id)))
+                wanted.add(
+                    (
+                        perm_ids[(partnership_ct.pk, codename)],
+                        partnership_ct.pk,
+                        str(assignment.partnership_id),
+                    )
+                )
             if assignment.school_id:
                 for codename in SCHOOL_PERMISSIONS.get(assignment.role, ()):
                     wanted.add((perm_ids[(school_ct.pk, codename)], school_ct.pk, str(assignment.school_id)))
     existing = {
         (row.permission_id, row.content_type_id, row.object_pk): row.pk
-        for row in UserObjectPermission.objects.filter(user=user, content_type__in=[partnership_ct, school_ct])
+        for row in UserObjectPermission.objects.filter(
+            user=user, content_type__in=[partnership_ct, school_ct]
+        )
     }
     stale = [pk for key, pk in existing.items() if key not in wanted]
     if stale:
@@ -148,7 +170,9 @@ def sync_user_permissions(user, on: datetime.date | None = None) -> None:
 
 
 @transaction.atomic
-def partnership_update_settings(*, actor, partnership: Partnership, require_mfa_for_coordinators: bool) -> None:
+def partnership_update_settings(
+    *, actor, partnership: Partnership, require_mfa_for_coordinators: bool
+) -> None:
     if partnership.require_mfa_for_coordinators == require_mfa_for_coordinators:
         return
     partnership.require_mfa_for_coordinators = require_mfa_for_coordinators

@@ -20,11 +20,13 @@ def sync_lapsed_roles() -> int:
     today = timezone.localdate()
     with scopes_disabled():
         user_ids = set(
-            RoleAssignment.objects.filter(end__lte=today, end__gte=today - datetime.timedelta(days=2))
-            .values_list("user_id", flat=True)
+            RoleAssignment.objects.filter(
+                end__lte=today, end__gte=today - datetime.timedelta(days=2)
+            ).values_list("user_id", flat=True)
         ) | set(
-            RoleAssignment.objects.filter(start__lte=today, start__gte=today - datetime.timedelta(days=2))
-            .values_list("user_id", flat=True)
+            RoleAssignment.objects.filter(
+                start__lte=today, start__gte=today - datetime.timedelta(days=2)
+            ).values_list("user_id", flat=True)
         )
     for user in User.objects.filter(pk__in=user_ids):
         sync_user_permissions(user)

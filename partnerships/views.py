@@ -103,8 +103,10 @@ class RoleEndView(TenantViewMixin, View):
             except ValidationError as error:
                 apply_service_errors(form, error)
             else:
-                messages.success(request, f"{assignment.user}'s role as {assignment} ends on "
-                                          f"{form.cleaned_data['end']:%-d %B %Y}")
+                messages.success(
+                    request,
+                    f"{assignment.user}'s role as {assignment} ends on {form.cleaned_data['end']:%-d %B %Y}",
+                )
                 return redirect("partnerships:people", partnership_slug=self.partnership.slug)
         return render(request, self.template_name, {"form": form, "assignment": assignment}, status=400)
 

@@ -55,11 +55,21 @@ def make_tenant(name: str) -> Tenant:
     headteacher = UserFactory(full_name=f"{name} Head")
     role = give_role(headteacher, partnership, Role.HEADTEACHER, schools[0])
     former = UserFactory(full_name=f"{name} Former Head")
-    give_role(former, partnership, Role.HEADTEACHER, schools[1], start=datetime.date(2020, 9, 1),
-              end=datetime.date(2023, 8, 31))
+    give_role(
+        former,
+        partnership,
+        Role.HEADTEACHER,
+        schools[1],
+        start=datetime.date(2020, 9, 1),
+        end=datetime.date(2023, 8, 31),
+    )
     invitation = invitation_create(
-        actor=coordinator, partnership=partnership, email=f"invitee@{partnership.slug}.example",
-        full_name="Invited Person", role=Role.GOVERNOR, school=schools[1],
+        actor=coordinator,
+        partnership=partnership,
+        email=f"invitee@{partnership.slug}.example",
+        full_name="Invited Person",
+        role=Role.GOVERNOR,
+        school=schools[1],
     )
     return Tenant(partnership, schools, coordinator, headteacher, role, invitation)
 

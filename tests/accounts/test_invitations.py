@@ -10,7 +10,11 @@ from partnerships.models import RoleAssignment
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-GOOD = {"full_name": "Ivy Invitee", "password1": "correct-horse-battery-9", "password2": "correct-horse-battery-9"}
+GOOD = {
+    "full_name": "Ivy Invitee",
+    "password1": "correct-horse-battery-9",
+    "password2": "correct-horse-battery-9",
+}
 
 
 def url(invitation):
@@ -28,7 +32,9 @@ def test_a_new_person_accepts_sets_a_password_starts_the_role_and_is_signed_in(t
     assert user.emailaddress_set.get().verified
     with scopes_disabled():
         role = RoleAssignment.objects.get(user=user)
-        assert AuditEvent.objects.filter(action="invitation.accepted", data__invitation=invitation.pk).exists()
+        assert AuditEvent.objects.filter(
+            action="invitation.accepted", data__invitation=invitation.pk
+        ).exists()
     assert (role.role, role.school, role.end) == ("governor", tenant_a.schools[1], None)
     assert client.get(f"/p/{tenant_a.slug}/").status_code == 200
 
@@ -44,7 +50,9 @@ def test_a_used_link_cannot_be_used_again(tenant_a, client):
 
 def test_an_expired_link_is_refused_and_creates_no_one(tenant_a, client):
     with scopes_disabled():
-        Invitation.objects.filter(pk=tenant_a.invitation.pk).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+        Invitation.objects.filter(pk=tenant_a.invitation.pk).update(
+            expires_at=timezone.now() - datetime.timedelta(seconds=1)
+        )
     response = client.post(url(tenant_a.invitation), GOOD)
     assert response.status_code == 410 and "expired" in response.content.decode()
     assert not User.objects.filter(email=tenant_a.invitation.email).exists()
@@ -73,7 +81,9 @@ def test_a_forged_or_garbled_token_is_404(client, token, tenant_a):
         ({"full_name": ""}, "full_name", "required"),
     ],
 )
-def test_bad_acceptance_input_is_shown_next_to_the_field_and_changes_nothing(tenant_a, client, data, field, message):
+def test_bad_acceptance_input_is_shown_next_to_the_field_and_changes_nothing(
+    tenant_a, client, data, field, message
+):
     response = client.post(url(tenant_a.invitation), {**GOOD, **data})
     assert response.status_code == 400
     assert message in " ".join(response.context["form"].errors[field])
@@ -88,9 +98,13 @@ def test_an_existing_user_signed_in_accepts_with_one_click(tenant_a, tenant_b, c
     from accounts.services import invitation_create
 
     with scopes_disabled():
-        invitation = invitation_create(actor=tenant_a.coordinator, partnership=tenant_a.partnership,
-                                       email=tenant_b.headteacher.email.upper(), full_name="B Head",
-                                       role="la_observer")
+        invitation = invitation_create(
+            actor=tenant_a.coordinator,
+            partnership=tenant_a.partnership,
+            email=tenant_b.headteacher.email.upper(),
+            full_name="B Head",
+            role="la_observer",
+        )
     client = client_for(tenant_b.headteacher)
     assert "Accept invitation" in client.get(url(invitation)).content.decode()
     assert client.post(url(invitation)).status_code == 302
@@ -101,8 +115,13 @@ def test_an_existing_user_must_sign_in_rather_than_create_a_second_account(tenan
     from accounts.services import invitation_create
 
     with scopes_disabled():
-        invitation = invitation_create(actor=tenant_a.coordinator, partnership=tenant_a.partnership,
-                                       email=tenant_b.headteacher.email, full_name="B Head", role="la_observer")
+        invitation = invitation_create(
+            actor=tenant_a.coordinator,
+            partnership=tenant_a.partnership,
+            email=tenant_b.headteacher.email,
+            full_name="B Head",
+            role="la_observer",
+        )
     response = client.post(url(invitation), GOOD)
     assert response.status_code == 400 and "sign in first" in response.content.decode()
     assert User.objects.filter(email=tenant_b.headteacher.email).count() == 1

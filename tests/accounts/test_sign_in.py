@@ -23,7 +23,9 @@ def test_a_wrong_password_is_refused_with_a_message(tenant_a, client):
 
 
 def test_there_is_no_open_sign_up(client):
-    response = client.post("/accounts/signup/", {"email": "new@example.org", "password1": "x" * 14, "password2": "x" * 14})
+    response = client.post(
+        "/accounts/signup/", {"email": "new@example.org", "password1": "x" * 14, "password2": "x" * 14}
+    )
     assert not User.objects.filter(email="new@example.org").exists()
     assert 'name="password1"' not in response.content.decode()
     assert 'name="password1"' not in client.get("/accounts/signup/").content.decode()

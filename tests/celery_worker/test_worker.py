@@ -17,7 +17,9 @@ REDIS_URL = os.environ.get("REDIS_URL")
 
 pytestmark = [
     pytest.mark.celery_worker,
-    pytest.mark.skipif(not REDIS_URL, reason="REDIS_URL is not set: the real-worker test needs Redis (CI sets it)"),
+    pytest.mark.skipif(
+        not REDIS_URL, reason="REDIS_URL is not set: the real-worker test needs Redis (CI sets it)"
+    ),
 ]
 
 
@@ -50,8 +52,11 @@ def test_an_invitation_is_emailed_by_the_worker_after_commit(tenant_a, worker):
     mail.outbox.clear()  # the fixtures' own invitations were sent eagerly before the worker started
     with scopes_disabled():
         invitation = invitation_create(
-            actor=tenant_a.coordinator, partnership=tenant_a.partnership, email="worker@example.org",
-            full_name="Wendy Worker", role=Role.LA_OBSERVER,
+            actor=tenant_a.coordinator,
+            partnership=tenant_a.partnership,
+            email="worker@example.org",
+            full_name="Wendy Worker",
+            role=Role.LA_OBSERVER,
         )
 
     def sent():
@@ -99,6 +104,10 @@ def _fresh_invitation(tenant, email):
 
     with scopes_disabled():
         return Invitation.objects.create(
-            partnership=tenant.partnership, email=email, full_name="Fresh", role=Role.LA_OBSERVER,
-            invited_by=tenant.coordinator, expires_at=timezone.now() + datetime.timedelta(days=1),
+            partnership=tenant.partnership,
+            email=email,
+            full_name="Fresh",
+            role=Role.LA_OBSERVER,
+            invited_by=tenant.coordinator,
+            expires_at=timezone.now() + datetime.timedelta(days=1),
         )

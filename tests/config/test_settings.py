@@ -15,15 +15,24 @@ ROOT = Path(__file__).resolve().parents[2]
 def _manage(*args, **env):
     base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "COMMONROOM_TESTING"}}
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env}, capture_output=True, text=True,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
         timeout=120,
     )
 
 
 def test_production_settings_pass_the_deploy_checks():
     result = _manage(
-        "check", "--deploy", "--fail-level", "WARNING",
-        DEBUG="false", SECRET_KEY=secrets.token_urlsafe(60), ALLOWED_HOSTS="commonroom.example.org",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(60),
+        ALLOWED_HOSTS="commonroom.example.org",
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -95,7 +104,9 @@ def test_hsts_and_secure_cookies_in_production():
         "print(s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT)"
     )
     result = _manage("shell", "-c", code, DEBUG="false", SECRET_KEY=secrets.token_urlsafe(60))
-    assert result.stdout.strip().splitlines()[-1].split() == ["31536000", "True", "True", "True"], result.stderr
+    assert result.stdout.strip().splitlines()[-1].split() == ["31536000", "True", "True", "True"], (
+        result.stderr
+    )
 
 
 def test_sessions_have_an_idle_and_an_absolute_limit(settings):

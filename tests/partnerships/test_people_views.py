@@ -11,8 +11,12 @@ pytestmark = pytest.mark.django_db
 
 
 def invite(client, tenant, **data):
-    payload = {"full_name": "Nadia Shah", "email": "nadia@example.org", "role": Role.GOVERNOR,
-               "school": tenant.schools[0].pk}
+    payload = {
+        "full_name": "Nadia Shah",
+        "email": "nadia@example.org",
+        "role": Role.GOVERNOR,
+        "school": tenant.schools[0].pk,
+    }
     payload.update(data)
     return client.post(f"/p/{tenant.slug}/people/invite/", payload)
 
@@ -63,8 +67,13 @@ def test_bad_invitations_are_refused_next_to_the_field_and_change_nothing(
 
 
 def test_inviting_someone_who_already_has_the_role_is_refused(tenant_a, client_for):
-    response = invite(client_for(tenant_a.coordinator), tenant_a, email=tenant_a.headteacher.email,
-                      role=Role.HEADTEACHER, school=tenant_a.schools[0].pk)
+    response = invite(
+        client_for(tenant_a.coordinator),
+        tenant_a,
+        email=tenant_a.headteacher.email,
+        role=Role.HEADTEACHER,
+        school=tenant_a.schools[0].pk,
+    )
     assert response.status_code == 400
     assert "is already headteacher for" in " ".join(response.context["form"].errors["email"])
 
@@ -135,7 +144,9 @@ def test_coordinator_with_totp_passes_the_mfa_requirement(tenant_a, client_for):
 
     tenant_a.partnership.require_mfa_for_coordinators = True
     tenant_a.partnership.save()
-    Authenticator.objects.create(user=tenant_a.coordinator, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    Authenticator.objects.create(
+        user=tenant_a.coordinator, type=Authenticator.Type.TOTP, data={"secret": "x"}
+    )
     assert client_for(tenant_a.coordinator).get(f"/p/{tenant_a.slug}/").status_code == 200
 
 
@@ -160,10 +171,16 @@ def test_activity_lists_the_partnerships_own_events_only(tenant_a, tenant_b, cli
 
 def test_no_500_on_odd_input(tenant_a, client_for):
     client = client_for(tenant_a.coordinator)
-    for url in [f"/p/{tenant_a.slug}/people/?page=abc", f"/p/{tenant_a.slug}/people/?page=-1",
-                f"/p/{tenant_a.slug}/people/?page=99999", f"/p/{tenant_a.slug}/activity/?page=%00"]:
+    for url in [
+        f"/p/{tenant_a.slug}/people/?page=abc",
+        f"/p/{tenant_a.slug}/people/?page=-1",
+        f"/p/{tenant_a.slug}/people/?page=99999",
+        f"/p/{tenant_a.slug}/activity/?page=%00",
+    ]:
         assert client.get(url).status_code == 200, url
     assert client.post(f"/p/{tenant_a.slug}/people/invite/", {"email": "x" * 5000}).status_code == 400
-    assert client.post(f"/p/{tenant_a.slug}/settings/", {"require_mfa_for_coordinators": "\x00"}).status_code in (302, 400)
+    assert client.post(
+        f"/p/{tenant_a.slug}/settings/", {"require_mfa_for_coordinators": "\x00"}
+    ).status_code in (302, 400)
     with scopes_disabled():
         assert RoleAssignment.objects.filter(partnership=tenant_a.partnership, end__isnull=False).count() == 1

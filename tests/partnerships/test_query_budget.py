@@ -23,19 +23,36 @@ def _grow(tenant, schools=200, people=300):
 
     users = User.objects.bulk_create(users)
     RoleAssignment.objects.bulk_create(
-        RoleAssignment(user=u, partnership=tenant.partnership, role=Role.HEADTEACHER, school=created[i % schools],
-                       start="2024-09-01")
+        RoleAssignment(
+            user=u,
+            partnership=tenant.partnership,
+            role=Role.HEADTEACHER,
+            school=created[i % schools],
+            start="2024-09-01",
+        )
         for i, u in enumerate(users)
     )
     RoleAssignment.objects.bulk_create(
-        RoleAssignment(user=u, partnership=tenant.partnership, role=Role.GOVERNOR, school=created[i % schools],
-                       start="2022-09-01", end="2024-08-31")
+        RoleAssignment(
+            user=u,
+            partnership=tenant.partnership,
+            role=Role.GOVERNOR,
+            school=created[i % schools],
+            start="2022-09-01",
+            end="2024-08-31",
+        )
         for i, u in enumerate(users)
     )
     Invitation.objects.bulk_create(
-        Invitation(partnership=tenant.partnership, email=f"inv{i}@example.org", full_name=f"Inv {i}",
-                   role=Role.GOVERNOR, school=created[i], invited_by=tenant.coordinator,
-                   expires_at="2099-01-01T00:00:00Z")
+        Invitation(
+            partnership=tenant.partnership,
+            email=f"inv{i}@example.org",
+            full_name=f"Inv {i}",
+            role=Role.GOVERNOR,
+            school=created[i],
+            invited_by=tenant.coordinator,
+            expires_at="2099-01-01T00:00:00Z",
+        )
         for i in range(50)
     )
 

@@ -23,8 +23,11 @@ def test_starting_a_role_grants_its_object_permissions_and_is_audited(tenant_a):
     user = UserFactory()
     with scopes_disabled():
         assignment = role_start(
-            actor=tenant_a.coordinator, user=user, partnership=tenant_a.partnership,
-            role=Role.HEADTEACHER, school=tenant_a.schools[0],
+            actor=tenant_a.coordinator,
+            user=user,
+            partnership=tenant_a.partnership,
+            role=Role.HEADTEACHER,
+            school=tenant_a.schools[0],
         )
     assert {"view_partnership", "view_members", "view_people"} <= perms(user, tenant_a.partnership)
     assert "manage_people" not in perms(user, tenant_a.partnership)
@@ -50,7 +53,11 @@ def test_ending_a_role_revokes_permissions_but_keeps_history(tenant_a, today):
 def test_a_role_cannot_end_before_it_starts(tenant_a):
     with scopes_disabled():
         with pytest.raises(ValidationError) as info:
-            role_end(actor=tenant_a.coordinator, assignment=tenant_a.role, end=tenant_a.role.start - datetime.timedelta(days=1))
+            role_end(
+                actor=tenant_a.coordinator,
+                assignment=tenant_a.role,
+                end=tenant_a.role.start - datetime.timedelta(days=1),
+            )
         tenant_a.role.refresh_from_db()
     assert "cannot end before it started" in str(info.value)
     assert tenant_a.role.end is None
@@ -59,8 +66,14 @@ def test_a_role_cannot_end_before_it_starts(tenant_a):
 def test_a_role_that_ends_before_it_starts_is_refused(tenant_a, today):
     user = UserFactory()
     with scopes_disabled(), pytest.raises(ValidationError) as info:
-        role_start(actor=None, user=user, partnership=tenant_a.partnership, role=Role.COORDINATOR,
-                   start=today, end=today - datetime.timedelta(days=1))
+        role_start(
+            actor=None,
+            user=user,
+            partnership=tenant_a.partnership,
+            role=Role.COORDINATOR,
+            start=today,
+            end=today - datetime.timedelta(days=1),
+        )
     assert "end" in info.value.message_dict
     with scopes_disabled():
         assert not RoleAssignment.objects.filter(user=user).exists()
@@ -95,8 +108,13 @@ def test_school_rules(tenant_a, role, school_index, field, message):
 
 def test_the_same_role_twice_is_refused(tenant_a):
     with scopes_disabled(), pytest.raises(ValidationError, match="already headteacher"):
-        role_start(actor=None, user=tenant_a.headteacher, partnership=tenant_a.partnership,
-                   role=Role.HEADTEACHER, school=tenant_a.schools[0])
+        role_start(
+            actor=None,
+            user=tenant_a.headteacher,
+            partnership=tenant_a.partnership,
+            role=Role.HEADTEACHER,
+            school=tenant_a.schools[0],
+        )
 
 
 def test_permissions_follow_every_role_a_school_holds_across_partnerships(tenant_a, tenant_b, today):

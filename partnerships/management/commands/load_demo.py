@@ -51,11 +51,15 @@ class Command(BaseCommand):
         return user
 
     def _role(self, admin, user, partnership, role, school=None, *, show=True):
-        exists = RoleAssignment.objects.filter(
-            user=user, partnership=partnership, role=role, school=school
-        ).active().exists()
+        exists = (
+            RoleAssignment.objects.filter(user=user, partnership=partnership, role=role, school=school)
+            .active()
+            .exists()
+        )
         if not exists:
-            role_start(actor=admin, user=user, partnership=partnership, role=role, school=school, start=ROLES_FROM)
+            role_start(
+                actor=admin, user=user, partnership=partnership, role=role, school=school, start=ROLES_FROM
+            )
         if show:
             label = Role(role).label + (f" ({school.name})" if school else "")
             self.logins.append((partnership.name, label, user.email))
@@ -101,12 +105,19 @@ class Command(BaseCommand):
         first = ordered[0]
         self._role(admin, self._user(f"deputy.{first.urn}@schools.example"), partnership, Role.DEPUTY, first)
         self._role(
-            admin, self._user(f"chair-governors.{first.urn}@schools.example"), partnership,
-            Role.CHAIR_OF_GOVERNORS, first,
+            admin,
+            self._user(f"chair-governors.{first.urn}@schools.example"),
+            partnership,
+            Role.CHAIR_OF_GOVERNORS,
+            first,
         )
-        self._role(admin, self._user(f"governor.{first.urn}@schools.example"), partnership, Role.GOVERNOR, first)
+        self._role(
+            admin, self._user(f"governor.{first.urn}@schools.example"), partnership, Role.GOVERNOR, first
+        )
         finance_school = schools[spec["finance_school"]]
-        self._role(admin, self._user(f"finance@{slug}.example"), partnership, Role.FINANCE_OFFICER, finance_school)
+        self._role(
+            admin, self._user(f"finance@{slug}.example"), partnership, Role.FINANCE_OFFICER, finance_school
+        )
         adviser = self._user(f"adviser@{slug}.example")
         advised = ordered if spec.get("adviser_for_all") else ordered[:3]
         for school in advised:
