@@ -86,16 +86,16 @@ class Invitation(models.Model):
 
     @property
     def token(self) -> str:
-        # Signed, not stored: the email task can rebuild the link from the id alone.
-        return signing.dumps(self.pk, salt=self.SALT)
+        # Signed, not stored: the email task can rebuild the same link from the id alone.
+        return signing.Signer(salt=self.SALT).sign(str(self.pk))
 
     @classmethod
     def pk_from_token(cls, token: str) -> int | None:
         try:
-            value = signing.loads(token, salt=cls.SALT)
+            value = signing.Signer(salt=cls.SALT).unsign(token)
         except signing.BadSignature:
             return None
-        return value if isinstance(value, int) else None
+        return int(value) if value.isdigit() else None
 
     def get_role_label(self) -> str:
         from partnerships.roles import Role

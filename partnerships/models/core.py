@@ -46,7 +46,7 @@ class Partnership(models.Model):
 class MembershipQuerySet(models.QuerySet):
     def current(self, on: datetime.date | None = None):
         on = on or timezone.localdate()
-        return self.filter(Q(left__isnull=True) | Q(left__gt=on), joined__lte=on)
+        return self.filter(Q(left__isnull=True) | Q(left__gte=on), joined__lte=on)
 
 
 class Membership(models.Model):
@@ -55,7 +55,12 @@ class Membership(models.Model):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="memberships")
     school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="memberships")
     joined = models.DateField()
-    left = models.DateField(null=True, blank=True)
+    approved_on = models.DateField(null=True, blank=True, help_text="Date of the strategic group's decision")
+    approval_reference = models.CharField(
+        max_length=200, blank=True, help_text="Where the decision is recorded, e.g. the meeting and minute"
+    )
+    left = models.DateField(null=True, blank=True, help_text="The school's last day as a member")
+    withdrawal_notes = models.TextField(blank=True)
 
     objects = ScopedManager(
         partnership="partnership", _manager_class=models.Manager.from_queryset(MembershipQuerySet)
@@ -75,6 +80,18 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school} in {self.partnership}"
+
+    def status(self, on: datetime.date | None = None) -> str:
+        on = on or timezone.localdate()
+        if self.left is None:
+            return "active"
+        return "left" if self.left < on else "leaving"
+
+    def status_label(self, on: datetime.date | None = None) -> str:
+        status = self.status(on)
+        if status == "leaving":
+            return f"Leaving on {self.left:%-d %B %Y}"
+        return {"active": "Active", "left": "Left"}[status]
 
 
 class RoleAssignmentQuerySet(models.QuerySet):

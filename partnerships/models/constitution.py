@@ -1,0 +1,148 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django_scopes import ScopedManager
+
+from partnerships.calendar import TERM_LABELS, TERM_NAMES, academic_year_label
+
+
+class Constitution(models.Model):
+    """The rules of a partnership's agreement that the software enforces. One per partnership."""
+
+    class Frequency(models.TextChoices):
+        HALF_TERMLY = "half_termly", "Every half term"
+        TERMLY = "termly", "Every term"
+        MINIMUM_PER_YEAR = "minimum_per_year", "A minimum number each year"
+
+    class Quorum(models.TextChoices):
+        PERCENT = "percent", "A percentage of member schools"
+        NUMBER = "number", "A fixed number of member schools"
+
+    class Basis(models.TextChoices):
+        PER_FTE = "per_fte", "An amount per full-time equivalent pupil at the January census"
+        BUDGET_SHARE = "budget_share", "A share of the total in proportion to school budgets"
+        FLAT = "flat", "The same amount from every school"
+        PER_ACTIVITY = "per_activity", "Agreed for each activity"
+        NONE = "none", "No contributions"
+
+    partnership = models.OneToOneField(
+        "partnerships.Partnership", on_delete=models.CASCADE, related_name="constitution"
+    )
+
+    meeting_frequency = models.CharField(max_length=20, choices=Frequency.choices, default=Frequency.HALF_TERMLY)
+    min_meetings_per_year = models.PositiveSmallIntegerField(
+        "Strategic meetings a year, at least", default=3, validators=[MinValueValidator(1), MaxValueValidator(50)]
+    )
+    notice_days = models.PositiveSmallIntegerField(
+        "Days' notice of a meeting", default=7, validators=[MinValueValidator(0), MaxValueValidator(90)]
+    )
+    quorum_kind = models.CharField(max_length=10, choices=Quorum.choices, default=Quorum.PERCENT)
+    quorum_value = models.PositiveSmallIntegerField(
+        default=50, validators=[MinValueValidator(1)], help_text="A percentage (1 to 100) or a number of schools"
+    )
+
+    chair_term_years = models.PositiveSmallIntegerField(
+        "Chair's term in years", default=1, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    chair_max_consecutive_years = models.PositiveSmallIntegerField(
+        "Most consecutive years as chair", default=4, validators=[MinValueValidator(1), MaxValueValidator(20)]
+    )
+    chair_must_be_headteacher = models.BooleanField(
+        "The chair and vice chair must be headteachers of member schools", default=True
+    )
+
+    strategy_head_reps = models.PositiveSmallIntegerField(
+        "Headteacher representatives on the strategy group", default=2, validators=[MaxValueValidator(10)]
+    )
+    strategy_reserve_rotates = models.BooleanField(
+        "Each representative has a reserve who becomes the representative the next term", default=True
+    )
+    strategy_needs_primary_and_secondary = models.BooleanField(
+        "The strategy group must include primary and secondary schools", default=True
+    )
+    strategy_group_notes = models.TextField("Strategy group composition", blank=True)
+
+    contribution_basis = models.CharField(max_length=20, choices=Basis.choices, default=Basis.NONE)
+    contribution_rate = models.DecimalField(
+        "Contribution rate (£)", max_digits=10, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="Per FTE pupil, or the flat amount, depending on the basis",
+    )
+    banker_school = models.ForeignKey(
+        "schools.School", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="The member school that holds the partnership's funds",
+    )
+    banker_admin_share_percent = models.DecimalField(
+        "Banker school's administration share (%)", max_digits=5, decimal_places=2, default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+
+    leaving_notice_terms = models.PositiveSmallIntegerField(
+        "Terms' written notice to leave", default=1, validators=[MaxValueValidator(6)]
+    )
+    leaver_contribution_refunded = models.BooleanField(
+        "A leaving school's contribution for the year is refunded", default=False
+    )
+
+    development_area_minimum = models.PositiveSmallIntegerField(
+        "Development areas each school must take part in, at least", default=0, validators=[MaxValueValidator(20)]
+    )
+    development_area_target = models.PositiveSmallIntegerField(
+        "About how many development areas a year", default=0, validators=[MaxValueValidator(30)]
+    )
+    cpd_free_hours_per_term = models.DecimalField(
+        "Hours of CPD leaders may give free each term", max_digits=4, decimal_places=1, default=0,
+        validators=[MinValueValidator(0)],
+    )
+    information_sharing = models.TextField("What information is shared with whom", blank=True)
+
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = ScopedManager(partnership="partnership")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(chair_max_consecutive_years__gte=F("chair_term_years")), name="chair_limit_covers_a_term"
+            ),
+            models.CheckConstraint(
+                condition=~Q(quorum_kind="percent") | Q(quorum_value__lte=100), name="quorum_percent_at_most_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Constitution of {self.partnership}"
+
+
+class Term(models.Model):
+    """A term of an academic year, with its half term, as this partnership's schools keep it."""
+
+    partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.CASCADE, related_name="terms")
+    academic_year = models.PositiveSmallIntegerField(help_text="The year the academic year starts in")
+    name = models.CharField(max_length=6, choices=[(n, TERM_LABELS[n]) for n in TERM_NAMES])
+    starts = models.DateField()
+    half_term_starts = models.DateField()
+    half_term_ends = models.DateField()
+    ends = models.DateField()
+
+    objects = ScopedManager(partnership="partnership")
+
+    class Meta:
+        ordering = ["starts"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "academic_year", "name"], name="term_unique_per_year"),
+            models.CheckConstraint(
+                condition=Q(starts__lt=F("half_term_starts"))
+                & Q(half_term_starts__lte=F("half_term_ends"))
+                & Q(half_term_ends__lt=F("ends")),
+                name="term_dates_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{TERM_LABELS[self.name]} {academic_year_label(self.academic_year)}"
