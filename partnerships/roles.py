@@ -33,12 +33,14 @@ SCHOOL_ROLES = frozenset(
     }
 )
 
-# Every role may see the partnership and its members.
-_EVERYONE = {"view_partnership", "view_members", "view_people"}
-_LEADERS = _EVERYONE | {"view_audit"}
+# Every role may see the partnership, its members, people and governance, and declare interests.
+_EVERYONE = {"view_partnership", "view_members", "view_people", "declare_interests"}
+_LEADERS = _EVERYONE | {"view_audit", "view_interests"}
 
 PARTNERSHIP_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.COORDINATOR: frozenset(_LEADERS | {"manage_people", "change_partnership"}),
+    Role.COORDINATOR: frozenset(
+        _LEADERS | {"manage_people", "change_partnership", "manage_members", "change_constitution", "manage_governance"}
+    ),
     Role.CHAIR: frozenset(_LEADERS),
     Role.VICE_CHAIR: frozenset(_LEADERS),
     Role.STRATEGY_REP: frozenset(_EVERYONE),

@@ -37,6 +37,11 @@ class Partnership(models.Model):
             ("view_people", "Can see the people and their roles"),
             ("manage_people", "Can invite people and start or end roles"),
             ("view_audit", "Can read the partnership's audit log"),
+            ("manage_members", "Can manage member schools, their people and figures"),
+            ("change_constitution", "Can change the constitution and term dates"),
+            ("manage_governance", "Can record elections, the strategy group rota, groups and development areas"),
+            ("view_interests", "Can read the register of interests"),
+            ("declare_interests", "Can declare interests"),
         ]
 
     def __str__(self) -> str:

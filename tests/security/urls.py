@@ -10,12 +10,11 @@ from dataclasses import dataclass
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from partnerships.tenancy import TENANT_KWARG
+from tests.security.registry import merged
 
-# kwarg name -> how to get that kind of object's URL value from a tests.conftest.Tenant.
-OBJECT_KWARGS: dict[str, Callable] = {
-    "role_pk": lambda tenant: tenant.role.pk,
-    "invitation_pk": lambda tenant: tenant.invitation.pk,
-}
+# kwarg name -> how to get that kind of object's URL value from a tests.conftest.Tenant
+# (one module per area in tests/security/registry/).
+OBJECT_KWARGS: dict[str, Callable] = merged("OBJECT_KWARGS")
 
 # URLs outside /p/<slug>/ hold no tenant data of their own; each is listed with why it is safe.
 NON_TENANT_URL_NAMES = {
@@ -78,16 +77,18 @@ def is_allowed_non_tenant(route: Route) -> bool:
 def fill(route: Route, *, slug_tenant, object_tenant) -> str:
     """The URL of `route` with `slug_tenant`'s slug and `object_tenant`'s objects."""
     from django.urls import reverse
+    from django_scopes import scopes_disabled
 
     values = {}
     for kwarg in route.kwargs:
         if kwarg == TENANT_KWARG:
             values[kwarg] = slug_tenant.slug
         elif kwarg in OBJECT_KWARGS:
-            values[kwarg] = OBJECT_KWARGS[kwarg](object_tenant)
+            with scopes_disabled():  # the registry may make the object it names
+                values[kwarg] = OBJECT_KWARGS[kwarg](object_tenant)
         else:
             raise AssertionError(
                 f"URL {route.name} ({route.route}) takes '{kwarg}', which the isolation test cannot fill: "
-                f"add it to OBJECT_KWARGS in tests/security/urls.py"
+                f"add it to OBJECT_KWARGS in a module of tests/security/registry/"
             )
     return reverse(route.name, kwargs=values)

@@ -10,11 +10,14 @@ from django.db import transaction
 from django_scopes import scopes_disabled
 
 from accounts.models import User
-from partnerships import demo
+from partnerships import demo, demo_constitution, demo_groups, demo_offices
 from partnerships.models import Membership, Partnership, RoleAssignment
 from partnerships.roles import Role
 from partnerships.services import role_start
+from schools import demo as schools_demo
 from schools.models import School
+
+AREA_LOADERS = [schools_demo, demo_constitution, demo_offices, demo_groups]
 
 ROLES_FROM = datetime.date(2025, 9, 1)
 
@@ -123,3 +126,6 @@ class Command(BaseCommand):
         for school in advised:
             self._role(admin, adviser, partnership, Role.ADVISER, school, show=school == advised[0])
         self._role(admin, self._user(f"observer@{slug}.example"), partnership, Role.LA_OBSERVER)
+        # Each area adds its own demo data, in dependency order: people before groups, terms before rotas.
+        for area in AREA_LOADERS:
+            area.load(partnership, spec, admin)

@@ -10,7 +10,7 @@ from django.views.generic import TemplateView
 from accounts.models import AuditEvent, Invitation
 from accounts.services import invitation_create, invitation_withdraw
 from partnerships import selectors
-from partnerships.forms import InviteForm, PartnershipSettingsForm, RoleEndForm
+from partnerships.forms.people import InviteForm, PartnershipSettingsForm, RoleEndForm
 from partnerships.forms_base import apply_service_errors
 from partnerships.models import RoleAssignment
 from partnerships.services import partnership_update_settings, role_end
