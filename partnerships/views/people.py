@@ -66,15 +66,17 @@ class InviteView(TenantViewMixin, View):
     template_name = "partnerships/invite.html"
 
     def get(self, request, *args, **kwargs):
-        return render(request, self.template_name, {"form": InviteForm(partnership=self.partnership)})
+        # Links from a school's people list prefill the form (?full_name=&email=&role=&school=).
+        initial = {
+            key: request.GET[key][:200] for key in ("full_name", "email", "role", "school") if key in request.GET
+        }
+        return render(request, self.template_name, {"form": InviteForm(partnership=self.partnership, initial=initial)})
 
     def post(self, request, *args, **kwargs):
         form = InviteForm(request.POST, partnership=self.partnership)
         if form.is_valid():
             try:
-                invitation = invitation_create(
-                    actor=request.user, partnership=self.partnership, **form.cleaned_data
-                )
+                invitation = invitation_create(actor=request.user, partnership=self.partnership, **form.cleaned_data)
             except ValidationError as error:
                 apply_service_errors(form, error)
             else:

@@ -50,9 +50,7 @@ def test_coordinator_invites_a_governor_and_the_email_carries_a_working_link(
         ({"school": "999999"}, "school", "Select a valid choice"),
     ],
 )
-def test_bad_invitations_are_refused_next_to_the_field_and_change_nothing(
-    tenant_a, client_for, data, field, message
-):
+def test_bad_invitations_are_refused_next_to_the_field_and_change_nothing(tenant_a, client_for, data, field, message):
     client = client_for(tenant_a.coordinator)
     with scopes_disabled():
         before = Invitation.objects.count(), AuditEvent.objects.count()
@@ -144,9 +142,7 @@ def test_coordinator_with_totp_passes_the_mfa_requirement(tenant_a, client_for):
 
     tenant_a.partnership.require_mfa_for_coordinators = True
     tenant_a.partnership.save()
-    Authenticator.objects.create(
-        user=tenant_a.coordinator, type=Authenticator.Type.TOTP, data={"secret": "x"}
-    )
+    Authenticator.objects.create(user=tenant_a.coordinator, type=Authenticator.Type.TOTP, data={"secret": "x"})
     assert client_for(tenant_a.coordinator).get(f"/p/{tenant_a.slug}/").status_code == 200
 
 
@@ -179,8 +175,31 @@ def test_no_500_on_odd_input(tenant_a, client_for):
     ]:
         assert client.get(url).status_code == 200, url
     assert client.post(f"/p/{tenant_a.slug}/people/invite/", {"email": "x" * 5000}).status_code == 400
-    assert client.post(
-        f"/p/{tenant_a.slug}/settings/", {"require_mfa_for_coordinators": "\x00"}
-    ).status_code in (302, 400)
+    assert client.post(f"/p/{tenant_a.slug}/settings/", {"require_mfa_for_coordinators": "\x00"}).status_code in (
+        302,
+        400,
+    )
     with scopes_disabled():
         assert RoleAssignment.objects.filter(partnership=tenant_a.partnership, end__isnull=False).count() == 1
+
+
+def test_the_invite_form_can_be_prefilled_from_a_link(tenant_a, client_for):
+    school = tenant_a.schools[0]
+    response = client_for(tenant_a.coordinator).get(
+        f"/p/{tenant_a.slug}/people/invite/?full_name=Dee+Puty&email=dee@example.org&role=deputy&school={school.pk}"
+    )
+    form = response.context["form"]
+    assert (form["full_name"].value(), form["email"].value(), form["role"].value()) == (
+        "Dee Puty",
+        "dee@example.org",
+        "deputy",
+    )
+    assert str(form["school"].value()) == str(school.pk)
+    assert 'value="dee@example.org"' in response.content.decode()
+
+
+def test_a_prefill_with_nonsense_still_renders(tenant_a, client_for):
+    response = client_for(tenant_a.coordinator).get(
+        f"/p/{tenant_a.slug}/people/invite/?school=abc&role=%00&email=" + "x" * 999
+    )
+    assert response.status_code == 200
