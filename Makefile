@@ -30,13 +30,12 @@ node_modules/.installed: package.json package-lock.json
 
 assets: $(VENDOR)/.built
 
-$(VENDOR)/.built: node_modules/.installed static/src/commonroom.scss
+$(VENDOR)/.built: node_modules/.installed static/src/commonroom.scss Makefile
 	mkdir -p $(VENDOR)/govuk $(VENDOR)/htmx $(VENDOR)/axe
 	npx sass --no-source-map --style=compressed --quiet-deps --silence-deprecation=import \
 		--load-path=node_modules/govuk-frontend/dist static/src/commonroom.scss $(VENDOR)/commonroom.css
 	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(VENDOR)/govuk/
-	rm -rf $(VENDOR)/govuk/assets && cp -r node_modules/govuk-frontend/dist/govuk/assets $(VENDOR)/govuk/assets
-	rm -rf $(VENDOR)/govuk/assets/fonts
+	rm -rf $(VENDOR)/govuk/assets  # GOV.UK's images and fonts are the government brand: not served
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
 	cp node_modules/axe-core/axe.min.js $(VENDOR)/axe/
 	touch $@
