@@ -3,14 +3,19 @@ from django.contrib.auth import password_validation
 
 
 class AcceptInvitationForm(forms.Form):
-    full_name = forms.CharField(label="Your full name", max_length=150)
+    full_name = forms.CharField(
+        label="Your full name", max_length=150, error_messages={"required": "Enter your full name"}
+    )
     password1 = forms.CharField(
         label="Create a password",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text="At least 12 characters; not a common password",
+        error_messages={"required": "Create a password"},
     )
     password2 = forms.CharField(
-        label="Confirm your password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label="Confirm your password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter the password again"},
     )
 
     def __init__(self, *args, email: str, **kwargs):

@@ -8,14 +8,30 @@ from schools.models import School
 
 
 class InviteForm(forms.Form):
-    full_name = forms.CharField(label="Full name", max_length=150)
-    email = forms.EmailField(label="Email address", help_text="The invitation link is sent to this address")
-    role = forms.ChoiceField(label="Role", choices=[("", "Choose a role")] + list(Role.choices))
+    full_name = forms.CharField(
+        label="Full name",
+        max_length=150,
+        error_messages={"required": "Enter their full name", "max_length": "Full name must be 150 characters or fewer"},
+    )
+    email = forms.EmailField(
+        label="Email address",
+        help_text="The invitation link is sent to this address",
+        error_messages={
+            "required": "Enter their email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+    )
+    role = forms.ChoiceField(
+        label="Role",
+        choices=[("", "Choose a role")] + list(Role.choices),
+        error_messages={"required": "Choose a role", "invalid_choice": "Choose a role from the list"},
+    )
     school = forms.ModelChoiceField(
         label="School",
         queryset=School.objects.none(),
         required=False,
         empty_label="Not for a school",
+        error_messages={"invalid_choice": "Choose a member school from the list"},
         help_text="Needed for headteachers, deputies, governors, finance officers and advisers",
     )
 
@@ -28,6 +44,7 @@ class InviteForm(forms.Form):
 class RoleEndForm(forms.Form):
     end = forms.DateField(
         label="Date the role ends",
+        error_messages={"required": "Enter the date the role ends", "invalid": "Enter a real date"},
         widget=DateInput,
         help_text="From this date the person can no longer act in this role",
     )

@@ -78,7 +78,7 @@ def test_a_forged_or_garbled_token_is_404(client, token, tenant_a):
         ({"password2": "something-else-entirely"}, "password2", "do not match"),
         ({"password1": "short", "password2": "short"}, "password1", "too short"),
         ({"password1": "password123456", "password2": "password123456"}, "password1", "too common"),
-        ({"full_name": ""}, "full_name", "required"),
+        ({"full_name": ""}, "full_name", "Enter your full name"),
     ],
 )
 def test_bad_acceptance_input_is_shown_next_to_the_field_and_changes_nothing(

@@ -57,7 +57,7 @@ def test_coordinator_manages_people(site, tenant_a):
     expect(page).to_have_title("Error: Invite a person – Alpha Partnership – Commonroom")
     expect(error_summary(page)).to_be_focused()
     expect(error_summary(page).get_by_role("link")).to_have_attribute("href", "#id_email")
-    expect(page.locator("#id_email-error")).to_contain_text("This field is required")
+    expect(page.locator("#id_email-error")).to_contain_text("Enter their email address")
     expect(page.get_by_label("Email address")).to_have_attribute("aria-describedby", "id_email-hint id_email-error")
 
     # A school role without a school: the service's error lands next to the school field.

@@ -41,13 +41,13 @@ def test_coordinator_invites_a_governor_and_the_email_carries_a_working_link(
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
-        ({"email": ""}, "email", "This field is required"),
-        ({"email": "not-an-email"}, "email", "Enter a valid email address"),
-        ({"role": ""}, "role", "This field is required"),
-        ({"role": "emperor"}, "role", "Select a valid choice"),
+        ({"email": ""}, "email", "Enter their email address"),
+        ({"email": "not-an-email"}, "email", "Enter an email address in the correct format"),
+        ({"role": ""}, "role", "Choose a role"),
+        ({"role": "emperor"}, "role", "Choose a role from the list"),
         ({"school": ""}, "school", "Choose the school this governor is for"),
         ({"role": Role.COORDINATOR}, "school", "not held for a school"),
-        ({"school": "999999"}, "school", "Select a valid choice"),
+        ({"school": "999999"}, "school", "Choose a member school from the list"),
     ],
 )
 def test_bad_invitations_are_refused_next_to_the_field_and_change_nothing(tenant_a, client_for, data, field, message):
