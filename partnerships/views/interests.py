@@ -1,0 +1,100 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views import View
+from django.views.generic import TemplateView
+
+from partnerships.forms.interests import DeclarationForm
+from partnerships.forms_base import apply_service_errors
+from partnerships.selectors_interests import (
+    MISSING,
+    OUT_OF_DATE,
+    declaration_state,
+    declarations_of,
+    register,
+    reminded_on,
+    reminders_due,
+)
+from partnerships.services.interests import interest_declaration_create, interest_reminders_request
+from partnerships.tenancy import TenantViewMixin
+
+
+class MyDeclarationsView(TenantViewMixin, TemplateView):
+    permission_required = "declare_interests"
+    template_name = "partnerships/interests/mine.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        declarations = declarations_of(self.partnership, self.request.user)
+        context["declarations"] = declarations
+        context["state"] = declaration_state(declarations[0] if declarations else None)
+        return context
+
+
+class DeclareView(TenantViewMixin, View):
+    permission_required = "declare_interests"
+    template_name = "partnerships/interests/declare.html"
+
+    def get(self, request, *args, **kwargs):
+        previous = declarations_of(self.partnership, request.user)
+        form = DeclarationForm(initial=DeclarationForm.initial_from(previous[0] if previous else None))
+        return render(request, self.template_name, {"form": form, "previous": previous[:1]})
+
+    def post(self, request, *args, **kwargs):
+        form = DeclarationForm(request.POST)
+        if form.is_valid():
+            try:
+                interest_declaration_create(actor=request.user, partnership=self.partnership, **form.declaration())
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(request, "Your declaration of interests is recorded")
+                return redirect("interests:mine", partnership_slug=self.partnership.slug)
+        return render(request, self.template_name, {"form": form, "previous": []}, status=400)
+
+
+class RegisterView(TenantViewMixin, TemplateView):
+    permission_required = "view_interests"
+    template_name = "partnerships/interests/register.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = register(self.partnership)
+        showing_due = self.request.GET.get("show") == "due"
+        context.update(
+            rows=[row for row in rows if row.is_due] if showing_due else rows,
+            showing_due=showing_due,
+            total=len(rows),
+            missing=sum(row.state == MISSING for row in rows),
+            out_of_date=sum(row.state == OUT_OF_DATE for row in rows),
+        )
+        return context
+
+
+class RemindView(TenantViewMixin, View):
+    permission_required = "manage_governance"
+    template_name = "partnerships/interests/remind.html"
+
+    def get(self, request, *args, **kwargs):
+        rows = reminders_due(self.partnership)
+        done = reminded_on(self.partnership, timezone.localdate())
+        for row in rows:
+            row.reminded_today = row.user.pk in done
+        return render(
+            request,
+            self.template_name,
+            {"rows": rows, "to_send": sum(not row.reminded_today for row in rows)},
+        )
+
+    def post(self, request, *args, **kwargs):
+        due = interest_reminders_request(actor=request.user, partnership=self.partnership)
+        if due:
+            messages.success(
+                request,
+                f"Reminders are on their way to {due} {'person' if due == 1 else 'people'} "
+                "(anyone already reminded today is not emailed again)",
+            )
+        else:
+            messages.success(request, "Everyone's declaration is up to date: no reminders needed")
+        return redirect("interests:register", partnership_slug=self.partnership.slug)
