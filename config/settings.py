@@ -215,8 +215,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TIMEZONE = TIME_ZONE
+# Task modules beyond each app's tasks.py, which autodiscovery finds by itself.
+CELERY_IMPORTS = ["partnerships.tasks_interests"]
 CELERY_BEAT_SCHEDULE = {
     "end-lapsed-roles": {"task": "partnerships.tasks.sync_lapsed_roles", "schedule": 60 * 60},
+    "remind-missing-declarations": {
+        "task": "partnerships.tasks_interests.remind_missing_declarations_everywhere",
+        "schedule": 24 * 60 * 60,
+    },
 }
 
 # allauth's rate limits count in the cache, so with several web processes it must be shared (Redis).

@@ -111,3 +111,4 @@ def _fresh_invitation(tenant, email):
             invited_by=tenant.coordinator,
             expires_at=timezone.now() + datetime.timedelta(days=1),
         )
+
