@@ -1,0 +1,94 @@
+"""Reads that the members directory and school pages share. Each returns its joins, so a page runs
+the same number of queries however many schools, people or figures there are.
+
+All of these run inside the request's django-scopes scope: Membership, Person and RoleAssignment
+are filtered to the current partnership by their scoped managers.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from partnerships.models import Membership, RoleAssignment
+from schools.models import Budget, Census, Person, School
+
+STATUSES = {"active": "Active", "leaving": "Leaving", "left": "Left"}
+
+_POSITION_ORDER = Case(
+    *(When(position=value, then=Value(index)) for index, value in enumerate(Person.Position.values)),
+    default=Value(len(Person.Position.values)),
+    output_field=IntegerField(),
+)
+
+
+def latest_memberships() -> QuerySet[Membership]:
+    """One membership per school that has ever been a member: its most recent one (by join date)."""
+    later = Membership.objects.filter(school=OuterRef("school"), joined__gt=OuterRef("joined"))
+    return Membership.objects.filter(~Exists(later))
+
+
+def directory(
+    *, q: str = "", phase: str = "", status: str = "", on: datetime.date | None = None
+) -> QuerySet[Membership]:
+    """The members directory: every school with a membership of the partnership (active, leaving, left).
+
+    Status follows Membership.status(): active (no leaving date), leaving (a leaving date today or
+    later), left (a leaving date before today).
+    """
+    on = on or timezone.localdate()
+    rows = latest_memberships().select_related("school")
+    q = " ".join(q.split())
+    if q:
+        match = Q(school__name__icontains=q)
+        if q.isdigit() and len(q) <= 9:
+            match |= Q(school__urn=int(q))
+        rows = rows.filter(match)
+    if phase:
+        rows = rows.filter(school__phase=phase)
+    if status == "active":
+        rows = rows.filter(left__isnull=True)
+    elif status == "leaving":
+        rows = rows.filter(left__gte=on)
+    elif status == "left":
+        rows = rows.filter(left__lt=on)
+    return rows.order_by("school__name", "school__urn")
+
+
+def member_school_or_none(urn: int) -> School | None:
+    """The school with this URN if it has ever been a member of the partnership (else None: a 404)."""
+    if urn > 2_147_483_647:
+        return None
+    return School.objects.filter(urn=urn, pk__in=Membership.objects.values("school_id")).first()
+
+
+def school_memberships(school: School) -> list[Membership]:
+    return list(Membership.objects.filter(school=school).order_by("-joined"))
+
+
+def school_people(school: School) -> QuerySet[Person]:
+    return (
+        Person.objects.filter(school=school)
+        .select_related("user")
+        .annotate(position_order=_POSITION_ORDER)
+        .order_by("position_order", "full_name")
+    )
+
+
+def school_roles(school: School, on: datetime.date | None = None) -> QuerySet[RoleAssignment]:
+    return (
+        RoleAssignment.objects.active(on)
+        .filter(school=school)
+        .select_related("user")
+        .order_by("role", "user__full_name")
+    )
+
+
+def school_censuses(school: School) -> QuerySet[Census]:
+    return Census.objects.filter(school=school).order_by("-year")
+
+
+def school_budgets(school: School) -> QuerySet[Budget]:
+    return Budget.objects.filter(school=school).order_by("-financial_year")
