@@ -150,6 +150,10 @@ def invitation_accept(
         role=invitation.role,
         school=invitation.school,
     )
+    # The school's record of this person (if the coordinator keeps one) now points at their account.
+    from schools.services import people_link_user
+
+    people_link_user(user=user, partnership=invitation.partnership)
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     with scopes_disabled():

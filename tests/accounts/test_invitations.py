@@ -149,3 +149,20 @@ def test_the_task_cannot_read_another_partnerships_invitation(tenant_a, tenant_b
     # Called with B's id but A's partnership: the scope hides the row, nothing is sent.
     assert send_invitation(tenant_b.invitation.pk, partnership_id=tenant_a.partnership.pk) is False
     assert mailoutbox == []
+
+
+def test_accepting_links_the_schools_record_of_the_person_to_the_account(tenant_a, client):
+    from schools.models import Person
+
+    with scopes_disabled():
+        record = Person.objects.create(
+            partnership=tenant_a.partnership,
+            school=tenant_a.schools[1],
+            full_name="Ivy Invitee",
+            email=tenant_a.invitation.email.upper(),
+            position=Person.Position.GOVERNOR,
+        )
+    client.post(url(tenant_a.invitation), GOOD)
+    with scopes_disabled():
+        record.refresh_from_db()
+    assert record.user == User.objects.get(email=tenant_a.invitation.email)
