@@ -1,0 +1,113 @@
+from decimal import Decimal
+
+from django import forms
+from django.db import models
+
+from partnerships.calendar import TERM_LABELS, TERM_NAMES
+from partnerships.forms_base import DateInput
+from partnerships.models import Constitution, Membership
+from partnerships.services.constitution import MAX_TEXT, SECTIONS
+from partnerships.services.terms import TERM_PARTS
+from schools.models import School
+
+_HELP = {
+    "min_meetings_per_year": "Only used when the partnership meets a minimum number of times a year",
+    "quorum_value": "A percentage of the member schools (1 to 100), or a number of schools",
+    "chair_term_years": "How long the chair and vice chair serve before they are elected again",
+    "chair_max_consecutive_years": "Re-electing a chair beyond this is refused",
+    "strategy_head_reps": "Besides the chair, vice chair and coordinator. 0 if the agreement has no rota",
+    "strategy_group_notes": "Who else belongs, who may substitute, in plain words",
+    "contribution_rate": "In pounds: per FTE pupil, or the same amount from every school. Not used for other bases",
+    "banker_school": "The member school that holds the partnership's funds",
+    "banker_admin_share_percent": "The share of the funds the banker school keeps for its administration, 0 to 100",
+    "leaving_notice_terms": "A school leaves at the end of this many terms after the term in which its notice arrives",
+    "development_area_target": "0 if the agreement does not say",
+    "development_area_minimum": "0 for no minimum",
+    "cpd_free_hours_per_term": "0 if the agreement does not say",
+    "information_sharing": "What is shared with whom, and what is never stored",
+}
+_LABELS = {
+    "meeting_frequency": "How often the partnership meets",
+    "quorum_kind": "How the quorum is set",
+    "quorum_value": "Quorum",
+    "contribution_basis": "How schools contribute",
+    "contribution_rate": "Contribution rate (£)",
+}
+_RADIOS = {"meeting_frequency", "quorum_kind", "contribution_basis"}
+
+
+class BankerSchoolField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.urn})"
+
+
+class ConstitutionSectionForm(forms.Form):
+    """The fields of one section of the constitution, with the model's labels and choices."""
+
+    section: str = ""
+
+    def __init__(self, *args, constitution: Constitution, **kwargs):
+        fields = SECTIONS[self.section][1]
+        kwargs.setdefault("initial", {f: getattr(constitution, f) for f in fields})
+        super().__init__(*args, **kwargs)
+        for name in fields:
+            model_field = Constitution._meta.get_field(name)
+            if name == "banker_school":
+                members = Membership.objects.current().values("school_id")
+                field = BankerSchoolField(
+                    queryset=School.objects.filter(pk__in=members).order_by("name"),
+                    required=False,
+                    empty_label="No banker school",
+                    label="Banker school",
+                )
+            else:
+                field = model_field.formfield()
+            if name in _RADIOS:
+                field = forms.ChoiceField(choices=model_field.choices, widget=forms.RadioSelect, label=field.label)
+            if isinstance(model_field, models.TextField):
+                field.max_length = MAX_TEXT
+                field.widget = forms.Textarea(attrs={"rows": 6, "maxlength": MAX_TEXT})
+            verbose = str(model_field.verbose_name)
+            field.label = _LABELS.get(name, verbose[0].upper() + verbose[1:])
+            if name in _HELP:
+                field.help_text = _HELP[name]
+            if isinstance(field, forms.DecimalField):
+                field.widget.attrs.update({"inputmode": "decimal", "class": "govuk-input--width-5"})
+            elif isinstance(field, forms.IntegerField):
+                field.widget.attrs.update({"inputmode": "numeric", "class": "govuk-input--width-4"})
+            self.fields[name] = field
+        if "min_meetings_per_year" in self.fields:
+            self.fields["min_meetings_per_year"].required = False
+        if "cpd_free_hours_per_term" in self.fields:
+            self.fields["cpd_free_hours_per_term"].min_value = Decimal(0)
+
+
+def section_form_class(section: str) -> type[ConstitutionSectionForm]:
+    return type(f"{section.title()}SectionForm", (ConstitutionSectionForm,), {"section": section})
+
+
+class TermDatesForm(forms.Form):
+    """One academic year's three terms, four dates each, in one form."""
+
+    PART_LABELS = {
+        "starts": "First day of term",
+        "half_term_starts": "First day of the half-term break",
+        "half_term_ends": "Last day of the half-term break",
+        "ends": "Last day of term",
+    }
+
+    def __init__(self, *args, terms, **kwargs):
+        kwargs.setdefault("initial", {f"{t.name}_{part}": getattr(t, part) for t in terms for part in TERM_PARTS})
+        super().__init__(*args, **kwargs)
+        for name in TERM_NAMES:
+            for part in TERM_PARTS:
+                what = f"the {self.PART_LABELS[part].lower()} of the {TERM_LABELS[name].lower()} term"
+                self.fields[f"{name}_{part}"] = forms.DateField(
+                    label=self.PART_LABELS[part],
+                    widget=DateInput,
+                    error_messages={"required": f"Enter {what}", "invalid": f"Enter {what} as a real date"},
+                )
+
+    def fieldsets(self):
+        """(legend, [bound fields]) for each term, for the template."""
+        return [(f"{TERM_LABELS[name]} term", [self[f"{name}_{part}"] for part in TERM_PARTS]) for name in TERM_NAMES]

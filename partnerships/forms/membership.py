@@ -1,0 +1,89 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from partnerships.forms_base import DateInput
+from partnerships.services.membership import letter_validate
+from schools.models import School
+
+
+class SchoolByUrnField(forms.Field):
+    """A school on the register, entered by its URN (the register may hold thousands of schools)."""
+
+    max_length = 12
+
+    def to_python(self, value):
+        value = str(value or "").strip()
+        if not value:
+            return None
+        if len(value) > self.max_length:
+            raise ValidationError(f"Enter at most {self.max_length} characters")
+        if not value.isdigit() or len(value) > 9:
+            raise ValidationError("Enter the school's URN: a number, for example 100000")
+        school = School.objects.filter(urn=int(value)).first()
+        if school is None:
+            raise ValidationError(f"No school with URN {value} is on the register")
+        return school
+
+    def prepare_value(self, value):
+        return value.urn if isinstance(value, School) else value
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "maxlength": str(self.max_length)}
+
+
+class MembershipJoinForm(forms.Form):
+    school = SchoolByUrnField(
+        label="URN of the school",
+        help_text="The school's unique reference number. Search for the school above to find it",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-10", "autocomplete": "off"}),
+    )
+    approved_on = forms.DateField(label="Date the strategic group approved the school joining", widget=DateInput)
+    approval_reference = forms.CharField(
+        label="Where the decision is recorded",
+        max_length=200,
+        help_text="For example, Strategic group 12 March 2025, minute 4",
+    )
+    joined = forms.DateField(
+        label="Date the school joins", widget=DateInput, help_text="The school's first day as a member"
+    )
+
+
+class LeavingNoticeForm(forms.Form):
+    received_on = forms.DateField(label="Date the notice was received", widget=DateInput)
+    given_by = forms.CharField(
+        label="From",
+        max_length=150,
+        help_text="Who signed the letter, and their position, for example Sam Patel, headteacher",
+    )
+    letter = forms.FileField(
+        label="The letter",
+        widget=forms.FileInput(attrs={"accept": ".pdf,.doc,.docx,.jpg,.jpeg,.png"}),
+        help_text="A PDF, Word document or photo of the signed letter (JPG or PNG), at most 10 MB",
+        allow_empty_file=False,
+    )
+    notes = forms.CharField(
+        label="Notes (optional)", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"received_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+
+    def clean_letter(self):
+        letter = self.cleaned_data["letter"]
+        try:
+            letter_validate(letter)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["letter"]) from None
+        return letter
+
+
+class WithdrawalNotesForm(forms.Form):
+    withdrawal_notes = forms.CharField(
+        label="Withdrawal notes",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="For example, the strategic group's conversations with the school and what was agreed",
+    )

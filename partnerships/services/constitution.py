@@ -1,0 +1,223 @@
+"""The partnership's constitution: the rules of its agreement that the software enforces.
+
+One row per partnership, created with the model's defaults the first time it is needed
+(constitution_get_or_create). The coordinator changes it one section at a time (constitution_update);
+every change is validated against the rules below and audited with the old and new values.
+"""
+
+import datetime
+import decimal
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django_scopes import scope
+
+from accounts.audit import audit_record
+from partnerships.models import Constitution, Membership, Partnership
+from schools.models import School
+
+# The sections of the constitution page, each changed on its own form page, in page order.
+SECTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "meetings": (
+        "Meetings",
+        ("meeting_frequency", "min_meetings_per_year", "notice_days", "quorum_kind", "quorum_value"),
+    ),
+    "offices": (
+        "Chair and vice chair",
+        ("chair_term_years", "chair_max_consecutive_years", "chair_must_be_headteacher"),
+    ),
+    "strategy": (
+        "Strategy group",
+        (
+            "strategy_head_reps",
+            "strategy_reserve_rotates",
+            "strategy_needs_primary_and_secondary",
+            "strategy_group_notes",
+        ),
+    ),
+    "money": (
+        "Money",
+        ("contribution_basis", "contribution_rate", "banker_school", "banker_admin_share_percent"),
+    ),
+    "membership": ("Joining and leaving", ("leaving_notice_terms", "leaver_contribution_refunded")),
+    "development": ("Development areas", ("development_area_target", "development_area_minimum")),
+    "cpd": ("Professional development", ("cpd_free_hours_per_term",)),
+    "information": ("Information sharing", ("information_sharing",)),
+}
+EDITABLE_FIELDS = frozenset(field for _, fields in SECTIONS.values() for field in fields)
+RATE_BASES = frozenset({Constitution.Basis.PER_FTE, Constitution.Basis.FLAT})
+MAX_CPD_HOURS = decimal.Decimal("100")
+MAX_TEXT = 5000
+
+
+def constitution_get_or_create(partnership: Partnership) -> Constitution:
+    """The partnership's constitution, created with the default rules if it has none yet.
+
+    Creating the defaults is not anyone's decision, so it is not audited; changes are.
+    """
+    with scope(partnership=partnership):
+        constitution = (
+            Constitution.objects.select_related("banker_school", "updated_by").filter(partnership=partnership).first()
+        )
+        if constitution is None:
+            constitution, _ = Constitution.objects.get_or_create(partnership=partnership)
+    return constitution
+
+
+def _current_member_school_ids(partnership: Partnership) -> set[int]:
+    with scope(partnership=partnership):
+        return set(Membership.objects.filter(partnership=partnership).current().values_list("school_id", flat=True))
+
+
+def constitution_validate(
+    constitution: Constitution, *, member_school_ids: set[int], fields: set[str] | None = None
+) -> None:
+    """The rules a constitution must meet, with messages by field. `constitution` holds the new values.
+
+    `fields` limits the check to the rules that involve those fields (the ones being changed), so a
+    rule that membership changes have since broken (a quorum of 10 when 8 schools remain) does not
+    stop the coordinator changing something else; it is checked again when its own section is saved.
+    """
+    errors: dict[str, list[str]] = {}
+    fields = set(EDITABLE_FIELDS) if fields is None else set(fields)
+
+    def add(field: str, message: str) -> None:
+        if field not in errors:
+            errors[field] = [message]
+
+    def involves(*names: str) -> bool:
+        return bool(fields.intersection(names))
+
+    members = len(member_school_ids)
+    c = constitution
+    if (
+        involves("meeting_frequency", "min_meetings_per_year")
+        and c.meeting_frequency == Constitution.Frequency.MINIMUM_PER_YEAR
+        and not c.min_meetings_per_year
+    ):
+        add("min_meetings_per_year", "Enter the least number of strategic meetings a year")
+    quorum = involves("quorum_kind", "quorum_value")
+    if quorum and c.quorum_kind == Constitution.Quorum.PERCENT and not 1 <= (c.quorum_value or 0) <= 100:
+        add("quorum_value", "A quorum given as a percentage must be between 1 and 100")
+    elif quorum and c.quorum_kind == Constitution.Quorum.NUMBER and not 1 <= (c.quorum_value or 0) <= max(members, 1):
+        add(
+            "quorum_value",
+            f"A quorum given as a number of schools must be between 1 and the {members} member "
+            f"school{'s' if members != 1 else ''}",
+        )
+    if involves("chair_term_years", "chair_max_consecutive_years") and (c.chair_max_consecutive_years or 0) < (
+        c.chair_term_years or 0
+    ):
+        add(
+            "chair_max_consecutive_years",
+            f"The most consecutive years as chair must be at least one term of office ({c.chair_term_years} "
+            f"year{'s' if c.chair_term_years != 1 else ''})",
+        )
+    if involves("strategy_head_reps") and (c.strategy_head_reps or 0) > members:
+        add(
+            "strategy_head_reps",
+            f"There cannot be more headteacher representatives than the {members} member schools",
+        )
+    if (
+        involves("contribution_basis", "contribution_rate")
+        and c.contribution_basis in RATE_BASES
+        and not c.contribution_rate
+    ):
+        what = "per FTE pupil" if c.contribution_basis == Constitution.Basis.PER_FTE else "from every school"
+        add("contribution_rate", f"Enter the amount in pounds {what}")
+    if involves("banker_school") and c.banker_school_id is not None and c.banker_school_id not in member_school_ids:
+        add("banker_school", "The banker school must be a current member school")
+    banker = involves("banker_school", "banker_admin_share_percent")
+    if banker and (c.banker_admin_share_percent or 0) > 0 and c.banker_school_id is None:
+        add("banker_school", "Choose the banker school that keeps the administration share")
+    development = involves("development_area_target", "development_area_minimum")
+    if development and c.development_area_target and (c.development_area_minimum or 0) > c.development_area_target:
+        add(
+            "development_area_minimum",
+            f"Schools cannot be asked to take part in more areas than the {c.development_area_target} "
+            "development areas a year",
+        )
+    hours = c.cpd_free_hours_per_term
+    if involves("cpd_free_hours_per_term") and hours is not None and hours > MAX_CPD_HOURS:
+        add("cpd_free_hours_per_term", f"Enter at most {MAX_CPD_HOURS} hours a term")
+    for field in ("information_sharing", "strategy_group_notes"):
+        if involves(field) and len(getattr(c, field) or "") > MAX_TEXT:
+            add(field, f"Enter at most {MAX_TEXT} characters")
+    # The model's own checks (choices, ranges), where no clearer message above already applies.
+    try:
+        others = [f.name for f in Constitution._meta.concrete_fields if f.name not in fields]
+        constitution.clean_fields(exclude=[*others, *errors])
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _plain(value: Any) -> Any:
+    """A value as it goes into the audit data (JSON)."""
+    if isinstance(value, School):
+        return {"urn": value.urn, "name": value.name}
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+@transaction.atomic
+def constitution_update(
+    *, actor, partnership: Partnership, changes: Mapping[str, Any], section: str = ""
+) -> Constitution:
+    """Change some of the constitution's rules. `changes` maps field names to new values (a School
+    for banker_school). The rate is cleared when the basis does not use one. Audited with old and new
+    values; nothing is written when nothing changed."""
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise ValidationError({field: "This rule cannot be changed here" for field in sorted(unknown)})
+    constitution_get_or_create(partnership)
+    with scope(partnership=partnership):
+        constitution = Constitution.objects.select_for_update().get(partnership=partnership)
+        old = {field: getattr(constitution, field) for field in EDITABLE_FIELDS}
+        for field, value in changes.items():
+            setattr(constitution, field, value)
+        if constitution.contribution_basis not in RATE_BASES:
+            constitution.contribution_rate = None
+        if constitution.meeting_frequency != Constitution.Frequency.MINIMUM_PER_YEAR and not (
+            constitution.min_meetings_per_year
+        ):
+            constitution.min_meetings_per_year = old["min_meetings_per_year"]
+        changed = set(changes) | {f for f in EDITABLE_FIELDS if old[f] != getattr(constitution, f)}
+        constitution_validate(constitution, member_school_ids=_current_member_school_ids(partnership), fields=changed)
+        diff = {
+            field: {"old": _plain(old[field]), "new": _plain(getattr(constitution, field))}
+            for field in sorted(EDITABLE_FIELDS)
+            if old[field] != getattr(constitution, field)
+        }
+        if not diff:
+            return constitution
+        constitution.updated_at = timezone.now()
+        constitution.updated_by = actor if getattr(actor, "pk", None) else None
+        constitution.save()
+        title = SECTIONS[section][0].lower() if section in SECTIONS else "rules"
+        audit_record(
+            actor=actor,
+            partnership=partnership,
+            action="constitution.changed",
+            summary=f"The constitution's {title} changed: " + ", ".join(_field_label(f) for f in diff),
+            data={"section": section, "changes": diff},
+        )
+    return constitution
+
+
+def _field_label(field: str) -> str:
+    return str(Constitution._meta.get_field(field).verbose_name).lower()
+
+
+def quorum_schools(constitution: Constitution, members: int) -> int:
+    """How many member schools make a quorum today (a percentage is rounded up)."""
+    if constitution.quorum_kind == Constitution.Quorum.NUMBER:
+        return constitution.quorum_value
+    return -(-members * constitution.quorum_value // 100)

@@ -1,0 +1,232 @@
+import os
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views import View
+from django.views.generic import TemplateView
+
+from partnerships import selectors_constitution as selectors
+from partnerships.calendar import academic_year_of
+from partnerships.forms.membership import LeavingNoticeForm, MembershipJoinForm, WithdrawalNotesForm
+from partnerships.forms_base import apply_service_errors
+from partnerships.models import LeavingNotice, Membership
+from partnerships.services.constitution import constitution_get_or_create
+from partnerships.services.membership import (
+    LETTER_CONTENT_TYPES,
+    leaving_notice_record,
+    membership_join,
+    membership_update_notes,
+    notice_explanation,
+    refund_statement,
+)
+from partnerships.services.terms import terms_for_years
+from partnerships.tenancy import TenantViewMixin
+from schools.models import School
+
+PAGE_SIZE = 50
+
+
+class LookUpBeforeMethodCheck:
+    """For pages that only answer GET: another partnership's object is 404 whatever the method,
+    so a 405 never confirms that an id exists elsewhere."""
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        self.get_object(**kwargs)
+        return super().http_method_not_allowed(request, *args, **kwargs)
+
+
+class MembershipListView(TenantViewMixin, TemplateView):
+    """Every membership, past and present, with its status; filter by status."""
+
+    permission_required = "view_members"
+    template_name = "partnerships/membership/list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        status = self.request.GET.get("status", "current")
+        if status not in selectors.STATUS_FILTERS:
+            status = "current"
+        page = Paginator(selectors.memberships_filtered(status), PAGE_SIZE).get_page(self.request.GET.get("page"))
+        counts = selectors.membership_counts()
+        context.update(
+            page_obj=page,
+            status=status,
+            filters=[(key, label, counts[key]) for key, label in selectors.STATUS_FILTERS.items()],
+            today=timezone.localdate(),
+        )
+        return context
+
+
+class MembershipJoinView(TenantViewMixin, View):
+    """Add a school from the register as a member, on the strategic group's recorded decision."""
+
+    permission_required = "manage_members"
+    template_name = "partnerships/membership/join.html"
+
+    def render_form(self, request, form, status=200):
+        query = request.GET.get("q", "")[:100]
+        context = {"form": form, "query": query, "results": selectors.schools_to_join(query) if query else None}
+        if not form.is_bound and form.initial.get("school"):
+            context["chosen"] = School.objects.filter(urn=int(form.initial["school"])).first()
+        return render(request, self.template_name, context, status=status)
+
+    def get(self, request, *args, **kwargs):
+        initial = {}
+        if request.GET.get("school", "").isdigit():
+            initial["school"] = request.GET["school"][:9]
+        return self.render_form(request, MembershipJoinForm(initial=initial))
+
+    def post(self, request, *args, **kwargs):
+        form = MembershipJoinForm(request.POST)
+        if form.is_valid():
+            try:
+                membership = membership_join(actor=request.user, partnership=self.partnership, **form.cleaned_data)
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(request, f"{membership.school.name} is a member from {membership.joined:%-d %B %Y}")
+                return redirect(
+                    "membership:detail", partnership_slug=self.partnership.slug, membership_pk=membership.pk
+                )
+        return self.render_form(request, form, status=400)
+
+
+class MembershipDetailView(LookUpBeforeMethodCheck, TenantViewMixin, TemplateView):
+    """One school's membership: joining, approval, notices, status and withdrawal notes."""
+
+    permission_required = "view_members"
+    template_name = "partnerships/membership/detail.html"
+
+    def get_object(self, membership_pk, **kwargs):
+        return get_object_or_404(selectors.memberships_for_page(), pk=membership_pk)
+
+    def get_context_data(self, membership_pk, **kwargs):
+        context = super().get_context_data(**kwargs)
+        membership = self.get_object(membership_pk)
+        notices = list(membership.notices.all())
+        context.update(membership=membership, notices=notices, today=timezone.localdate())
+        return context
+
+
+class LeavingNoticeRecordView(TenantViewMixin, View):
+    """Record a school's formal written notice to leave; the leaving date is worked out from the rule."""
+
+    permission_required = "manage_members"
+    template_name = "partnerships/membership/notice_record.html"
+
+    def get_membership(self, membership_pk):
+        return get_object_or_404(selectors.memberships_for_page(), pk=membership_pk)
+
+    def render_form(self, request, form, membership, status=200):
+        constitution = constitution_get_or_create(self.partnership)
+        context = {
+            "form": form,
+            "membership": membership,
+            "notices": list(membership.notices.all()),
+            "constitution": constitution,
+            "leaving_rule": selectors.leaving_rule(constitution),
+            "today": timezone.localdate(),
+        }
+        return render(request, self.template_name, context, status=status)
+
+    def get(self, request, *args, membership_pk, **kwargs):
+        membership = self.get_membership(membership_pk)
+        return self.render_form(request, LeavingNoticeForm(), membership)
+
+    def post(self, request, *args, membership_pk, **kwargs):
+        membership = self.get_membership(membership_pk)
+        form = LeavingNoticeForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                notice = leaving_notice_record(actor=request.user, membership=membership, **form.cleaned_data)
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(
+                    request, f"Notice recorded: {membership.school.name} leaves on {notice.leaving_on:%-d %B %Y}"
+                )
+                return redirect("membership:notice_detail", partnership_slug=self.partnership.slug, notice_pk=notice.pk)
+        return self.render_form(request, form, membership, status=400)
+
+
+class LeavingNoticeDetailView(LookUpBeforeMethodCheck, TenantViewMixin, TemplateView):
+    """A notice to leave: when it arrived, from whom, the leaving date and why, and the refund rule."""
+
+    permission_required = "view_members"
+    template_name = "partnerships/membership/notice_detail.html"
+
+    def get_object(self, notice_pk, **kwargs):
+        return get_object_or_404(selectors.notice_for_page(), pk=notice_pk)
+
+    def get_context_data(self, notice_pk, **kwargs):
+        context = super().get_context_data(**kwargs)
+        notice = self.get_object(notice_pk)
+        constitution = constitution_get_or_create(self.partnership)
+        year = academic_year_of(notice.received_on)
+        terms = terms_for_years(self.partnership, year, year + 3)
+        school = notice.membership.school
+        context.update(
+            notice=notice,
+            membership=notice.membership,
+            constitution=constitution,
+            explanation=notice_explanation(notice=notice, terms=terms),
+            refund=refund_statement(
+                partnership=self.partnership, constitution=constitution, school=school, leaving_on=notice.leaving_on
+            ),
+            today=timezone.localdate(),
+        )
+        return context
+
+
+class LeavingNoticeLetterView(LookUpBeforeMethodCheck, TenantViewMixin, View):
+    """The letter itself, as a download (never shown inline, so an uploaded file cannot run as a page)."""
+
+    permission_required = "manage_members"
+
+    def get_object(self, notice_pk, **kwargs):
+        return get_object_or_404(LeavingNotice.objects.select_related("membership__school"), pk=notice_pk)
+
+    def get(self, request, *args, notice_pk, **kwargs):
+        notice = self.get_object(notice_pk)
+        if not notice.letter:
+            raise Http404("No letter was attached")
+        extension = os.path.splitext(notice.letter.name)[1].lower()
+        try:
+            handle = notice.letter.open("rb")
+        except FileNotFoundError:
+            raise Http404("The letter's file is missing") from None
+        return FileResponse(
+            handle,
+            as_attachment=True,
+            filename=f"notice-{notice.membership.school.urn}-{notice.received_on.isoformat()}{extension}",
+            content_type=LETTER_CONTENT_TYPES.get(extension, "application/octet-stream"),
+        )
+
+
+class MembershipNotesView(TenantViewMixin, View):
+    permission_required = "manage_members"
+    template_name = "partnerships/membership/notes.html"
+
+    def get(self, request, *args, membership_pk, **kwargs):
+        membership = get_object_or_404(Membership.objects.select_related("school"), pk=membership_pk)
+        form = WithdrawalNotesForm(initial={"withdrawal_notes": membership.withdrawal_notes})
+        return render(request, self.template_name, {"form": form, "membership": membership})
+
+    def post(self, request, *args, membership_pk, **kwargs):
+        membership = get_object_or_404(Membership.objects.select_related("school"), pk=membership_pk)
+        form = WithdrawalNotesForm(request.POST)
+        if form.is_valid():
+            try:
+                membership_update_notes(actor=request.user, membership=membership, **form.cleaned_data)
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(request, f"Notes on {membership.school.name} saved")
+                return redirect(
+                    "membership:detail", partnership_slug=self.partnership.slug, membership_pk=membership.pk
+                )
+        return render(request, self.template_name, {"form": form, "membership": membership}, status=400)

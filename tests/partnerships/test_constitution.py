@@ -1,0 +1,345 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django_scopes import scopes_disabled
+
+from accounts.models import AuditEvent
+from partnerships.models import Constitution, Membership
+from partnerships.roles import Role
+from partnerships.selectors_constitution import constitution_sections
+from partnerships.services.constitution import SECTIONS, constitution_get_or_create, constitution_update
+from schools.models import School
+from tests.factories import MembershipFactory, SchoolFactory, UserFactory, give_role
+from tests.factories.constitution import ConstitutionFactory
+from tests.querybudget import assert_constant_queries
+
+pytestmark = pytest.mark.django_db
+
+
+def update(tenant, **changes):
+    return constitution_update(actor=tenant.coordinator, partnership=tenant.partnership, changes=changes)
+
+
+def saved(partnership):
+    with scopes_disabled():
+        row = Constitution.objects.filter(partnership=partnership).values().first()
+        return row, AuditEvent.objects.filter(action="constitution.changed").count()
+
+
+# --- The service ----------------------------------------------------------------------------------------
+
+
+def test_a_default_constitution_is_created_once(tenant_a):
+    first = constitution_get_or_create(tenant_a.partnership)
+    second = constitution_get_or_create(tenant_a.partnership)
+    assert first.pk == second.pk
+    assert (first.meeting_frequency, first.leaving_notice_terms, first.leaver_contribution_refunded) == (
+        Constitution.Frequency.HALF_TERMLY,
+        1,
+        False,
+    )
+    with scopes_disabled():
+        assert Constitution.objects.filter(partnership=tenant_a.partnership).count() == 1
+
+
+def test_changes_are_saved_and_audited_with_old_and_new_values(tenant_a):
+    banker = tenant_a.schools[1]
+    update(
+        tenant_a,
+        contribution_basis=Constitution.Basis.PER_FTE,
+        contribution_rate=Decimal("2.00"),
+        banker_school=banker,
+        banker_admin_share_percent=Decimal("10"),
+    )
+    with scopes_disabled():
+        constitution = Constitution.objects.get(partnership=tenant_a.partnership)
+        event = AuditEvent.objects.get(action="constitution.changed")
+    assert (constitution.contribution_rate, constitution.banker_school, constitution.updated_by) == (
+        Decimal("2.00"),
+        banker,
+        tenant_a.coordinator,
+    )
+    assert event.actor == tenant_a.coordinator and event.partnership_id == tenant_a.partnership.pk
+    assert event.data["changes"] == {
+        "banker_admin_share_percent": {"old": "0.00", "new": "10"},
+        "banker_school": {"old": None, "new": {"urn": banker.urn, "name": banker.name}},
+        "contribution_basis": {"old": "none", "new": "per_fte"},
+        "contribution_rate": {"old": None, "new": "2.00"},
+    }
+    update(tenant_a, contribution_rate=Decimal("2"))
+    with scopes_disabled():
+        assert AuditEvent.objects.filter(action="constitution.changed").count() == 1, "no change, no audit"
+
+
+def test_the_rate_is_cleared_when_the_basis_does_not_use_one(tenant_a):
+    update(tenant_a, contribution_basis=Constitution.Basis.FLAT, contribution_rate=Decimal("500"))
+    update(tenant_a, contribution_basis=Constitution.Basis.PER_ACTIVITY)
+    with scopes_disabled():
+        assert Constitution.objects.get(partnership=tenant_a.partnership).contribution_rate is None
+
+
+def test_a_quorum_number_may_be_up_to_the_number_of_member_schools(tenant_a):
+    update(tenant_a, quorum_kind=Constitution.Quorum.NUMBER, quorum_value=2)  # two members
+    with pytest.raises(ValidationError) as caught:
+        update(tenant_a, quorum_kind=Constitution.Quorum.NUMBER, quorum_value=3)
+    assert "between 1 and the 2 member schools" in caught.value.message_dict["quorum_value"][0]
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"quorum_kind": "percent", "quorum_value": 0}, "quorum_value", "between 1 and 100"),
+        ({"quorum_kind": "percent", "quorum_value": 101}, "quorum_value", "between 1 and 100"),
+        ({"quorum_kind": "number", "quorum_value": 0}, "quorum_value", "between 1 and the 2 member schools"),
+        ({"quorum_kind": "sometimes"}, "quorum_kind", "not a valid choice"),
+        ({"notice_days": 91}, "notice_days", "less than or equal to 90"),
+        ({"meeting_frequency": "minimum_per_year", "min_meetings_per_year": 0}, "min_meetings_per_year", "least"),
+        ({"meeting_frequency": "minimum_per_year", "min_meetings_per_year": None}, "min_meetings_per_year", "least"),
+        ({"meeting_frequency": "minimum_per_year", "min_meetings_per_year": 51}, "min_meetings_per_year", "50"),
+        ({"chair_term_years": 2, "chair_max_consecutive_years": 1}, "chair_max_consecutive_years", "at least one term"),
+        ({"chair_term_years": 6}, "chair_term_years", "less than or equal to 5"),
+        ({"strategy_head_reps": 3}, "strategy_head_reps", "more headteacher representatives than the 2 member"),
+        ({"strategy_group_notes": "x" * 5001}, "strategy_group_notes", "at most 5000 characters"),
+        ({"contribution_basis": "per_fte"}, "contribution_rate", "Enter the amount in pounds per FTE pupil"),
+        ({"contribution_basis": "flat", "contribution_rate": Decimal("0")}, "contribution_rate", "from every school"),
+        ({"contribution_basis": "per_fte", "contribution_rate": Decimal("-1")}, "contribution_rate", "greater"),
+        ({"banker_admin_share_percent": Decimal("5")}, "banker_school", "Choose the banker school"),
+        ({"banker_admin_share_percent": Decimal("100.01")}, "banker_admin_share_percent", "less than or equal"),
+        ({"banker_admin_share_percent": Decimal("-1")}, "banker_admin_share_percent", "greater than or equal"),
+        ({"leaving_notice_terms": 7}, "leaving_notice_terms", "less than or equal to 6"),
+        ({"development_area_target": 5, "development_area_minimum": 6}, "development_area_minimum", "more areas"),
+        ({"cpd_free_hours_per_term": Decimal("100.5")}, "cpd_free_hours_per_term", "at most 100 hours"),
+        ({"cpd_free_hours_per_term": Decimal("-1")}, "cpd_free_hours_per_term", "greater than or equal to 0"),
+        ({"information_sharing": "x" * 5001}, "information_sharing", "at most 5000 characters"),
+        ({"partnership_id": 99}, "partnership_id", "cannot be changed here"),
+    ],
+)
+def test_bad_rules_are_refused_by_field_and_nothing_changes(tenant_a, changes, field, message):
+    constitution_get_or_create(tenant_a.partnership)
+    before = saved(tenant_a.partnership)
+    with pytest.raises(ValidationError) as caught:
+        update(tenant_a, **changes)
+    assert message in " ".join(caught.value.message_dict[field]), caught.value.message_dict
+    assert saved(tenant_a.partnership) == before
+
+
+def test_the_banker_school_must_be_a_current_member(tenant_a, tenant_b):
+    with pytest.raises(ValidationError) as caught:
+        update(tenant_a, banker_school=tenant_b.schools[0])
+    assert "must be a current member school" in caught.value.message_dict["banker_school"][0]
+    with scopes_disabled():
+        Membership.objects.filter(partnership=tenant_a.partnership, school=tenant_a.schools[1]).update(
+            left=datetime.date(2021, 8, 31)
+        )
+    with pytest.raises(ValidationError):
+        update(tenant_a, banker_school=tenant_a.schools[1])
+    update(tenant_a, banker_school=tenant_a.schools[0])
+
+
+# --- Plain English -------------------------------------------------------------------------------------------
+
+
+def rows(constitution, members=14):
+    return {q: a for section in constitution_sections(constitution, members=members) for q, a in section["rows"]}
+
+
+def test_the_rules_read_as_plain_english():
+    c = ConstitutionFactory.build(
+        meeting_frequency="minimum_per_year",
+        min_meetings_per_year=3,
+        notice_days=7,
+        quorum_value=50,
+        cpd_free_hours_per_term=Decimal("3.0"),
+        contribution_basis="per_fte",
+        contribution_rate=Decimal("2.00"),
+        development_area_target=5,
+        development_area_minimum=3,
+    )
+    text = rows(c)
+    assert text["How often the partnership meets"] == "At least 3 strategic meetings a year"
+    assert text["Notice of meetings"] == "7 days' notice"
+    assert text["Quorum"] == "50% of the member schools: 7 of the 14 schools today"
+    assert text["Chair and vice chair"] == "Elected every year, from the headteachers of member schools"
+    assert text["Longest a chair may serve"] == "4 consecutive years, if re-elected"
+    assert text["Contributions"] == "£2.00 per full-time equivalent pupil at the January census"
+    assert text["Development areas a year"] == "About 5" and text["Each school takes part in"] == "At least 3 areas"
+    assert text["Leaders' professional development for colleagues"] == "Free of charge for up to 3 hours a term"
+    assert text["Leaving"].startswith("One term's written notice: a school leaves at the end of the term after")
+    assert text["A leaver's contribution"] == "Not refunded for the financial year in which it leaves"
+    c.meeting_frequency, c.notice_days, c.leaving_notice_terms = "half_termly", 1, 2
+    c.quorum_kind, c.quorum_value = "number", 3
+    text = rows(c)
+    assert text["How often the partnership meets"] == "Every half term"
+    assert text["Notice of meetings"] == "1 day's notice" and text["Quorum"] == "3 member schools"
+    assert text["Leaving"].startswith("2 terms' written notice: a school leaves at the end of the second term after")
+    assert [s["key"] for s in constitution_sections(c, members=1)] == list(SECTIONS)
+
+
+# --- Pages ------------------------------------------------------------------------------------------------------
+
+
+def test_every_role_reads_the_constitution_and_only_the_coordinator_sees_change_links(tenant_a, client_for):
+    update(tenant_a, meeting_frequency="minimum_per_year", min_meetings_per_year=3)
+    observer = UserFactory()
+    give_role(observer, tenant_a.partnership, Role.LA_OBSERVER)
+    for user in (observer, tenant_a.headteacher):
+        body = client_for(user).get(f"/p/{tenant_a.slug}/constitution/").content.decode()
+        assert "At least 3 strategic meetings a year" in body and "Term dates" in body
+        assert "/constitution/meetings/change/" not in body and ">Change<" not in body
+    body = client_for(tenant_a.coordinator).get(f"/p/{tenant_a.slug}/constitution/").content.decode()
+    for section, (title, _) in SECTIONS.items():
+        assert f'href="/p/{tenant_a.slug}/constitution/{section}/change/"' in body
+        assert f'Change<span class="govuk-visually-hidden"> {title.lower()}</span>' in body
+
+
+def section_data(tenant, section):
+    """The section's form as the page fills it, ready to post."""
+    form = constitution_form(tenant, section)
+    data = {}
+    for name in form.fields:
+        value = form.initial.get(name)
+        if hasattr(value, "pk"):
+            value = value.pk
+        if isinstance(value, bool):
+            if value:
+                data[name] = "on"
+            continue
+        data[name] = "" if value is None else str(value)
+    return data
+
+
+def constitution_form(tenant, section):
+    from django_scopes import scope
+
+    from partnerships.forms.constitution import section_form_class
+
+    with scope(partnership=tenant.partnership):
+        return section_form_class(section)(constitution=constitution_get_or_create(tenant.partnership))
+
+
+@pytest.mark.parametrize("section", list(SECTIONS))
+def test_every_section_form_shows_and_saves_unchanged(tenant_a, client_for, section):
+    client = client_for(tenant_a.coordinator)
+    page = f"/p/{tenant_a.slug}/constitution/{section}/change/"
+    assert client.get(page).status_code == 200
+    response = client.post(page, section_data(tenant_a, section))
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    assert response["Location"] == f"/p/{tenant_a.slug}/constitution/#{section}"
+
+
+def test_the_coordinator_sets_the_money_rules_through_the_form(tenant_a, client_for):
+    client = client_for(tenant_a.coordinator)
+    page = f"/p/{tenant_a.slug}/constitution/money/change/"
+    response = client.post(
+        page,
+        {
+            "contribution_basis": "per_fte",
+            "contribution_rate": "2.00",
+            "banker_school": tenant_a.schools[1].pk,
+            "banker_admin_share_percent": "10",
+        },
+    )
+    assert response.status_code == 302
+    body = client.get(f"/p/{tenant_a.slug}/constitution/").content.decode()
+    assert "£2.00 per full-time equivalent pupil at the January census" in body
+    assert tenant_a.schools[1].name in body and "10% of the funds it holds" in body
+
+
+@pytest.mark.parametrize(
+    ("section", "changes", "field", "message"),
+    [
+        ("meetings", {"quorum_value": "150"}, "quorum_value", "between 1 and 100"),
+        ("meetings", {"quorum_value": "abc"}, "quorum_value", "Enter a whole number"),
+        ("meetings", {"quorum_kind": "number", "quorum_value": "9"}, "quorum_value", "between 1 and the 2 member"),
+        ("meetings", {"meeting_frequency": "daily"}, "meeting_frequency", "Select a valid choice"),
+        ("meetings", {"notice_days": "9" * 50}, "notice_days", "less than or equal to 90"),
+        (
+            "offices",
+            {"chair_term_years": "3", "chair_max_consecutive_years": "2"},
+            "chair_max_consecutive_years",
+            "at least one term",
+        ),
+        ("money", {"contribution_basis": "flat", "contribution_rate": ""}, "contribution_rate", "from every school"),
+        (
+            "money",
+            {"contribution_rate": "1.234", "contribution_basis": "per_fte"},
+            "contribution_rate",
+            "2 decimal places",
+        ),
+        ("money", {"banker_school": "999999"}, "banker_school", "Select a valid choice"),
+        ("money", {"banker_admin_share_percent": "101"}, "banker_admin_share_percent", "less than or equal to 100"),
+        ("membership", {"leaving_notice_terms": "-1"}, "leaving_notice_terms", "greater than or equal to 0"),
+        (
+            "development",
+            {"development_area_target": "5", "development_area_minimum": "6"},
+            "development_area_minimum",
+            "more areas",
+        ),
+        ("cpd", {"cpd_free_hours_per_term": "NaN"}, "cpd_free_hours_per_term", "Enter a number"),
+        ("cpd", {"cpd_free_hours_per_term": "200"}, "cpd_free_hours_per_term", "at most 100 hours"),
+        ("information", {"information_sharing": "x" * 6000}, "information_sharing", "at most 5000 characters"),
+    ],
+)
+def test_bad_rules_in_the_forms_are_refused_next_to_the_field(tenant_a, client_for, section, changes, field, message):
+    client = client_for(tenant_a.coordinator)
+    page = f"/p/{tenant_a.slug}/constitution/{section}/change/"
+    data = {**section_data(tenant_a, section), **changes}
+    before = saved(tenant_a.partnership)
+    response = client.post(page, data)
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert any(message in e for e in errors[field]), errors
+    body = response.content.decode()
+    assert "<title>Error: " in body and f'href="#id_{field}"' in body
+    assert saved(tenant_a.partnership) == before
+
+
+def test_a_school_from_another_partnership_cannot_be_the_banker(tenant_a, tenant_b, client_for):
+    constitution_get_or_create(tenant_a.partnership)
+    before = saved(tenant_a.partnership)
+    response = client_for(tenant_a.coordinator).post(
+        f"/p/{tenant_a.slug}/constitution/money/change/",
+        {"contribution_basis": "none", "banker_school": tenant_b.schools[0].pk, "banker_admin_share_percent": "0"},
+    )
+    assert (
+        response.status_code == 400 and "Select a valid choice" in response.context["form"].errors["banker_school"][0]
+    )
+    assert saved(tenant_a.partnership) == before
+
+
+def _grow(tenant, schools=200):
+    created = School.objects.bulk_create(
+        School(urn=800000 + i, name=f"Big School {i:03}", phase="primary") for i in range(schools)
+    )
+    Membership.objects.bulk_create(
+        Membership(partnership=tenant.partnership, school=s, joined="2020-09-01") for s in created
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "budget"),
+    [
+        # session, user, partnership, guardian perms (2), roles (1); the constitution with its banker school and
+        # editor (1), the member count (1), this year's terms (1)
+        ("", 9),
+        # ... the constitution (1), the member schools for the banker choice (1)
+        ("money/change/", 8),
+        ("meetings/change/", 7),
+    ],
+)
+def test_constitution_pages_run_a_constant_number_of_queries(tenant_a, client_for, path, budget):
+    update(tenant_a, banker_school=tenant_a.schools[0])
+    client = client_for(tenant_a.coordinator)
+    assert_constant_queries(
+        client, f"/p/{tenant_a.slug}/constitution/{path}", grow=lambda: _grow(tenant_a), at_most=budget
+    )
+
+
+def test_the_large_constitution_page_counts_every_member_for_the_quorum(tenant_a, client_for):
+    with scopes_disabled():
+        _grow(tenant_a)
+        MembershipFactory(partnership=tenant_a.partnership, school=SchoolFactory())
+    body = client_for(tenant_a.coordinator).get(f"/p/{tenant_a.slug}/constitution/").content.decode()
+    assert "50% of the member schools: 102 of the 203 schools today" in body
