@@ -17,6 +17,8 @@ from django.views import View
 from partnerships.calendar import financial_year_of
 from partnerships.forms_base import apply_service_errors
 from partnerships.roles import Role
+from partnerships.selectors_development import areas_for_school
+from partnerships.selectors_groups import groups_for_school
 from partnerships.tenancy import TenantViewMixin
 from schools import selectors, services
 from schools.forms import BudgetForm, CensusForm, CensusImportForm, DirectoryFilterForm, PersonForm, RegisterImportForm
@@ -114,6 +116,8 @@ class SchoolView(SchoolMixin):
             "budgets": list(selectors.school_budgets(school)),
             "can_manage": request.tenant.has("manage_members"),
             "today": today,
+            "groups": list(groups_for_school(school)),
+            "areas": list(areas_for_school(school)),
         }
         return render(request, self.template_name, context)
 

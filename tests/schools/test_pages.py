@@ -1,9 +1,11 @@
+
 """The members directory and the school page: who sees what, search, filters, status, constant queries."""
 
 import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from partnerships.models import Membership, RoleAssignment
@@ -310,7 +312,32 @@ def test_the_directory_runs_a_constant_number_of_queries(tenant_a, client_for, p
 @pytest.mark.parametrize("who", ["coordinator", "headteacher"])
 def test_the_school_page_runs_a_constant_number_of_queries(tenant_a, client_for, who):
     url = school_url(tenant_a, tenant_a.schools[0])
-    assert_constant_queries(client_for(getattr(tenant_a, who)), url, grow=lambda: _grow(tenant_a), at_most=12)
+    # 12 for the school, its people, roles and figures; one each for its groups and development areas.
+    assert_constant_queries(client_for(getattr(tenant_a, who)), url, grow=lambda: _grow(tenant_a), at_most=14)
+
+
+def test_the_school_page_shows_its_groups_and_development_areas(tenant_a, client_for):
+    from django_scopes import scopes_disabled
+
+    from partnerships.calendar import academic_year_of
+    from partnerships.models import AreaParticipation, DevelopmentArea, Group, GroupMember
+    from schools.models import Person
+
+    school = tenant_a.schools[0]
+    with scopes_disabled():
+        person = Person.objects.create(
+            partnership=tenant_a.partnership, school=school, full_name="Gita Lead", position="deputy_head"
+        )
+        group = Group.objects.create(
+            partnership=tenant_a.partnership, kind="standing", name="Deputies Network", starts="2024-09-01"
+        )
+        GroupMember.objects.create(group=group, person=person)
+        area = DevelopmentArea.objects.create(
+            partnership=tenant_a.partnership, academic_year=academic_year_of(timezone.localdate()), name="Numeracy"
+        )
+        AreaParticipation.objects.create(area=area, school=school, lead=person)
+    body = client_for(tenant_a.headteacher).get(school_url(tenant_a, school)).content.decode()
+    assert "Deputies Network" in body and "Numeracy" in body and "Gita Lead" in body
 
 
 @pytest.mark.parametrize("suffix", ["census/", "budget/?year=2010", "people/add/"])
