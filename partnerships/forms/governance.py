@@ -1,0 +1,231 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from accounts.models import User
+from partnerships.forms_base import DateInput, apply_service_errors
+from partnerships.models import Election, Membership, RoleAssignment
+from partnerships.roles import Role
+from partnerships.services.offices import MAX_NOTES
+from schools.models import School
+
+CANDIDATE_ROWS = 6
+MAX_VOTES = 10000
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return getattr(obj, "choice_label", None) or str(obj)
+
+
+def _people_choices(partnership):
+    """Everyone who has held a role in the partnership, labelled with the school they now lead (2 queries)."""
+    people = list(
+        User.objects.filter(pk__in=RoleAssignment.objects.filter(partnership=partnership).values("user_id")).order_by(
+            "full_name", "email"
+        )
+    )
+    schools: dict[int, str] = {}
+    for head in (
+        RoleAssignment.objects.filter(partnership=partnership, role=Role.HEADTEACHER)
+        .active()
+        .select_related("school")
+        .order_by("school__name")
+    ):
+        schools.setdefault(head.user_id, head.school.name)
+    choices = [("", "Choose a person")]
+    for person in people:
+        label = person.full_name or person.email
+        if person.pk in schools:
+            label += f", headteacher of {schools[person.pk]}"
+        choices.append((person.pk, label))
+    return choices
+
+
+def _member_schools():
+    return School.objects.filter(pk__in=Membership.objects.current().values("school_id")).order_by("name")
+
+
+class ElectionForm(forms.Form):
+    office = forms.ChoiceField(label="Office", choices=Election.Office.choices, widget=forms.RadioSelect)
+    held_on = forms.DateField(label="Date of the election", widget=DateInput)
+    term_starts = forms.DateField(
+        label="First day of the term of office",
+        required=False,
+        widget=DateInput,
+        help_text="Leave empty if the term started on the day of the election",
+    )
+    term_ends = forms.DateField(
+        label="Day the term of office ends",
+        required=False,
+        widget=DateInput,
+        help_text="Leave empty for the term the agreement sets",
+    )
+    method = forms.ChoiceField(label="How was it decided?", choices=Election.Method.choices, widget=forms.RadioSelect)
+    elected = PersonChoiceField(label="Who was elected?", queryset=User.objects.none(), empty_label="Choose a person")
+    notes = forms.CharField(
+        label="Notes (optional)",
+        required=False,
+        max_length=MAX_NOTES,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, how a tied vote was decided",
+    )
+
+    def __init__(self, *args, partnership, term_years: int = 1, **kwargs):
+        super().__init__(*args, **kwargs)
+        users = User.objects.filter(pk__in=RoleAssignment.objects.filter(partnership=partnership).values("user_id"))
+        choices = _people_choices(partnership)
+        years = f"{term_years} year{'s' if term_years != 1 else ''}"
+        self.fields["term_ends"].help_text = (
+            f"Leave empty for the term the agreement sets: {years} from the first day. "
+            "The term ends on this day, when the next one starts"
+        )
+        for number in range(1, CANDIDATE_ROWS + 1):
+            self.fields[f"candidate_{number}"] = PersonChoiceField(
+                label="Name",
+                queryset=users,
+                required=False,
+                error_messages={"invalid_choice": f"Choose candidate {number} from the list"},
+            )
+            self.fields[f"votes_{number}"] = forms.IntegerField(
+                label="Votes",
+                required=False,
+                min_value=0,
+                max_value=MAX_VOTES,
+                error_messages={
+                    "invalid": f"Enter the votes for candidate {number} as a whole number",
+                    "min_value": f"The votes for candidate {number} cannot be fewer than 0",
+                    "max_value": f"The votes for candidate {number} must be {MAX_VOTES} or fewer",
+                },
+            )
+            self.fields[f"votes_{number}"].widget.attrs.update(
+                {"inputmode": "numeric", "class": "govuk-input--width-4"}
+            )
+        self.fields["elected"].queryset = users
+        for field in self.fields.values():
+            if isinstance(field, PersonChoiceField):
+                field.widget.choices = choices  # one list for every select: no query per select
+        self.order_fields(
+            ["office", "held_on", "term_starts", "term_ends", "method"]
+            + [f"{kind}_{n}" for n in range(1, CANDIDATE_ROWS + 1) for kind in ("candidate", "votes")]
+            + ["elected", "notes"]
+        )
+        self.fields["held_on"].initial = timezone.localdate()
+
+    @property
+    def candidate_rows(self):
+        return [(n, self[f"candidate_{n}"], self[f"votes_{n}"]) for n in range(1, CANDIDATE_ROWS + 1)]
+
+    @property
+    def fields_before_candidates(self):
+        return [self[name] for name in ("office", "held_on", "term_starts", "term_ends", "method")]
+
+    def clean(self):
+        data = super().clean()
+        for number in range(1, CANDIDATE_ROWS + 1):
+            if data.get(f"votes_{number}") is not None and not data.get(f"candidate_{number}"):
+                if f"candidate_{number}" not in self.errors:
+                    self.add_error(f"candidate_{number}", "Choose the candidate these votes are for")
+        return data
+
+    def _rows(self) -> list[int]:
+        return [n for n in range(1, CANDIDATE_ROWS + 1) if self.cleaned_data.get(f"candidate_{n}")]
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "office": data["office"],
+            "held_on": data["held_on"],
+            "term_starts": data.get("term_starts"),
+            "term_ends": data.get("term_ends"),
+            "method": data["method"],
+            "candidates": [(data[f"candidate_{n}"], data.get(f"votes_{n}")) for n in self._rows()],
+            "elected": data["elected"],
+            "notes": data.get("notes", ""),
+        }
+
+    def add_service_errors(self, error) -> None:
+        """The service numbers candidates from 1 in the order given; put its errors on the form's rows."""
+        if hasattr(error, "error_dict"):
+            rows = self._rows()
+            remapped = {}
+            for key, messages in error.message_dict.items():
+                kind, _, number = key.rpartition("_")
+                if kind in ("candidate", "votes") and number.isdigit():
+                    index = int(number) - 1
+                    key = f"{kind}_{rows[index] if index < len(rows) else 1}"
+                remapped.setdefault(key, []).extend(messages)
+            error = ValidationError(remapped)
+        apply_service_errors(self, error)
+
+
+class FirstRotaForm(forms.Form):
+    """The representatives and reserves of the first rota, one pair per seat."""
+
+    def __init__(self, *args, seats: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        schools = _member_schools()
+        for number in range(1, seats + 1):
+            self.fields[f"representative_{number}"] = forms.ModelChoiceField(
+                label=f"Seat {number}: representative's school",
+                queryset=schools,
+                empty_label="Choose a school",
+            )
+            self.fields[f"reserve_{number}"] = forms.ModelChoiceField(
+                label=f"Seat {number}: reserve's school",
+                queryset=schools,
+                required=False,
+                empty_label="No reserve",
+                help_text="The reserve becomes this seat's representative next term",
+            )
+        self.seat_count = seats
+
+    @property
+    def seat_rows(self):
+        return [(n, self[f"representative_{n}"], self[f"reserve_{n}"]) for n in range(1, self.seat_count + 1)]
+
+    def seats(self):
+        return [
+            (self.cleaned_data[f"representative_{n}"], self.cleaned_data.get(f"reserve_{n}"))
+            for n in range(1, self.seat_count + 1)
+        ]
+
+
+class SeatForm(forms.Form):
+    representative = forms.ModelChoiceField(
+        label="Representative's school", queryset=School.objects.none(), empty_label="Choose a school"
+    )
+    reserve = forms.ModelChoiceField(
+        label="Reserve's school",
+        queryset=School.objects.none(),
+        required=False,
+        empty_label="No reserve",
+        help_text="The reserve becomes this seat's representative next term",
+    )
+    substitute = PersonChoiceField(
+        label="Substitute (optional)",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="No substitute: the headteacher attends",
+        help_text="A deputy headteacher of the representative's school may attend in the headteacher's place",
+    )
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        schools = _member_schools()
+        self.fields["representative"].queryset = schools
+        self.fields["reserve"].queryset = schools
+        deputies = list(
+            RoleAssignment.objects.filter(partnership=partnership, role=Role.DEPUTY)
+            .active()
+            .select_related("user", "school")
+            .order_by("school__name", "user__full_name")
+        )
+        self.fields["substitute"].queryset = User.objects.filter(pk__in=[d.user_id for d in deputies])
+        self.fields["substitute"].widget.choices = [("", self.fields["substitute"].empty_label)] + [
+            (d.user_id, f"{d.user.full_name}, deputy headteacher of {d.school.name}") for d in deputies
+        ]
+
+
+class ConfirmForm(forms.Form):
+    """No fields: the button is the answer. Errors from the service show in the error summary."""

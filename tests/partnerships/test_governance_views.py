@@ -1,0 +1,414 @@
+"""The governance pages: what they show, bad and odd input (400, nothing saved, never a 500), and
+query budgets on a 200-school partnership."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+from django_scopes import scope, scopes_disabled
+
+from accounts.models import AuditEvent, User
+from partnerships.models import Candidate, Election, Membership, RoleAssignment, RotaSeat, StrategyRota
+from partnerships.roles import Role
+from partnerships.selectors_governance import next_term_after, term_on_or_after
+from partnerships.services.terms import terms_for_years as _terms
+from schools.models import School
+from tests.factories import UserFactory, give_role
+from tests.factories.governance import make_rota, member_school_with_head, record_election
+from tests.querybudget import assert_constant_queries
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+@pytest.fixture
+def gov(tenant_a):
+    """Tenant A with four more schools (two secondary) whose heads can stand and sit on the rota."""
+    partnership = tenant_a.partnership
+    made = [
+        member_school_with_head(partnership, phase=phase, name=name, joined=D(2010, 9, 1))
+        for name, phase in [
+            ("Pinhoe Primary", "primary"),
+            ("Stokehill Junior", "junior"),
+            ("St Luke's College", "secondary"),
+            ("St James's School", "secondary"),
+        ]
+    ]
+    tenant_a.extra = [s for s, _ in made]
+    tenant_a.heads = [h for _, h in made]
+    return tenant_a
+
+
+def url(tenant, name="", **parts) -> str:
+    return f"/p/{tenant.slug}/governance/{name}"
+
+
+def saved(partnership):
+    with scopes_disabled():
+        return (
+            Election.objects.filter(partnership=partnership).count(),
+            Candidate.objects.filter(election__partnership=partnership).count(),
+            RoleAssignment.objects.filter(partnership=partnership).count(),
+            StrategyRota.objects.filter(partnership=partnership).count(),
+            RotaSeat.objects.filter(rota__partnership=partnership).count(),
+            AuditEvent.objects.filter(partnership=partnership).count(),
+        )
+
+
+# --- Offices -----------------------------------------------------------------------------------------
+
+
+def election_data(gov, **changes):
+    pat, sam = gov.heads[:2]
+    data = {
+        "office": "chair",
+        "held_on": "2026-07-08",
+        "term_starts": "2026-09-01",
+        "term_ends": "",
+        "method": "votes",
+        "candidate_1": pat.pk,
+        "votes_1": "9",
+        "candidate_2": sam.pk,
+        "votes_2": "4",
+        "elected": pat.pk,
+        "notes": "",
+    }
+    data.update(changes)
+    return data
+
+
+def test_the_coordinator_records_an_election_and_the_pages_show_it(gov, client_for):
+    client = client_for(gov.coordinator)
+    response = client.post(url(gov, "offices/record/"), election_data(gov))
+    assert response.status_code == 302
+    pat = gov.heads[0]
+    with scopes_disabled():
+        election = Election.objects.get(partnership=gov.partnership)
+        assert election.role.user == pat and election.role.end == D(2027, 9, 1)
+    offices = client_for(gov.headteacher).get(url(gov, "offices/")).content.decode()
+    assert pat.full_name in offices and "9 votes" in offices and "Pinhoe Primary" in offices
+    index = client_for(gov.headteacher).get(url(gov)).content.decode()
+    assert "Chair since 1 September 2026" in index and "Headteacher of Pinhoe Primary" in index
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"office": ""}, "office", "This field is required"),
+        ({"office": "emperor"}, "office", "Select a valid choice"),
+        ({"held_on": "2026-02-30"}, "held_on", "Enter a valid date"),
+        ({"held_on": "yesterday"}, "held_on", "Enter a valid date"),
+        ({"held_on": "2099-01-01"}, "held_on", "today or in the past"),
+        ({"term_ends": "2026-08-01"}, "term_ends", "must end after it starts"),
+        ({"term_ends": "2029-09-01"}, "term_ends", "a chair's term of 1 year"),
+        ({"method": "lottery"}, "method", "Select a valid choice"),
+        ({"candidate_1": "abc"}, "candidate_1", "Choose candidate 1 from the list"),
+        ({"candidate_1": "99999999"}, "candidate_1", "Choose candidate 1 from the list"),
+        ({"candidate_1": "", "votes_1": "3"}, "candidate_1", "Choose the candidate these votes are for"),
+        ({"votes_1": "-1"}, "votes_1", "cannot be fewer than 0"),
+        ({"votes_1": "1.5"}, "votes_1", "as a whole number"),
+        ({"votes_1": "9" * 40}, "votes_1", "must be 10000 or fewer"),
+        ({"votes_2": ""}, "votes_2", "Enter the number of votes for"),
+        ({"elected": ""}, "elected", "This field is required"),
+        ({"votes_1": "2"}, "elected", "the person elected must have the most votes"),
+        ({"votes_1": "4"}, "notes", "tied with 4 votes"),
+        ({"method": "acclamation"}, "method", "An election by acclamation has one candidate"),
+        ({"notes": "x" * 5000}, "notes", "at most 2000 characters"),
+    ],
+)
+def test_bad_elections_are_refused_next_to_the_field_and_save_nothing(gov, client_for, changes, field, message):
+    before = saved(gov.partnership)
+    response = client_for(gov.coordinator).post(url(gov, "offices/record/"), election_data(gov, **changes))
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert any(message in text for text in errors.get(field, [])), errors
+    body = response.content.decode()
+    assert "<title>Error: " in body and "There is a problem" in body and f'href="#id_{field}"' in body
+    assert saved(gov.partnership) == before
+
+
+def test_a_candidate_error_lands_on_the_row_the_person_was_entered_in(gov, client_for):
+    """Rows may be left empty between candidates: the service's errors still land on the right row."""
+    response = client_for(gov.coordinator).post(
+        url(gov, "offices/record/"),
+        election_data(gov, candidate_2="", votes_2="", candidate_4=gov.coordinator.pk, votes_4="1"),
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["candidate_4"][0].startswith("Alpha Partnership Coordinator")
+
+
+def test_a_fifth_consecutive_year_is_refused_on_the_page(gov, client_for):
+    pat = gov.heads[0]
+    for year in (2021, 2022, 2023, 2024):
+        record_election(gov.coordinator, gov.partnership, pat, starts=D(year, 9, 1))
+    before = saved(gov.partnership)
+    response = client_for(gov.coordinator).post(
+        url(gov, "offices/record/"),
+        election_data(gov, held_on="2025-07-01", term_starts="2025-09-01"),
+    )
+    assert response.status_code == 400
+    assert "a further term would be a fifth consecutive year, and the agreement allows at most 4" in (
+        response.content.decode().replace("&#x27;", "'")
+    )
+    assert saved(gov.partnership) == before
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"office": "chair", "held_on": "0000-00-00"},
+        {"held_on": "99999-01-01", "term_starts": "-1"},
+        {"candidate_1": "1 OR 1=1", "votes_1": "NaN", "elected": "[]"},
+        {"office": "x" * 10000, "notes": "\u0000"},
+        {"candidate_1": "日本", "votes_1": "٣", "method": "votes"},
+    ],
+)
+def test_odd_input_is_a_400_never_a_500(gov, client_for, data):
+    before = saved(gov.partnership)
+    response = client_for(gov.coordinator).post(url(gov, "offices/record/"), data)
+    assert response.status_code == 400
+    assert saved(gov.partnership) == before
+
+
+# --- The strategy group ------------------------------------------------------------------------------
+
+
+def test_a_headteacher_sees_the_group_with_its_warning(gov, client_for):
+    s = gov.extra
+    make_rota(gov.partnership, [(s[0], s[1])], term=None)
+    body = client_for(gov.headteacher).get(url(gov, "strategy/")).content.decode()
+    assert "govuk-warning-text" in body and "no secondary school" in body
+    assert "Head of Pinhoe Primary" in body and "Stokehill Junior" in body
+    assert "Build next term" not in body  # coordinators only
+
+
+def test_the_coordinator_sets_up_builds_and_confirms_rotas_through_the_pages(gov, client_for):
+    s = {school.name: school for school in gov.extra}
+    client = client_for(gov.coordinator)
+    page = client.get(url(gov, "strategy/")).content.decode()
+    assert "Set up the first rota" in page
+    response = client.post(
+        url(gov, "strategy/first/"),
+        {
+            "representative_1": s["St Luke's College"].pk,
+            "reserve_1": s["Pinhoe Primary"].pk,
+            "representative_2": s["Stokehill Junior"].pk,
+            "reserve_2": s["St James's School"].pk,
+        },
+    )
+    assert response.status_code == 302
+    with scopes_disabled():
+        rota = StrategyRota.objects.get(partnership=gov.partnership)
+    assert client.get(url(gov, f"strategy/rotas/{rota.pk}/confirm/")).status_code == 200
+    assert client.post(url(gov, f"strategy/rotas/{rota.pk}/confirm/")).status_code == 302
+    preview = client.get(url(gov, "strategy/build/")).content.decode()
+    assert "Build the draft rota" in preview and "The reserve for this seat in the" in preview
+    assert client.post(url(gov, "strategy/build/")).status_code == 302
+    with scopes_disabled():
+        built = StrategyRota.objects.get(partnership=gov.partnership, confirmed_at__isnull=True)
+        assert [seat.representative for seat in built.seats.order_by("seat")] == [
+            s["Pinhoe Primary"],
+            s["St James's School"],
+        ]
+    before = saved(gov.partnership)
+    again = client.post(url(gov, "strategy/build/"))
+    assert again.status_code == 400 and "already has a draft rota" in again.content.decode()
+    assert saved(gov.partnership) == before
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"representative_1": ""}, "representative_1", "This field is required"),
+        ({"representative_1": "abc"}, "representative_1", "Select a valid choice"),
+        ({"reserve_1": "0"}, "reserve_1", "Select a valid choice"),
+        ({"reserve_1": "REP1"}, "reserve_1", "this seat's representative"),
+        ({"representative_2": "REP1"}, "representative_2", "already the representative for seat 1"),
+        ({"reserve_2": "RES1"}, "reserve_2", "already the reserve for seat 1"),
+        ({"reserve_1": "REP2"}, "reserve_1", "is the representative for seat 2"),
+    ],
+)
+def test_a_bad_first_rota_is_refused_and_saves_nothing(gov, client_for, data, field, message):
+    s = gov.extra
+    values = {"REP1": s[0].pk, "RES1": s[1].pk, "REP2": s[2].pk, "RES2": s[3].pk}
+    form = {"representative_1": "REP1", "reserve_1": "RES1", "representative_2": "REP2", "reserve_2": "RES2"}
+    form.update(data)
+    form = {key: values.get(value, value) for key, value in form.items()}
+    before = saved(gov.partnership)
+    response = client_for(gov.coordinator).post(url(gov, "strategy/first/"), form)
+    assert response.status_code == 400
+    assert any(message in text for text in response.context["form"].errors[field]), response.context["form"].errors
+    assert saved(gov.partnership) == before
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"reserve": "REP"}, "reserve", "this seat's representative"),
+        ({"representative": "OTHER_REP"}, "representative", "already the representative for seat 2"),
+        ({"reserve": "OTHER_REP"}, "reserve", "is the representative for seat 2"),
+        ({"representative": "x" * 500}, "representative", "Select a valid choice"),
+        ({"substitute": "123456789"}, "substitute", "Select a valid choice"),
+        ({"substitute": "DEPUTY"}, "substitute", "is not a deputy headteacher of"),
+    ],
+)
+def test_a_bad_seat_change_is_refused_and_saves_nothing(gov, client_for, data, field, message):
+    s = gov.extra
+    rota = make_rota(gov.partnership, [(s[0], s[1]), (s[2], s[3])], confirmed=False)
+    deputy = UserFactory()
+    with scopes_disabled():
+        give_role(deputy, gov.partnership, Role.DEPUTY, s[3])
+        seat = rota.seats.get(seat=1)
+    values = {"REP": s[0].pk, "OTHER_REP": s[2].pk, "DEPUTY": deputy.pk}
+    form = {"representative": s[0].pk, "reserve": s[1].pk, "substitute": ""}
+    form.update({key: values.get(value, value) for key, value in data.items()})
+    before = saved(gov.partnership)
+    response = client_for(gov.coordinator).post(url(gov, f"strategy/seats/{seat.pk}/"), form)
+    assert response.status_code == 400
+    assert any(message in text for text in response.context["form"].errors[field]), response.context["form"].errors
+    assert saved(gov.partnership) == before
+
+
+def test_confirming_a_rota_for_a_term_that_has_ended_is_refused(gov, client_for):
+    s = gov.extra
+    with scope(partnership=gov.partnership):
+        last_year = _terms(gov.partnership, 2024, 2024)[0]
+    rota = make_rota(gov.partnership, [(s[0], s[1])], term=last_year, confirmed=False)
+    client = client_for(gov.coordinator)
+    page = client.get(url(gov, f"strategy/rotas/{rota.pk}/confirm/")).content.decode()
+    assert "a rota cannot be confirmed for a term that has ended" in page
+    response = client.post(url(gov, f"strategy/rotas/{rota.pk}/confirm/"))
+    assert response.status_code == 400
+    assert "a rota cannot be confirmed for a term that has ended" in response.content.decode()
+    with scopes_disabled():
+        rota.refresh_from_db()
+        assert rota.confirmed_at is None
+
+
+def test_building_with_nothing_to_build_from_is_explained(gov, client_for):
+    client = client_for(gov.coordinator)
+    page = client.get(url(gov, "strategy/build/"))
+    assert page.status_code == 200 and "no confirmed rota to build from" in page.content.decode()
+    response = client.post(url(gov, "strategy/build/"), {"anything": "x" * 1000})
+    assert response.status_code == 400
+    assert saved(gov.partnership)[3] == 0
+
+
+def test_bad_ids_in_the_url_are_404(gov, client_for):
+    client = client_for(gov.coordinator)
+    assert client.get(url(gov, "strategy/seats/999999/")).status_code == 404
+    assert client.post(url(gov, "strategy/rotas/999999/confirm/")).status_code == 404
+
+
+# --- Query budgets -----------------------------------------------------------------------------------
+
+
+def _small(tenant):
+    """One election, office roles, and rotas for this term and next: every page's reads run once."""
+    s = tenant.extra
+    record_election(tenant.coordinator, tenant.partnership, tenant.heads[0], starts=D(2025, 9, 1))
+    record_election(tenant.coordinator, tenant.partnership, tenant.heads[1], starts=D(2025, 9, 1), office="vice_chair")
+    with scope(partnership=tenant.partnership):
+        this_term = term_on_or_after(tenant.partnership, timezone.localdate())
+        next_term = next_term_after(tenant.partnership, this_term)
+    tenant.rota = make_rota(tenant.partnership, [(s[2], s[3])], term=this_term)
+    tenant.next_rota = make_rota(tenant.partnership, [(s[3], s[0])], term=next_term, confirmed=False)
+
+
+def _grow(tenant, schools=200):
+    """200 member schools with headteachers and deputies, years of elections, and ten-seat rotas."""
+    created = School.objects.bulk_create(
+        School(urn=700000 + i, name=f"Big School {i:03}", phase="secondary" if i % 5 == 0 else "primary")
+        for i in range(schools)
+    )
+    Membership.objects.bulk_create(
+        Membership(partnership=tenant.partnership, school=s, joined="2010-09-01") for s in created
+    )
+    users = User.objects.bulk_create(
+        User(email=f"big{i}@example.org", full_name=f"Big Person {i:03}", password="!") for i in range(2 * schools)
+    )
+    RoleAssignment.objects.bulk_create(
+        RoleAssignment(
+            user=users[i],
+            partnership=tenant.partnership,
+            role=Role.HEADTEACHER if i < schools else Role.DEPUTY,
+            school=created[i % schools],
+            start="2015-09-01",
+        )
+        for i in range(2 * schools)
+    )
+    RoleAssignment.objects.bulk_create(
+        RoleAssignment(
+            user=users[i],
+            partnership=tenant.partnership,
+            role=Role.CHAIR,
+            start=f"{2000 + i}-09-01",
+            end=f"{2001 + i}-09-01",
+        )
+        for i in range(20)
+    )
+    elections = Election.objects.bulk_create(
+        Election(
+            partnership=tenant.partnership,
+            office="chair",
+            held_on=f"{2000 + i}-07-01",
+            term_starts=f"{2000 + i}-09-01",
+            term_ends=f"{2001 + i}-09-01",
+            method="votes",
+            elected=users[i],
+            school=created[i],
+            recorded_by=tenant.coordinator,
+        )
+        for i in range(20)
+    )
+    Candidate.objects.bulk_create(
+        Candidate(election=e, user=users[i * 5 + k], votes=k) for i, e in enumerate(elections) for k in range(5)
+    )
+    for rota, offset in ((tenant.rota, 0), (tenant.next_rota, 20)):
+        RotaSeat.objects.bulk_create(
+            RotaSeat(rota=rota, seat=n, representative=created[offset + n], reserve=created[offset + n + 50])
+            for n in range(2, 11)
+        )
+
+
+# Session and user (2), tenant resolution, roles and object permissions (4), then the page's own reads.
+PAGES = [
+    ("", 17),  # + offices (2), terms (1), constitution (1), rotas and seats (2), office and head roles (2), ...
+    ("offices/", 10),  # + office roles (1), heads (1), elections and candidates (2), constitution (1)
+    ("offices/record/", 9),  # + constitution (1), people and headteachers for the choices (2)
+    ("strategy/", 16),
+    ("strategy/first/", 9),
+]
+
+
+@pytest.mark.parametrize(("path", "budget"), PAGES)
+def test_pages_run_a_constant_number_of_queries(gov, client_for, path, budget):
+    with scopes_disabled():
+        _small(gov)
+    client = client_for(gov.coordinator)
+    assert_constant_queries(client, url(gov, path), grow=lambda: _grow(gov), at_most=budget)
+
+
+@pytest.mark.parametrize(("page", "budget"), [("seat", 10), ("confirm", 13)])
+def test_the_seat_and_confirm_pages_run_a_constant_number_of_queries(gov, client_for, page, budget):
+    with scopes_disabled():
+        _small(gov)
+        seat = gov.next_rota.seats.get(seat=1)
+    path = f"strategy/seats/{seat.pk}/" if page == "seat" else f"strategy/rotas/{gov.next_rota.pk}/confirm/"
+    client = client_for(gov.coordinator)
+    assert_constant_queries(client, url(gov, path), grow=lambda: _grow(gov), at_most=budget)
+
+
+def test_the_build_page_runs_a_constant_number_of_queries(gov, client_for):
+    with scopes_disabled():
+        _small(gov)
+        gov.next_rota.delete()
+        gov.next_rota = make_rota(gov.partnership, [], term=past_term_of(gov), confirmed=True)
+    client = client_for(gov.coordinator)
+    assert_constant_queries(client, url(gov, "strategy/build/"), grow=lambda: _grow(gov), at_most=16)
+
+
+def past_term_of(tenant):
+    with scope(partnership=tenant.partnership):
+        return _terms(tenant.partnership, 2019, 2019)[0]
