@@ -2,6 +2,21 @@
 
 import datetime
 
+from django.utils import timezone
+
+from partnerships.calendar import academic_year_of
+
+
+def this_year() -> int:
+    """The academic year the demo is set in: always the current one, so the demo never goes stale."""
+    return academic_year_of(timezone.localdate())
+
+
+def roles_from() -> datetime.date:
+    """The demo's roles started at the beginning of last academic year."""
+    return datetime.date(this_year() - 1, 9, 1)
+
+
 P, INF, J, S, SP, N = "primary", "infant", "junior", "secondary", "special", "nursery"
 
 PARTNERSHIPS = [

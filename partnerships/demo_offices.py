@@ -1,9 +1,10 @@
 """Demo elections and strategy group rotas, as each seed agreement describes them.
 
 load_demo starts every partnership's chair (the head of spec["chair_school"]) and vice chair (the head
-of the next school) on 1 September 2025. Here their elections are recorded through the services, which
-hand the offices over term by term: Exeter Beacon's chair was first elected in 2024 and re-elected in
-2025 and 2026, so is in the third of at most four consecutive years. Exeter Beacon and Heart of
+of the next school) on 1 September of last academic year. Here their elections are recorded through the
+services, which hand the offices over term by term: Exeter Beacon's chair was first elected two years
+before that and re-elected each year since, so is in the third of at most four consecutive years. Years
+are counted back from the current academic year, so the demo never goes stale. Exeter Beacon and Heart of
 Manchester also get a confirmed rota for this term and a draft for next term. Safe to run again.
 """
 
@@ -14,6 +15,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import User
+from partnerships.demo import this_year
 from partnerships.models import Election, RoleAssignment, StrategyRota
 from partnerships.roles import Role
 from partnerships.selectors_governance import constitution_of, next_term_after, term_on_or_after
@@ -31,8 +33,9 @@ from schools.models import School
 CHAIR, VICE_CHAIR = Election.Office.CHAIR, Election.Office.VICE_CHAIR
 VOTES, ACCLAMATION = Election.Method.VOTES, Election.Method.ACCLAMATION
 
-# Exeter Beacon: the chair's three annual elections, (year, rival's URN and votes, chair's votes).
-EXETER_CHAIR_ELECTIONS = [(2024, None, None), (2025, (990113, 5), 9), (2026, (990112, 4), 10)]
+# Exeter Beacon: the chair's three annual elections, (years before this one, rival's URN and votes,
+# chair's votes).
+EXETER_CHAIR_ELECTIONS = [(2, None, None), (1, (990113, 5), 9), (0, (990112, 4), 10)]
 # Rota seats in order of preference: representative, reserve, representative, reserve, then the rest.
 ROTA_PREFERENCE = {
     "exeter-beacon": [990102, 990114, 990113, 990103],
@@ -65,9 +68,11 @@ def _elect(partnership, admin, *, office, year, elected, candidates, method, not
 
 def _exeter_elections(partnership, spec, admin, chair, vice_chair):
     school = School.objects.get(urn=spec["chair_school"])
-    # The chair led Willowbrook before the partnership's records in Commonroom began in 2025.
+    year = this_year()
+    # The chair led Willowbrook before the partnership's records in Commonroom began last year.
+    led_from = datetime.date(year - 7, 9, 1)
     if not RoleAssignment.objects.filter(
-        partnership=partnership, user=chair, role=Role.HEADTEACHER, start=datetime.date(2019, 9, 1)
+        partnership=partnership, user=chair, role=Role.HEADTEACHER, start=led_from
     ).exists():
         role_start(
             actor=admin,
@@ -75,21 +80,23 @@ def _exeter_elections(partnership, spec, admin, chair, vice_chair):
             partnership=partnership,
             role=Role.HEADTEACHER,
             school=school,
-            start=datetime.date(2019, 9, 1),
-            end=datetime.date(2025, 9, 1),
+            start=led_from,
+            end=datetime.date(year - 1, 9, 1),
         )
-    for year, rival, chair_votes in EXETER_CHAIR_ELECTIONS:
+    for years_ago, rival, chair_votes in EXETER_CHAIR_ELECTIONS:
         if rival is None:
             candidates, method = [(chair, None)], ACCLAMATION
         else:
             candidates, method = [(chair, chair_votes), (_head(rival[0]), rival[1])], VOTES
-        _elect(partnership, admin, office=CHAIR, year=year, elected=chair, candidates=candidates, method=method)
-    for year in (2025, 2026):
+        _elect(
+            partnership, admin, office=CHAIR, year=year - years_ago, elected=chair, candidates=candidates, method=method
+        )
+    for vice_year in (year - 1, year):
         _elect(
             partnership,
             admin,
             office=VICE_CHAIR,
-            year=year,
+            year=vice_year,
             elected=vice_chair,
             candidates=[(vice_chair, None)],
             method=ACCLAMATION,
@@ -99,12 +106,12 @@ def _exeter_elections(partnership, spec, admin, chair, vice_chair):
 def _other_elections(partnership, spec, admin, chair, vice_chair, ordered):
     rival = _head(ordered[4].urn) if len(ordered) > 4 else None
     candidates = [(chair, 6), (rival, 2)] if rival else [(chair, 6)]
-    _elect(partnership, admin, office=CHAIR, year=2026, elected=chair, candidates=candidates, method=VOTES)
+    _elect(partnership, admin, office=CHAIR, year=this_year(), elected=chair, candidates=candidates, method=VOTES)
     _elect(
         partnership,
         admin,
         office=VICE_CHAIR,
-        year=2026,
+        year=this_year(),
         elected=vice_chair,
         candidates=[(vice_chair, None)],
         method=ACCLAMATION,

@@ -1,6 +1,5 @@
 """Create the five seed partnerships with their schools and a user for every role. Safe to run again."""
 
-import datetime
 import itertools
 
 from allauth.account.models import EmailAddress
@@ -18,8 +17,6 @@ from schools import demo as schools_demo
 from schools.models import School
 
 AREA_LOADERS = [schools_demo, demo_constitution, demo_offices, demo_groups]
-
-ROLES_FROM = datetime.date(2025, 9, 1)
 
 
 class Command(BaseCommand):
@@ -48,9 +45,7 @@ class Command(BaseCommand):
             name = "Site Administrator" if superuser else next(self.names)
             create = User.objects.create_superuser if superuser else User.objects.create_user
             user = create(email=email, password=settings.DEMO_PASSWORD, full_name=name)
-        EmailAddress.objects.update_or_create(
-            user=user, email=email, defaults={"verified": True, "primary": True}
-        )
+        EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
         return user
 
     def _role(self, admin, user, partnership, role, school=None, *, show=True):
@@ -61,7 +56,7 @@ class Command(BaseCommand):
         )
         if not exists:
             role_start(
-                actor=admin, user=user, partnership=partnership, role=role, school=school, start=ROLES_FROM
+                actor=admin, user=user, partnership=partnership, role=role, school=school, start=demo.roles_from()
             )
         if show:
             label = Role(role).label + (f" ({school.name})" if school else "")
@@ -88,7 +83,7 @@ class Command(BaseCommand):
             )
             schools[urn] = school
             Membership.objects.get_or_create(
-                partnership=partnership, school=school, defaults={"joined": min(starts, ROLES_FROM)}
+                partnership=partnership, school=school, defaults={"joined": min(starts, demo.roles_from())}
             )
         slug = spec["slug"]
         ordered = list(schools.values())
@@ -114,13 +109,9 @@ class Command(BaseCommand):
             Role.CHAIR_OF_GOVERNORS,
             first,
         )
-        self._role(
-            admin, self._user(f"governor.{first.urn}@schools.example"), partnership, Role.GOVERNOR, first
-        )
+        self._role(admin, self._user(f"governor.{first.urn}@schools.example"), partnership, Role.GOVERNOR, first)
         finance_school = schools[spec["finance_school"]]
-        self._role(
-            admin, self._user(f"finance@{slug}.example"), partnership, Role.FINANCE_OFFICER, finance_school
-        )
+        self._role(admin, self._user(f"finance@{slug}.example"), partnership, Role.FINANCE_OFFICER, finance_school)
         adviser = self._user(f"adviser@{slug}.example")
         advised = ordered if spec.get("adviser_for_all") else ordered[:3]
         for school in advised:
