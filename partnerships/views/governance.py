@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
+from partnerships import selectors_development, selectors_groups, selectors_interests
 from partnerships import selectors_governance as selectors
 from partnerships.forms.governance import ConfirmForm, ElectionForm, FirstRotaForm, SeatForm
 from partnerships.forms_base import apply_service_errors
@@ -30,6 +31,13 @@ class GovernanceView(TenantViewMixin, TemplateView):
         context["groups"] = selectors.strategy_this_and_next(self.partnership)
         context["rotas"] = selectors.rotas_exist(self.partnership)
         context["constitution"] = selectors.constitution_of(self.partnership)
+        # The other parts of governance, summarised; each links to its own pages.
+        context["group_sets"] = selectors_groups.groups_overview()
+        context["participation"] = selectors_development.participation_for_year(
+            self.partnership, selectors_development.current_academic_year()
+        )
+        if self.request.tenant.has("view_interests"):
+            context["interests_due"] = len(selectors_interests.reminders_due(self.partnership))
         return context
 
 

@@ -374,7 +374,9 @@ def _grow(tenant, schools=200):
 
 # Session and user (2), tenant resolution, roles and object permissions (4), then the page's own reads.
 PAGES = [
-    ("", 17),  # + offices (2), terms (1), constitution (1), rotas and seats (2), office and head roles (2), ...
+    # + offices (2), terms (1), constitution (1), rotas and seats (2), office and head roles (2), ...;
+    # then the summaries of groups and their chairs, development areas and the interests register (7).
+    ("", 24),
     ("offices/", 10),  # + office roles (1), heads (1), elections and candidates (2), constitution (1)
     ("offices/record/", 9),  # + constitution (1), people and headteachers for the choices (2)
     ("strategy/", 16),
@@ -412,3 +414,21 @@ def test_the_build_page_runs_a_constant_number_of_queries(gov, client_for):
 def past_term_of(tenant):
     with scope(partnership=tenant.partnership):
         return _terms(tenant.partnership, 2019, 2019)[0]
+
+
+def test_the_governance_page_summarises_groups_areas_and_interests(tenant_a, client_for):
+    from partnerships.calendar import academic_year_of
+    from partnerships.models import DevelopmentArea, Group
+
+    with scopes_disabled():
+        Group.objects.create(
+            partnership=tenant_a.partnership, kind="standing", name="EYFS Network", starts="2024-09-01"
+        )
+        DevelopmentArea.objects.create(
+            partnership=tenant_a.partnership, academic_year=academic_year_of(timezone.localdate()), name="Numeracy"
+        )
+    coordinator = client_for(tenant_a.coordinator).get(f"/p/{tenant_a.slug}/governance/").content.decode()
+    assert "EYFS Network" in coordinator and "Numeracy" in coordinator
+    assert "The register of interests" in coordinator
+    head = client_for(tenant_a.headteacher).get(f"/p/{tenant_a.slug}/governance/").content.decode()
+    assert "The register of interests" not in head and "Your declarations of interests" in head
