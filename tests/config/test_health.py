@@ -39,3 +39,15 @@ def test_database_down_is_503(client, monkeypatch):
     monkeypatch.setattr(config.health.connection, "cursor", broken_cursor)
     response = client.get("/healthz")
     assert response.status_code == 503 and response.json()["database"] == "error: OperationalError"
+
+
+def test_nul_characters_anywhere_are_refused_with_a_page_not_an_error(client, tenant_a, client_for):
+    signed_in = client_for(tenant_a.coordinator)
+    for response in (
+        signed_in.get(f"/p/{tenant_a.slug}/members/?q=%00"),
+        signed_in.get(f"/p/{tenant_a.slug}/membership/join/?q=a%00b"),
+        signed_in.post(f"/p/{tenant_a.slug}/people/invite/", {"full_name": "A\x00B", "email": "a@example.org"}),
+        client.post("/accounts/login/", {"login": "x\x00@example.org", "password": "y"}),
+    ):
+        assert response.status_code == 400
+        assert "could not read what was sent" in response.content.decode()

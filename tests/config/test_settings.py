@@ -13,7 +13,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _manage(*args, **env):
-    base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "COMMONROOM_TESTING"}}
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for their live server; production never has it.
+    unwanted = {"DEBUG", "SECRET_KEY", "COMMONROOM_TESTING", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    base = {k: v for k, v in os.environ.items() if k not in unwanted}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -104,9 +106,7 @@ def test_hsts_and_secure_cookies_in_production():
         "print(s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT)"
     )
     result = _manage("shell", "-c", code, DEBUG="false", SECRET_KEY=secrets.token_urlsafe(60))
-    assert result.stdout.strip().splitlines()[-1].split() == ["31536000", "True", "True", "True"], (
-        result.stderr
-    )
+    assert result.stdout.strip().splitlines()[-1].split() == ["31536000", "True", "True", "True"], result.stderr
 
 
 def test_sessions_have_an_idle_and_an_absolute_limit(settings):

@@ -155,7 +155,9 @@ def test_headteacher_cannot_invite(site, tenant_a):
     page, slug = site.page, tenant_a.slug
     site.login(tenant_a.headteacher, expect_url=f"/p/{slug}/")
     menu = page.get_by_role("navigation", name="Partnership menu")
-    expect(menu.get_by_role("link")).to_have_text(["Dashboard", "People and roles"])
+    expect(menu.get_by_role("link")).to_have_text(
+        ["Dashboard", "Members", "People and roles", "Governance", "Constitution"]
+    )
     site.follow("People and roles")
     expect(page.get_by_role("button", name="Invite a person")).to_have_count(0)
     expect(page.get_by_role("link", name="End role", exact=False)).to_have_count(0)
@@ -256,7 +258,9 @@ def test_phone_width(site, tenant_a):
     expect(links.first).to_be_hidden()
     menu_button.click()
     expect(menu_button).to_have_attribute("aria-expanded", "true")
-    expect(links).to_have_text(["Dashboard", "People and roles", "Activity", "Settings"])
+    expect(links).to_have_text(
+        ["Dashboard", "Members", "People and roles", "Governance", "Constitution", "Activity", "Settings"]
+    )
     site.check("dashboard-menu-open")
     site.follow("People and roles")
     assert site.path == f"/p/{slug}/people/"
