@@ -66,7 +66,7 @@ def test_a_withdrawn_link_is_refused(tenant_a, client_for, client):
     assert response.status_code == 410 and "withdrawn" in response.content.decode()
 
 
-@pytest.mark.parametrize("token", ["nonsense", "1", "1:forged-signature", "x:1", "%00", "a" * 500])
+@pytest.mark.parametrize("token", ["nonsense", "1", "1:forged-signature", "x:1", "a" * 500])
 def test_a_forged_or_garbled_token_is_404(client, token, tenant_a):
     assert client.get(f"/invitations/{token}/").status_code == 404
     assert client.post(f"/invitations/{token}/", GOOD).status_code == 404

@@ -171,7 +171,7 @@ def test_no_500_on_odd_input(tenant_a, client_for):
         f"/p/{tenant_a.slug}/people/?page=abc",
         f"/p/{tenant_a.slug}/people/?page=-1",
         f"/p/{tenant_a.slug}/people/?page=99999",
-        f"/p/{tenant_a.slug}/activity/?page=%00",
+        f"/p/{tenant_a.slug}/activity/?page=%ff",
     ]:
         assert client.get(url).status_code == 200, url
     assert client.post(f"/p/{tenant_a.slug}/people/invite/", {"email": "x" * 5000}).status_code == 400
@@ -200,6 +200,6 @@ def test_the_invite_form_can_be_prefilled_from_a_link(tenant_a, client_for):
 
 def test_a_prefill_with_nonsense_still_renders(tenant_a, client_for):
     response = client_for(tenant_a.coordinator).get(
-        f"/p/{tenant_a.slug}/people/invite/?school=abc&role=%00&email=" + "x" * 999
+        f"/p/{tenant_a.slug}/people/invite/?school=abc&role=%ff&email=" + "x" * 999
     )
     assert response.status_code == 200
