@@ -203,3 +203,15 @@ def test_a_prefill_with_nonsense_still_renders(tenant_a, client_for):
         f"/p/{tenant_a.slug}/people/invite/?school=abc&role=%ff&email=" + "x" * 999
     )
     assert response.status_code == 200
+
+
+def test_the_dashboard_shows_each_members_status(tenant_a, client_for, today):
+    import datetime
+
+    from partnerships.models import Membership
+
+    with scopes_disabled():
+        Membership.objects.filter(school=tenant_a.schools[1]).update(left=today + datetime.timedelta(days=30))
+    body = client_for(tenant_a.headteacher).get(f"/p/{tenant_a.slug}/").content.decode()
+    assert body.count(">Active<") == 1
+    assert f"Leaving on {today + datetime.timedelta(days=30):%-d %B %Y}" in body
