@@ -48,7 +48,6 @@ class DirectoryView(TenantViewMixin, View):
             "form": form,
             "page_obj": page_obj,
             "filtered": any(filters.values()),
-            "query": urlencode({key: value for key, value in filters.items() if value}),
             "today": timezone.localdate(),
         }
         return render(request, self.template_name, context, status=200 if valid else 400)

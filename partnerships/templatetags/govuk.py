@@ -42,3 +42,14 @@ def govuk_widget(bound_field):
     if described:
         attrs["aria-describedby"] = " ".join(described)
     return bound_field.as_widget(attrs=attrs)
+
+
+@register.simple_tag(takes_context=True)
+def query_without_page(context) -> str:
+    """The current page's query string without `page`, so pagination links keep searches and filters."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()

@@ -215,3 +215,24 @@ def test_the_dashboard_shows_each_members_status(tenant_a, client_for, today):
     body = client_for(tenant_a.headteacher).get(f"/p/{tenant_a.slug}/").content.decode()
     assert body.count(">Active<") == 1
     assert f"Leaving on {today + datetime.timedelta(days=30):%-d %B %Y}" in body
+
+
+def test_pagination_keeps_the_pages_filters(tenant_a, client_for):
+    from accounts.models import User
+    from partnerships.models import RoleAssignment
+
+    with scopes_disabled():
+        users = User.objects.bulk_create(User(email=f"old{i}@example.org", full_name=f"Old {i}") for i in range(60))
+        RoleAssignment.objects.bulk_create(
+            RoleAssignment(
+                user=u,
+                partnership=tenant_a.partnership,
+                role="governor",
+                school=tenant_a.schools[0],
+                start="2021-09-01",
+                end="2022-08-31",
+            )
+            for u in users
+        )
+    body = client_for(tenant_a.coordinator).get(f"/p/{tenant_a.slug}/people/?show=history").content.decode()
+    assert "?show=history&amp;page=2" in body
