@@ -236,3 +236,22 @@ def test_pagination_keeps_the_pages_filters(tenant_a, client_for):
         )
     body = client_for(tenant_a.coordinator).get(f"/p/{tenant_a.slug}/people/?show=history").content.decode()
     assert "?show=history&amp;page=2" in body
+
+
+def test_a_field_with_several_errors_has_one_error_message_element(tenant_a, client):
+    from django.urls import reverse
+
+    response = client.post(
+        reverse("invitation_accept", args=[tenant_a.invitation.token]),
+        {"full_name": "Ivy", "password1": "password", "password2": "password"},
+    )
+    body = response.content.decode()
+    assert len(response.context["form"].errors["password1"]) == 2  # too short, and too common
+    assert body.count('id="id_password1-error"') == 1
+    assert "too short" in body and "too common" in body
+
+
+def test_only_the_current_section_is_marked_in_the_navigation(tenant_a, client_for):
+    for path in ("interests/", "governance/", "members/", ""):
+        body = client_for(tenant_a.coordinator).get(f"/p/{tenant_a.slug}/{path}").content.decode()
+        assert body.count("govuk-service-navigation__item--active") == 1, path
