@@ -1,5 +1,7 @@
 from django import forms, template
 
+from partnerships.forms_base import DateInput
+
 register = template.Library()
 
 _CLASSES = {
@@ -13,6 +15,8 @@ _CLASSES = {
 @register.filter
 def govuk_kind(bound_field) -> str:
     widget = bound_field.field.widget
+    if isinstance(widget, DateInput):
+        return "date"
     if isinstance(widget, forms.CheckboxSelectMultiple):
         return "checkboxes"
     if isinstance(widget, forms.RadioSelect):
@@ -26,13 +30,14 @@ def govuk_kind(bound_field) -> str:
 def govuk_widget(bound_field):
     """Render a field's widget with GOV.UK classes and aria-describedby for its hint and error."""
     widget = bound_field.field.widget
+    if isinstance(widget, DateInput):
+        # The date input's own template sets each box's class; it only needs to know about errors.
+        return bound_field.as_widget(attrs={"class": "govuk-input--error"} if bound_field.errors else {})
     css = next((c for kind, c in _CLASSES.items() if isinstance(widget, kind)), "govuk-input")
     if bound_field.errors:
         css += {"govuk-select": " govuk-select--error", "govuk-textarea": " govuk-textarea--error"}.get(
             css, " govuk-input--error" if css == "govuk-input" else ""
         )
-    if isinstance(widget, forms.DateInput):
-        css += " govuk-input--width-10"
     described = []
     if bound_field.help_text:
         described.append(f"{bound_field.auto_id}-hint")

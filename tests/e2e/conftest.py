@@ -252,6 +252,19 @@ def follow(page, link: str, *, status: int | None = 200, name: str | None = None
     return submit(page, status=status, name=name, locator=page.get_by_role("link", name=link, exact=True))
 
 
+def fill_date(page, legend: str, day) -> None:
+    """Type a date into the GOV.UK date input whose legend is `legend` (day, month and year boxes)."""
+    group = page.get_by_role("group", name=legend)
+    group.get_by_label("Day").fill(str(day.day))
+    group.get_by_label("Month").fill(str(day.month))
+    group.get_by_label("Year").fill(str(day.year))
+
+
+def date_boxes(page, legend: str) -> tuple[str, str, str]:
+    group = page.get_by_role("group", name=legend)
+    return tuple(group.get_by_label(part).input_value() for part in ("Day", "Month", "Year"))
+
+
 def login(page, live_server, email: str, password: str = PASSWORD, *, expect_url: str | None = None):
     """Sign in through the real form; returns the response of the page it lands on."""
     visit(page, f"{live_server.url}/accounts/login/", name="sign-in")

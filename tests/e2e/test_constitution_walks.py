@@ -33,7 +33,7 @@ from partnerships.roles import Role
 from partnerships.services.constitution import SECTIONS
 from partnerships.services.terms import next_term_after, term_label, term_on_or_after, terms_for_years
 from schools.models import Person, School
-from tests.e2e.conftest import PHONE
+from tests.e2e.conftest import PHONE, date_boxes, fill_date
 from tests.factories import UserFactory, give_role
 from tests.factories.constitution import PDF
 from tests.factories.governance import make_rota, member_school_with_head, record_election
@@ -95,10 +95,10 @@ def test_coordinator_records_a_notice_to_leave_with_its_letter(site, tenant_a, t
     site.follow(f"Record a notice to leave from {school.name}")
     assert site.path == f"/p/{slug}/membership/{membership_pk(tenant_a, school)}/notice/"
     expect(page.locator("h1")).to_have_text("Record a notice to leave")
-    expect(page.get_by_label("Date the notice was received")).to_have_value(today.isoformat())
+    assert date_boxes(page, "Date the notice was received") == (str(today.day), str(today.month), str(today.year))
 
     # A notice dated next week has not arrived yet: refused next to the date, nothing saved.
-    page.get_by_label("Date the notice was received").fill((today + datetime.timedelta(days=7)).isoformat())
+    fill_date(page, "Date the notice was received", today + datetime.timedelta(days=7))
     page.get_by_label("From").fill("Sam Patel, headteacher")
     page.get_by_label("The letter").set_input_files(str(letter))
     site.submit("Record the notice", status=400, name="notice-in-the-future")
@@ -112,7 +112,7 @@ def test_coordinator_records_a_notice_to_leave_with_its_letter(site, tenant_a, t
         assert not LeavingNotice.objects.exists()
 
     # Today's date, the signed letter attached again (a browser never keeps a file after an error).
-    page.get_by_label("Date the notice was received").fill(today.isoformat())
+    fill_date(page, "Date the notice was received", today)
     page.get_by_label("The letter").set_input_files(str(letter))
     page.get_by_label("Notes (optional)").fill("Joining a multi-academy trust")
     site.submit("Record the notice", status=200, name="notice-recorded")
@@ -327,7 +327,7 @@ def test_coordinator_imports_the_school_register_from_gias(site, tenant_a, tmp_p
     # The real file, its schools added as members from today.
     page.get_by_label("GIAS establishment file (CSV)").set_input_files(str(good))
     page.get_by_label("Add the schools in the file as members of this partnership").check()
-    page.get_by_label("Date they join").fill(today.isoformat())
+    fill_date(page, "Date they join", today)
     page.get_by_label("Where the decision to admit them is recorded (optional)").fill("Strategic group, minute 4")
     site.submit("Import schools", status=200, name="import-done")
     assert site.path == f"/p/{slug}/members/"
@@ -377,7 +377,7 @@ def test_coordinator_records_an_election_and_the_term_limit_is_kept(site, tenant
 
     # Re-electing Pat would be a fifth consecutive year: refused, with the reason, next to the field.
     page.get_by_label("Chair", exact=True).check()
-    page.get_by_label("First day of the term of office").fill(next_term.isoformat())
+    fill_date(page, "First day of the term of office", next_term)
     page.get_by_label("Acclamation (unopposed)").check()
     candidate(1).get_by_label("Name").select_option(label="Pat Okafor, headteacher of Beacon Primary School")
     page.get_by_label("Who was elected?").select_option(label="Pat Okafor, headteacher of Beacon Primary School")
@@ -390,7 +390,11 @@ def test_coordinator_records_an_election_and_the_term_limit_is_kept(site, tenant
     expect(error_summary(page)).to_contain_text(refusal)
     expect(error_summary(page).get_by_role("link", name=refusal)).to_have_attribute("href", "#id_elected")
     expect(page.locator("#id_elected-error")).to_contain_text(refusal)
-    expect(page.get_by_label("First day of the term of office")).to_have_value(next_term.isoformat())
+    assert date_boxes(page, "First day of the term of office") == (
+        str(next_term.day),
+        str(next_term.month),
+        str(next_term.year),
+    )
 
     # A vote between Sam and Alex instead.
     page.get_by_label("A vote").check()

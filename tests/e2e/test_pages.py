@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from partnerships.models import Partnership, RoleAssignment
 from partnerships.roles import Role
-from tests.e2e.conftest import PHONE
+from tests.e2e.conftest import PHONE, fill_date
 from tests.factories import PASSWORD, UserFactory, give_role
 
 pytestmark = pytest.mark.e2e
@@ -79,7 +79,7 @@ def test_coordinator_manages_people(site, tenant_a):
     site.follow("End role of Alpha Partnership Head as Headteacher")
     expect(page.locator("h1")).to_have_text("End the role of headteacher")
     ends = timezone.localdate() + datetime.timedelta(days=7)
-    page.get_by_label("Date the role ends").fill(ends.isoformat())
+    fill_date(page, "Date the role ends", ends)
     site.submit("End role", status=200, name="role-ended")
     assert site.path == people_path
     expect(banner(page)).to_contain_text(f"ends on {ends:%-d %B %Y}")
