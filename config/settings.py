@@ -14,9 +14,13 @@ DEBUG = env_bool("DEBUG", default=False)
 # The test run is detected so that pytest needs no extra flags; it only relaxes dev-only settings.
 TESTING = env_bool("COMMONROOM_TESTING", default="pytest" in sys.modules)
 
+# Commands that only read the models' schema never sign anything, so they need no key: a developer
+# can check for missing migrations without production settings.
+SCHEMA_ONLY_COMMAND = len(sys.argv) > 1 and sys.argv[1] in {"makemigrations", "showmigrations", "sqlmigrate"}
+
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
-    if not DEBUG and not TESTING:
+    if not DEBUG and not TESTING and not SCHEMA_ONLY_COMMAND:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
     SECRET_KEY = "insecure-development-key-only-for-debug-and-tests"  # noqa: S105
 

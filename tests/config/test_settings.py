@@ -45,6 +45,12 @@ def test_a_missing_secret_key_stops_production_start_up():
     assert "SECRET_KEY must be set" in result.stderr
 
 
+def test_missing_migrations_can_be_checked_without_production_settings():
+    result = _manage("makemigrations", "--check", "--dry-run", DEBUG="false")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
+
+
 def test_a_bad_boolean_stops_start_up_loudly():
     result = _manage("check", DEBUG="perhaps")
     assert result.returncode != 0 and "DEBUG must be true or false" in result.stderr
