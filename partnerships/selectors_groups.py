@@ -8,11 +8,12 @@ when the partnership's chair changes, the Deputy and Assistant Heads network's c
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, Subquery
+from django.db.models import Count, F, Q
 from django.utils import timezone
+from django_scopes import get_scope
 
-from partnerships.models import Group, GroupMember, Membership, RoleAssignment
-from partnerships.roles import Role
+from partnerships.models import Group, GroupMember, Membership
+from partnerships.selectors_governance import chair_school
 from schools.models import Person, School
 
 
@@ -26,18 +27,9 @@ class CurrentChair:
 
 
 def _chairs_school(on: datetime.date | None = None) -> School | None:
-    """The school led by the partnership's chair: the school of the chair's headteacher role in force."""
-    chair_user = (
-        RoleAssignment.objects.active(on).filter(role=Role.CHAIR).order_by("-start", "-pk").values("user_id")[:1]
-    )
-    head = (
-        RoleAssignment.objects.active(on)
-        .filter(role=Role.HEADTEACHER, user_id=Subquery(chair_user), school__isnull=False)
-        .select_related("school")
-        .order_by("start", "pk")
-        .first()
-    )
-    return head.school if head else None
+    """The school led by the partnership's chair: one rule for the whole project, kept with the offices."""
+    partnership = get_scope().get("partnership")
+    return chair_school(partnership, on) if partnership is not None else None
 
 
 def chairs_school(on: datetime.date | None = None) -> School | None:

@@ -124,8 +124,8 @@ def _grow(tenant, area, schools=200):
 # Budgets: session + user (2), tenant resolution: partnership (1), guardian perms (2), the account bar's roles
 # (1), then the page's own reads, asserted equal on the small and the large partnership.
 PAGES = [
-    ("groups/", 10),  # groups with member counts, the chair's school, its deputy, host representatives
-    ("groups/{group}/", 11),  # group, chair's school, deputy, current member schools, members
+    ("groups/", 11),  # groups with member counts, the chair and their school (2), its deputy, host representatives
+    ("groups/{group}/", 12),  # group, the chair and their school (2), deputy, current member schools, members
     ("groups/{group}/members/add/", 9),  # group, its members, people of current member schools
     ("development/", 9),  # years, areas with counts, constitution
     ("development/participation/", 11),  # constitution, members, areas, participations with leads, years
