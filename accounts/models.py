@@ -97,11 +97,6 @@ class Invitation(models.Model):
             return None
         return int(value) if value.isdigit() else None
 
-    def get_role_label(self) -> str:
-        from partnerships.roles import Role
-
-        return Role(self.role).label if self.role in Role.values else self.role
-
     @property
     def status(self) -> str:
         if self.accepted_at:

@@ -15,7 +15,7 @@ from django.urls import path
 from django.views.generic import TemplateView
 
 from config.urls import urlpatterns as site_urlpatterns
-from partnerships.tenancy import TenantViewMixin
+from core.views import TenantViewMixin
 
 FLOOR_TEMPLATE = Template(
     "<!DOCTYPE html><title>{{ partnership.name }}</title><p>Signed in as {{ user.full_name }}</p>"

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "guardian",
     "django_htmx",
     "csp",
+    "core",
     "accounts",
     "partnerships",
     "schools",
@@ -220,12 +221,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TIMEZONE = TIME_ZONE
-# Task modules beyond each app's tasks.py, which autodiscovery finds by itself.
-CELERY_IMPORTS = ["partnerships.tasks_interests"]
 CELERY_BEAT_SCHEDULE = {
-    "end-lapsed-roles": {"task": "partnerships.tasks.sync_lapsed_roles", "schedule": 60 * 60},
+    "prepare-partnerships": {
+        "task": "partnerships.tasks.terms.prepare_partnerships_everywhere",
+        "schedule": 24 * 60 * 60,
+    },
+    "end-lapsed-roles": {"task": "partnerships.tasks.roles.sync_lapsed_roles", "schedule": 60 * 60},
     "remind-missing-declarations": {
-        "task": "partnerships.tasks_interests.remind_missing_declarations_everywhere",
+        "task": "partnerships.tasks.interests.remind_missing_declarations_everywhere",
         "schedule": 24 * 60 * 60,
     },
 }
@@ -248,4 +251,4 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
-FORM_RENDERER = "partnerships.forms_base.GovukFormRenderer"
+FORM_RENDERER = "core.forms.GovukFormRenderer"

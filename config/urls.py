@@ -29,14 +29,6 @@ urlpatterns = [
         "accessibility/", TemplateView.as_view(template_name="pages/accessibility.html"), name="accessibility"
     ),
     path("accounts/", include("allauth.urls")),
-    path("", include("accounts.urls")),
-    path("p/<slug:partnership_slug>/", include("partnerships.urls")),
-    path("p/<slug:partnership_slug>/members/", include("schools.urls")),
-    path("p/<slug:partnership_slug>/membership/", include("partnerships.urls_membership")),
-    path("p/<slug:partnership_slug>/constitution/", include("partnerships.urls_constitution")),
-    path("p/<slug:partnership_slug>/governance/", include("partnerships.urls_governance")),
-    path("p/<slug:partnership_slug>/groups/", include("partnerships.urls_groups")),
-    path("p/<slug:partnership_slug>/development/", include("partnerships.urls_development")),
-    path("p/<slug:partnership_slug>/interests/", include("partnerships.urls_interests")),
+    path("", include("partnerships.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,12 +1,18 @@
 from django.contrib import admin
 
 from partnerships.models import Membership, Partnership, RoleAssignment
+from partnerships.services.partnerships import partnership_prepare
 
 
 @admin.register(Partnership)
 class PartnershipAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "status"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:  # a new partnership gets its constitution and term dates, as partnership_create gives
+            partnership_prepare(partnership=obj)
 
 
 @admin.register(Membership)

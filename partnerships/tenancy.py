@@ -8,7 +8,6 @@ from functools import cached_property
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
@@ -96,20 +95,3 @@ class TenantContext:
         from allauth.mfa.models import Authenticator
 
         return not Authenticator.objects.filter(user=self.user, type=Authenticator.Type.TOTP).exists()
-
-
-class TenantViewMixin:
-    """For views under /p/<slug>/: the middleware has admitted the user; this checks one permission.
-
-    A user with a role but without the permission gets 403: they know the partnership exists.
-    """
-
-    permission_required: str = "view_partnership"
-
-    def dispatch(self, request, *args, **kwargs):
-        self.partnership = request.partnership
-        if self.partnership is None:  # URL wired outside /p/<slug>/ by mistake: fail closed
-            raise Http404
-        if not request.tenant.has(self.permission_required):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)

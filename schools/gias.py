@@ -3,7 +3,7 @@ and the January census figures a partnership collects from its members.
 
 Only parsing and checking happens here; nothing is saved. Both readers look at every row and return
 either clean rows or the full list of problems, each with the line number of the file it was found on
-(line 1 is the heading row), so that an import can be all-or-nothing (see schools.services).
+(line 1 is the heading row), so that an import can be all-or-nothing (see partnerships.services.members).
 
 Encodings: GIAS downloads and spreadsheets saved by Excel arrive as UTF-8 (with or without a byte order
 mark) or as Windows-1252 ("ANSI", a superset of the printable part of Latin-1). Both are accepted;

@@ -9,9 +9,9 @@ from django.test import Client
 from django_scopes import scopes_disabled
 
 from accounts.models import Invitation
-from accounts.services import invitation_create
 from partnerships.models import Membership, Partnership, RoleAssignment
 from partnerships.roles import Role
+from partnerships.services.invitations import invitation_create
 from schools.models import School
 from tests.factories import MembershipFactory, PartnershipFactory, SchoolFactory, UserFactory, give_role
 

@@ -3,10 +3,11 @@ from decimal import Decimal
 from django import forms
 from django.db import models
 
+from core.forms import DateInput
 from partnerships.calendar import TERM_LABELS, TERM_NAMES
-from partnerships.forms_base import DateInput
 from partnerships.models import Constitution, Membership
-from partnerships.services.constitution import MAX_TEXT, SECTIONS
+from partnerships.models.constitution import SECTIONS
+from partnerships.services.constitution import MAX_TEXT
 from partnerships.services.terms import TERM_PARTS
 from schools.models import School
 

@@ -1,10 +1,10 @@
 from django import forms
 
+from core.forms import DateInput
 from partnerships.forms.groups import offer_only, person_label
-from partnerships.forms_base import DateInput
 from partnerships.models.development import Status
-from partnerships.selectors_development import headteachers_of_current_members, year_choices
-from partnerships.selectors_groups import current_member_schools, people_of_current_members
+from partnerships.selectors.development import headteachers_of_current_members, year_choices
+from partnerships.selectors.groups import current_member_schools, people_of_current_members
 from schools.models import Person, School
 
 

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import User
-from partnerships.forms_base import DateInput, apply_service_errors
+from core.forms import DateInput, apply_service_errors
 from partnerships.models import Election, Membership, RoleAssignment
 from partnerships.roles import Role
 from partnerships.services.offices import MAX_NOTES

@@ -1,9 +1,9 @@
 from django import forms
 from django.utils import timezone
 
-from partnerships.forms_base import DateInput
+from core.forms import DateInput
 from partnerships.models import Group
-from partnerships.selectors_groups import current_member_schools, people_of_current_members
+from partnerships.selectors.groups import current_member_schools, people_of_current_members
 from partnerships.services.groups import DEFAULT_REPORTS_TO
 from schools.models import Person, School
 

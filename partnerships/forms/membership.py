@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from partnerships.forms_base import DateInput
+from core.forms import DateInput
 from partnerships.services.membership import letter_validate
 from schools.models import School
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 
-from partnerships.forms_base import DateInput
+from core.forms import DateInput
 from partnerships.models import Membership
 from partnerships.roles import Role
 from schools.models import School

@@ -7,6 +7,35 @@ from django_scopes import ScopedManager
 
 from partnerships.calendar import TERM_LABELS, TERM_NAMES, academic_year_label
 
+# The sections of the constitution page, each changed on its own form page, in page order.
+SECTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "meetings": (
+        "Meetings",
+        ("meeting_frequency", "min_meetings_per_year", "notice_days", "quorum_kind", "quorum_value"),
+    ),
+    "offices": (
+        "Chair and vice chair",
+        ("chair_term_years", "chair_max_consecutive_years", "chair_must_be_headteacher"),
+    ),
+    "strategy": (
+        "Strategy group",
+        (
+            "strategy_head_reps",
+            "strategy_reserve_rotates",
+            "strategy_needs_primary_and_secondary",
+            "strategy_group_notes",
+        ),
+    ),
+    "money": (
+        "Money",
+        ("contribution_basis", "contribution_rate", "banker_school", "banker_admin_share_percent"),
+    ),
+    "membership": ("Joining and leaving", ("leaving_notice_terms", "leaver_contribution_refunded")),
+    "development": ("Development areas", ("development_area_target", "development_area_minimum")),
+    "cpd": ("Professional development", ("cpd_free_hours_per_term",)),
+    "information": ("Information sharing", ("information_sharing",)),
+}
+
 
 class Constitution(models.Model):
     """The rules of a partnership's agreement that the software enforces. One per partnership."""
@@ -117,6 +146,12 @@ class Constitution(models.Model):
 
     def __str__(self) -> str:
         return f"Constitution of {self.partnership}"
+
+    def quorum_schools(self, members: int) -> int:
+        """How many of `members` member schools make a quorum (a percentage is rounded up)."""
+        if self.quorum_kind == self.Quorum.NUMBER:
+            return self.quorum_value
+        return -(-members * self.quorum_value // 100)
 
 
 class Term(models.Model):

@@ -1,7 +1,7 @@
 """The partnership's constitution: the rules of its agreement that the software enforces.
 
-One row per partnership, created with the model's defaults the first time it is needed
-(constitution_get_or_create). The coordinator changes it one section at a time (constitution_update);
+One row per partnership, created with the partnership (partnership_create); read it with
+selectors.constitution.constitution_of. The coordinator changes it one section at a time (constitution_update);
 every change is validated against the rules below and audited with the old and new values.
 """
 
@@ -17,54 +17,13 @@ from django_scopes import scope
 
 from accounts.audit import audit_record
 from partnerships.models import Constitution, Membership, Partnership
+from partnerships.models.constitution import SECTIONS
 from schools.models import School
 
-# The sections of the constitution page, each changed on its own form page, in page order.
-SECTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "meetings": (
-        "Meetings",
-        ("meeting_frequency", "min_meetings_per_year", "notice_days", "quorum_kind", "quorum_value"),
-    ),
-    "offices": (
-        "Chair and vice chair",
-        ("chair_term_years", "chair_max_consecutive_years", "chair_must_be_headteacher"),
-    ),
-    "strategy": (
-        "Strategy group",
-        (
-            "strategy_head_reps",
-            "strategy_reserve_rotates",
-            "strategy_needs_primary_and_secondary",
-            "strategy_group_notes",
-        ),
-    ),
-    "money": (
-        "Money",
-        ("contribution_basis", "contribution_rate", "banker_school", "banker_admin_share_percent"),
-    ),
-    "membership": ("Joining and leaving", ("leaving_notice_terms", "leaver_contribution_refunded")),
-    "development": ("Development areas", ("development_area_target", "development_area_minimum")),
-    "cpd": ("Professional development", ("cpd_free_hours_per_term",)),
-    "information": ("Information sharing", ("information_sharing",)),
-}
 EDITABLE_FIELDS = frozenset(field for _, fields in SECTIONS.values() for field in fields)
 RATE_BASES = frozenset({Constitution.Basis.PER_FTE, Constitution.Basis.FLAT})
 MAX_CPD_HOURS = decimal.Decimal("100")
 MAX_TEXT = 5000
-
-
-def constitution_get_or_create(partnership: Partnership) -> Constitution:
-    """The partnership's constitution, created with the default rules if it has none yet.
-
-    Creating the defaults is not anyone's decision, so it is not audited; changes are.
-    """
-    with scope(partnership=partnership):
-        constitution = (
-            Constitution.objects.select_related("banker_school", "updated_by").filter(partnership=partnership).first()
-        )
-        if constitution is None:
-            constitution, _ = Constitution.objects.get_or_create(partnership=partnership)
-    return constitution
 
 
 def _current_member_school_ids(partnership: Partnership) -> set[int]:
@@ -177,7 +136,6 @@ def constitution_update(
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise ValidationError({field: "This rule cannot be changed here" for field in sorted(unknown)})
-    constitution_get_or_create(partnership)
     with scope(partnership=partnership):
         constitution = Constitution.objects.select_for_update().get(partnership=partnership)
         old = {field: getattr(constitution, field) for field in EDITABLE_FIELDS}
@@ -214,10 +172,3 @@ def constitution_update(
 
 def _field_label(field: str) -> str:
     return str(Constitution._meta.get_field(field).verbose_name).lower()
-
-
-def quorum_schools(constitution: Constitution, members: int) -> int:
-    """How many member schools make a quorum today (a percentage is rounded up)."""
-    if constitution.quorum_kind == Constitution.Quorum.NUMBER:
-        return constitution.quorum_value
-    return -(-members * constitution.quorum_value // 100)

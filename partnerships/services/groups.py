@@ -12,14 +12,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.audit import audit_record
+from core.dates import date_label
 from partnerships.models import Group, GroupMember, Membership, Partnership
 from schools.models import Person, School
 
 DEFAULT_REPORTS_TO = "The strategic group"
 
-
-def _date(value: datetime.date) -> str:
-    return value.strftime("%-d %B %Y")
 
 
 def _is_current_member(partnership: Partnership, school: School, on: datetime.date | None = None) -> bool:
@@ -63,7 +61,7 @@ def group_validate(
     if kind == Group.Kind.TASK and ends is None:
         errors["ends"] = "A task group works for an agreed period: enter the date it ends"
     elif ends is not None and starts is not None and ends < starts:
-        errors["ends"] = f"The group cannot end before it starts on {_date(starts)}"
+        errors["ends"] = f"The group cannot end before it starts on {date_label(starts)}"
     if not reports_to.strip():
         errors["reports_to"] = "Enter who the group reports to, for example the strategic group"
     if errors:
@@ -113,7 +111,7 @@ def group_create(
         actor=actor,
         partnership=partnership,
         action="group.created",
-        summary=f"{group.get_kind_display()} {group.name} set up from {_date(starts)}",
+        summary=f"{group.get_kind_display()} {group.name} set up from {date_label(starts)}",
         data={"group": group.pk, "kind": kind, "chairing": chairing},
     )
     return group

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.audit import audit_record
 from partnerships.models import Interest, InterestDeclaration, Partnership, RoleAssignment
-from partnerships.selectors_interests import DECLARING_ROLES, reminders_due
+from partnerships.selectors.interests import DECLARING_ROLES, reminders_due
 
 MAX_INTERESTS = 20
 DESCRIPTION_LENGTH = 300
@@ -79,7 +79,7 @@ def interest_reminders_request(*, actor, partnership: Partnership) -> int:
 
     The emails are sent by a task after the commit; it skips anyone already reminded today.
     """
-    from partnerships.tasks_interests import remind_missing_declarations
+    from partnerships.tasks.interests import remind_missing_declarations
 
     due = len(reminders_due(partnership))
     audit_record(

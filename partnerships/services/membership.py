@@ -18,10 +18,11 @@ from django.utils import timezone
 from django_scopes import scope
 
 from accounts.audit import audit_record
+from core.dates import date_label
 from partnerships.calendar import academic_year_of, financial_year_of
 from partnerships.models import Constitution, LeavingNotice, Membership, Partnership
-from partnerships.services.constitution import constitution_get_or_create
-from partnerships.services.terms import term_label, terms_for_years
+from partnerships.selectors.constitution import constitution_of
+from partnerships.selectors.terms import term_label, terms_for_years
 from schools.models import School
 
 MAX_LETTER_BYTES = 10 * 1024 * 1024
@@ -44,9 +45,6 @@ LETTER_CONTENT_TYPES = {
 }
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
-
-def _date(value: datetime.date) -> str:
-    return value.strftime("%-d %B %Y")
 
 
 class TermLike(Protocol):
@@ -167,7 +165,7 @@ def membership_join(
     if approved_on > today:
         errors["approved_on"] = "The date of the strategic group's decision cannot be in the future"
     if joined < approved_on:
-        errors["joined"] = f"The school cannot join before the strategic group approved it on {_date(approved_on)}"
+        errors["joined"] = f"The school cannot join before the strategic group approved it on {date_label(approved_on)}"
     if not approval_reference:
         errors["approval_reference"] = "Enter where the decision is recorded, for example the meeting and minute"
     elif len(approval_reference) > 200:
@@ -183,10 +181,10 @@ def membership_join(
         )
         if overlapping is not None:
             if overlapping.left is None:
-                errors["school"] = f"{school.name} is already a member, since {_date(overlapping.joined)}"
+                errors["school"] = f"{school.name} is already a member, since {date_label(overlapping.joined)}"
             else:
                 errors["school"] = (
-                    f"{school.name} is a member until {_date(overlapping.left)}: it can join again after that"
+                    f"{school.name} is a member until {date_label(overlapping.left)}: it can join again after that"
                 )
         if errors:
             raise ValidationError(errors)
@@ -201,7 +199,7 @@ def membership_join(
         actor=actor,
         partnership=partnership,
         action="membership.joined",
-        summary=f"{school.name} joined on {_date(joined)} (approved {_date(approved_on)})",
+        summary=f"{school.name} joined on {date_label(joined)} (approved {date_label(approved_on)})",
         data={
             "membership": membership.pk,
             "school": school.urn,
@@ -242,7 +240,7 @@ def leaving_notice_record(
             errors["received_on"] = "The date the notice was received cannot be in the future"
         elif received_on < membership.joined:
             errors["received_on"] = (
-                f"The notice cannot have been received before {school.name} joined on {_date(membership.joined)}"
+                f"The notice cannot have been received before {school.name} joined on {date_label(membership.joined)}"
             )
         if not given_by:
             errors["given_by"] = "Enter who signed the letter"
@@ -258,17 +256,17 @@ def leaving_notice_record(
         earlier = membership.notices.order_by("-received_on").first()
         if earlier is not None:
             errors["__all__"] = (
-                f"{school.name} already gave notice, received on {_date(earlier.received_on)}: "
-                f"it leaves on {_date(earlier.leaving_on)}"
+                f"{school.name} already gave notice, received on {date_label(earlier.received_on)}: "
+                f"it leaves on {date_label(earlier.leaving_on)}"
             )
         elif membership.left is not None and membership.left < today:
-            errors["__all__"] = f"{school.name} already left the partnership on {_date(membership.left)}"
+            errors["__all__"] = f"{school.name} already left the partnership on {date_label(membership.left)}"
         elif membership.left is not None:
-            errors["__all__"] = f"{school.name} is already due to leave on {_date(membership.left)}"
+            errors["__all__"] = f"{school.name} is already due to leave on {date_label(membership.left)}"
         if errors:
             raise ValidationError(errors)
 
-        constitution = constitution_get_or_create(partnership)
+        constitution = constitution_of(partnership)
         notice_terms = constitution.leaving_notice_terms
         first_year = academic_year_of(received_on)
         terms = terms_for_years(partnership, first_year, first_year + 1 + math.ceil(notice_terms / 3))
@@ -296,7 +294,7 @@ def leaving_notice_record(
         actor=actor,
         partnership=partnership,
         action="membership.notice_received",
-        summary=f"{school.name} gave notice on {_date(received_on)} and leaves on {_date(leaves)}",
+        summary=f"{school.name} gave notice on {date_label(received_on)} and leaves on {date_label(leaves)}",
         data={
             "notice": notice.pk,
             "membership": membership.pk,
@@ -326,12 +324,12 @@ def notice_explanation(*, notice: LeavingNotice, terms: Sequence) -> str:
     where = f"during the {term_label(arrived_in).lower()}" if arrived_in else "in a school holiday"
     school = notice.membership.school.name
     if ending is None:
-        return f"The notice arrived {where}. {school} leaves on {_date(leaves)}."
+        return f"The notice arrived {where}. {school} leaves on {date_label(leaves)}."
     count = len([t for t in terms if received <= t.ends <= leaves]) - (1 if arrived_in else 0)
     length = "one term's" if count == 1 else f"{count} terms'"
     return (
         f"The notice arrived {where}. With {length} notice, {school} leaves at the end of the "
-        f"{term_label(ending).lower()}, on {_date(leaves)}."
+        f"{term_label(ending).lower()}, on {date_label(leaves)}."
     )
 
 

@@ -15,9 +15,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.audit import audit_record
+from core.dates import date_label
 from partnerships.models import Candidate, Election, Membership, Partnership, RoleAssignment
 from partnerships.roles import Role
-from partnerships.selectors_governance import consecutive_since, constitution_of, date_label, election_of, ordinal
+from partnerships.selectors.governance import consecutive_since, constitution_of, election_of, ordinal
 from partnerships.services.roles import role_end, role_start
 
 OFFICE_ROLES = {Election.Office.CHAIR: Role.CHAIR, Election.Office.VICE_CHAIR: Role.VICE_CHAIR}

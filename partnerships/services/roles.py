@@ -11,13 +11,10 @@ from django_scopes import scopes_disabled
 from guardian.models import UserObjectPermission
 
 from accounts.audit import audit_record
+from core.dates import date_label
 from partnerships.models import Membership, Partnership, RoleAssignment
 from partnerships.roles import PARTNERSHIP_PERMISSIONS, SCHOOL_PERMISSIONS, SCHOOL_ROLES, Role
 from schools.models import School
-
-
-def _date(value: datetime.date) -> str:
-    return value.strftime("%-d %B %Y")
 
 
 def role_validate(
@@ -42,7 +39,7 @@ def role_validate(
                 Membership.objects.filter(partnership=partnership, school=school).current(start).exists()
             )
         if not is_member:
-            errors["school"] = f"{school.name} is not a member of {partnership.name} on {_date(start)}"
+            errors["school"] = f"{school.name} is not a member of {partnership.name} on {date_label(start)}"
     if end is not None and end < start:
         errors["end"] = "The end date must be the same as or after the start date"
     if errors:
@@ -88,7 +85,7 @@ def role_start(
         actor=actor,
         partnership=partnership,
         action="role.started",
-        summary=f"{user} started as {assignment} on {_date(start)}",
+        summary=f"{user} started as {assignment} on {date_label(start)}",
         data={
             "role_assignment": assignment.pk,
             "user": user.pk,
@@ -104,9 +101,9 @@ def role_end(*, actor, assignment: RoleAssignment, end: datetime.date | None = N
     end = end or timezone.localdate()
     assignment = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.end is not None and assignment.end <= timezone.localdate():
-        raise ValidationError({"end": f"This role already ended on {_date(assignment.end)}"})
+        raise ValidationError({"end": f"This role already ended on {date_label(assignment.end)}"})
     if end < assignment.start:
-        raise ValidationError({"end": f"The role cannot end before it started on {_date(assignment.start)}"})
+        raise ValidationError({"end": f"The role cannot end before it started on {date_label(assignment.start)}"})
     assignment.end = end
     assignment.save(update_fields=["end"])
     sync_user_permissions(assignment.user)
@@ -114,7 +111,7 @@ def role_end(*, actor, assignment: RoleAssignment, end: datetime.date | None = N
         actor=actor,
         partnership=assignment.partnership,
         action="role.ended",
-        summary=f"{assignment.user} ends as {assignment} on {_date(end)}",
+        summary=f"{assignment.user} ends as {assignment} on {date_label(end)}",
         data={"role_assignment": assignment.pk, "user": assignment.user_id},
     )
     return assignment

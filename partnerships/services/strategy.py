@@ -18,11 +18,11 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from accounts.audit import audit_record
+from core.dates import date_label
 from partnerships.models import Membership, Partnership, RoleAssignment, RotaSeat, StrategyRota, Term
 from partnerships.roles import Role
-from partnerships.selectors_governance import (
+from partnerships.selectors.governance import (
     constitution_of,
-    date_label,
     day_in_term,
     member_phases,
     next_term_after,
@@ -31,6 +31,7 @@ from partnerships.selectors_governance import (
     term_label,
     term_on_or_after,
 )
+from partnerships.services.terms import term_saved
 from schools.models import School
 
 
@@ -175,7 +176,7 @@ def rota_create(
     count = _head_count_or_error(partnership)
     if len(seats) != count:
         raise ValidationError(f"The constitution has {count} headteacher representatives: choose one for each seat")
-    term = term_on_or_after(partnership, timezone.localdate())
+    term = term_saved(partnership, term_on_or_after(partnership, timezone.localdate()))
     eligibility = rota_eligibility(partnership, term)
     numbered = [(number, rep, res) for number, (rep, res) in enumerate(seats, start=1)]
     errors: dict[str, str] = {}
@@ -293,6 +294,7 @@ def rota_plan_next(*, partnership: Partnership) -> RotaPlan:
     term = next_term_after(partnership, source.term)
     if term.ends < today:  # the rota has lapsed for a while: carry on from this term
         term = term_on_or_after(partnership, today)
+    term = term_saved(partnership, term)
     existing = StrategyRota.objects.filter(partnership=partnership, term=term).first()
     if existing is not None:
         state = "a confirmed rota" if existing.is_confirmed else "a draft rota"

@@ -1,9 +1,7 @@
 """Term dates: each partnership keeps its own autumn, spring and summer terms for every academic year.
 
-A year's terms are created from partnerships.calendar.default_terms() the first time anything needs
-them (a page, the leaving-notice rule, next term's rota), so a partnership never lacks term dates;
-the coordinator then corrects them to the dates its schools actually keep. Filling in defaults is
-not a decision anyone made, so it is not audited; changing the dates is (terms_update).
+Reading them is partnerships.selectors.terms. Saving the calendar's defaults for a year is not a
+decision anyone made, so terms_ensure is not audited; changing the dates is (terms_update).
 """
 
 import datetime
@@ -14,8 +12,10 @@ from django.db import transaction
 from django_scopes import scope
 
 from accounts.audit import audit_record
-from partnerships.calendar import TERM_LABELS, TERM_NAMES, academic_year_label, academic_year_of, default_terms
+from core.dates import date_label
+from partnerships.calendar import TERM_LABELS, TERM_NAMES, academic_year_label
 from partnerships.models import Partnership, Term
+from partnerships.selectors.terms import terms_of_year
 
 # The four dates of a term, in the order they must fall.
 TERM_PARTS = ("starts", "half_term_starts", "half_term_ends", "ends")
@@ -27,69 +27,26 @@ PART_LABELS = {
 }
 
 
-def _date(value: datetime.date) -> str:
-    return value.strftime("%-d %B %Y")
+def terms_ensure(partnership: Partnership, academic_year: int) -> list[Term]:
+    """Save the calendar's default terms for any of one academic year's terms the partnership lacks.
 
-
-def term_label(term) -> str:
-    """'Spring term 2026/27'."""
-    return f"{TERM_LABELS[term.name]} term {academic_year_label(term.academic_year)}"
-
-
-def terms_for_years(partnership: Partnership, first_year: int, last_year: int) -> list[Term]:
-    """Every term of the academic years first_year..last_year, in date order, creating missing ones.
-
-    Two queries when the terms exist (one when nothing is missing): constant, whatever the span.
+    Idempotent, and safe when two callers race: the unique constraint keeps one set. Called when a
+    partnership is created, by the daily task for next year, from the term-dates page's POST, and by
+    a service that must point at a saved term (a rota).
     """
     with scope(partnership=partnership):
-        terms = list(Term.objects.filter(partnership=partnership, academic_year__range=(first_year, last_year)))
-        have = {(t.academic_year, t.name) for t in terms}
-        missing = [
-            Term(
-                partnership=partnership,
-                academic_year=year,
-                name=dates.name,
-                starts=dates.starts,
-                half_term_starts=dates.half_term_starts,
-                half_term_ends=dates.half_term_ends,
-                ends=dates.ends,
-            )
-            for year in range(first_year, last_year + 1)
-            for dates in default_terms(year)
-            if (year, dates.name) not in have
-        ]
+        missing = [t for t in terms_of_year(partnership, academic_year) if t.pk is None]
         if missing:
-            # Two requests may fill the same year at once: the unique constraint keeps one set.
             Term.objects.bulk_create(missing, ignore_conflicts=True)
-            terms = list(Term.objects.filter(partnership=partnership, academic_year__range=(first_year, last_year)))
-    return sorted(terms, key=lambda t: t.starts)
+        return list(Term.objects.filter(partnership=partnership, academic_year=academic_year).order_by("starts"))
 
 
-def terms_ensure(partnership: Partnership, academic_year: int) -> list[Term]:
-    """The autumn, spring and summer terms of one academic year, created from the defaults if missing."""
-    return terms_for_years(partnership, academic_year, academic_year)
-
-
-def term_containing(partnership: Partnership, day: datetime.date) -> Term | None:
-    """The term `day` falls in (half terms count as part of their term), or None in a holiday."""
-    year = academic_year_of(day)
-    # A partnership may start its autumn term in late August, which the calendar counts in the year before.
-    for term in terms_for_years(partnership, year, year + 1):
-        if term.starts <= day <= term.ends:
-            return term
-    return None
-
-
-def term_on_or_after(partnership: Partnership, day: datetime.date) -> Term:
-    """The term `day` falls in or, in a holiday, the next term to start."""
-    year = academic_year_of(day)
-    return next(t for t in terms_for_years(partnership, year, year + 1) if t.ends >= day)
-
-
-def next_term_after(partnership: Partnership, term: Term) -> Term:
-    """The term that follows `term`, creating the following academic year's default terms when needed."""
-    terms = terms_for_years(partnership, term.academic_year, term.academic_year + 1)
-    return next(t for t in terms if t.starts > term.ends)
+def term_saved(partnership: Partnership, term: Term) -> Term:
+    """`term` as a saved row (saving its year's default terms when it is a default), for a foreign key."""
+    if term.pk is not None:
+        return term
+    saved = terms_ensure(partnership, term.academic_year)
+    return next(t for t in saved if t.name == term.name)
 
 
 def terms_validate(
@@ -114,7 +71,7 @@ def terms_validate(
             elif not first_day <= dates[key] <= last_day:
                 errors[key] = (
                     f"The {PART_LABELS[part]} of the {TERM_LABELS[name].lower()} term must be in the "
-                    f"{label} academic year, between {_date(first_day)} and {_date(last_day)}"
+                    f"{label} academic year, between {date_label(first_day)} and {date_label(last_day)}"
                 )
     if errors:
         raise ValidationError(errors)
@@ -137,17 +94,17 @@ def terms_validate(
         if dates[f"{later}_starts"] <= dates[f"{earlier}_ends"]:
             errors[f"{later}_starts"] = (
                 f"The {TERM_LABELS[later].lower()} term must start after the {TERM_LABELS[earlier].lower()} "
-                f"term ends on {_date(dates[f'{earlier}_ends'])}"
+                f"term ends on {date_label(dates[f'{earlier}_ends'])}"
             )
     if before is not None and "autumn_starts" not in errors and dates["autumn_starts"] <= before.ends:
         errors["autumn_starts"] = (
             f"The autumn term must start after the summer term of {academic_year_label(before.academic_year)} "
-            f"ends on {_date(before.ends)}"
+            f"ends on {date_label(before.ends)}"
         )
     if after is not None and "summer_ends" not in errors and dates["summer_ends"] >= after.starts:
         errors["summer_ends"] = (
             f"The summer term must end before the autumn term of {academic_year_label(after.academic_year)} "
-            f"starts on {_date(after.starts)}"
+            f"starts on {date_label(after.starts)}"
         )
     if errors:
         raise ValidationError(errors)

@@ -7,13 +7,16 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from partnerships import selectors_constitution as selectors
+from core.forms import apply_service_errors
+from core.views import TenantViewMixin
 from partnerships.calendar import TERM_LABELS, academic_year_label, academic_year_of
 from partnerships.forms.constitution import TermDatesForm, section_form_class
-from partnerships.forms_base import apply_service_errors
-from partnerships.services.constitution import SECTIONS, constitution_get_or_create, constitution_update
-from partnerships.services.terms import terms_ensure, terms_for_years, terms_update
-from partnerships.tenancy import TenantViewMixin
+from partnerships.models.constitution import SECTIONS
+from partnerships.selectors import constitution as selectors
+from partnerships.selectors.constitution import constitution_of
+from partnerships.selectors.terms import terms_for_years, terms_of_year
+from partnerships.services.constitution import constitution_update
+from partnerships.services.terms import terms_update
 
 
 class ConstitutionView(TenantViewMixin, TemplateView):
@@ -23,13 +26,13 @@ class ConstitutionView(TenantViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        constitution = constitution_get_or_create(self.partnership)
+        constitution = constitution_of(self.partnership)
         year = academic_year_of(timezone.localdate())
         context.update(
             constitution=constitution,
             sections=selectors.constitution_sections(constitution, members=selectors.member_school_count()),
             year_label=academic_year_label(year),
-            terms=terms_ensure(self.partnership, year),
+            terms=terms_of_year(self.partnership, year),
         )
         return context
 
@@ -48,11 +51,11 @@ class ConstitutionChangeView(TenantViewMixin, View):
         )
 
     def get(self, request, *args, **kwargs):
-        form = section_form_class(self.section)(constitution=constitution_get_or_create(self.partnership))
+        form = section_form_class(self.section)(constitution=constitution_of(self.partnership))
         return self.render_form(request, form)
 
     def post(self, request, *args, **kwargs):
-        form = section_form_class(self.section)(request.POST, constitution=constitution_get_or_create(self.partnership))
+        form = section_form_class(self.section)(request.POST, constitution=constitution_of(self.partnership))
         if form.is_valid():
             try:
                 constitution_update(
@@ -111,7 +114,7 @@ class TermsChangeView(TenantViewMixin, View):
 
     def get(self, request, *args, **kwargs):
         year = _year(request)
-        return self.render_form(request, TermDatesForm(terms=terms_ensure(self.partnership, year)), year)
+        return self.render_form(request, TermDatesForm(terms=terms_of_year(self.partnership, year)), year)
 
     def post(self, request, *args, **kwargs):
         year = _year(request)

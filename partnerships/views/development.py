@@ -4,6 +4,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 from django.views.generic import TemplateView
 
+from core.forms import apply_service_errors
+from core.views import TenantViewMixin
 from partnerships.calendar import academic_year_label
 from partnerships.forms.development import (
     AreaLeadForm,
@@ -13,13 +15,12 @@ from partnerships.forms.development import (
     DevelopmentAreaForm,
     DevelopmentMilestoneForm,
 )
-from partnerships.forms_base import apply_service_errors
 from partnerships.models import AreaParticipation, DevelopmentAction, DevelopmentArea, DevelopmentMilestone
-from partnerships.selectors_development import (
+from partnerships.selectors.constitution import constitution_of
+from partnerships.selectors.development import (
     area_detail,
     area_years,
     areas_for_year,
-    constitution_for,
     participation_for_year,
     year_from,
 )
@@ -34,7 +35,6 @@ from partnerships.services.development import (
     development_milestone_add,
     development_milestone_update,
 )
-from partnerships.tenancy import TenantViewMixin
 
 
 def _area_or_404(area_pk):
@@ -53,7 +53,7 @@ class AreaListView(TenantViewMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         year = year_from(self.request.GET.get("year"))
         areas = list(areas_for_year(year))
-        rules = constitution_for(self.partnership)
+        rules = constitution_of(self.partnership)
         context.update(
             year=year,
             year_label=academic_year_label(year),
@@ -89,9 +89,8 @@ class AreaDetailView(TenantViewMixin, TemplateView):
         context["can_manage"] = self.request.tenant.has("manage_governance")
         return context
 
-    def http_method_not_allowed(self, request, *args, **kwargs):
-        _area_or_404(kwargs["area_pk"])  # another partnership's area is not found, whatever the method
-        return super().http_method_not_allowed(request, *args, **kwargs)
+    def lookup(self, **kwargs):
+        return _area_or_404(kwargs["area_pk"])
 
 
 class AreaCreateView(TenantViewMixin, View):

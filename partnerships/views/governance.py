@@ -7,14 +7,16 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from partnerships import selectors_development, selectors_groups, selectors_interests
-from partnerships import selectors_governance as selectors
+from core.forms import apply_service_errors
+from core.views import TenantViewMixin
 from partnerships.forms.governance import ConfirmForm, ElectionForm, FirstRotaForm, SeatForm
-from partnerships.forms_base import apply_service_errors
 from partnerships.models import RotaSeat, StrategyRota
+from partnerships.selectors import development as selectors_development
+from partnerships.selectors import governance as selectors
+from partnerships.selectors import groups as selectors_groups
+from partnerships.selectors import interests as selectors_interests
 from partnerships.services.offices import election_record
 from partnerships.services.strategy import rota_build_next, rota_confirm, rota_create, rota_plan_next, rota_seat_update
-from partnerships.tenancy import TenantViewMixin
 
 
 def _to_strategy(partnership):

@@ -4,10 +4,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 from django.views.generic import TemplateView
 
+from core.forms import apply_service_errors
+from core.views import TenantViewMixin
 from partnerships.forms.groups import GroupForm, GroupHostForm, GroupMemberForm
-from partnerships.forms_base import apply_service_errors
 from partnerships.models import Group, GroupMember
-from partnerships.selectors_groups import group_detail, groups_overview
+from partnerships.selectors.groups import group_detail, groups_overview
 from partnerships.services.groups import (
     group_create,
     group_member_add,
@@ -15,7 +16,6 @@ from partnerships.services.groups import (
     group_set_host,
     group_update,
 )
-from partnerships.tenancy import TenantViewMixin
 
 
 def _group_or_404(group_pk):
@@ -46,9 +46,8 @@ class GroupDetailView(TenantViewMixin, TemplateView):
         context["can_manage"] = self.request.tenant.has("manage_governance")
         return context
 
-    def http_method_not_allowed(self, request, *args, **kwargs):
-        _group_or_404(kwargs["group_pk"])  # another partnership's group is not found, whatever the method
-        return super().http_method_not_allowed(request, *args, **kwargs)
+    def lookup(self, **kwargs):
+        return _group_or_404(kwargs["group_pk"])
 
 
 class GroupCreateView(TenantViewMixin, View):

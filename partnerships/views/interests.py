@@ -5,9 +5,10 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
+from core.forms import apply_service_errors
+from core.views import TenantViewMixin
 from partnerships.forms.interests import DeclarationForm
-from partnerships.forms_base import apply_service_errors
-from partnerships.selectors_interests import (
+from partnerships.selectors.interests import (
     MISSING,
     OUT_OF_DATE,
     declaration_state,
@@ -17,7 +18,6 @@ from partnerships.selectors_interests import (
     reminders_due,
 )
 from partnerships.services.interests import interest_declaration_create, interest_reminders_request
-from partnerships.tenancy import TenantViewMixin
 
 
 class MyDeclarationsView(TenantViewMixin, TemplateView):

@@ -2,19 +2,21 @@ import os
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from partnerships import selectors_constitution as selectors
+from core.forms import apply_service_errors
+from core.pagination import paginate
+from core.views import TenantViewMixin
 from partnerships.calendar import academic_year_of
 from partnerships.forms.membership import LeavingNoticeForm, MembershipJoinForm, WithdrawalNotesForm
-from partnerships.forms_base import apply_service_errors
 from partnerships.models import LeavingNotice, Membership
-from partnerships.services.constitution import constitution_get_or_create
+from partnerships.selectors import constitution as selectors
+from partnerships.selectors.constitution import constitution_of
+from partnerships.selectors.terms import terms_for_years
 from partnerships.services.membership import (
     LETTER_CONTENT_TYPES,
     leaving_notice_record,
@@ -23,20 +25,7 @@ from partnerships.services.membership import (
     notice_explanation,
     refund_statement,
 )
-from partnerships.services.terms import terms_for_years
-from partnerships.tenancy import TenantViewMixin
 from schools.models import School
-
-PAGE_SIZE = 50
-
-
-class LookUpBeforeMethodCheck:
-    """For pages that only answer GET: another partnership's object is 404 whatever the method,
-    so a 405 never confirms that an id exists elsewhere."""
-
-    def http_method_not_allowed(self, request, *args, **kwargs):
-        self.get_object(**kwargs)
-        return super().http_method_not_allowed(request, *args, **kwargs)
 
 
 class MembershipListView(TenantViewMixin, TemplateView):
@@ -50,7 +39,7 @@ class MembershipListView(TenantViewMixin, TemplateView):
         status = self.request.GET.get("status", "current")
         if status not in selectors.STATUS_FILTERS:
             status = "current"
-        page = Paginator(selectors.memberships_filtered(status), PAGE_SIZE).get_page(self.request.GET.get("page"))
+        page = paginate(self.request, selectors.memberships_filtered(status))
         counts = selectors.membership_counts()
         context.update(
             page_obj=page,
@@ -95,18 +84,18 @@ class MembershipJoinView(TenantViewMixin, View):
         return self.render_form(request, form, status=400)
 
 
-class MembershipDetailView(LookUpBeforeMethodCheck, TenantViewMixin, TemplateView):
+class MembershipDetailView(TenantViewMixin, TemplateView):
     """One school's membership: joining, approval, notices, status and withdrawal notes."""
 
     permission_required = "view_members"
     template_name = "partnerships/membership/detail.html"
 
-    def get_object(self, membership_pk, **kwargs):
+    def lookup(self, membership_pk, **kwargs):
         return get_object_or_404(selectors.memberships_for_page(), pk=membership_pk)
 
     def get_context_data(self, membership_pk, **kwargs):
         context = super().get_context_data(**kwargs)
-        membership = self.get_object(membership_pk)
+        membership = self.lookup(membership_pk)
         notices = list(membership.notices.all())
         context.update(membership=membership, notices=notices, today=timezone.localdate())
         return context
@@ -122,7 +111,7 @@ class LeavingNoticeRecordView(TenantViewMixin, View):
         return get_object_or_404(selectors.memberships_for_page(), pk=membership_pk)
 
     def render_form(self, request, form, membership, status=200):
-        constitution = constitution_get_or_create(self.partnership)
+        constitution = constitution_of(self.partnership)
         context = {
             "form": form,
             "membership": membership,
@@ -153,19 +142,19 @@ class LeavingNoticeRecordView(TenantViewMixin, View):
         return self.render_form(request, form, membership, status=400)
 
 
-class LeavingNoticeDetailView(LookUpBeforeMethodCheck, TenantViewMixin, TemplateView):
+class LeavingNoticeDetailView(TenantViewMixin, TemplateView):
     """A notice to leave: when it arrived, from whom, the leaving date and why, and the refund rule."""
 
     permission_required = "view_members"
     template_name = "partnerships/membership/notice_detail.html"
 
-    def get_object(self, notice_pk, **kwargs):
+    def lookup(self, notice_pk, **kwargs):
         return get_object_or_404(selectors.notice_for_page(), pk=notice_pk)
 
     def get_context_data(self, notice_pk, **kwargs):
         context = super().get_context_data(**kwargs)
-        notice = self.get_object(notice_pk)
-        constitution = constitution_get_or_create(self.partnership)
+        notice = self.lookup(notice_pk)
+        constitution = constitution_of(self.partnership)
         year = academic_year_of(notice.received_on)
         terms = terms_for_years(self.partnership, year, year + 3)
         school = notice.membership.school
@@ -182,16 +171,16 @@ class LeavingNoticeDetailView(LookUpBeforeMethodCheck, TenantViewMixin, Template
         return context
 
 
-class LeavingNoticeLetterView(LookUpBeforeMethodCheck, TenantViewMixin, View):
+class LeavingNoticeLetterView(TenantViewMixin, View):
     """The letter itself, as a download (never shown inline, so an uploaded file cannot run as a page)."""
 
     permission_required = "manage_members"
 
-    def get_object(self, notice_pk, **kwargs):
+    def lookup(self, notice_pk, **kwargs):
         return get_object_or_404(LeavingNotice.objects.select_related("membership__school"), pk=notice_pk)
 
     def get(self, request, *args, notice_pk, **kwargs):
-        notice = self.get_object(notice_pk)
+        notice = self.lookup(notice_pk)
         if not notice.letter:
             raise Http404("No letter was attached")
         extension = os.path.splitext(notice.letter.name)[1].lower()

@@ -1,26 +1,20 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.models import AuditEvent, Invitation
-from accounts.services import invitation_create, invitation_withdraw
-from partnerships import selectors
+from core.forms import apply_service_errors
+from core.pagination import paginate
+from core.views import TenantViewMixin
 from partnerships.forms.people import InviteForm, PartnershipSettingsForm, RoleEndForm
-from partnerships.forms_base import apply_service_errors
 from partnerships.models import RoleAssignment
+from partnerships.selectors import people as selectors
 from partnerships.services import partnership_update_settings, role_end
-from partnerships.tenancy import TenantViewMixin
-
-PAGE_SIZE = 50
-
-
-def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+from partnerships.services.invitations import invitation_create, invitation_withdraw
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -54,7 +48,7 @@ class PeopleView(TenantViewMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         showing_history = self.request.GET.get("show") == "history"
         roles = selectors.roles_history() if showing_history else selectors.roles_current()
-        context["page_obj"] = _page(self.request, roles)
+        context["page_obj"] = paginate(self.request, roles)
         context["showing_history"] = showing_history
         if self.request.tenant.has("manage_people"):
             context["invitations"] = list(selectors.invitations_pending())
@@ -157,5 +151,5 @@ class ActivityView(TenantViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["page_obj"] = _page(self.request, AuditEvent.objects.select_related("actor"))
+        context["page_obj"] = paginate(self.request, AuditEvent.objects.select_related("actor"))
         return context

@@ -95,7 +95,7 @@ def test_bad_acceptance_input_is_shown_next_to_the_field_and_changes_nothing(
 
 def test_an_existing_user_signed_in_accepts_with_one_click(tenant_a, tenant_b, client_for):
     """Someone already in partnership B is invited into A."""
-    from accounts.services import invitation_create
+    from partnerships.services.invitations import invitation_create
 
     with scopes_disabled():
         invitation = invitation_create(
@@ -112,7 +112,7 @@ def test_an_existing_user_signed_in_accepts_with_one_click(tenant_a, tenant_b, c
 
 
 def test_an_existing_user_must_sign_in_rather_than_create_a_second_account(tenant_a, tenant_b, client):
-    from accounts.services import invitation_create
+    from partnerships.services.invitations import invitation_create
 
     with scopes_disabled():
         invitation = invitation_create(
@@ -136,7 +136,7 @@ def test_the_wrong_signed_in_person_cannot_take_someone_elses_invitation(tenant_
 
 
 def test_sending_is_idempotent(tenant_a, mailoutbox):
-    from accounts.tasks import send_invitation
+    from partnerships.tasks.invitations import send_invitation
 
     assert send_invitation(tenant_a.invitation.pk, partnership_id=tenant_a.partnership.pk) is True
     assert send_invitation(tenant_a.invitation.pk, partnership_id=tenant_a.partnership.pk) is False
@@ -144,7 +144,7 @@ def test_sending_is_idempotent(tenant_a, mailoutbox):
 
 
 def test_the_task_cannot_read_another_partnerships_invitation(tenant_a, tenant_b, mailoutbox):
-    from accounts.tasks import send_invitation
+    from partnerships.tasks.invitations import send_invitation
 
     # Called with B's id but A's partnership: the scope hides the row, nothing is sent.
     assert send_invitation(tenant_b.invitation.pk, partnership_id=tenant_a.partnership.pk) is False

@@ -9,9 +9,9 @@ from django.core import mail
 from django_scopes import scopes_disabled
 
 from accounts.models import Invitation
-from accounts.services import invitation_create
 from config.celery import app
 from partnerships.roles import Role
+from partnerships.services.invitations import invitation_create
 
 REDIS_URL = os.environ.get("REDIS_URL")
 
@@ -66,7 +66,7 @@ def test_an_invitation_is_emailed_by_the_worker_after_commit(tenant_a, worker):
     assert _wait_for(sent), "the worker did not send the invitation"
     assert [m.to for m in mail.outbox] == [["worker@example.org"]]
     # Idempotent: sending again through the broker changes nothing.
-    from accounts.tasks import send_invitation
+    from partnerships.tasks.invitations import send_invitation
 
     send_invitation.delay(invitation.pk, partnership_id=tenant_a.partnership.pk)
     marker = _fresh_invitation(tenant_a, "marker@example.org")
@@ -77,7 +77,7 @@ def test_an_invitation_is_emailed_by_the_worker_after_commit(tenant_a, worker):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_tenant_task_runs_inside_its_partnerships_scope_on_the_worker(tenant_a, tenant_b, worker):
-    from accounts.tasks import send_invitation
+    from partnerships.tasks.invitations import send_invitation
 
     mail.outbox.clear()
     in_b = _fresh_invitation(tenant_b, "b-only@example.org")

@@ -29,9 +29,9 @@ from partnerships.models import (
     RotaSeat,
     StrategyRota,
 )
+from partnerships.models.constitution import SECTIONS
 from partnerships.roles import Role
-from partnerships.services.constitution import SECTIONS
-from partnerships.services.terms import next_term_after, term_label, term_on_or_after, terms_for_years
+from partnerships.selectors.terms import next_term_after, term_label, term_on_or_after, terms_for_years
 from schools.models import Person, School
 from tests.e2e.conftest import PHONE, date_boxes, fill_date
 from tests.factories import UserFactory, give_role

@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import User
 from partnerships.models import Membership, Partnership
 from partnerships.services import role_start
+from partnerships.services.partnerships import partnership_prepare
 from schools.models import School
 
 _urn = itertools.count(100000)
@@ -30,10 +31,17 @@ class SchoolFactory(factory.django.DjangoModelFactory):
 class PartnershipFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Partnership
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Partnership {n}")
     slug = factory.Sequence(lambda n: f"partnership-{n}")
     status = Partnership.Status.ACTIVE
+
+    @factory.post_generation
+    def prepared(obj, create, extracted, **kwargs):
+        # Every partnership has its constitution and this and next year's terms (partnership_create).
+        if create:
+            partnership_prepare(partnership=obj)
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

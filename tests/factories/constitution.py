@@ -4,6 +4,7 @@ import datetime
 
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django_scopes import scope
 
 from partnerships.models import Constitution, LeavingNotice, Term
 from tests.factories import MembershipFactory, PartnershipFactory, UserFactory
@@ -52,9 +53,19 @@ def term_form_data(year: int) -> dict[str, str]:
 class ConstitutionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Constitution
-        django_get_or_create = ("partnership",)
 
     partnership = factory.SubFactory(PartnershipFactory)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Every partnership has its constitution from the start (partnership_create): set these rules on it.
+        partnership = kwargs.pop("partnership")
+        with scope(partnership=partnership):
+            constitution, _ = model_class.objects.get_or_create(partnership=partnership)
+            for field, value in kwargs.items():
+                setattr(constitution, field, value)
+            constitution.save()
+        return constitution
 
 
 class LeavingNoticeFactory(factory.django.DjangoModelFactory):

@@ -7,7 +7,7 @@ from django_scopes import scope, scopes_disabled
 
 from partnerships.models import Membership, RotaSeat, StrategyRota
 from partnerships.roles import Role
-from partnerships.selectors_governance import term_on_or_after
+from partnerships.selectors.governance import term_on_or_after
 from partnerships.services.offices import election_record
 from schools.models import School
 from tests.factories import MembershipFactory, SchoolFactory, UserFactory, give_role

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django import forms
 
-from partnerships.forms_base import DateInput
+from core.forms import DateInput
 
 
 class WhenForm(forms.Form):

@@ -3,17 +3,21 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django_scopes import scopes_disabled
+from django.utils import timezone
+from django_scopes import scope, scopes_disabled
 
 from accounts.models import AuditEvent
-from partnerships.models import Constitution, Membership
+from core.testing import assert_constant_queries
+from partnerships.calendar import academic_year_of
+from partnerships.models import Constitution, Membership, Term
+from partnerships.models.constitution import SECTIONS
 from partnerships.roles import Role
-from partnerships.selectors_constitution import constitution_sections
-from partnerships.services.constitution import SECTIONS, constitution_get_or_create, constitution_update
+from partnerships.selectors.constitution import constitution_of, constitution_sections
+from partnerships.services.constitution import constitution_update
+from partnerships.services.partnerships import partnership_create
 from schools.models import School
 from tests.factories import MembershipFactory, SchoolFactory, UserFactory, give_role
 from tests.factories.constitution import ConstitutionFactory
-from tests.querybudget import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -31,17 +35,21 @@ def saved(partnership):
 # --- The service ----------------------------------------------------------------------------------------
 
 
-def test_a_default_constitution_is_created_once(tenant_a):
-    first = constitution_get_or_create(tenant_a.partnership)
-    second = constitution_get_or_create(tenant_a.partnership)
+def test_a_new_partnership_has_its_constitution_and_terms_from_the_start():
+    partnership = partnership_create(actor=None, name="New Partnership", slug="new-partnership")
+    first = constitution_of(partnership)
+    second = constitution_of(partnership)
     assert first.pk == second.pk
+    year = academic_year_of(timezone.localdate())
+    with scope(partnership=partnership):
+        assert sorted(Term.objects.values_list("academic_year", flat=True)) == [year] * 3 + [year + 1] * 3
     assert (first.meeting_frequency, first.leaving_notice_terms, first.leaver_contribution_refunded) == (
         Constitution.Frequency.HALF_TERMLY,
         1,
         False,
     )
     with scopes_disabled():
-        assert Constitution.objects.filter(partnership=tenant_a.partnership).count() == 1
+        assert Constitution.objects.filter(partnership=partnership).count() == 1
 
 
 def test_changes_are_saved_and_audited_with_old_and_new_values(tenant_a):
@@ -117,7 +125,6 @@ def test_a_quorum_number_may_be_up_to_the_number_of_member_schools(tenant_a):
     ],
 )
 def test_bad_rules_are_refused_by_field_and_nothing_changes(tenant_a, changes, field, message):
-    constitution_get_or_create(tenant_a.partnership)
     before = saved(tenant_a.partnership)
     with pytest.raises(ValidationError) as caught:
         update(tenant_a, **changes)
@@ -216,7 +223,7 @@ def constitution_form(tenant, section):
     from partnerships.forms.constitution import section_form_class
 
     with scope(partnership=tenant.partnership):
-        return section_form_class(section)(constitution=constitution_get_or_create(tenant.partnership))
+        return section_form_class(section)(constitution=constitution_of(tenant.partnership))
 
 
 @pytest.mark.parametrize("section", list(SECTIONS))
@@ -297,7 +304,6 @@ def test_bad_rules_in_the_forms_are_refused_next_to_the_field(tenant_a, client_f
 
 
 def test_a_school_from_another_partnership_cannot_be_the_banker(tenant_a, tenant_b, client_for):
-    constitution_get_or_create(tenant_a.partnership)
     before = saved(tenant_a.partnership)
     response = client_for(tenant_a.coordinator).post(
         f"/p/{tenant_a.slug}/constitution/money/change/",

@@ -8,8 +8,9 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from accounts.models import AuditEvent, User
-from partnerships import demo, demo_constitution
 from partnerships.calendar import academic_year_of
+from partnerships.demo import constitution as demo_constitution
+from partnerships.demo import seeds as demo
 from partnerships.models import Constitution, LeavingNotice, Membership, Partnership, Term
 
 

@@ -322,9 +322,7 @@ def test_a_year_with_far_fewer_areas_than_the_target_is_warned_about(tenant_a, c
     assert "the agreement asks for about" not in client.get(url(tenant_a, f"?year={YEAR}")).content.decode()
 
 
-def test_without_a_constitution_row_the_defaults_apply_and_nobody_is_below_a_minimum(tenant_a, client_for):
-    with scopes_disabled():
-        Constitution.objects.filter(partnership=tenant_a.partnership).delete()
+def test_with_the_default_constitution_nobody_is_below_a_minimum(tenant_a, client_for):
     response = client_for(tenant_a.coordinator).get(url(tenant_a, "participation/"))
     assert response.status_code == 200
     assert response.context["year_participation"].minimum == 0
@@ -362,7 +360,7 @@ def test_a_headteacher_reads_but_cannot_change_the_plan(tenant_a, client_for):
 def test_a_schools_areas_for_the_school_page(tenant_a):
     from django_scopes import scope
 
-    from partnerships.selectors_development import areas_for_school
+    from partnerships.selectors.development import areas_for_school
 
     p, s0 = tenant_a.partnership, tenant_a.schools[0]
     lead = PersonFactory(partnership=p, school=s0)

@@ -8,10 +8,10 @@ from django.test import Client
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
-from partnerships.demo import this_year
+from partnerships.demo.seeds import this_year
 from partnerships.models import Election, Partnership, RoleAssignment, RotaSeat, StrategyRota
 from partnerships.roles import Role
-from partnerships.selectors_governance import chair_school, offices_current, strategy_this_and_next
+from partnerships.selectors.governance import chair_school, offices_current, strategy_this_and_next
 
 pytestmark = pytest.mark.django_db
 

@@ -8,14 +8,14 @@ from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from accounts.models import AuditEvent, User
+from core.testing import assert_constant_queries
 from partnerships.models import Candidate, Election, Membership, RoleAssignment, RotaSeat, StrategyRota
 from partnerships.roles import Role
-from partnerships.selectors_governance import next_term_after, term_on_or_after
-from partnerships.services.terms import terms_for_years as _terms
+from partnerships.selectors.governance import next_term_after, term_on_or_after
+from partnerships.services.terms import terms_ensure
 from schools.models import School
 from tests.factories import UserFactory, give_role
 from tests.factories.governance import make_rota, member_school_with_head, record_election
-from tests.querybudget import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -273,7 +273,7 @@ def test_a_bad_seat_change_is_refused_and_saves_nothing(gov, client_for, data, f
 def test_confirming_a_rota_for_a_term_that_has_ended_is_refused(gov, client_for):
     s = gov.extra
     with scope(partnership=gov.partnership):
-        last_year = _terms(gov.partnership, 2024, 2024)[0]
+        last_year = terms_ensure(gov.partnership, 2024)[0]
     rota = make_rota(gov.partnership, [(s[0], s[1])], term=last_year, confirmed=False)
     client = client_for(gov.coordinator)
     page = client.get(url(gov, f"strategy/rotas/{rota.pk}/confirm/")).content.decode()
@@ -413,7 +413,7 @@ def test_the_build_page_runs_a_constant_number_of_queries(gov, client_for):
 
 def past_term_of(tenant):
     with scope(partnership=tenant.partnership):
-        return _terms(tenant.partnership, 2019, 2019)[0]
+        return terms_ensure(tenant.partnership, 2019)[0]
 
 
 def test_the_governance_page_summarises_groups_areas_and_interests(tenant_a, client_for):

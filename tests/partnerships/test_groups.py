@@ -8,7 +8,7 @@ from django_scopes import scope, scopes_disabled
 from accounts.models import AuditEvent
 from partnerships.models import Group, GroupMember, Membership
 from partnerships.roles import Role
-from partnerships.selectors_groups import attach_current_chairs
+from partnerships.selectors.groups import attach_current_chairs
 from partnerships.services.groups import group_set_host
 from partnerships.services.roles import role_end
 from schools.models import Person
@@ -342,7 +342,7 @@ def test_the_list_separates_standing_current_and_ended_task_groups(tenant_a, cli
 
 
 def test_a_schools_groups_for_the_school_page(tenant_a):
-    from partnerships.selectors_groups import groups_for_person_ids, groups_for_school
+    from partnerships.selectors.groups import groups_for_person_ids, groups_for_school
 
     p, (s0, s1) = tenant_a.partnership, tenant_a.schools
     eyfs, bm = GroupFactory(partnership=p, name="EYFS"), GroupFactory(partnership=p, name="Business")

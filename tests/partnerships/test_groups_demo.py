@@ -20,9 +20,9 @@ from partnerships.models import (
     InterestDeclaration,
     Partnership,
 )
-from partnerships.selectors_development import participation_for_year
-from partnerships.selectors_groups import groups_overview
-from partnerships.selectors_interests import MISSING, OUT_OF_DATE, register
+from partnerships.selectors.development import participation_for_year
+from partnerships.selectors.groups import groups_overview
+from partnerships.selectors.interests import MISSING, OUT_OF_DATE, register
 from schools.models import Person
 
 pytestmark = pytest.mark.django_db

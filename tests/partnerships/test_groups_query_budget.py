@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import User
+from core.testing import assert_constant_queries
 from partnerships.calendar import academic_year_of
 from partnerships.models import (
     AreaParticipation,
@@ -25,7 +26,6 @@ from partnerships.roles import Role
 from schools.models import Person, School
 from tests.factories import UserFactory, give_role
 from tests.factories.groups import AreaParticipationFactory, GroupFactory, PersonFactory, TaskGroupFactory
-from tests.querybudget import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
 P = Person.Position
@@ -37,9 +37,7 @@ def small(tenant_a):
     """One group of each chairing rule and one area, with a member or school each, before growing."""
     p, s0 = tenant_a.partnership, tenant_a.schools[0]
     give_role(tenant_a.headteacher, p, Role.CHAIR)
-    Constitution.objects.get_or_create(
-        partnership=p, defaults={"development_area_minimum": 3, "development_area_target": 5}
-    )
+    Constitution.objects.filter(partnership=p).update(development_area_minimum=3, development_area_target=5)
     deputy = PersonFactory(partnership=p, school=s0, position=P.DEPUTY_HEAD)
     head = PersonFactory(partnership=p, school=s0, position=P.HEADTEACHER)
     groups = [

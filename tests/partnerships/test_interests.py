@@ -10,7 +10,7 @@ from django_scopes import scope, scopes_disabled
 from accounts.models import AuditEvent
 from partnerships.models import Interest, InterestDeclaration
 from partnerships.roles import Role
-from partnerships.selectors_interests import (
+from partnerships.selectors.interests import (
     MISSING,
     OUT_OF_DATE,
     UP_TO_DATE,
@@ -18,7 +18,7 @@ from partnerships.selectors_interests import (
     register,
     reminders_due,
 )
-from partnerships.tasks_interests import remind_missing_declarations
+from partnerships.tasks.interests import remind_missing_declarations
 from tests.factories import UserFactory, give_role
 from tests.factories.groups import DeclarationFactory, InterestFactory
 
@@ -231,7 +231,7 @@ def test_a_reminder_recorded_on_an_earlier_day_does_not_stop_todays(tenant_a, ma
 
 
 def test_a_failed_send_leaves_no_record_so_the_retry_sends_it(tenant_a, mailoutbox, monkeypatch):
-    import partnerships.tasks_interests as tasks
+    import partnerships.tasks.interests as tasks
 
     def broken(*args, **kwargs):
         raise OSError("SMTP down")

@@ -85,10 +85,10 @@ def test_the_constitutions_notice_period_is_used(tenant_a, member):
     assert record(tenant_a, member).leaving_on == D(2026, 7, 22)
 
 
-def test_missing_term_dates_are_filled_from_the_defaults(tenant_a):
+def test_years_without_saved_term_dates_use_the_defaults(tenant_a):
     with scopes_disabled():
         membership = Membership.objects.get(partnership=tenant_a.partnership, school=tenant_a.schools[1])
-        assert not Term.objects.filter(partnership=tenant_a.partnership).exists()
+        assert not Term.objects.filter(partnership=tenant_a.partnership, academic_year__lt=2025).exists()
     notice = record(tenant_a, membership, received_on=D(2023, 10, 2), today=TODAY)
     spring = next(t for t in default_terms(2023) if t.name == "spring")
     assert notice.leaving_on == spring.ends
@@ -283,12 +283,12 @@ def test_the_refund_rule_is_stated_from_the_constitution(tenant_a, member):
     from partnerships.services.membership import refund_statement
 
     with scopes_disabled():
-        constitution = Constitution.objects.create(
-            partnership=tenant_a.partnership,
+        Constitution.objects.filter(partnership=tenant_a.partnership).update(
             contribution_basis=Constitution.Basis.PER_FTE,
             contribution_rate=2,
             banker_school=tenant_a.schools[1],
         )
+        constitution = Constitution.objects.get(partnership=tenant_a.partnership)
     kwargs = {"partnership": tenant_a.partnership, "school": member.school, "leaving_on": D(2026, 3, 27)}
     text = refund_statement(constitution=constitution, **kwargs)
     assert text == (

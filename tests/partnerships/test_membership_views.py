@@ -4,12 +4,12 @@ import pytest
 from django_scopes import scopes_disabled
 
 from accounts.models import AuditEvent
+from core.testing import assert_constant_queries
 from partnerships.models import LeavingNotice, Membership
 from partnerships.roles import Role
 from schools.models import School
 from tests.factories import SchoolFactory, UserFactory, give_role
 from tests.factories.constitution import PDF, make_terms, upload
-from tests.querybudget import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

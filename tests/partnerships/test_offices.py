@@ -11,7 +11,7 @@ from django_scopes import scope, scopes_disabled
 from accounts.models import AuditEvent
 from partnerships.models import Candidate, Constitution, Election, RoleAssignment
 from partnerships.roles import Role
-from partnerships.selectors_governance import chair_school, offices_current
+from partnerships.selectors.governance import chair_school, offices_current
 from partnerships.services.offices import election_record
 from tests.factories import UserFactory, give_role
 from tests.factories.governance import member_school_with_head, record_election

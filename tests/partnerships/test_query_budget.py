@@ -1,11 +1,11 @@
 import pytest
 
 from accounts.models import Invitation
+from core.testing import assert_constant_queries
 from partnerships.models import Membership, RoleAssignment
 from partnerships.roles import Role
 from schools.models import School
 from tests.factories import UserFactory
-from tests.querybudget import assert_constant_queries
 
 
 def _grow(tenant, schools=200, people=300):

@@ -9,7 +9,7 @@ from accounts.models import AuditEvent
 from partnerships.models import RoleAssignment
 from partnerships.roles import Role
 from partnerships.services import role_end, role_start, sync_user_permissions
-from partnerships.tasks import sync_lapsed_roles
+from partnerships.tasks.roles import sync_lapsed_roles
 from tests.factories import MembershipFactory, SchoolFactory, UserFactory, give_role
 
 pytestmark = pytest.mark.django_db

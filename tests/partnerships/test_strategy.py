@@ -12,7 +12,7 @@ from django_scopes import scope, scopes_disabled
 from accounts.models import AuditEvent
 from partnerships.models import Constitution, Membership, RotaSeat, StrategyRota
 from partnerships.roles import Role
-from partnerships.selectors_governance import next_term_after, strategy_groups, term_on_or_after
+from partnerships.selectors.governance import next_term_after, strategy_groups, term_on_or_after
 from partnerships.services.strategy import (
     rota_build_next,
     rota_confirm,
@@ -20,7 +20,7 @@ from partnerships.services.strategy import (
     rota_plan_next,
     rota_seat_update,
 )
-from partnerships.services.terms import terms_for_years as _terms
+from partnerships.services.terms import terms_ensure
 from schools.models import School
 from tests.factories import SchoolFactory, UserFactory, give_role
 from tests.factories.governance import make_rota, member_school_with_head
@@ -69,7 +69,7 @@ def build(g: Group):
 def past_term(g: Group, years_ago: int, index: int = 0):
     with scope(partnership=g.partnership):
         year = g.term.academic_year - years_ago
-        return _terms(g.partnership, year, year)[index]
+        return terms_ensure(g.partnership, year)[index]
 
 
 def names(schools) -> list[str]:

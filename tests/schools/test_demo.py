@@ -5,9 +5,9 @@ from django.core.management import call_command
 from django_scopes import scopes_disabled
 
 from accounts.models import User
-from partnerships import demo as seeds
+from partnerships.demo import seeds
+from partnerships.demo.schools import census_years
 from partnerships.models import Membership
-from schools.demo import census_years
 from schools.models import Budget, Census, Person
 
 pytestmark = pytest.mark.django_db

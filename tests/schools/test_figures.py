@@ -11,8 +11,8 @@ from django_scopes import scopes_disabled
 
 from accounts.models import AuditEvent
 from partnerships.models import Membership
+from partnerships.services.members import budget_record, census_import, census_record
 from schools.models import Budget, Census, School
-from schools.services import budget_record, census_import, census_record
 from tests.factories import MembershipFactory
 from tests.factories.schools import BudgetFactory, CensusFactory
 
@@ -172,7 +172,7 @@ def test_the_census_import_round_trips(tenant_a):
 
 
 def test_the_seed_census_file_imports_for_heart_of_manchester(tenant_a):
-    from schools.services import school_register_import
+    from partnerships.services.members import school_register_import
 
     school_register_import(
         actor=None,

@@ -10,9 +10,9 @@ from django_scopes import scopes_disabled
 
 from accounts.models import AuditEvent
 from partnerships.models import Membership
+from partnerships.services.members import school_register_import
 from schools import gias
 from schools.models import Census, School
-from schools.services import school_register_import
 from tests.factories import MembershipFactory, SchoolFactory
 from tests.factories.schools import GIAS_HEADER, csv_bytes, gias_row
 

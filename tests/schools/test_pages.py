@@ -8,12 +8,12 @@ import pytest
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from core.testing import assert_constant_queries
 from partnerships.models import Membership, RoleAssignment
 from partnerships.roles import Role
 from schools.models import Budget, Census, Person, School
 from tests.factories import MembershipFactory, SchoolFactory, UserFactory, give_role
 from tests.factories.schools import BudgetFactory, CensusFactory, PersonFactory
-from tests.querybudget import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from django_scopes import scope, scopes_disabled
 
 from accounts.models import AuditEvent
 from partnerships.models import Group, GroupMember
+from partnerships.services.members import people_link_user, person_create, person_remove, person_update
 from schools.models import Person
-from schools.services import people_link_user, person_create, person_remove, person_update
 from tests.factories import MembershipFactory, UserFactory
 from tests.factories.schools import PersonFactory
 

@@ -6,10 +6,10 @@ from django_scopes import scopes_disabled
 from schools.models import Census, Person
 from tests.security.urls import fill, tenant_routes
 
-ROUTES = [route for route in tenant_routes() if route.name.startswith("schools:")]
+ROUTES = [route for route in tenant_routes() if route.name.startswith("members:")]
 
 
-def test_every_schools_url_is_in_the_registry():
+def test_every_members_url_is_in_the_registry():
     from tests.security.registry.schools import ALLOWED
 
     assert {route.name for route in ROUTES} == set(ALLOWED)
@@ -17,7 +17,7 @@ def test_every_schools_url_is_in_the_registry():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("method", ["get", "post"])
-def test_a_coordinator_of_a_gets_404_for_every_schools_url_of_b(tenant_a, tenant_b, client_for, method):
+def test_a_coordinator_of_a_gets_404_for_every_members_url_of_b(tenant_a, tenant_b, client_for, method):
     client = client_for(tenant_a.coordinator)
     failures = []
     for route in ROUTES:

@@ -9,11 +9,15 @@ from django.db import transaction
 from django_scopes import scopes_disabled
 
 from accounts.models import User
-from partnerships import demo, demo_constitution, demo_groups, demo_offices
+from partnerships.demo import constitution as demo_constitution
+from partnerships.demo import groups as demo_groups
+from partnerships.demo import offices as demo_offices
+from partnerships.demo import schools as schools_demo
+from partnerships.demo import seeds as demo
 from partnerships.models import Membership, Partnership, RoleAssignment
 from partnerships.roles import Role
 from partnerships.services import role_start
-from schools import demo as schools_demo
+from partnerships.services.partnerships import partnership_prepare
 from schools.models import School
 
 AREA_LOADERS = [schools_demo, demo_constitution, demo_offices, demo_groups]
@@ -75,6 +79,7 @@ class Command(BaseCommand):
                 "status": Partnership.Status.ACTIVE,
             },
         )
+        partnership_prepare(partnership=partnership)
         schools = {}
         for urn, name, phase, kind in spec["schools"]:
             school, _ = School.objects.update_or_create(

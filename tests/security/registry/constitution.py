@@ -5,8 +5,8 @@ import datetime
 from django.core.files.base import ContentFile
 
 from partnerships.models import LeavingNotice, Membership
+from partnerships.models.constitution import SECTIONS
 from partnerships.roles import Role
-from partnerships.services.constitution import SECTIONS
 
 R = Role
 _ALL = set(Role)

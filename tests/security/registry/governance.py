@@ -2,7 +2,7 @@
 
 from partnerships.models import RotaSeat, StrategyRota
 from partnerships.roles import Role
-from partnerships.selectors_governance import term_on_or_after
+from partnerships.selectors.governance import term_on_or_after
 
 R = Role
 _VIEWERS = set(Role) - {R.LA_OBSERVER}  # view_people

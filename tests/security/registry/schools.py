@@ -24,13 +24,13 @@ OBJECT_KWARGS = {
 }
 
 ALLOWED = {
-    "schools:directory": _ALL,
-    "schools:school": _ALL,
-    "schools:register_import": {R.COORDINATOR},
-    "schools:census_import": {R.COORDINATOR},
-    "schools:census_record": {R.COORDINATOR},
-    "schools:budget_record": {R.COORDINATOR},
-    "schools:person_add": {R.COORDINATOR},
-    "schools:person_edit": {R.COORDINATOR},
-    "schools:person_remove": {R.COORDINATOR},
+    "members:directory": _ALL,
+    "members:school": _ALL,
+    "members:register_import": {R.COORDINATOR},
+    "members:census_import": {R.COORDINATOR},
+    "members:census_record": {R.COORDINATOR},
+    "members:budget_record": {R.COORDINATOR},
+    "members:person_add": {R.COORDINATOR},
+    "members:person_edit": {R.COORDINATOR},
+    "members:person_remove": {R.COORDINATOR},
 }

@@ -1,0 +1,225 @@
+"""Reads for the membership, term-date and constitution pages. Run inside the request's scope; each
+returns what a page needs with its joins, so no page queries in a loop."""
+
+import datetime
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django_scopes import scope
+
+from partnerships.models import Constitution, LeavingNotice, Membership, Partnership
+from schools.models import School
+
+
+def constitution_of(partnership: Partnership) -> Constitution:
+    """The partnership's constitution: the one way to read its rules. Never writes.
+
+    Every partnership has one from the day it is created (services.partnerships.partnership_create,
+    and a data migration for partnerships older than that rule).
+    """
+    with scope(partnership=partnership):
+        return Constitution.objects.select_related("banker_school", "updated_by").get(partnership=partnership)
+
+
+STATUS_FILTERS = {
+    "current": "Current members",
+    "leaving": "Leaving",
+    "left": "Former members",
+    "all": "All",
+}
+
+
+def memberships_filtered(status: str, on: datetime.date | None = None) -> QuerySet[Membership]:
+    """Memberships with their school, by status: current (active or leaving), leaving, left, or all."""
+    on = on or timezone.localdate()
+    memberships = Membership.objects.select_related("school").order_by("school__name", "-joined")
+    if status == "current":
+        return memberships.filter(Q(left__isnull=True) | Q(left__gte=on))
+    if status == "leaving":
+        return memberships.filter(left__gte=on)
+    if status == "left":
+        return memberships.filter(left__lt=on)
+    return memberships
+
+
+def membership_counts(on: datetime.date | None = None) -> dict[str, int]:
+    on = on or timezone.localdate()
+    return Membership.objects.aggregate(
+        current=Count("pk", filter=Q(left__isnull=True) | Q(left__gte=on)),
+        leaving=Count("pk", filter=Q(left__gte=on)),
+        left=Count("pk", filter=Q(left__lt=on)),
+        all=Count("pk"),
+    )
+
+
+def memberships_for_page() -> QuerySet[Membership]:
+    """One membership with its school and its notices (and who recorded them)."""
+    return Membership.objects.select_related("school").prefetch_related(
+        Prefetch("notices", queryset=LeavingNotice.objects.select_related("recorded_by").order_by("-received_on"))
+    )
+
+
+def notice_for_page() -> QuerySet[LeavingNotice]:
+    return LeavingNotice.objects.select_related("membership__school", "recorded_by")
+
+
+def member_school_count(on: datetime.date | None = None) -> int:
+    return Membership.objects.current(on).count()
+
+
+def schools_to_join(query: str, *, limit: int = 20) -> list[School]:
+    """Schools on the register matching a name, town, local authority, postcode or URN, not members today."""
+    query = query.strip()[:100]
+    if not query:
+        return []
+    members = Membership.objects.filter(Q(left__isnull=True) | Q(left__gte=timezone.localdate())).values("school_id")
+    matches = (
+        Q(name__icontains=query)
+        | Q(postcode__iexact=query)
+        | Q(town__icontains=query)
+        | Q(local_authority__icontains=query)
+    )
+    if query.isdigit():
+        matches |= Q(urn=int(query)) if len(query) <= 9 else Q()
+    return list(School.objects.filter(matches).exclude(pk__in=members).order_by("name")[:limit])
+
+
+# --- The constitution page, in plain English -------------------------------------------------------
+
+
+def _plural(n, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def _money(value) -> str:
+    return f"£{value:,.2f}"
+
+
+def _hours(value) -> str:
+    return f"{value.normalize():f}"
+
+
+def constitution_sections(constitution, *, members: int) -> list[dict]:
+    """The constitution as GOV.UK summary-list sections: [{key, title, rows: [(question, answer)]}]."""
+    from partnerships.models import Constitution
+    from partnerships.models.constitution import SECTIONS
+
+    c = constitution
+    F, Q, B = Constitution.Frequency, Constitution.Quorum, Constitution.Basis
+    rows: dict[str, list[tuple[str, str]]] = {}
+
+    frequency = {
+        F.HALF_TERMLY: "Every half term",
+        F.TERMLY: "Every term",
+        F.MINIMUM_PER_YEAR: f"At least {_plural(c.min_meetings_per_year, 'strategic meeting')} a year",
+    }[c.meeting_frequency]
+    if c.quorum_kind == Q.PERCENT:
+        needed = c.quorum_schools(members)
+        quorum = (
+            f"{c.quorum_value}% of the member schools: {needed} of the {members} schools today"
+            if members
+            else f"{c.quorum_value}% of the member schools"
+        )
+    else:
+        quorum = f"{_plural(c.quorum_value, 'member school')}"
+    rows["meetings"] = [
+        ("How often the partnership meets", frequency),
+        ("Notice of meetings", f"{_plural(c.notice_days, 'day')}' notice" if c.notice_days != 1 else "1 day's notice"),
+        ("Quorum", quorum),
+    ]
+
+    rows["offices"] = [
+        (
+            "Chair and vice chair",
+            ("Elected every year" if c.chair_term_years == 1 else f"Elected every {c.chair_term_years} years")
+            + (", from the headteachers of member schools" if c.chair_must_be_headteacher else ""),
+        ),
+        (
+            "Longest a chair may serve",
+            f"{_plural(c.chair_max_consecutive_years, 'consecutive year')}, if re-elected",
+        ),
+    ]
+
+    if c.strategy_head_reps:
+        reps = _plural(c.strategy_head_reps, "headteacher representative")
+        if c.strategy_reserve_rotates:
+            reps += ", on a termly rota: each has a reserve who becomes the representative the next term"
+    else:
+        reps = "No headteacher representatives on a rota"
+    rows["strategy"] = [
+        ("Headteacher representatives", reps),
+        (
+            "Primary and secondary",
+            "The group must include primary and secondary schools"
+            if c.strategy_needs_primary_and_secondary
+            else "No rule",
+        ),
+        ("Who belongs", c.strategy_group_notes or "Not set out"),
+    ]
+
+    basis = {
+        B.PER_FTE: f"{_money(c.contribution_rate or 0)} per full-time equivalent pupil at the January census",
+        B.BUDGET_SHARE: "A share of the costs in proportion to each school's budget",
+        B.FLAT: f"{_money(c.contribution_rate or 0)} from every school",
+        B.PER_ACTIVITY: "Agreed for each activity",
+        B.NONE: "Schools do not pay contributions",
+    }[c.contribution_basis]
+    rows["money"] = [
+        ("Contributions", basis),
+        ("Banker school", c.banker_school.name if c.banker_school_id else "None"),
+    ]
+    if c.banker_school_id:
+        share = c.banker_admin_share_percent
+        rows["money"].append(
+            (
+                "Banker school's administration share",
+                f"{share.normalize():f}% of the funds it holds" if share else "None",
+            )
+        )
+
+    rows["membership"] = [
+        ("Leaving", leaving_rule(c)),
+        (
+            "A leaver's contribution",
+            "Refunded" if c.leaver_contribution_refunded else "Not refunded for the financial year in which it leaves",
+        ),
+    ]
+
+    rows["development"] = [
+        (
+            "Development areas a year",
+            f"About {c.development_area_target}" if c.development_area_target else "Not set",
+        ),
+        (
+            "Each school takes part in",
+            f"At least {_plural(c.development_area_minimum, 'area')}" if c.development_area_minimum else "No minimum",
+        ),
+    ]
+    hours = c.cpd_free_hours_per_term
+    rows["cpd"] = [
+        (
+            "Leaders' professional development for colleagues",
+            f"Free of charge for up to {_hours(hours)} hour{'s' if hours != 1 else ''} a term" if hours else "Not set",
+        )
+    ]
+    rows["information"] = [("What is shared with whom", c.information_sharing or "Not set out")]
+    return [{"key": key, "title": title, "rows": rows[key]} for key, (title, _) in SECTIONS.items()]
+
+
+def _ordinal(n: int) -> str:
+    return {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth"}.get(n, f"{n}th")
+
+
+def leaving_rule(constitution) -> str:
+    """The notice rule in a sentence: "One term's written notice: a school leaves at the end of ..."."""
+    n = constitution.leaving_notice_terms
+    if not n:
+        return (
+            "Written notice, with no notice period: a school leaves at the end of the term in which its notice arrives"
+        )
+    length = "One term's" if n == 1 else f"{_plural(n, 'term')}'"
+    after = "term after" if n == 1 else f"{_ordinal(n)} term after"
+    return (
+        f"{length} written notice: a school leaves at the end of the {after} the term in which its notice "
+        "arrives. Notice that arrives in a school holiday counts from the next term"
+    )

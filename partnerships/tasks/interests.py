@@ -1,0 +1,65 @@
+"""Reminding people to declare their interests (missing, or more than a year old).
+
+Idempotent per person per day: each reminder is recorded in the audit log as "interests.reminded" with
+{"user": id, "day": ISO date}, and a person with such a row for today is skipped. The row is written in
+the same transaction as the email is sent, so a failed send leaves no record and is tried again.
+"""
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.audit import audit_record
+from accounts.models import AuditEvent
+from config.celery import TenantTask
+from partnerships.models import Partnership
+from partnerships.selectors.interests import REMINDED, STATE_LABELS, reminders_due
+
+
+@shared_task(base=TenantTask, bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def remind_missing_declarations(self, *, partnership_id: int) -> int:
+    """Email everyone in the partnership whose declaration is missing or out of date; returns how many."""
+    partnership = Partnership.objects.get(pk=partnership_id)
+    today = timezone.localdate()
+    url = settings.SITE_URL + reverse("interests:declare", kwargs={"partnership_slug": partnership.slug})
+    sent = 0
+    for row in reminders_due(partnership, today):
+        with transaction.atomic():
+            # Lock the partnership so two runs at once cannot both remind the same person.
+            list(Partnership.objects.select_for_update().filter(pk=partnership.pk).values_list("pk", flat=True))
+            already = AuditEvent.objects.filter(
+                partnership=partnership, action=REMINDED, data__user=row.user.pk, data__day=today.isoformat()
+            ).exists()
+            if already:
+                continue
+            audit_record(
+                actor=None,
+                partnership=partnership,
+                action=REMINDED,
+                summary=f"{row.user} reminded to declare interests ({STATE_LABELS[row.state].lower()})",
+                data={"user": row.user.pk, "day": today.isoformat()},
+            )
+            send_mail(
+                subject=f"Please declare your interests for {partnership.name}",
+                message=render_to_string(
+                    "accounts/email/interests_reminder.txt",
+                    {"user": row.user, "partnership": partnership, "row": row, "url": url},
+                ),
+                from_email=None,
+                recipient_list=[row.user.email],
+            )
+        sent += 1
+    return sent
+
+
+@shared_task
+def remind_missing_declarations_everywhere() -> int:
+    """For celery beat: queue one reminder run per active partnership (each runs in its own scope)."""
+    ids = list(Partnership.objects.filter(status=Partnership.Status.ACTIVE).values_list("pk", flat=True))
+    for partnership_id in ids:
+        remind_missing_declarations.delay(partnership_id=partnership_id)
+    return len(ids)
