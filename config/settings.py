@@ -223,7 +223,6 @@ CELERY_TIMEZONE = TIME_ZONE
 # Task modules beyond each app's tasks.py, which autodiscovery finds by itself.
 CELERY_IMPORTS = ["partnerships.tasks_interests"]
 CELERY_BEAT_SCHEDULE = {
-    "end-lapsed-roles": {"task": "partnerships.tasks.sync_lapsed_roles", "schedule": 60 * 60},
     "remind-missing-declarations": {
         "task": "partnerships.tasks_interests.remind_missing_declarations_everywhere",
         "schedule": 24 * 60 * 60,

@@ -5,9 +5,14 @@ held in one partnership says nothing about a school in another.
 """
 
 import datetime
+import importlib
 from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
+from django.contrib.auth.models import Permission
+from django_scopes import scopes_disabled
+from guardian.models import UserObjectPermission
 from guardian.shortcuts import assign_perm
 
 from partnerships.models import Partnership
@@ -23,7 +28,7 @@ from partnerships.selectors import partnership_permissions, school_permissions
 from partnerships.tenancy import TenantContext
 from schools.models import School
 from tests.clock import on_day
-from tests.factories import MembershipFactory, UserFactory, give_role
+from tests.factories import MembershipFactory, SchoolFactory, UserFactory, give_role
 
 pytestmark = pytest.mark.django_db
 
@@ -228,3 +233,23 @@ def test_a_school_role_that_starts_tomorrow_gives_nothing_on_the_school_today(te
     give_role(user, tenant_a.partnership, Role.GOVERNOR, tenant_a.schools[1], start=today + DAY)
     assert school_permissions(user, tenant_a.partnership, tenant_a.schools[1]) == frozenset()
     assert school_permissions(user, tenant_a.partnership, tenant_a.schools[1], on=today + DAY) == {"govern_school"}
+
+
+# The copies made before permissions were worked out per request
+
+
+def test_the_migration_deletes_the_copied_rows_and_keeps_explicit_grants(tenant_a):
+    migration = importlib.import_module("partnerships.migrations.0005_delete_copied_role_permissions")
+    outsider_school = SchoolFactory()
+    with scopes_disabled():
+        membership = tenant_a.partnership.memberships.first()
+    assign_perm("partnerships.manage_people", tenant_a.coordinator, tenant_a.partnership)
+    assign_perm("partnerships.view_partnership", tenant_a.headteacher, tenant_a.partnership)
+    assign_perm("schools.act_for_school", tenant_a.headteacher, tenant_a.schools[0])
+    assign_perm("schools.advise_school", tenant_a.headteacher, outsider_school)
+    grant = assign_perm("partnerships.view_membership", tenant_a.headteacher, membership)
+
+    migration.delete_copied_rows(apps, None)
+
+    assert list(UserObjectPermission.objects.all()) == [grant]
+    assert Permission.objects.filter(codename="manage_people").exists()  # the wording stays
