@@ -121,21 +121,18 @@ def _person_name(rng: random.Random) -> str:
 def build_tenant(n_schools: int, n_users: int, seed: int):
     """One large partnership (and a small neighbour, so scoping has something to filter out).
 
-    Most rows are bulk-created; guardian permissions for those people are bulk-created too, the
-    same rows partnerships.services.sync_user_permissions would grant. The coordinator's role
-    is started through partnerships.services.role_start, like the app does.
+    Most rows are bulk-created (permissions come from the roles on each request, so nothing else
+    is needed). The coordinator's role is started through partnerships.services.role_start, like
+    the app does.
     """
     from allauth.account.models import EmailAddress
     from django.contrib.auth.hashers import make_password
-    from django.contrib.auth.models import Permission
-    from django.contrib.contenttypes.models import ContentType
     from django.utils import timezone
     from django_scopes import scopes_disabled
-    from guardian.models import UserObjectPermission
 
     from accounts.models import Invitation, User
     from partnerships.models import Membership, Partnership, RoleAssignment
-    from partnerships.roles import PARTNERSHIP_PERMISSIONS, SCHOOL_PERMISSIONS, Role
+    from partnerships.roles import Role
     from partnerships.services import role_start
     from schools.models import School
 
@@ -246,42 +243,9 @@ def build_tenant(n_schools: int, n_users: int, seed: int):
                 )
         RoleAssignment.objects.bulk_create(roles, batch_size=500)
 
-        # The object permissions the roles in force grant, as sync_user_permissions would write them.
-        perm_rows = set()
-        for ra in roles:
-            if ra.end is not None and ra.end <= today:
-                continue
-            for codename in PARTNERSHIP_PERMISSIONS[ra.role]:
-                perm_rows.add(
-                    (
-                        ra.user.pk,
-                        perm_ids[(partnership_ct.pk, codename)],
-                        partnership_ct.pk,
-                        str(partnership.pk),
-                    )
-                )
-            if ra.school is not None:
-                for codename in SCHOOL_PERMISSIONS.get(ra.role, ()):
-                    perm_rows.add(
-                        (ra.user.pk, perm_ids[(school_ct.pk, codename)], school_ct.pk, str(ra.school.pk))
-                    )
-        UserObjectPermission.objects.bulk_create(
-            [
-                UserObjectPermission(user_id=u, permission_id=p, content_type_id=c, object_pk=o)
-                for (u, p, c, o) in sorted(perm_rows)
-            ],
-            batch_size=1000,
-        )
         return {"current": current, "former": former, "people": people}
 
     with scopes_disabled():
-        cts = ContentType.objects.get_for_models(Partnership, School)
-        partnership_ct, school_ct = cts[Partnership], cts[School]
-        perm_ids = {
-            (p.content_type_id, p.codename): p.pk
-            for p in Permission.objects.filter(content_type__in=[partnership_ct, school_ct])
-        }
-
         big = Partnership.objects.create(
             name="Benchmark Learning Partnership",
             slug="benchmark",
@@ -337,7 +301,6 @@ def build_tenant(n_schools: int, n_users: int, seed: int):
             "invitations (all states)": Invitation.objects.filter(partnership=big).count(),
             "whole database: users": User.objects.count(),
             "whole database: role assignments": RoleAssignment.objects.count(),
-            "whole database: guardian user permissions": UserObjectPermission.objects.count(),
         }
     return big, coordinator, size
 

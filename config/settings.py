@@ -226,7 +226,6 @@ CELERY_BEAT_SCHEDULE = {
         "task": "partnerships.tasks.terms.prepare_partnerships_everywhere",
         "schedule": 24 * 60 * 60,
     },
-    "end-lapsed-roles": {"task": "partnerships.tasks.roles.sync_lapsed_roles", "schedule": 60 * 60},
     "remind-missing-declarations": {
         "task": "partnerships.tasks.interests.remind_missing_declarations_everywhere",
         "schedule": 24 * 60 * 60,

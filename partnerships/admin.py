@@ -25,7 +25,7 @@ class MembershipAdmin(admin.ModelAdmin):
 class RoleAssignmentAdmin(admin.ModelAdmin):
     list_display = ["user", "role", "school", "partnership", "start", "end"]
     list_filter = ["partnership", "role"]
-    # Roles change through the service (permissions and audit); the admin only reads them.
+    # Roles change through the service (validated and audited); the admin only reads them.
     readonly_fields = [f.name for f in RoleAssignment._meta.fields]
 
     def has_add_permission(self, request):

@@ -1,9 +1,20 @@
-"""The roles a person can hold in a partnership, and the object permissions each one grants.
+"""The roles a person can hold in a partnership, and the permissions each one grants.
 
-Views and templates check the permissions; only this module knows which role grants what.
+Views and templates check the permissions; only this module knows which role grants what. The
+permissions are worked out from the roles in force whenever they are asked for (per request, in
+`partnerships.tenancy.TenantContext`, or through `partnerships.selectors` outside a request), never
+stored, so a permission cannot outlive the role that gives it.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from django.db import models
+
+if TYPE_CHECKING:
+    from partnerships.models import RoleAssignment
 
 
 class Role(models.TextChoices):
@@ -62,3 +73,25 @@ SCHOOL_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.FINANCE_OFFICER: frozenset({"act_for_school"}),
     Role.ADVISER: frozenset({"advise_school"}),
 }
+
+# Every codename a role can give, so a misspelt check fails loudly instead of quietly denying.
+ALL_PARTNERSHIP_PERMISSIONS = frozenset().union(*PARTNERSHIP_PERMISSIONS.values())
+ALL_SCHOOL_PERMISSIONS = frozenset().union(*SCHOOL_PERMISSIONS.values())
+
+
+def permissions_for(roles: Iterable[RoleAssignment]) -> frozenset[str]:
+    """The partnership permissions that `roles` give together.
+
+    Pass only the roles in force on the day in question (`RoleAssignment.objects.active(on)`), all
+    from one partnership: this function does no date or tenant filtering of its own.
+    """
+    return frozenset().union(*(PARTNERSHIP_PERMISSIONS[r.role] for r in roles))
+
+
+def school_permissions_for(roles: Iterable[RoleAssignment], school_id: int) -> frozenset[str]:
+    """The permissions on one school that `roles` give: only roles held for that very school count.
+
+    As for `permissions_for`, pass the roles in force in one partnership; a role held for the same
+    school in another partnership must not be among them.
+    """
+    return frozenset().union(*(SCHOOL_PERMISSIONS.get(r.role, frozenset()) for r in roles if r.school_id == school_id))

@@ -12,10 +12,15 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
 from django_scopes import scope, scopes_disabled
-from guardian.core import ObjectPermissionChecker
 
 from partnerships.models import Partnership, RoleAssignment
-from partnerships.roles import Role
+from partnerships.roles import (
+    ALL_PARTNERSHIP_PERMISSIONS,
+    ALL_SCHOOL_PERMISSIONS,
+    Role,
+    permissions_for,
+    school_permissions_for,
+)
 
 TENANT_KWARG = "partnership_slug"
 
@@ -62,7 +67,16 @@ def _partnership_for(user, slug: str) -> Partnership | None:
 
 
 class TenantContext:
-    """What the signed-in user is in the current partnership: their roles and object permissions."""
+    """What the signed-in user is in the current partnership today: their roles and permissions.
+
+    Permissions are worked out from the roles in force on this request (partnerships.roles holds the
+    map), so a role no longer in force grants nothing, with nothing to run in between.
+
+    - `has(perm)`: on the partnership, e.g. `request.tenant.has("manage_members")`.
+    - `has_for_school(perm, school)`: on one school, from the roles held for that school in this
+      partnership only, e.g. `request.tenant.has_for_school("govern_school", school)`.
+    Explicit grants on one record to a named person are separate: partnerships.selectors.has_object_grant.
+    """
 
     def __init__(self, user, partnership: Partnership):
         self.user = user
@@ -79,12 +93,22 @@ class TenantContext:
 
     @cached_property
     def perms(self) -> frozenset[str]:
-        # Object permissions only: guardian never falls back to global (model-wide) permissions here.
-        checker = ObjectPermissionChecker(self.user)
-        return frozenset(checker.get_perms(self.partnership))
+        """The partnership permissions of every role in force; templates get them as `tenant_perms`."""
+        return permissions_for(self.roles)
 
     def has(self, perm: str) -> bool:
+        if perm not in ALL_PARTNERSHIP_PERMISSIONS:
+            raise ValueError(f"No role gives {perm!r}: see PARTNERSHIP_PERMISSIONS in partnerships/roles.py")
         return perm in self.perms
+
+    def school_perms(self, school) -> frozenset[str]:
+        """The permissions on `school` (a School or its pk) from roles held for it in this partnership."""
+        return school_permissions_for(self.roles, getattr(school, "pk", school))
+
+    def has_for_school(self, perm: str, school) -> bool:
+        if perm not in ALL_SCHOOL_PERMISSIONS:
+            raise ValueError(f"No role gives {perm!r} on a school: see SCHOOL_PERMISSIONS in partnerships/roles.py")
+        return perm in self.school_perms(school)
 
     @property
     def must_set_up_mfa(self) -> bool:

@@ -35,6 +35,8 @@ class School(models.Model):
 
     class Meta:
         ordering = ["name"]
+        # What each permission means. Roles held for the school give them (partnerships/roles.py),
+        # worked out per request for one partnership at a time: never stored, nor granted by hand.
         permissions = [
             ("act_for_school", "Can act for the school (headteacher or deputy)"),
             ("govern_school", "Can see the school's governor information"),

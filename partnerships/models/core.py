@@ -32,6 +32,8 @@ class Partnership(models.Model):
 
     class Meta:
         ordering = ["name"]
+        # What each permission means. Roles give them (partnerships/roles.py), worked out per request:
+        # they are never stored as django-guardian rows, nor granted by hand.
         permissions = [
             ("view_members", "Can see the member schools"),
             ("view_people", "Can see the people and their roles"),

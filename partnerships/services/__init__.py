@@ -9,7 +9,6 @@ from partnerships.services.roles import (
     role_end,
     role_start,
     role_validate,
-    sync_user_permissions,
 )
 
-__all__ = ["partnership_update_settings", "role_end", "role_start", "role_validate", "sync_user_permissions"]
+__all__ = ["partnership_update_settings", "role_end", "role_start", "role_validate"]

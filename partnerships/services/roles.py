@@ -2,18 +2,15 @@
 
 import datetime
 
-from django.contrib.auth.models import Permission
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
-from guardian.models import UserObjectPermission
 
 from accounts.audit import audit_record
 from core.dates import date_label
 from partnerships.models import Membership, Partnership, RoleAssignment
-from partnerships.roles import PARTNERSHIP_PERMISSIONS, SCHOOL_PERMISSIONS, SCHOOL_ROLES, Role
+from partnerships.roles import SCHOOL_ROLES, Role
 from schools.models import School
 
 
@@ -80,7 +77,6 @@ def role_start(
             end=end,
             created_by=actor,
         )
-    sync_user_permissions(user)
     audit_record(
         actor=actor,
         partnership=partnership,
@@ -106,7 +102,6 @@ def role_end(*, actor, assignment: RoleAssignment, end: datetime.date | None = N
         raise ValidationError({"end": f"The role cannot end before it started on {date_label(assignment.start)}"})
     assignment.end = end
     assignment.save(update_fields=["end"])
-    sync_user_permissions(assignment.user)
     audit_record(
         actor=actor,
         partnership=assignment.partnership,
@@ -115,55 +110,6 @@ def role_end(*, actor, assignment: RoleAssignment, end: datetime.date | None = N
         data={"role_assignment": assignment.pk, "user": assignment.user_id},
     )
     return assignment
-
-
-def _permission_ids() -> dict[tuple[int, str], int]:
-    cts = ContentType.objects.get_for_models(Partnership, School)
-    return {
-        (perm.content_type_id, perm.codename): perm.pk
-        for perm in Permission.objects.filter(content_type__in=cts.values())
-    }
-
-
-@transaction.atomic
-def sync_user_permissions(user, on: datetime.date | None = None) -> None:
-    """Make the user's guardian object permissions exactly those their roles in force grant today.
-
-    A school may be in several partnerships, so permissions are recomputed from every role the
-    person holds rather than granted and revoked one role at a time.
-    """
-    cts = ContentType.objects.get_for_models(Partnership, School)
-    partnership_ct, school_ct = cts[Partnership], cts[School]
-    perm_ids = _permission_ids()
-    wanted: set[tuple[int, int, str]] = set()
-    with scopes_disabled():
-        for assignment in RoleAssignment.objects.filter(user=user).active(on):
-            for codename in PARTNERSHIP_PERMISSIONS[assignment.role]:
-                wanted.add(
-                    (
-                        perm_ids[(partnership_ct.pk, codename)],
-                        partnership_ct.pk,
-                        str(assignment.partnership_id),
-                    )
-                )
-            if assignment.school_id:
-                for codename in SCHOOL_PERMISSIONS.get(assignment.role, ()):
-                    wanted.add((perm_ids[(school_ct.pk, codename)], school_ct.pk, str(assignment.school_id)))
-    existing = {
-        (row.permission_id, row.content_type_id, row.object_pk): row.pk
-        for row in UserObjectPermission.objects.filter(
-            user=user, content_type__in=[partnership_ct, school_ct]
-        )
-    }
-    stale = [pk for key, pk in existing.items() if key not in wanted]
-    if stale:
-        UserObjectPermission.objects.filter(pk__in=stale).delete()
-    UserObjectPermission.objects.bulk_create(
-        [
-            UserObjectPermission(user=user, permission_id=perm_id, content_type_id=ct_id, object_pk=object_pk)
-            for (perm_id, ct_id, object_pk) in wanted - existing.keys()
-        ]
-    )
 
 
 @transaction.atomic

@@ -1,4 +1,4 @@
-"""factory-boy factories. Roles are started through the real service so permissions are granted."""
+"""factory-boy factories. Roles are started through the real service, with its rules and audit rows."""
 
 import datetime
 import itertools

@@ -327,12 +327,12 @@ def _grow(tenant, schools=200):
 @pytest.mark.parametrize(
     ("path", "budget"),
     [
-        # session, user, partnership, guardian perms (2), roles (1); the constitution with its banker school and
-        # editor (1), the member count (1), this year's terms (1)
-        ("", 9),
+        # session, user, partnership, roles (1, which give the permissions too); the constitution with its
+        # banker school and editor (1), the member count (1), this year's terms (1)
+        ("", 7),
         # ... the constitution (1), the member schools for the banker choice (1)
-        ("money/change/", 8),
-        ("meetings/change/", 7),
+        ("money/change/", 6),
+        ("meetings/change/", 5),
     ],
 )
 def test_constitution_pages_run_a_constant_number_of_queries(tenant_a, client_for, path, budget):

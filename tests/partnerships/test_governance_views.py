@@ -372,15 +372,15 @@ def _grow(tenant, schools=200):
         )
 
 
-# Session and user (2), tenant resolution, roles and object permissions (4), then the page's own reads.
+# Session and user (2), tenant resolution and roles, which give the permissions (2), then the page's own reads.
 PAGES = [
     # + offices (2), terms (1), constitution (1), rotas and seats (2), office and head roles (2), ...;
     # then the summaries of groups and their chairs, development areas and the interests register (7).
-    ("", 24),
-    ("offices/", 10),  # + office roles (1), heads (1), elections and candidates (2), constitution (1)
-    ("offices/record/", 9),  # + constitution (1), people and headteachers for the choices (2)
-    ("strategy/", 16),
-    ("strategy/first/", 9),
+    ("", 22),
+    ("offices/", 8),  # + office roles (1), heads (1), elections and candidates (2), constitution (1)
+    ("offices/record/", 7),  # + constitution (1), people and headteachers for the choices (2)
+    ("strategy/", 14),
+    ("strategy/first/", 7),
 ]
 
 
@@ -392,7 +392,7 @@ def test_pages_run_a_constant_number_of_queries(gov, client_for, path, budget):
     assert_constant_queries(client, url(gov, path), grow=lambda: _grow(gov), at_most=budget)
 
 
-@pytest.mark.parametrize(("page", "budget"), [("seat", 10), ("confirm", 13)])
+@pytest.mark.parametrize(("page", "budget"), [("seat", 8), ("confirm", 11)])
 def test_the_seat_and_confirm_pages_run_a_constant_number_of_queries(gov, client_for, page, budget):
     with scopes_disabled():
         _small(gov)
@@ -408,7 +408,7 @@ def test_the_build_page_runs_a_constant_number_of_queries(gov, client_for):
         gov.next_rota.delete()
         gov.next_rota = make_rota(gov.partnership, [], term=past_term_of(gov), confirmed=True)
     client = client_for(gov.coordinator)
-    assert_constant_queries(client, url(gov, "strategy/build/"), grow=lambda: _grow(gov), at_most=16)
+    assert_constant_queries(client, url(gov, "strategy/build/"), grow=lambda: _grow(gov), at_most=14)
 
 
 def past_term_of(tenant):

@@ -119,19 +119,19 @@ def _grow(tenant, area, schools=200):
     )
 
 
-# Budgets: session + user (2), tenant resolution: partnership (1), guardian perms (2), the account bar's roles
-# (1), then the page's own reads, asserted equal on the small and the large partnership.
+# Budgets: session + user (2), tenant resolution: partnership (1), the account bar's roles (1, which give the
+# permissions too), then the page's own reads, asserted equal on the small and the large partnership.
 PAGES = [
-    ("groups/", 11),  # groups with member counts, the chair and their school (2), its deputy, host representatives
-    ("groups/{group}/", 12),  # group, the chair and their school (2), deputy, current member schools, members
-    ("groups/{group}/members/add/", 9),  # group, its members, people of current member schools
-    ("development/", 9),  # years, areas with counts, constitution
-    ("development/participation/", 11),  # constitution, members, areas, participations with leads, years
-    ("development/{area}/", 10),  # area, actions, milestones, participations
-    ("development/{area}/schools/add/", 10),  # area, schools taking part, member schools, people offered
-    ("interests/register/", 9),  # declaring roles, latest declarations, their interests
-    ("interests/register/remind/", 10),  # the same, and today's reminders from the audit log
-    ("interests/", 8),  # one's own declarations and their interests
+    ("groups/", 9),  # groups with member counts, the chair and their school (2), its deputy, host representatives
+    ("groups/{group}/", 10),  # group, the chair and their school (2), deputy, current member schools, members
+    ("groups/{group}/members/add/", 7),  # group, its members, people of current member schools
+    ("development/", 7),  # years, areas with counts, constitution
+    ("development/participation/", 9),  # constitution, members, areas, participations with leads, years
+    ("development/{area}/", 8),  # area, actions, milestones, participations
+    ("development/{area}/schools/add/", 8),  # area, schools taking part, member schools, people offered
+    ("interests/register/", 7),  # declaring roles, latest declarations, their interests
+    ("interests/register/remind/", 8),  # the same, and today's reminders from the audit log
+    ("interests/", 6),  # one's own declarations and their interests
 ]
 
 

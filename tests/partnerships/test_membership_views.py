@@ -355,20 +355,20 @@ def noticed(tenant_a):
     return membership, notice
 
 
-# Budgets: session and user (2), tenant: partnership, guardian perms (2), roles (1) = 6; then the page's own
+# Budgets: session and user (2), tenant: partnership, roles and so permissions (1) = 4; then the page's own
 # reads: the list counts by status, counts the page and reads it (3); the join search reads the schools (1);
 # a membership is read with its notices (2); the notice form adds the constitution (3); the notice page reads
 # the notice, the constitution and the term dates (3).
 @pytest.mark.parametrize(
     ("path", "budget"),
     [
-        ("", 9),
-        ("?status=all", 9),
-        ("?status=left", 9),
-        ("join/?q=Big", 7),
-        ("{membership}/", 8),
-        ("{membership}/notice/", 9),
-        ("notices/{notice}/", 9),
+        ("", 7),
+        ("?status=all", 7),
+        ("?status=left", 7),
+        ("join/?q=Big", 5),
+        ("{membership}/", 6),
+        ("{membership}/notice/", 7),
+        ("notices/{notice}/", 7),
     ],
 )
 def test_membership_pages_run_a_constant_number_of_queries(tenant_a, client_for, noticed, path, budget):

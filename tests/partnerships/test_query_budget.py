@@ -57,10 +57,10 @@ def _grow(tenant, schools=200, people=300):
     )
 
 
-# Budgets: session + user (2), tenant resolution: partnership (1), roles (1), guardian perms (2),
-# then the page's own reads. The counts are asserted equal on small and large fixtures; the ceilings
+# Budgets: session + user (2), tenant resolution: partnership (1), roles (1, which give the permissions
+# too), then the page's own reads. The counts are asserted equal on small and large fixtures; the ceilings
 # below catch a page creeping up.
-PAGES = [("", 12), ("people/", 12), ("people/?show=history", 12), ("people/?page=3", 12), ("activity/", 10)]
+PAGES = [("", 10), ("people/", 10), ("people/?show=history", 10), ("people/?page=3", 10), ("activity/", 8)]
 
 
 @pytest.mark.django_db

@@ -3,23 +3,18 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django_scopes import scopes_disabled
-from guardian.core import ObjectPermissionChecker
 
 from accounts.models import AuditEvent
 from partnerships.models import RoleAssignment
 from partnerships.roles import Role
-from partnerships.services import role_end, role_start, sync_user_permissions
-from partnerships.tasks.roles import sync_lapsed_roles
-from tests.factories import MembershipFactory, SchoolFactory, UserFactory, give_role
+from partnerships.selectors.permissions import partnership_permissions, school_permissions
+from partnerships.services import role_end, role_start
+from tests.factories import SchoolFactory, UserFactory, give_role
 
 pytestmark = pytest.mark.django_db
 
 
-def perms(user, obj):
-    return set(ObjectPermissionChecker(user).get_perms(obj))
-
-
-def test_starting_a_role_grants_its_object_permissions_and_is_audited(tenant_a):
+def test_starting_a_role_gives_its_permissions_and_is_audited(tenant_a):
     user = UserFactory()
     with scopes_disabled():
         assignment = role_start(
@@ -29,16 +24,17 @@ def test_starting_a_role_grants_its_object_permissions_and_is_audited(tenant_a):
             role=Role.HEADTEACHER,
             school=tenant_a.schools[0],
         )
-    assert {"view_partnership", "view_members", "view_people"} <= perms(user, tenant_a.partnership)
-    assert "manage_people" not in perms(user, tenant_a.partnership)
-    assert perms(user, tenant_a.schools[0]) == {"act_for_school", "govern_school"}
-    assert perms(user, tenant_a.schools[1]) == set()
+    p = tenant_a.partnership
+    assert {"view_partnership", "view_members", "view_people"} <= partnership_permissions(user, p)
+    assert "manage_people" not in partnership_permissions(user, p)
+    assert school_permissions(user, p, tenant_a.schools[0]) == {"act_for_school", "govern_school"}
+    assert school_permissions(user, p, tenant_a.schools[1]) == set()
     with scopes_disabled():
         event = AuditEvent.objects.get(action="role.started", data__role_assignment=assignment.pk)
     assert event.actor == tenant_a.coordinator and event.partnership == tenant_a.partnership
 
 
-def test_ending_a_role_revokes_permissions_but_keeps_history(tenant_a, today):
+def test_ending_a_role_ends_its_permissions_but_keeps_history(tenant_a, today):
     user = UserFactory()
     with scopes_disabled():
         assignment = give_role(user, tenant_a.partnership, Role.COORDINATOR)
@@ -47,7 +43,7 @@ def test_ending_a_role_revokes_permissions_but_keeps_history(tenant_a, today):
         assert RoleAssignment.objects.filter(pk=assignment.pk).exists()
         assert AuditEvent.objects.filter(action="role.ended", data__role_assignment=assignment.pk).exists()
     assert assignment.end == today
-    assert perms(user, tenant_a.partnership) == set()
+    assert partnership_permissions(user, tenant_a.partnership, on=today + datetime.timedelta(days=1)) == set()
 
 
 def test_a_role_cannot_end_before_it_starts(tenant_a):
@@ -115,43 +111,3 @@ def test_the_same_role_twice_is_refused(tenant_a):
             role=Role.HEADTEACHER,
             school=tenant_a.schools[0],
         )
-
-
-def test_permissions_follow_every_role_a_school_holds_across_partnerships(tenant_a, tenant_b, today):
-    """A school in two partnerships: ending the headship in one keeps the school permission from the other."""
-    shared = tenant_a.schools[0]
-    MembershipFactory(partnership=tenant_b.partnership, school=shared)
-    user = UserFactory()
-    with scopes_disabled():
-        in_a = give_role(user, tenant_a.partnership, Role.HEADTEACHER, shared)
-        give_role(user, tenant_b.partnership, Role.HEADTEACHER, shared)
-        role_end(actor=None, assignment=in_a, end=today)
-    assert perms(user, tenant_a.partnership) == set()
-    assert "view_partnership" in perms(user, tenant_b.partnership)
-    assert "act_for_school" in perms(user, shared)
-
-
-def test_roles_that_lapse_or_begin_are_synced_by_the_scheduled_task(tenant_a, today):
-    starter, leaver = UserFactory(), UserFactory()
-    with scopes_disabled():
-        give_role(starter, tenant_a.partnership, Role.CHAIR, start=today + datetime.timedelta(days=1))
-        give_role(leaver, tenant_a.partnership, Role.CHAIR, end=today + datetime.timedelta(days=1))
-    assert perms(starter, tenant_a.partnership) == set()
-    assert "view_audit" in perms(leaver, tenant_a.partnership)
-    # Tomorrow comes: the task recomputes both.
-    tomorrow = today + datetime.timedelta(days=1)
-    from unittest import mock
-
-    with mock.patch("django.utils.timezone.localdate", return_value=tomorrow):
-        assert sync_lapsed_roles() >= 2
-    assert "view_audit" in perms(starter, tenant_a.partnership)
-    assert perms(leaver, tenant_a.partnership) == set()
-
-
-def test_sync_removes_permissions_granted_outside_the_roles(tenant_a):
-    from guardian.shortcuts import assign_perm
-
-    user = UserFactory()
-    assign_perm("partnerships.manage_people", user, tenant_a.partnership)
-    sync_user_permissions(user)
-    assert perms(user, tenant_a.partnership) == set()

@@ -247,7 +247,7 @@ def test_the_terms_page_runs_a_constant_number_of_queries(tenant_a, client_for):
         for year in range(2000, 2040):
             terms_ensure(tenant_a.partnership, year)
 
-    # session, user, partnership, guardian perms (2), roles (1), the terms of two years (1)
+    # session, user, partnership, roles (1, which give the permissions too), the terms of two years (1)
     assert_constant_queries(
-        client_for(tenant_a.coordinator), f"/p/{tenant_a.slug}/constitution/terms/", grow=grow, at_most=7
+        client_for(tenant_a.coordinator), f"/p/{tenant_a.slug}/constitution/terms/", grow=grow, at_most=5
     )

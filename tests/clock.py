@@ -1,0 +1,19 @@
+"""Moving "today" for a test, so a role's dates can pass without anything being run in between."""
+
+import contextlib
+import datetime
+from unittest import mock
+
+from django.utils import timezone
+
+
+@contextlib.contextmanager
+def on_day(day: datetime.date):
+    """Make timezone.localdate() (what "today" means across the app) return `day`."""
+    real = timezone.localdate
+
+    def localdate(value=None, timezone=None):
+        return day if value is None else real(value, timezone)
+
+    with mock.patch("django.utils.timezone.localdate", localdate):
+        yield
