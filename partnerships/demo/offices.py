@@ -11,11 +11,10 @@ Manchester also get a confirmed rota for this term and a draft for next term. Sa
 import datetime
 
 from allauth.account.models import EmailAddress
-from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import User
-from partnerships.demo.seeds import this_year
+from partnerships.demo.seeds import demo_user, this_year
 from partnerships.models import Election, RoleAssignment, StrategyRota
 from partnerships.roles import Role
 from partnerships.selectors.governance import constitution_of, next_term_after, term_on_or_after
@@ -120,9 +119,7 @@ def _other_elections(partnership, spec, admin, chair, vice_chair, ordered):
 
 def _deputy(partnership, admin, urn: int, name: str) -> User:
     email = f"deputy.{urn}@schools.example"
-    user = User.objects.filter(email=email).first()
-    if user is None:
-        user = User.objects.create_user(email=email, password=settings.DEMO_PASSWORD, full_name=name)
+    user = demo_user(email, name)
     EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
     school = School.objects.get(urn=urn)
     if not RoleAssignment.objects.filter(partnership=partnership, user=user, role=Role.DEPUTY).active().exists():

@@ -1,7 +1,10 @@
 """The five seed partnerships (../shared/seeds), as demo data. URNs are made up (9xxxxx)."""
 
 import datetime
+import functools
 
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from partnerships.calendar import academic_year_of
@@ -10,6 +13,25 @@ from partnerships.calendar import academic_year_of
 def this_year() -> int:
     """The academic year the demo is set in: always the current one, so the demo never goes stale."""
     return academic_year_of(timezone.localdate())
+
+
+@functools.cache
+def password_hash() -> str:
+    """The demo password, hashed once: hashing it again for each of some hundred demo users was
+    most of the demo's loading time, and every demo user has the same password anyway."""
+    return make_password(settings.DEMO_PASSWORD)
+
+
+def demo_user(email: str, full_name: str, *, superuser: bool = False):
+    """A demo user with the demo password, created once."""
+    from accounts.models import User
+
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create(
+            email=email, full_name=full_name, password=password_hash(), is_staff=superuser, is_superuser=superuser
+        )
+    return user
 
 
 def roles_from() -> datetime.date:

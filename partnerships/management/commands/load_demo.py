@@ -47,8 +47,7 @@ class Command(BaseCommand):
         user = User.objects.filter(email=email).first()
         if user is None:
             name = "Site Administrator" if superuser else next(self.names)
-            create = User.objects.create_superuser if superuser else User.objects.create_user
-            user = create(email=email, password=settings.DEMO_PASSWORD, full_name=name)
+            user = demo.demo_user(email, name, superuser=superuser)
         EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
         return user
 
