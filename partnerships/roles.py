@@ -45,7 +45,7 @@ SCHOOL_ROLES = frozenset(
 )
 
 # Every role may see the partnership, its members, people and governance, and declare interests.
-_EVERYONE = {"view_partnership", "view_members", "view_people", "declare_interests"}
+_EVERYONE = {"view_partnership", "view_members", "view_people", "view_governance", "declare_interests"}
 _LEADERS = _EVERYONE | {"view_audit", "view_interests"}
 
 PARTNERSHIP_PERMISSIONS: dict[str, frozenset[str]] = {

@@ -37,6 +37,7 @@ class Partnership(models.Model):
         permissions = [
             ("view_members", "Can see the member schools"),
             ("view_people", "Can see the people and their roles"),
+            ("view_governance", "Can see the offices, strategy group, groups and development areas"),
             ("manage_people", "Can invite people and start or end roles"),
             ("view_audit", "Can read the partnership's audit log"),
             ("manage_members", "Can manage member schools, their people and figures"),

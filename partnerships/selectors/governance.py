@@ -182,7 +182,9 @@ def school_phases(school: School | None) -> set[str]:
 
 
 @dataclass
-class GroupMember:
+class StrategyPlace:
+    """One place on the strategy group in a term: who holds it, for which school, and any substitute."""
+
     place: str
     person: object | None
     school: School | None = None
@@ -195,14 +197,14 @@ class StrategyGroup:
     term: Term
     label: str
     rota: StrategyRota | None
-    officers: list[GroupMember]
-    representatives: list[GroupMember]
-    reserves: list[GroupMember]
+    officers: list[StrategyPlace]
+    representatives: list[StrategyPlace]
+    reserves: list[StrategyPlace]
     warnings: list[str] = field(default_factory=list)
     ended: bool = False
 
     @property
-    def members(self) -> list[GroupMember]:
+    def members(self) -> list[StrategyPlace]:
         return self.officers + self.representatives
 
 
@@ -297,11 +299,11 @@ def strategy_groups(partnership: Partnership, terms: list[Term]) -> list[Strateg
                 if officer.role == role and officer.is_active(day):
                     election = election_of(officer)
                     school = election.school if election and election.school_id else school_of.get(officer.user_id)
-                    members.append(GroupMember(label, officer.user, school if role != Role.COORDINATOR else None))
+                    members.append(StrategyPlace(label, officer.user, school if role != Role.COORDINATOR else None))
         representatives, reserves = [], []
         for seat in rota.seats.all() if rota else []:
             representatives.append(
-                GroupMember(
+                StrategyPlace(
                     f"Headteacher representative {seat.seat}",
                     head_of.get(seat.representative_id),
                     seat.representative,
@@ -311,7 +313,7 @@ def strategy_groups(partnership: Partnership, terms: list[Term]) -> list[Strateg
             )
             if seat.reserve_id:
                 reserves.append(
-                    GroupMember(f"Reserve {seat.seat}", head_of.get(seat.reserve_id), seat.reserve, seat=seat)
+                    StrategyPlace(f"Reserve {seat.seat}", head_of.get(seat.reserve_id), seat.reserve, seat=seat)
                 )
         schools = [m.school for m in members if m.place != "Coordinator"] + [m.school for m in representatives]
         warnings = phase_warnings(schools, phases, constitution) if rota else []

@@ -46,7 +46,7 @@ def _to_area(partnership, area_id):
 
 
 class AreaListView(TenantViewMixin, TemplateView):
-    permission_required = "view_people"
+    permission_required = "view_governance"
     template_name = "partnerships/development/list.html"
 
     def get_context_data(self, **kwargs):
@@ -67,7 +67,7 @@ class AreaListView(TenantViewMixin, TemplateView):
 
 
 class ParticipationView(TenantViewMixin, TemplateView):
-    permission_required = "view_people"
+    permission_required = "view_governance"
     template_name = "partnerships/development/participation.html"
 
     def get_context_data(self, **kwargs):
@@ -80,7 +80,7 @@ class ParticipationView(TenantViewMixin, TemplateView):
 
 
 class AreaDetailView(TenantViewMixin, TemplateView):
-    permission_required = "view_people"
+    permission_required = "view_governance"
     template_name = "partnerships/development/detail.html"
 
     def get_context_data(self, **kwargs):

@@ -24,7 +24,7 @@ def _to_strategy(partnership):
 
 
 class GovernanceView(TenantViewMixin, TemplateView):
-    permission_required = "view_people"
+    permission_required = "view_governance"
     template_name = "partnerships/governance/index.html"
 
     def get_context_data(self, **kwargs):
@@ -44,7 +44,7 @@ class GovernanceView(TenantViewMixin, TemplateView):
 
 
 class OfficesView(TenantViewMixin, TemplateView):
-    permission_required = "view_people"
+    permission_required = "view_governance"
     template_name = "partnerships/governance/offices.html"
 
     def get_context_data(self, **kwargs):
@@ -89,7 +89,7 @@ class ElectionRecordView(TenantViewMixin, View):
 
 
 class StrategyView(TenantViewMixin, TemplateView):
-    permission_required = "view_people"
+    permission_required = "view_governance"
     template_name = "partnerships/governance/strategy.html"
 
     def get_context_data(self, **kwargs):

@@ -27,7 +27,7 @@ def _to_group(partnership, group):
 
 
 class GroupListView(TenantViewMixin, TemplateView):
-    permission_required = "view_people"
+    permission_required = "view_governance"
     template_name = "partnerships/groups/list.html"
 
     def get_context_data(self, **kwargs):
@@ -37,7 +37,7 @@ class GroupListView(TenantViewMixin, TemplateView):
 
 
 class GroupDetailView(TenantViewMixin, TemplateView):
-    permission_required = "view_people"
+    permission_required = "view_governance"
     template_name = "partnerships/groups/detail.html"
 
     def get_context_data(self, **kwargs):

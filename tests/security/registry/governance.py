@@ -5,7 +5,7 @@ from partnerships.roles import Role
 from partnerships.selectors.governance import term_on_or_after
 
 R = Role
-_VIEWERS = set(Role) - {R.LA_OBSERVER}  # view_people
+_VIEWERS = set(Role) - {R.LA_OBSERVER}  # view_governance
 _MANAGERS = {R.COORDINATOR}  # manage_governance
 
 

@@ -12,7 +12,7 @@ from partnerships.roles import Role
 from schools.models import Person
 
 R = Role
-_VIEWERS = set(Role) - {R.LA_OBSERVER}  # view_people: every role but the local authority observer
+_VIEWERS = set(Role) - {R.LA_OBSERVER}  # view_governance: every role but the local authority observer
 _DECLARERS = set(Role) - {R.LA_OBSERVER}  # declare_interests
 _LEADERS = {R.COORDINATOR, R.CHAIR, R.VICE_CHAIR}  # view_interests
 _COORDINATOR = {R.COORDINATOR}  # manage_governance
