@@ -222,6 +222,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    "sweep-outbox": {"task": "core.tasks.sweep_outbox", "schedule": 60},
     "prepare-partnerships": {
         "task": "partnerships.tasks.terms.prepare_partnerships_everywhere",
         "schedule": 24 * 60 * 60,

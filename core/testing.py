@@ -24,8 +24,8 @@ def assert_constant_queries(client, url: str, *, grow: Callable[[], None], at_mo
     with scopes_disabled():
         grow()
     large, queries = count_queries(client, url)
-    assert small == large, (
-        f"{url}: {small} queries on the small fixture, {large} on the large one:\n" + "\n".join(queries)
+    assert small == large, f"{url}: {small} queries on the small fixture, {large} on the large one:\n" + "\n".join(
+        queries
     )
     if at_most is not None:
         assert large <= at_most, f"{url}: {large} queries, budget {at_most}:\n" + "\n".join(queries)
