@@ -44,12 +44,30 @@ def outbox_enqueue(
     subject: str,
     version: int = 1,
 ) -> OutboxMessage:
-    """Queue one email (idempotent for the same about/recipient/kind/version); sent after commit."""
-    recipient = recipient.strip().lower()
-    existing = OutboxMessage.objects.filter(about=about, recipient=recipient, kind=kind, version=version).first()
+    """Queue one email rendered from `<template>.txt` and `<template>.html` (idempotent for the same
+    about/recipient/kind/version); it is sent after the caller's transaction commits."""
+    existing = OutboxMessage.objects.filter(
+        about=about, recipient=recipient.strip().lower(), kind=kind, version=version
+    ).first()
     if existing is not None:
         return existing
     context = {**context, "site_url": settings.SITE_URL, "subject": subject}
+    return outbox_enqueue_rendered(
+        about=about,
+        kind=kind,
+        recipient=recipient,
+        subject=subject,
+        text=render_to_string(f"{template}.txt", context),
+        html=render_to_string(f"{template}.html", context),
+        version=version,
+    )
+
+
+def outbox_enqueue_rendered(
+    *, about: str, kind: str, recipient: str, subject: str, text: str, html: str, version: int = 1
+) -> OutboxMessage:
+    """Queue an email whose parts are already rendered (the sign-in library's messages)."""
+    recipient = recipient.strip().lower()
     domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].rstrip(">") or "commonroom.localhost"
     try:
         with transaction.atomic():  # a savepoint: a duplicate from a racing request leaves the caller's work intact
@@ -59,8 +77,8 @@ def outbox_enqueue(
                 kind=kind,
                 version=version,
                 subject=subject,
-                text=render_to_string(f"{template}.txt", context),
-                html=render_to_string(f"{template}.html", context),
+                text=text,
+                html=html,
                 message_id=make_msgid(domain=domain),
             )
     except IntegrityError:
