@@ -63,7 +63,8 @@ def test_an_invitation_is_emailed_by_the_worker_after_commit(tenant_a, worker):
         with scopes_disabled():
             return Invitation.objects.get(pk=invitation.pk).sent_at is not None
 
-    assert _wait_for(sent), "the worker did not send the invitation"
+    assert _wait_for(sent), "the worker did not queue the invitation"
+    assert _wait_for(lambda: len(mail.outbox) >= 1), "the worker did not send the outbox message"
     assert [m.to for m in mail.outbox] == [["worker@example.org"]]
     # Idempotent: sending again through the broker changes nothing.
     from partnerships.tasks.invitations import send_invitation
@@ -91,6 +92,7 @@ def test_a_tenant_task_runs_inside_its_partnerships_scope_on_the_worker(tenant_a
             return Invitation.objects.get(pk=in_a.pk).sent_at is not None
 
     assert _wait_for(a_sent)
+    assert _wait_for(lambda: len(mail.outbox) >= 1), "the worker did not send the outbox message"
     with scopes_disabled():
         assert Invitation.objects.get(pk=in_b.pk).sent_at is None
     assert [m.to for m in mail.outbox] == [["a-only@example.org"]]
