@@ -8,10 +8,20 @@ from partnerships.models import Membership, Partnership, RoleAssignment
 
 
 def partnerships_for_user(user):
-    """The partnerships where the user has a role in force (crosses tenants: the user's own list)."""
+    """The partnerships where the user has a role in force, each with `my_roles` (their roles there, in
+    force today). Crosses tenants on purpose: it is the user's own list. One query."""
     with scopes_disabled():
-        active = RoleAssignment.objects.filter(user=user).active()
-        return list(Partnership.objects.filter(pk__in=active.values("partnership_id")).order_by("name"))
+        roles = list(
+            RoleAssignment.objects.filter(user=user)
+            .active()
+            .select_related("partnership", "school")
+            .order_by("partnership__name", "role", "school__name")
+        )
+    partnerships: dict[int, Partnership] = {}
+    for role in roles:
+        partnership = partnerships.setdefault(role.partnership_id, role.partnership)
+        partnership.__dict__.setdefault("my_roles", []).append(role)
+    return list(partnerships.values())
 
 
 def members_current():
@@ -34,6 +44,16 @@ def roles_current():
 
 def roles_history():
     return RoleAssignment.objects.ended().select_related("user", "school").order_by("-end", "user__full_name")
+
+
+def roles_matching(roles, search: str):
+    """Roles whose person's name or email, or whose school, contains `search` (any case)."""
+    search = search.strip()
+    if not search:
+        return roles
+    return roles.filter(
+        Q(user__full_name__icontains=search) | Q(user__email__icontains=search) | Q(school__name__icontains=search)
+    )
 
 
 def invitations_pending():

@@ -13,6 +13,7 @@ from core.views import TenantViewMixin
 from partnerships.forms.people import InviteForm, PartnershipSettingsForm, RoleEndForm
 from partnerships.models import RoleAssignment
 from partnerships.selectors import people as selectors
+from partnerships.selectors.agreements import agreement_on
 from partnerships.services import partnership_update_settings, role_end
 from partnerships.services.invitations import invitation_create, invitation_withdraw
 
@@ -34,6 +35,7 @@ class DashboardView(TenantViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["agreement"] = agreement_on(self.partnership)
         if self.request.tenant.has("view_members"):
             context["members"] = list(selectors.members_current())
             context["counts"] = selectors.member_counts()
@@ -48,8 +50,10 @@ class PeopleView(TenantViewMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         showing_history = self.request.GET.get("show") == "history"
         roles = selectors.roles_history() if showing_history else selectors.roles_current()
-        context["page_obj"] = paginate(self.request, roles)
+        search = self.request.GET.get("q", "")[:100].strip()
+        context["page_obj"] = paginate(self.request, selectors.roles_matching(roles, search))
         context["showing_history"] = showing_history
+        context["search"] = search
         if self.request.tenant.has("manage_people"):
             context["invitations"] = list(selectors.invitations_pending())
         return context

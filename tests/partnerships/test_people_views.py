@@ -255,3 +255,31 @@ def test_only_the_current_section_is_marked_in_the_navigation(tenant_a, client_f
     for path in ("interests/", "governance/", "members/", ""):
         body = client_for(tenant_a.coordinator).get(f"/p/{tenant_a.slug}/{path}").content.decode()
         assert body.count("govuk-service-navigation__item--active") == 1, path
+
+
+def test_the_partnership_chooser_says_which_role_the_person_has_in_each(tenant_a, tenant_b, client_for):
+    both = UserFactory()
+    with scopes_disabled():
+        give_role(both, tenant_a.partnership, Role.LA_OBSERVER)
+        give_role(both, tenant_b.partnership, Role.HEADTEACHER, school=tenant_b.schools[0])
+    body = client_for(both).get("/").content.decode()
+    assert "Your role: Local authority observer" in body
+    assert f"Your role: Headteacher, {tenant_b.schools[0].name}" in body
+
+
+def test_membership_has_its_own_menu_entry(tenant_a, client_for):
+    body = client_for(tenant_a.headteacher).get(f"/p/{tenant_a.slug}/").content.decode()
+    assert f'href="/p/{tenant_a.slug}/membership/">Membership</a>' in body
+
+
+def test_the_people_page_finds_people_by_name_email_or_school(tenant_a, client_for):
+    url = f"/p/{tenant_a.slug}/people/"
+    client = client_for(tenant_a.coordinator)
+    head = tenant_a.headteacher
+    found = client.get(url, {"q": head.full_name.upper()}).context["page_obj"]
+    assert {r.user for r in found} == {head}
+    by_email = client.get(url, {"q": head.email}).context["page_obj"]
+    assert {r.user for r in by_email} == {head}
+    none = client.get(url, {"q": "nobody-has-this-name"})
+    assert none.status_code == 200 and list(none.context["page_obj"]) == []
+    assert "matching “nobody-has-this-name” (0)" in none.content.decode()
