@@ -203,7 +203,13 @@ def test_a_standing_group_needs_no_end_date(tenant_a, client_for):
     response = client_for(tenant_a.coordinator).post(
         url(tenant_a, "new/"), group_data(kind=Group.Kind.STANDING, ends="", name="EYFS Network")
     )
-    assert response.status_code == 302
+    with scopes_disabled():
+        group = Group.objects.get(partnership=tenant_a.partnership, name="EYFS Network")
+        audit = AuditEvent.objects.get(action="group.created", data__group=group.pk)
+    assert response.status_code == 302 and response["Location"] == url(tenant_a, f"{group.pk}/")
+    assert (group.kind, group.starts, group.ends) == (Group.Kind.STANDING, datetime.date(2026, 9, 1), None)
+    assert (audit.partnership, audit.actor) == (tenant_a.partnership, tenant_a.coordinator)
+    assert audit.data == {"group": group.pk, "kind": Group.Kind.STANDING, "chairing": group.chairing}
 
 
 def test_a_duplicate_group_name_is_refused(tenant_a, client_for):
