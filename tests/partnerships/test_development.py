@@ -18,13 +18,13 @@ from partnerships.models import (
 )
 from partnerships.models.development import Status
 from schools.models import Person
-from tests.factories import MembershipFactory
-from tests.factories.groups import (
+from tests.factories.partnerships import (
     AreaParticipationFactory,
     DevelopmentActionFactory,
     DevelopmentAreaFactory,
-    PersonFactory,
+    MembershipFactory,
 )
+from tests.factories.schools import PersonFactory
 
 pytestmark = pytest.mark.django_db
 D = Person.Position

@@ -19,8 +19,8 @@ from partnerships.selectors.interests import (
     reminders_due,
 )
 from partnerships.tasks.interests import remind_missing_declarations
-from tests.factories import UserFactory, give_role
-from tests.factories.groups import DeclarationFactory, InterestFactory
+from tests.factories.accounts import UserFactory
+from tests.factories.partnerships import DeclarationFactory, InterestFactory, give_role
 
 pytestmark = pytest.mark.django_db
 

@@ -84,7 +84,7 @@ def _partnership_models() -> dict[type[models.Model], str]:
 def _with_every_kind(tenant):
     """Give the tenant a row of every tenant model (with scopes disabled, as fixtures are built)."""
     from partnerships.models import Candidate, Election
-    from tests.factories.groups import DeclarationFactory, InterestFactory
+    from tests.factories.partnerships import DeclarationFactory, InterestFactory
     from tests.security.urls import OBJECT_KWARGS
 
     for make in OBJECT_KWARGS.values():  # people, groups, areas and their plans, rotas, notices...
@@ -239,7 +239,7 @@ def test_an_unknown_slug_is_404_and_anonymous_users_are_sent_to_sign_in(tenant_a
         assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
     from django.test import Client
 
-    from tests.factories import UserFactory
+    from tests.factories.accounts import UserFactory
 
     outsider = Client()
     outsider.force_login(UserFactory())
