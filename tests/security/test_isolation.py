@@ -121,6 +121,8 @@ def _rows_of(partnership) -> dict[str, list[dict]]:
 
 
 def test_every_model_of_our_apps_is_scoped_or_listed_as_shared():
+    installed = {config.label for config in apps.get_app_configs()}
+    assert set(OUR_APPS) <= installed, f"OUR_APPS names apps that are not installed: {set(OUR_APPS) - installed}"
     unlisted = [
         model._meta.label for model in _our_models() if model not in UNSCOPED and model not in _partnership_models()
     ]
