@@ -13,7 +13,9 @@ from partnerships.models import Membership, Partnership, RoleAssignment
 from partnerships.roles import Role
 from partnerships.services.invitations import invitation_create
 from schools.models import School
-from tests.factories import MembershipFactory, PartnershipFactory, SchoolFactory, UserFactory, give_role
+from tests.factories.accounts import UserFactory
+from tests.factories.partnerships import MembershipFactory, PartnershipFactory, give_role
+from tests.factories.schools import SchoolFactory
 
 
 @pytest.hookimpl(wrapper=True)

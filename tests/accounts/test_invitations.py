@@ -7,7 +7,7 @@ from django_scopes import scopes_disabled
 
 from accounts.models import AuditEvent, Invitation, User
 from partnerships.models import RoleAssignment
-from tests.factories import UserFactory
+from tests.factories.accounts import UserFactory
 
 pytestmark = pytest.mark.django_db
 GOOD = {

@@ -3,7 +3,7 @@ from django.core import mail
 from django_scopes import scopes_disabled
 
 from accounts.models import AuditEvent, User
-from tests.factories import PASSWORD, UserFactory
+from tests.factories.accounts import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 

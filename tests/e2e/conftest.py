@@ -23,7 +23,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
-from tests.factories import PASSWORD
+from tests.factories.accounts import PASSWORD
 
 ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")

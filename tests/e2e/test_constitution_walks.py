@@ -34,9 +34,8 @@ from partnerships.roles import Role
 from partnerships.selectors.terms import next_term_after, term_label, term_on_or_after, terms_for_years
 from schools.models import Person, School
 from tests.e2e.conftest import PHONE, date_boxes, fill_date
-from tests.factories import UserFactory, give_role
-from tests.factories.constitution import PDF
-from tests.factories.governance import make_rota, member_school_with_head, record_election
+from tests.factories.accounts import UserFactory
+from tests.factories.partnerships import PDF, give_role, make_rota, member_school_with_head, record_election
 from tests.factories.schools import csv_bytes, gias_row
 
 pytestmark = pytest.mark.e2e

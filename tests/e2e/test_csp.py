@@ -6,7 +6,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import DESKTOP
-from tests.factories import PASSWORD
+from tests.factories.accounts import PASSWORD
 
 pytestmark = pytest.mark.e2e
 

@@ -15,7 +15,8 @@ from playwright.sync_api import expect
 from partnerships.models import Partnership, RoleAssignment
 from partnerships.roles import Role
 from tests.e2e.conftest import PHONE, fill_date
-from tests.factories import PASSWORD, UserFactory, give_role
+from tests.factories.accounts import PASSWORD, UserFactory
+from tests.factories.partnerships import give_role
 
 pytestmark = pytest.mark.e2e
 CURRENT_ROLES = re.compile(r"^Current roles \(\d+\)$")

@@ -1,13 +1,16 @@
-"""Factories for this area (see tests/factories/__init__.py for the shared ones)."""
+"""Factories for schools: the shared register (School, Census, Budget), a partnership's people at its
+schools, and GIAS establishment files."""
 
 import csv
 import io
+import itertools
 from decimal import Decimal
 
 import factory
 
-from schools.models import Budget, Census, Person
-from tests.factories import PartnershipFactory, SchoolFactory
+from schools.models import Budget, Census, Person, School
+
+_urn = itertools.count(100000)
 
 GIAS_HEADER = [
     "URN",
@@ -23,6 +26,17 @@ GIAS_HEADER = [
     "Postcode",
     "NumberOfPupils",
 ]
+
+
+class SchoolFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = School
+
+    urn = factory.LazyFunction(lambda: next(_urn))
+    name = factory.Sequence(lambda n: f"School {n} Primary")
+    phase = School.Phase.PRIMARY
+    type = "Community school"
+    local_authority = "Devon"
 
 
 class CensusFactory(factory.django.DjangoModelFactory):
@@ -45,10 +59,15 @@ class BudgetFactory(factory.django.DjangoModelFactory):
 
 
 class PersonFactory(factory.django.DjangoModelFactory):
+    """A person of a school in a partnership. Pass partnership and school; the school should be a member.
+
+    Build it with scopes disabled (fixtures) or inside `scope(partnership=...)`."""
+
     class Meta:
         model = Person
 
-    partnership = factory.SubFactory(PartnershipFactory)
+    # By dotted path: the partnerships factories import this module.
+    partnership = factory.SubFactory("tests.factories.partnerships.PartnershipFactory")
     school = factory.SubFactory(SchoolFactory)
     full_name = factory.Sequence(lambda n: f"Staff Member {n}")
     email = factory.Sequence(lambda n: f"staff{n}@school.example")

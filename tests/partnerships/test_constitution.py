@@ -16,8 +16,9 @@ from partnerships.selectors.constitution import constitution_of, constitution_se
 from partnerships.services.constitution import constitution_update
 from partnerships.services.partnerships import partnership_create
 from schools.models import School
-from tests.factories import MembershipFactory, SchoolFactory, UserFactory, give_role
-from tests.factories.constitution import ConstitutionFactory
+from tests.factories.accounts import UserFactory
+from tests.factories.partnerships import ConstitutionFactory, MembershipFactory, give_role
+from tests.factories.schools import SchoolFactory
 
 pytestmark = pytest.mark.django_db
 

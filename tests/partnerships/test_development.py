@@ -7,6 +7,7 @@ import pytest
 from django_scopes import scopes_disabled
 
 from accounts.models import AuditEvent
+from partnerships.calendar import academic_year_label, academic_year_of
 from partnerships.models import (
     AreaParticipation,
     Constitution,
@@ -17,13 +18,13 @@ from partnerships.models import (
 )
 from partnerships.models.development import Status
 from schools.models import Person
-from tests.factories import MembershipFactory
-from tests.factories.groups import (
+from tests.factories.partnerships import (
     AreaParticipationFactory,
     DevelopmentActionFactory,
     DevelopmentAreaFactory,
-    PersonFactory,
+    MembershipFactory,
 )
+from tests.factories.schools import PersonFactory
 
 pytestmark = pytest.mark.django_db
 D = Person.Position
@@ -338,11 +339,32 @@ def test_areas_of_another_year_do_not_count(tenant_a, client_for):
 
 
 @pytest.mark.parametrize("year", ["", "abc", "99999999999999999999", "-5", "1850", "2026'"])
-def test_odd_years_in_the_address_show_the_current_year(tenant_a, client_for, year):
+def test_odd_years_in_the_address_show_the_current_year(tenant_a, client_for, today, year):
+    current = academic_year_of(today)
+    label = academic_year_label(current)
+    # An area in another year, so the year navigation is shown and the current year has to be chosen from two.
+    DevelopmentAreaFactory(partnership=tenant_a.partnership, academic_year=current - 1)
     client = client_for(tenant_a.coordinator)
-    assert client.get(url(tenant_a, f"?year={year}")).status_code == 200
-    assert client.get(url(tenant_a, f"participation/?year={year}")).status_code == 200
-    assert client.get(url(tenant_a, f"new/?year={year}")).status_code == 200
+
+    response = client.get(url(tenant_a, f"?year={year}"))
+    assert response.status_code == 200
+    assert (response.context["year"], response.context["year_label"]) == (current, label)
+    page = response.content.decode()
+    assert f'<span class="govuk-caption-l">{label}</span>' in page
+    assert f'href="?year={current}" aria-current="page">{label}</a>' in page
+    assert f"Areas for {label} (0)" in page
+
+    response = client.get(url(tenant_a, f"participation/?year={year}"))
+    assert response.status_code == 200
+    assert response.context["year_participation"].year == current
+    page = response.content.decode()
+    assert f'<span class="govuk-caption-l">{label}</span>' in page
+    assert f'href="?year={current}" aria-current="page">{label}</a>' in page
+
+    response = client.get(url(tenant_a, f"new/?year={year}"))
+    assert response.status_code == 200
+    assert response.context["form"]["academic_year"].value() == current
+    assert f'<option value="{current}" selected>{label}</option>' in response.content.decode()
 
 
 def test_a_headteacher_reads_but_cannot_change_the_plan(tenant_a, client_for):

@@ -14,8 +14,8 @@ from partnerships.roles import Role
 from partnerships.selectors.governance import next_term_after, term_on_or_after
 from partnerships.services.terms import terms_ensure
 from schools.models import School
-from tests.factories import UserFactory, give_role
-from tests.factories.governance import make_rota, member_school_with_head, record_election
+from tests.factories.accounts import UserFactory
+from tests.factories.partnerships import give_role, make_rota, member_school_with_head, record_election
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

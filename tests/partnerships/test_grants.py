@@ -13,7 +13,8 @@ from partnerships.roles import Role
 from partnerships.selectors.permissions import has_object_grant
 from partnerships.services.grants import object_grant, object_withdraw
 from tests.clock import on_day
-from tests.factories import MembershipFactory, UserFactory, give_role
+from tests.factories.accounts import UserFactory
+from tests.factories.partnerships import MembershipFactory, give_role
 
 pytestmark = pytest.mark.django_db
 

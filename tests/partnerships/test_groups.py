@@ -12,8 +12,9 @@ from partnerships.selectors.groups import attach_current_chairs
 from partnerships.services.groups import group_set_host
 from partnerships.services.roles import role_end
 from schools.models import Person
-from tests.factories import MembershipFactory, UserFactory, give_role
-from tests.factories.groups import GroupFactory, GroupMemberFactory, PersonFactory, TaskGroupFactory
+from tests.factories.accounts import UserFactory
+from tests.factories.partnerships import GroupFactory, GroupMemberFactory, MembershipFactory, give_role
+from tests.factories.schools import PersonFactory
 
 pytestmark = pytest.mark.django_db
 D = Person.Position
@@ -126,7 +127,7 @@ def test_a_host_school_with_no_member_in_the_group_is_named_as_the_problem(tenan
 
 def test_a_named_chair_chairs(tenant_a):
     person = PersonFactory(partnership=tenant_a.partnership, school=tenant_a.schools[1])
-    group = TaskGroupFactory(partnership=tenant_a.partnership, chair=person)
+    group = GroupFactory(task=True, partnership=tenant_a.partnership, chair=person)
     assert chair_of(group).person == person
 
 
@@ -203,7 +204,13 @@ def test_a_standing_group_needs_no_end_date(tenant_a, client_for):
     response = client_for(tenant_a.coordinator).post(
         url(tenant_a, "new/"), group_data(kind=Group.Kind.STANDING, ends="", name="EYFS Network")
     )
-    assert response.status_code == 302
+    with scopes_disabled():
+        group = Group.objects.get(partnership=tenant_a.partnership, name="EYFS Network")
+        audit = AuditEvent.objects.get(action="group.created", data__group=group.pk)
+    assert response.status_code == 302 and response["Location"] == url(tenant_a, f"{group.pk}/")
+    assert (group.kind, group.starts, group.ends) == (Group.Kind.STANDING, datetime.date(2026, 9, 1), None)
+    assert (audit.partnership, audit.actor) == (tenant_a.partnership, tenant_a.coordinator)
+    assert audit.data == {"group": group.pk, "kind": Group.Kind.STANDING, "chairing": group.chairing}
 
 
 def test_a_duplicate_group_name_is_refused(tenant_a, client_for):
@@ -227,7 +234,7 @@ def test_a_host_school_or_named_chair_from_a_school_that_has_left_is_refused(ten
 
 
 def test_changing_a_group_keeps_the_period_rule(tenant_a, client_for):
-    group = TaskGroupFactory(partnership=tenant_a.partnership, name="Data Task Group")
+    group = GroupFactory(task=True, partnership=tenant_a.partnership, name="Data Task Group")
     client = client_for(tenant_a.coordinator)
     form = client.get(url(tenant_a, f"{group.pk}/change/"))
     assert form.status_code == 200 and 'value="Data Task Group"' in form.content.decode()
@@ -331,9 +338,13 @@ def test_the_group_page_shows_members_remit_and_chair(tenant_a, client_for, depu
 def test_the_list_separates_standing_current_and_ended_task_groups(tenant_a, client_for, today):
     p = tenant_a.partnership
     GroupFactory(partnership=p, name="EYFS Network")
-    TaskGroupFactory(partnership=p, name="Current Task", ends=today)
-    TaskGroupFactory(
-        partnership=p, name="Old Task", starts=datetime.date(2020, 1, 1), ends=today - datetime.timedelta(days=1)
+    GroupFactory(task=True, partnership=p, name="Current Task", ends=today)
+    GroupFactory(
+        task=True,
+        partnership=p,
+        name="Old Task",
+        starts=datetime.date(2020, 1, 1),
+        ends=today - datetime.timedelta(days=1),
     )
     response = client_for(tenant_a.coordinator).get(url(tenant_a))
     assert [g.name for g in response.context["standing"]] == ["EYFS Network"]

@@ -24,8 +24,9 @@ from partnerships.models import (
 )
 from partnerships.roles import Role
 from schools.models import Person, School
-from tests.factories import UserFactory, give_role
-from tests.factories.groups import AreaParticipationFactory, GroupFactory, PersonFactory, TaskGroupFactory
+from tests.factories.accounts import UserFactory
+from tests.factories.partnerships import AreaParticipationFactory, GroupFactory, give_role
+from tests.factories.schools import PersonFactory
 
 pytestmark = pytest.mark.django_db
 P = Person.Position
@@ -43,7 +44,7 @@ def small(tenant_a):
     groups = [
         GroupFactory(partnership=p, name="Deputies", chairing=Group.Chairing.DEPUTY_OF_CHAIRS_SCHOOL),
         GroupFactory(partnership=p, name="EYFS", chairing=Group.Chairing.HOST_SCHOOL, host_school=s0),
-        TaskGroupFactory(partnership=p, name="Task", chair=deputy),
+        GroupFactory(task=True, partnership=p, name="Task", chair=deputy),
     ]
     for group in groups:
         GroupMember.objects.create(group=group, person=deputy)

@@ -19,8 +19,8 @@ from partnerships.selectors.interests import (
     reminders_due,
 )
 from partnerships.tasks.interests import remind_missing_declarations
-from tests.factories import UserFactory, give_role
-from tests.factories.groups import DeclarationFactory, InterestFactory
+from tests.factories.accounts import UserFactory
+from tests.factories.partnerships import DeclarationFactory, InterestFactory, give_role
 
 pytestmark = pytest.mark.django_db
 
@@ -100,14 +100,21 @@ def test_bad_declarations_are_refused_next_to_the_field_and_nothing_is_saved(
 
 
 def test_the_service_refuses_someone_without_a_declaring_role(tenant_a):
-    from django.core.exceptions import ValidationError
+    from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
     from partnerships.services.interests import interest_declaration_create
 
     observer = UserFactory()
     give_role(observer, tenant_a.partnership, Role.LA_OBSERVER)
-    with scope(partnership=tenant_a.partnership), pytest.raises(ValidationError):
+    with scope(partnership=tenant_a.partnership), pytest.raises(ValidationError) as refused:
         interest_declaration_create(actor=observer, partnership=tenant_a.partnership, nothing_to_declare=True)
+    # About the person, not a field: the form shows it at the top (core.forms.apply_service_errors).
+    error = refused.value
+    assert ValidationError(error.update_error_dict({})).message_dict == {
+        NON_FIELD_ERRORS: ["Only people with a role in Alpha Partnership declare interests here"]
+    }
+    with scopes_disabled():
+        assert not InterestDeclaration.objects.filter(user=observer).exists()
 
 
 # --- The register and its reminder states --------------------------------------------------------------------

@@ -15,12 +15,22 @@ from partnerships.services.membership import (
     membership_join,
     membership_update_notes,
 )
-from tests.factories import MembershipFactory, SchoolFactory
-from tests.factories.constitution import DOC, JPEG, PDF, PNG, LeavingNoticeFactory, docx_bytes, make_terms, upload
+from tests.factories.partnerships import (
+    DOC,
+    JPEG,
+    PDF,
+    PNG,
+    LeavingNoticeFactory,
+    MembershipFactory,
+    docx_bytes,
+    make_terms,
+    upload,
+)
+from tests.factories.schools import SchoolFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-TODAY = D(2026, 1, 10)  # the spring term of 2025/26 in tests.factories.constitution.TERM_DATES
+TODAY = D(2026, 1, 10)  # the spring term of 2025/26 in tests.factories.partnerships.TERM_DATES
 
 
 @pytest.fixture

@@ -8,8 +8,9 @@ from core.testing import assert_constant_queries
 from partnerships.models import LeavingNotice, Membership
 from partnerships.roles import Role
 from schools.models import School
-from tests.factories import SchoolFactory, UserFactory, give_role
-from tests.factories.constitution import PDF, make_terms, upload
+from tests.factories.accounts import UserFactory
+from tests.factories.partnerships import PDF, give_role, make_terms, upload
+from tests.factories.schools import SchoolFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

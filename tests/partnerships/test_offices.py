@@ -13,8 +13,8 @@ from partnerships.models import Candidate, Constitution, Election, RoleAssignmen
 from partnerships.roles import Role
 from partnerships.selectors.governance import chair_school, offices_current
 from partnerships.services.offices import election_record
-from tests.factories import UserFactory, give_role
-from tests.factories.governance import member_school_with_head, record_election
+from tests.factories.accounts import UserFactory
+from tests.factories.partnerships import give_role, member_school_with_head, record_election
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,8 @@ from django_scopes import scopes_disabled
 from accounts.models import AuditEvent, Invitation
 from partnerships.models import RoleAssignment
 from partnerships.roles import Role
-from tests.factories import UserFactory, give_role
+from tests.factories.accounts import UserFactory
+from tests.factories.partnerships import give_role
 
 pytestmark = pytest.mark.django_db
 

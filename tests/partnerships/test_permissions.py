@@ -28,7 +28,9 @@ from partnerships.selectors.permissions import partnership_permissions, school_p
 from partnerships.tenancy import TenantContext
 from schools.models import School
 from tests.clock import on_day
-from tests.factories import MembershipFactory, SchoolFactory, UserFactory, give_role
+from tests.factories.accounts import UserFactory
+from tests.factories.partnerships import MembershipFactory, give_role
+from tests.factories.schools import SchoolFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from core.testing import assert_constant_queries
 from partnerships.models import Membership, RoleAssignment
 from partnerships.roles import Role
 from schools.models import School
-from tests.factories import UserFactory
+from tests.factories.accounts import UserFactory
 
 
 def _grow(tenant, schools=200, people=300):

@@ -9,7 +9,9 @@ from partnerships.models import RoleAssignment
 from partnerships.roles import Role
 from partnerships.selectors.permissions import partnership_permissions, school_permissions
 from partnerships.services import role_end, role_start
-from tests.factories import SchoolFactory, UserFactory, give_role
+from tests.factories.accounts import UserFactory
+from tests.factories.partnerships import give_role
+from tests.factories.schools import SchoolFactory
 
 pytestmark = pytest.mark.django_db
 

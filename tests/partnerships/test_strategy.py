@@ -22,8 +22,9 @@ from partnerships.services.strategy import (
 )
 from partnerships.services.terms import terms_ensure
 from schools.models import School
-from tests.factories import SchoolFactory, UserFactory, give_role
-from tests.factories.governance import make_rota, member_school_with_head
+from tests.factories.accounts import UserFactory
+from tests.factories.partnerships import give_role, make_rota, member_school_with_head
+from tests.factories.schools import SchoolFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

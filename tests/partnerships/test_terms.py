@@ -11,8 +11,8 @@ from partnerships.models import Term
 from partnerships.roles import Role
 from partnerships.selectors.terms import next_term_after, term_containing, term_on_or_after
 from partnerships.services.terms import terms_ensure, terms_update
-from tests.factories import UserFactory, give_role
-from tests.factories.constitution import TERM_DATES, make_terms, term_form_data
+from tests.factories.accounts import UserFactory
+from tests.factories.partnerships import TERM_DATES, give_role, make_terms, term_form_data
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

@@ -13,7 +13,7 @@ from accounts.models import AuditEvent
 from partnerships.models import Membership
 from partnerships.services.members import budget_record, census_import, census_record
 from schools.models import Budget, Census, School
-from tests.factories import MembershipFactory
+from tests.factories.partnerships import MembershipFactory
 from tests.factories.schools import BudgetFactory, CensusFactory
 
 pytestmark = pytest.mark.django_db

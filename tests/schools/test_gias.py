@@ -13,8 +13,8 @@ from partnerships.models import Membership
 from partnerships.services.members import school_register_import
 from schools import gias
 from schools.models import Census, School
-from tests.factories import MembershipFactory, SchoolFactory
-from tests.factories.schools import GIAS_HEADER, csv_bytes, gias_row
+from tests.factories.partnerships import MembershipFactory
+from tests.factories.schools import GIAS_HEADER, SchoolFactory, csv_bytes, gias_row
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "gias"
 HOM = FIXTURES / "heart_of_manchester.csv"

@@ -12,8 +12,9 @@ from core.testing import assert_constant_queries
 from partnerships.models import Membership, RoleAssignment
 from partnerships.roles import Role
 from schools.models import Budget, Census, Person, School
-from tests.factories import MembershipFactory, SchoolFactory, UserFactory, give_role
-from tests.factories.schools import BudgetFactory, CensusFactory, PersonFactory
+from tests.factories.accounts import UserFactory
+from tests.factories.partnerships import MembershipFactory, give_role
+from tests.factories.schools import BudgetFactory, CensusFactory, PersonFactory, SchoolFactory
 
 pytestmark = pytest.mark.django_db
 

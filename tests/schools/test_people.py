@@ -10,7 +10,8 @@ from accounts.models import AuditEvent
 from partnerships.models import Group, GroupMember
 from partnerships.services.members import people_link_user, person_create, person_remove, person_update
 from schools.models import Person
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories.accounts import UserFactory
+from tests.factories.partnerships import MembershipFactory
 from tests.factories.schools import PersonFactory
 
 pytestmark = pytest.mark.django_db

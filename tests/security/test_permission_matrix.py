@@ -7,7 +7,8 @@ import pytest
 from django.test import Client
 
 from partnerships.roles import SCHOOL_ROLES, Role
-from tests.factories import UserFactory, give_role
+from tests.factories.accounts import UserFactory
+from tests.factories.partnerships import give_role
 from tests.security.registry import merged
 from tests.security.urls import fill, tenant_routes
 
