@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from core.models import OutboxMessage
-from tests.factories import UserFactory
+from tests.factories.accounts import UserFactory
 
 pytestmark = pytest.mark.django_db
 
