@@ -1,5 +1,8 @@
-"""Query budgets: a page must run the same number of queries on a small and a large fixture."""
+"""Helpers the test suites of every app share: query budgets (a page must run the same number of
+queries on a small and a large fixture) and per-area registries merged from a package's modules."""
 
+import importlib
+import pkgutil
 from collections.abc import Callable
 
 from django.db import connection
@@ -30,3 +33,18 @@ def assert_constant_queries(client, url: str, *, grow: Callable[[], None], at_mo
     if at_most is not None:
         assert large <= at_most, f"{url}: {large} queries, budget {at_most}:\n" + "\n".join(queries)
     return large
+
+
+def merged_registry(package: str, attribute: str) -> dict:
+    """One dict from the `attribute` dict of every module in `package`, so that each area adds its own
+    entries (the URLs it allows a role, the objects its URLs take) without editing a shared file.
+    A key registered by two modules is an error."""
+    result: dict = {}
+    root = importlib.import_module(package)
+    for info in pkgutil.iter_modules(root.__path__):
+        module = importlib.import_module(f"{package}.{info.name}")
+        for key, value in getattr(module, attribute, {}).items():
+            if key in result:
+                raise AssertionError(f"{key} is registered twice (again in {module.__name__})")
+            result[key] = value
+    return result

@@ -7,19 +7,8 @@ Each module here may define:
 Modules are discovered automatically, so an area adds its entries without editing shared files.
 """
 
-import importlib
-import pkgutil
-
-
-def _modules():
-    for info in pkgutil.iter_modules(__path__):
-        yield importlib.import_module(f"{__name__}.{info.name}")
+from core.testing import merged_registry
 
 
 def merged(attribute: str) -> dict:
-    result: dict = {}
-    for module in _modules():
-        for key, value in getattr(module, attribute, {}).items():
-            assert key not in result, f"{key} is registered twice (again in {module.__name__})"
-            result[key] = value
-    return result
+    return merged_registry(__name__, attribute)
