@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from accounts.audit import AuditAction
 from accounts.models import AuditEvent
 from partnerships.models import InterestDeclaration, Partnership, RoleAssignment
 from partnerships.roles import PARTNERSHIP_PERMISSIONS
@@ -18,7 +19,7 @@ from partnerships.roles import PARTNERSHIP_PERMISSIONS
 # The roles whose holders declare interests (every role that grants declare_interests).
 DECLARING_ROLES = sorted(role for role, perms in PARTNERSHIP_PERMISSIONS.items() if "declare_interests" in perms)
 VALID_FOR = datetime.timedelta(days=365)
-REMINDED = "interests.reminded"
+REMINDED = AuditAction.INTERESTS_REMINDED
 
 MISSING, OUT_OF_DATE, UP_TO_DATE = "missing", "out_of_date", "up_to_date"
 STATE_LABELS = {MISSING: "Missing", OUT_OF_DATE: "Out of date", UP_TO_DATE: "Up to date"}

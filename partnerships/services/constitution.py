@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_scopes import scope
 
-from accounts.audit import audit_record
+from accounts.audit import AuditAction, audit_record
 from partnerships.models import Constitution, Membership, Partnership
 from partnerships.models.constitution import SECTIONS
 from schools.models import School
@@ -163,7 +163,7 @@ def constitution_update(
         audit_record(
             actor=actor,
             partnership=partnership,
-            action="constitution.changed",
+            action=AuditAction.CONSTITUTION_CHANGED,
             summary=f"The constitution's {title} changed: " + ", ".join(_field_label(f) for f in diff),
             data={"section": section, "changes": diff},
         )

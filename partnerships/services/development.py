@@ -11,7 +11,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from accounts.audit import audit_record
+from accounts.audit import AuditAction, audit_record
 from partnerships.calendar import academic_year_label
 from partnerships.models import (
     AreaParticipation,
@@ -108,7 +108,7 @@ def development_area_create(
     audit_record(
         actor=actor,
         partnership=partnership,
-        action="development.area_created",
+        action=AuditAction.DEVELOPMENT_AREA_CREATED,
         summary=f"Development area {area.name} for {academic_year_label(academic_year)}",
         data={"area": area.pk, "coordinator": getattr(coordinator, "pk", None)},
     )
@@ -144,7 +144,7 @@ def development_area_update(
     audit_record(
         actor=actor,
         partnership=area.partnership,
-        action="development.area_changed",
+        action=AuditAction.DEVELOPMENT_AREA_CHANGED,
         summary=f"Development area {area.name} ({academic_year_label(area.academic_year)}) changed",
         data={"area": area.pk, "status": status},
     )
@@ -178,7 +178,7 @@ def development_action_add(
     audit_record(
         actor=actor,
         partnership=area.partnership,
-        action="development.action_added",
+        action=AuditAction.DEVELOPMENT_ACTION_ADDED,
         summary=f"Action added to {area.name}: {action.description}",
         data={"area": area.pk, "action": action.pk},
     )
@@ -202,7 +202,7 @@ def development_action_update(
     audit_record(
         actor=actor,
         partnership=action.area.partnership,
-        action="development.action_changed",
+        action=AuditAction.DEVELOPMENT_ACTION_CHANGED,
         summary=f"Action in {action.area.name} is {action.get_status_display().lower()}: {action.description}",
         data={"area": action.area_id, "action": action.pk, "status": status},
     )
@@ -218,7 +218,7 @@ def development_milestone_add(
     audit_record(
         actor=actor,
         partnership=area.partnership,
-        action="development.milestone_added",
+        action=AuditAction.DEVELOPMENT_MILESTONE_ADDED,
         summary=f"Milestone added to {area.name}: {milestone.description}",
         data={"area": area.pk, "milestone": milestone.pk},
     )
@@ -236,7 +236,7 @@ def development_milestone_update(
     audit_record(
         actor=actor,
         partnership=milestone.area.partnership,
-        action="development.milestone_changed",
+        action=AuditAction.DEVELOPMENT_MILESTONE_CHANGED,
         summary=f"Milestone in {milestone.area.name} is {milestone.get_status_display().lower()}: "
         f"{milestone.description}",
         data={"area": milestone.area_id, "milestone": milestone.pk, "status": status},
@@ -274,7 +274,7 @@ def area_participation_add(
     audit_record(
         actor=actor,
         partnership=area.partnership,
-        action="development.participation_added",
+        action=AuditAction.DEVELOPMENT_PARTICIPATION_ADDED,
         summary=f"{school.name} takes part in {area.name}"
         + (f", led by {lead.full_name}" if lead else ", lead not yet named"),
         data={"area": area.pk, "school": school.pk, "lead": getattr(lead, "pk", None)},
@@ -298,7 +298,7 @@ def area_participation_update(*, actor, participation: AreaParticipation, lead: 
     audit_record(
         actor=actor,
         partnership=participation.area.partnership,
-        action="development.lead_changed",
+        action=AuditAction.DEVELOPMENT_LEAD_CHANGED,
         summary=f"{participation.school.name}'s lead for {participation.area.name}: "
         + (lead.full_name if lead else "not named"),
         data={"participation": participation.pk, "lead": getattr(lead, "pk", None)},
@@ -315,7 +315,7 @@ def area_participation_remove(*, actor, participation: AreaParticipation) -> Non
     audit_record(
         actor=actor,
         partnership=area.partnership,
-        action="development.participation_removed",
+        action=AuditAction.DEVELOPMENT_PARTICIPATION_REMOVED,
         summary=f"{school.name} no longer takes part in {area.name}",
         data={"area": area.pk, "school": school.pk},
     )

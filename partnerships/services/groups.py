@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.audit import audit_record
+from accounts.audit import AuditAction, audit_record
 from core.dates import date_label
 from partnerships.models import Group, GroupMember, Membership, Partnership
 from schools.models import Person, School
@@ -110,7 +110,7 @@ def group_create(
     audit_record(
         actor=actor,
         partnership=partnership,
-        action="group.created",
+        action=AuditAction.GROUP_CREATED,
         summary=f"{group.get_kind_display()} {group.name} set up from {date_label(starts)}",
         data={"group": group.pk, "kind": kind, "chairing": chairing},
     )
@@ -158,7 +158,7 @@ def group_update(
     audit_record(
         actor=actor,
         partnership=group.partnership,
-        action="group.changed",
+        action=AuditAction.GROUP_CHANGED,
         summary=f"{group.name} changed",
         data={"group": group.pk, "kind": kind, "chairing": chairing},
     )
@@ -177,7 +177,7 @@ def group_set_host(*, actor, group: Group, host_school: School | None) -> Group:
     audit_record(
         actor=actor,
         partnership=group.partnership,
-        action="group.host_set",
+        action=AuditAction.GROUP_HOST_SET,
         summary=f"{group.name}'s next meeting is hosted by {where}",
         data={"group": group.pk, "host_school": getattr(host_school, "pk", None)},
     )
@@ -199,7 +199,7 @@ def group_member_add(*, actor, group: Group, person: Person) -> GroupMember:
     audit_record(
         actor=actor,
         partnership=group.partnership,
-        action="group.member_added",
+        action=AuditAction.GROUP_MEMBER_ADDED,
         summary=f"{person.full_name} ({person.school.name}) joined {group.name}",
         data={"group": group.pk, "person": person.pk},
     )
@@ -215,7 +215,7 @@ def group_member_remove(*, actor, member: GroupMember) -> None:
     audit_record(
         actor=actor,
         partnership=group.partnership,
-        action="group.member_removed",
+        action=AuditAction.GROUP_MEMBER_REMOVED,
         summary=f"{person.full_name} left {group.name}",
         data={"group": group.pk, "person": person.pk},
     )

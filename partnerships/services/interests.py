@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.audit import audit_record
+from accounts.audit import AuditAction, audit_record
 from partnerships.models import Interest, InterestDeclaration, Partnership, RoleAssignment
 from partnerships.selectors.interests import DECLARING_ROLES, reminders_due
 
@@ -66,7 +66,7 @@ def interest_declaration_create(
     audit_record(
         actor=actor,
         partnership=partnership,
-        action="interests.declared",
+        action=AuditAction.INTERESTS_DECLARED,
         summary=f"{actor} declared {what}",
         data={"declaration": declaration.pk, "user": actor.pk, "interests": len(interests)},
     )
@@ -85,7 +85,7 @@ def interest_reminders_request(*, actor, partnership: Partnership) -> int:
     audit_record(
         actor=actor,
         partnership=partnership,
-        action="interests.reminders_requested",
+        action=AuditAction.INTERESTS_REMINDERS_REQUESTED,
         summary=f"Reminders to declare interests requested for {due} {'person' if due == 1 else 'people'}",
         data={"due": due},
     )

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from accounts.audit import audit_record
+from accounts.audit import AuditAction, audit_record
 from accounts.models import Invitation, User
 from partnerships.models import Partnership, RoleAssignment
 from partnerships.roles import Role
@@ -70,7 +70,7 @@ def invitation_create(
     audit_record(
         actor=actor,
         partnership=partnership,
-        action="invitation.created",
+        action=AuditAction.INVITATION_CREATED,
         summary=f"{actor} invited {email} to be {label}{_for_school(school)}",
         data={"invitation": invitation.pk, "role": role},
     )
@@ -90,7 +90,7 @@ def invitation_withdraw(*, actor, invitation: Invitation) -> None:
     audit_record(
         actor=actor,
         partnership=invitation.partnership,
-        action="invitation.withdrawn",
+        action=AuditAction.INVITATION_WITHDRAWN,
         summary=f"{actor} withdrew the invitation of {invitation.email}",
         data={"invitation": invitation.pk},
     )
@@ -161,7 +161,7 @@ def invitation_accept(
     audit_record(
         actor=user,
         partnership=invitation.partnership,
-        action="invitation.accepted",
+        action=AuditAction.INVITATION_ACCEPTED,
         summary=f"{user.email} accepted the invitation to be {Role(invitation.role).label.lower()}"
         f"{_for_school(invitation.school)}",
         data={"invitation": invitation.pk},

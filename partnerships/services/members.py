@@ -18,7 +18,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from accounts.audit import audit_record
+from accounts.audit import AuditAction, audit_record
 from accounts.models import User
 from core.dates import date_label
 from partnerships.calendar import census_day, financial_year_bounds, financial_year_of
@@ -212,7 +212,7 @@ def school_register_import(
     audit_record(
         actor=actor,
         partnership=partnership,
-        action="schools.register_imported",
+        action=AuditAction.SCHOOLS_REGISTER_IMPORTED,
         summary=summary,
         data={
             "created": report.created,
@@ -292,7 +292,7 @@ def census_record(
     audit_record(
         actor=actor,
         partnership=partnership,
-        action="schools.census_recorded",
+        action=AuditAction.SCHOOLS_CENSUS_RECORDED,
         summary=f"January {year} census of {school.name}: {headcount} pupils, {fte} FTE{change}",
         data={"school": school.pk, "year": year, "headcount": headcount, "fte": str(fte)},
     )
@@ -366,7 +366,7 @@ def census_import(*, actor, partnership: Partnership, year: int, data: bytes, fi
     audit_record(
         actor=actor,
         partnership=partnership,
-        action="schools.census_imported",
+        action=AuditAction.SCHOOLS_CENSUS_IMPORTED,
         summary=f"Imported the January {year} census{f' ({filename})' if filename else ''}: {report}",
         data={
             "year": year,
@@ -417,7 +417,7 @@ def budget_record(*, actor, partnership: Partnership, school: School, financial_
     audit_record(
         actor=actor,
         partnership=partnership,
-        action="schools.budget_recorded",
+        action=AuditAction.SCHOOLS_BUDGET_RECORDED,
         summary=f"{_fy(financial_year)} budget of {school.name}: £{amount:,.2f}{change}",
         data={"school": school.pk, "financial_year": financial_year, "amount": str(amount)},
     )
@@ -485,7 +485,7 @@ def person_create(
     audit_record(
         actor=actor,
         partnership=partnership,
-        action="schools.person_added",
+        action=AuditAction.SCHOOLS_PERSON_ADDED,
         summary=f"{full_name} added as {label} of {school.name}",
         data={"person": person.pk, "school": school.pk, "position": position},
     )
@@ -515,7 +515,7 @@ def person_update(*, actor, person: Person, full_name: str, email: str = "", pos
     audit_record(
         actor=actor,
         partnership=partnership,
-        action="schools.person_changed",
+        action=AuditAction.SCHOOLS_PERSON_CHANGED,
         summary=f"{full_name}, {label} of {school.name}, changed",
         data={"person": person.pk, "before": before, "after": after},
     )
@@ -547,7 +547,7 @@ def person_remove(*, actor, person: Person) -> None:
     audit_record(
         actor=actor,
         partnership=partnership,
-        action="schools.person_removed",
+        action=AuditAction.SCHOOLS_PERSON_REMOVED,
         summary=f"{name}, {position} of {school.name}, removed",
         data={"person": pk, "school": school.pk},
     )
@@ -567,7 +567,7 @@ def people_link_user(*, user, partnership: Partnership) -> int:
         audit_record(
             actor=user,
             partnership=partnership,
-            action="schools.person_linked",
+            action=AuditAction.SCHOOLS_PERSON_LINKED,
             summary=f"{user} linked to {linked} school record{'s' if linked != 1 else ''}",
             data={"user": user.pk, "count": linked},
         )

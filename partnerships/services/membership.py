@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_scopes import scope
 
-from accounts.audit import audit_record
+from accounts.audit import AuditAction, audit_record
 from core.dates import date_label
 from partnerships.calendar import academic_year_of, financial_year_of
 from partnerships.models import Constitution, LeavingNotice, Membership, Partnership
@@ -198,7 +198,7 @@ def membership_join(
     audit_record(
         actor=actor,
         partnership=partnership,
-        action="membership.joined",
+        action=AuditAction.MEMBERSHIP_JOINED,
         summary=f"{school.name} joined on {date_label(joined)} (approved {date_label(approved_on)})",
         data={
             "membership": membership.pk,
@@ -293,7 +293,7 @@ def leaving_notice_record(
     audit_record(
         actor=actor,
         partnership=partnership,
-        action="membership.notice_received",
+        action=AuditAction.MEMBERSHIP_NOTICE_RECEIVED,
         summary=f"{school.name} gave notice on {date_label(received_on)} and leaves on {date_label(leaves)}",
         data={
             "notice": notice.pk,
@@ -349,7 +349,7 @@ def membership_update_notes(*, actor, membership: Membership, withdrawal_notes: 
     audit_record(
         actor=actor,
         partnership=membership.partnership,
-        action="membership.notes_changed",
+        action=AuditAction.MEMBERSHIP_NOTES_CHANGED,
         summary=f"Withdrawal notes for {membership.school.name} changed",
         data={"membership": membership.pk, "school": membership.school.urn, "old": old, "new": withdrawal_notes},
     )

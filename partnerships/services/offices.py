@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.audit import audit_record
+from accounts.audit import AuditAction, audit_record
 from core.dates import date_label
 from partnerships.models import Candidate, Election, Membership, Partnership, RoleAssignment
 from partnerships.roles import Role
@@ -311,7 +311,7 @@ def election_record(
     audit_record(
         actor=actor,
         partnership=partnership,
-        action="election.recorded",
+        action=AuditAction.ELECTION_RECORDED,
         summary=f"{elected} elected {label} for {date_label(term_starts)} to {date_label(term_ends)}, {how}",
         data={
             "election": election.pk,

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from accounts.audit import audit_record
+from accounts.audit import AuditAction, audit_record
 from core.dates import date_label
 from partnerships.models import Membership, Partnership, RoleAssignment
 from partnerships.roles import SCHOOL_ROLES, Role
@@ -80,7 +80,7 @@ def role_start(
     audit_record(
         actor=actor,
         partnership=partnership,
-        action="role.started",
+        action=AuditAction.ROLE_STARTED,
         summary=f"{user} started as {assignment} on {date_label(start)}",
         data={
             "role_assignment": assignment.pk,
@@ -105,7 +105,7 @@ def role_end(*, actor, assignment: RoleAssignment, end: datetime.date | None = N
     audit_record(
         actor=actor,
         partnership=assignment.partnership,
-        action="role.ended",
+        action=AuditAction.ROLE_ENDED,
         summary=f"{assignment.user} ends as {assignment} on {date_label(end)}",
         data={"role_assignment": assignment.pk, "user": assignment.user_id},
     )
@@ -124,7 +124,7 @@ def partnership_update_settings(
     audit_record(
         actor=actor,
         partnership=partnership,
-        action="partnership.settings_changed",
+        action=AuditAction.PARTNERSHIP_SETTINGS_CHANGED,
         summary=f"{partnership.name} {state} two-factor authentication for coordinators",
         data={"require_mfa_for_coordinators": require_mfa_for_coordinators},
     )

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from accounts.audit import audit_record
+from accounts.audit import AuditAction, audit_record
 from core.dates import date_label
 from partnerships.models import Membership, Partnership, RoleAssignment, RotaSeat, StrategyRota, Term
 from partnerships.roles import Role
@@ -198,7 +198,7 @@ def rota_create(
     audit_record(
         actor=actor,
         partnership=partnership,
-        action="rota.created",
+        action=AuditAction.ROTA_CREATED,
         summary=f"First strategy group rota drafted for the {term_label(term)}: "
         + "; ".join(f"seat {n} {rep.name}" + (f" (reserve {res.name})" if res else "") for n, rep, res in numbered),
         data={
@@ -369,7 +369,7 @@ def rota_build_next(*, actor, partnership: Partnership) -> StrategyRota:
     audit_record(
         actor=actor,
         partnership=partnership,
-        action="rota.built",
+        action=AuditAction.ROTA_BUILT,
         summary=f"Strategy group rota drafted for the {plan.label} from the {plan.source_label}: "
         + "; ".join(
             f"seat {s.seat} {s.representative.name}" + (f" (reserve {s.reserve.name})" if s.reserve else "")
@@ -434,7 +434,7 @@ def rota_seat_update(
     audit_record(
         actor=actor,
         partnership=rota.partnership,
-        action="rota.seat_changed",
+        action=AuditAction.ROTA_SEAT_CHANGED,
         summary=f"Seat {seat.seat} of the {term_label(rota.term)} rota: {representative.name}"
         + (f", reserve {reserve.name}" if reserve else ", no reserve")
         + (f", {substitute} substitutes" if substitute else ""),
@@ -477,7 +477,7 @@ def rota_confirm(*, actor, rota: StrategyRota) -> StrategyRota:
     audit_record(
         actor=actor,
         partnership=rota.partnership,
-        action="rota.confirmed",
+        action=AuditAction.ROTA_CONFIRMED,
         summary=f"Strategy group rota for the {term_label(rota.term)} confirmed: "
         + "; ".join(f"seat {n} {rep.name}" + (f" (reserve {res.name})" if res else "") for n, rep, res in numbered),
         data={"rota": rota.pk, "term": rota.term_id},

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django_scopes import scope
 
-from accounts.audit import audit_record
+from accounts.audit import AuditAction, audit_record
 from core.dates import date_label
 from partnerships.calendar import TERM_LABELS, TERM_NAMES, academic_year_label
 from partnerships.models import Partnership, Term
@@ -155,7 +155,7 @@ def terms_update(
             audit_record(
                 actor=actor,
                 partnership=partnership,
-                action="terms.changed",
+                action=AuditAction.TERMS_CHANGED,
                 summary=f"Term dates for {academic_year_label(academic_year)} changed",
                 data={"academic_year": academic_year, "changes": changes},
             )

@@ -216,13 +216,13 @@ def test_the_reminder_task_emails_each_person_due_once_a_day(tenant_a, tenant_b,
 
 
 def test_a_reminder_recorded_on_an_earlier_day_does_not_stop_todays(tenant_a, mailoutbox, today):
-    from accounts.audit import audit_record
+    from accounts.audit import AuditAction, audit_record
 
     yesterday = (today - datetime.timedelta(days=1)).isoformat()
     audit_record(
         actor=None,
         partnership=tenant_a.partnership,
-        action="interests.reminded",
+        action=AuditAction.INTERESTS_REMINDED,
         summary="x",
         data={"user": tenant_a.headteacher.pk, "day": yesterday},
     )
