@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from accounts.audit import AuditAction, audit_record
+from accounts.models import User
 from partnerships.calendar import academic_year_label
 from partnerships.models import (
     AreaParticipation,
@@ -90,7 +91,7 @@ def _area_validate(
 @transaction.atomic
 def development_area_create(
     *,
-    actor,
+    actor: User,
     partnership: Partnership,
     academic_year: int,
     name: str,
@@ -118,7 +119,7 @@ def development_area_create(
 @transaction.atomic
 def development_area_update(
     *,
-    actor,
+    actor: User,
     area: DevelopmentArea,
     name: str,
     coordinator: Person | None,
@@ -164,7 +165,7 @@ def _plan_item_validate(partnership, *, description: str, status: str, owner=Non
 @transaction.atomic
 def development_action_add(
     *,
-    actor,
+    actor: User,
     area: DevelopmentArea,
     description: str,
     owner: Person | None = None,
@@ -188,7 +189,7 @@ def development_action_add(
 @transaction.atomic
 def development_action_update(
     *,
-    actor,
+    actor: User,
     action: DevelopmentAction,
     description: str,
     owner: Person | None,
@@ -211,7 +212,7 @@ def development_action_update(
 
 @transaction.atomic
 def development_milestone_add(
-    *, actor, area: DevelopmentArea, description: str, due: datetime.date, status: str = Status.PLANNED
+    *, actor: User, area: DevelopmentArea, description: str, due: datetime.date, status: str = Status.PLANNED
 ) -> DevelopmentMilestone:
     _plan_item_validate(area.partnership, description=description, status=status)
     milestone = DevelopmentMilestone.objects.create(area=area, description=description.strip(), due=due, status=status)
@@ -227,7 +228,7 @@ def development_milestone_add(
 
 @transaction.atomic
 def development_milestone_update(
-    *, actor, milestone: DevelopmentMilestone, description: str, due: datetime.date, status: str
+    *, actor: User, milestone: DevelopmentMilestone, description: str, due: datetime.date, status: str
 ) -> DevelopmentMilestone:
     milestone = DevelopmentMilestone.objects.select_related("area").select_for_update(of=("self",)).get(pk=milestone.pk)
     _plan_item_validate(milestone.area.partnership, description=description, status=status)
@@ -255,7 +256,7 @@ def _check_lead(area: DevelopmentArea, school: School, lead: Person | None, erro
 
 @transaction.atomic
 def area_participation_add(
-    *, actor, area: DevelopmentArea, school: School, lead: Person | None = None
+    *, actor: User, area: DevelopmentArea, school: School, lead: Person | None = None
 ) -> AreaParticipation:
     """A member school takes part in an area, with its named lead person (one of its own people)."""
     errors: dict[str, str] = {}
@@ -283,7 +284,9 @@ def area_participation_add(
 
 
 @transaction.atomic
-def area_participation_update(*, actor, participation: AreaParticipation, lead: Person | None) -> AreaParticipation:
+def area_participation_update(
+    *, actor: User, participation: AreaParticipation, lead: Person | None
+) -> AreaParticipation:
     participation = (
         AreaParticipation.objects.select_related("area", "school")
         .select_for_update(of=("self",))
@@ -307,7 +310,7 @@ def area_participation_update(*, actor, participation: AreaParticipation, lead: 
 
 
 @transaction.atomic
-def area_participation_remove(*, actor, participation: AreaParticipation) -> None:
+def area_participation_remove(*, actor: User, participation: AreaParticipation) -> None:
     area, school = participation.area, participation.school
     deleted, _ = AreaParticipation.objects.filter(pk=participation.pk).delete()
     if not deleted:

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.audit import AuditAction, audit_record
+from accounts.models import User
 from partnerships.models import Interest, InterestDeclaration, Partnership, RoleAssignment
 from partnerships.selectors.interests import DECLARING_ROLES, reminders_due
 
@@ -19,7 +20,7 @@ DESCRIPTION_LENGTH = 300
 @transaction.atomic
 def interest_declaration_create(
     *,
-    actor,
+    actor: User,
     partnership: Partnership,
     nothing_to_declare: bool,
     interests: list[tuple[str, str]] | None = None,
@@ -74,7 +75,7 @@ def interest_declaration_create(
 
 
 @transaction.atomic
-def interest_reminders_request(*, actor, partnership: Partnership) -> int:
+def interest_reminders_request(*, actor: User, partnership: Partnership) -> int:
     """Ask for reminders to everyone whose declaration is missing or a year old; returns how many are due.
 
     The emails are sent by a task after the commit; it skips anyone already reminded today.

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django_scopes import scope
 
 from accounts.audit import AuditAction, audit_record
+from accounts.models import User
 from core.dates import date_label
 from partnerships.calendar import academic_year_of, financial_year_of
 from partnerships.models import Constitution, LeavingNotice, Membership, Partnership
@@ -149,7 +150,7 @@ def refund_statement(*, partnership: Partnership, constitution: Constitution, sc
 @transaction.atomic
 def membership_join(
     *,
-    actor,
+    actor: User,
     partnership: Partnership,
     school: School,
     joined: datetime.date,
@@ -214,7 +215,7 @@ def membership_join(
 @transaction.atomic
 def leaving_notice_record(
     *,
-    actor,
+    actor: User,
     membership: Membership,
     received_on: datetime.date,
     given_by: str,
@@ -334,7 +335,7 @@ def notice_explanation(*, notice: LeavingNotice, terms: Sequence) -> str:
 
 
 @transaction.atomic
-def membership_update_notes(*, actor, membership: Membership, withdrawal_notes: str) -> Membership:
+def membership_update_notes(*, actor: User, membership: Membership, withdrawal_notes: str) -> Membership:
     """Keep notes on a school's withdrawal (conversations, the strategic group's follow-up)."""
     withdrawal_notes = (withdrawal_notes or "").strip()
     if len(withdrawal_notes) > 5000:

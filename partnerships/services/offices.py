@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.audit import AuditAction, audit_record
+from accounts.models import User
 from core.dates import date_label
 from partnerships.models import Candidate, Election, Membership, Partnership, RoleAssignment
 from partnerships.roles import Role
@@ -138,7 +139,7 @@ def _check_outcome(
 @transaction.atomic
 def election_record(
     *,
-    actor,
+    actor: User,
     partnership: Partnership,
     office: str,
     held_on: datetime.date,

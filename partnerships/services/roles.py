@@ -8,6 +8,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from accounts.audit import AuditAction, audit_record
+from accounts.models import User
 from core.dates import date_label
 from partnerships.models import Membership, Partnership, RoleAssignment
 from partnerships.roles import SCHOOL_ROLES, Role
@@ -46,7 +47,7 @@ def role_validate(
 @transaction.atomic
 def role_start(
     *,
-    actor,
+    actor: User | None,
     user,
     partnership: Partnership,
     role: str,
@@ -93,7 +94,7 @@ def role_start(
 
 
 @transaction.atomic
-def role_end(*, actor, assignment: RoleAssignment, end: datetime.date | None = None) -> RoleAssignment:
+def role_end(*, actor: User | None, assignment: RoleAssignment, end: datetime.date | None = None) -> RoleAssignment:
     end = end or timezone.localdate()
     assignment = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.end is not None and assignment.end <= timezone.localdate():
@@ -114,7 +115,7 @@ def role_end(*, actor, assignment: RoleAssignment, end: datetime.date | None = N
 
 @transaction.atomic
 def partnership_update_settings(
-    *, actor, partnership: Partnership, require_mfa_for_coordinators: bool
+    *, actor: User, partnership: Partnership, require_mfa_for_coordinators: bool
 ) -> None:
     if partnership.require_mfa_for_coordinators == require_mfa_for_coordinators:
         return

@@ -18,6 +18,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from accounts.audit import AuditAction, audit_record
+from accounts.models import User
 from core.dates import date_label
 from partnerships.models import Membership, Partnership, RoleAssignment, RotaSeat, StrategyRota, Term
 from partnerships.roles import Role
@@ -165,7 +166,7 @@ def _head_count_or_error(partnership: Partnership) -> int:
 
 @transaction.atomic
 def rota_create(
-    *, actor, partnership: Partnership, seats: Sequence[tuple[School | None, School | None]]
+    *, actor: User, partnership: Partnership, seats: Sequence[tuple[School | None, School | None]]
 ) -> StrategyRota:
     """The partnership's first rota, for the current term (or the next, in a holiday), as a draft.
 
@@ -359,7 +360,7 @@ def rota_plan_next(*, partnership: Partnership) -> RotaPlan:
 
 
 @transaction.atomic
-def rota_build_next(*, actor, partnership: Partnership) -> StrategyRota:
+def rota_build_next(*, actor: User, partnership: Partnership) -> StrategyRota:
     """Build next term's draft rota from the latest confirmed one (see rota_plan_next)."""
     plan = rota_plan_next(partnership=partnership)
     rota = StrategyRota.objects.create(partnership=partnership, term=plan.term)
@@ -391,7 +392,7 @@ def rota_build_next(*, actor, partnership: Partnership) -> StrategyRota:
 @transaction.atomic
 def rota_seat_update(
     *,
-    actor,
+    actor: User,
     seat: RotaSeat,
     representative: School | None,
     reserve: School | None,
@@ -444,7 +445,7 @@ def rota_seat_update(
 
 
 @transaction.atomic
-def rota_confirm(*, actor, rota: StrategyRota) -> StrategyRota:
+def rota_confirm(*, actor: User, rota: StrategyRota) -> StrategyRota:
     """Confirm a draft rota. Refused for a term that has ended, or while a seat breaks a rule."""
     rota = StrategyRota.objects.select_for_update().select_related("term", "partnership").get(pk=rota.pk)
     if rota.is_confirmed:
