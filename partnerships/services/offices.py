@@ -145,7 +145,7 @@ def election_record(
     held_on: datetime.date,
     method: str,
     candidates: Sequence[tuple[object, int | None]],
-    elected,
+    elected: User | None,
     term_starts: datetime.date | None = None,
     term_ends: datetime.date | None = None,
     notes: str = "",

@@ -48,7 +48,7 @@ def role_validate(
 def role_start(
     *,
     actor: User | None,
-    user,
+    user: User,
     partnership: Partnership,
     role: str,
     school: School | None = None,

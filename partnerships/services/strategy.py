@@ -396,7 +396,7 @@ def rota_seat_update(
     seat: RotaSeat,
     representative: School | None,
     reserve: School | None,
-    substitute=None,
+    substitute: User | None = None,
 ) -> RotaSeat:
     """Change a seat's representative, reserve or substitute (a deputy of the representative's school)."""
     seat = RotaSeat.objects.select_for_update().select_related("rota__term", "rota__partnership").get(pk=seat.pk)
