@@ -2,12 +2,90 @@
 
 from typing import Any
 
+from django.db import models
 from django_scopes import scopes_disabled
 
-from accounts.models import AuditEvent
+
+class AuditAction(models.TextChoices):
+    """Every kind of row the audit log holds. The values are stored, so never change one: add a member.
+
+    Apps later in the dependency order (partnerships, ...) write these; the log lives here, so the
+    list does too, and `audit_record` accepts nothing else.
+    """
+
+    ACCOUNT_SIGNED_IN = "account.signed_in", "Signed in"
+    ACCOUNT_SIGN_IN_FAILED = "account.sign_in_failed", "Sign-in failed"
+
+    PARTNERSHIP_CREATED = "partnership.created", "Partnership created"
+    PARTNERSHIP_SETTINGS_CHANGED = "partnership.settings_changed", "Partnership settings changed"
+    CONSTITUTION_CHANGED = "constitution.changed", "Constitution changed"
+    TERMS_CHANGED = "terms.changed", "Term dates changed"
+
+    ROLE_STARTED = "role.started", "Role started"
+    ROLE_ENDED = "role.ended", "Role ended"
+    GRANT_GIVEN = "grant.given", "Access given"
+    GRANT_WITHDRAWN = "grant.withdrawn", "Access withdrawn"
+
+    INVITATION_CREATED = "invitation.created", "Invitation sent"
+    INVITATION_WITHDRAWN = "invitation.withdrawn", "Invitation withdrawn"
+    INVITATION_ACCEPTED = "invitation.accepted", "Invitation accepted"
+
+    MEMBERSHIP_JOINED = "membership.joined", "School joined"
+    MEMBERSHIP_NOTICE_RECEIVED = "membership.notice_received", "Notice of leaving received"
+    MEMBERSHIP_NOTES_CHANGED = "membership.notes_changed", "Withdrawal notes changed"
+
+    ELECTION_RECORDED = "election.recorded", "Election recorded"
+
+    ROTA_CREATED = "rota.created", "Strategy group rota created"
+    ROTA_BUILT = "rota.built", "Strategy group rota built"
+    ROTA_SEAT_CHANGED = "rota.seat_changed", "Strategy group seat changed"
+    ROTA_CONFIRMED = "rota.confirmed", "Strategy group rota confirmed"
+
+    GROUP_CREATED = "group.created", "Group created"
+    GROUP_CHANGED = "group.changed", "Group changed"
+    GROUP_HOST_SET = "group.host_set", "Group host school set"
+    GROUP_MEMBER_ADDED = "group.member_added", "Group member added"
+    GROUP_MEMBER_REMOVED = "group.member_removed", "Group member removed"
+
+    DEVELOPMENT_AREA_CREATED = "development.area_created", "Development area created"
+    DEVELOPMENT_AREA_CHANGED = "development.area_changed", "Development area changed"
+    DEVELOPMENT_ACTION_ADDED = "development.action_added", "Development action added"
+    DEVELOPMENT_ACTION_CHANGED = "development.action_changed", "Development action changed"
+    DEVELOPMENT_MILESTONE_ADDED = "development.milestone_added", "Development milestone added"
+    DEVELOPMENT_MILESTONE_CHANGED = "development.milestone_changed", "Development milestone changed"
+    DEVELOPMENT_PARTICIPATION_ADDED = "development.participation_added", "School joined a development area"
+    DEVELOPMENT_LEAD_CHANGED = "development.lead_changed", "Development area lead changed"
+    DEVELOPMENT_PARTICIPATION_REMOVED = "development.participation_removed", "School left a development area"
+
+    INTERESTS_DECLARED = "interests.declared", "Interests declared"
+    INTERESTS_REMINDERS_REQUESTED = "interests.reminders_requested", "Interest reminders requested"
+    INTERESTS_REMINDED = "interests.reminded", "Reminded to declare interests"
+
+    SCHOOLS_REGISTER_IMPORTED = "schools.register_imported", "School register imported"
+    SCHOOLS_CENSUS_RECORDED = "schools.census_recorded", "Census figures recorded"
+    SCHOOLS_CENSUS_IMPORTED = "schools.census_imported", "Census figures imported"
+    SCHOOLS_BUDGET_RECORDED = "schools.budget_recorded", "Budget recorded"
+    SCHOOLS_PERSON_ADDED = "schools.person_added", "Person added"
+    SCHOOLS_PERSON_CHANGED = "schools.person_changed", "Person changed"
+    SCHOOLS_PERSON_REMOVED = "schools.person_removed", "Person removed"
+    SCHOOLS_PERSON_LINKED = "schools.person_linked", "Person linked to an account"
 
 
-def audit_record(*, actor, action: str, summary: str, partnership=None, data: dict[str, Any] | None = None):
+def audit_record(
+    *,
+    actor,
+    action: AuditAction,
+    summary: str,
+    partnership=None,
+    data: dict[str, Any] | None = None,
+):
+    """Append one row. `action` must be an AuditAction member: a bare string (a typo, an action nobody
+    listed) is refused, so the log only ever holds kinds of row that can be searched for."""
+    if not isinstance(action, AuditAction):
+        raise TypeError(f"audit_record needs an AuditAction member, not {action!r}")
+    # Imported here: accounts.models takes AuditAction from this module for the field's choices.
+    from accounts.models import AuditEvent
+
     # Writing a row with an explicit partnership cannot leak another tenant's data; sign-ins have
     # no partnership and happen outside any scope, so creation is done with scopes off.
     with scopes_disabled():

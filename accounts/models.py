@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django_scopes import ScopedManager
 
+from accounts.audit import AuditAction
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -125,7 +127,7 @@ class AuditEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    action = models.CharField(max_length=60)
+    action = models.CharField(max_length=60, choices=AuditAction.choices)
     summary = models.CharField(max_length=300)
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)

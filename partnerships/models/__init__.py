@@ -9,7 +9,7 @@ from partnerships.models.development import (
     DevelopmentMilestone,
 )
 from partnerships.models.groups import Group, GroupMember
-from partnerships.models.interests import Interest, InterestDeclaration
+from partnerships.models.interests import Interest, InterestDeclaration, InterestReminder
 from partnerships.models.membership import LeavingNotice
 from partnerships.models.offices import Candidate, Election
 from partnerships.models.strategy import RotaSeat, StrategyRota
@@ -26,6 +26,7 @@ __all__ = [
     "GroupMember",
     "Interest",
     "InterestDeclaration",
+    "InterestReminder",
     "LeavingNotice",
     "Membership",
     "Partnership",

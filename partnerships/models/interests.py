@@ -35,3 +35,27 @@ class Interest(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+
+class InterestReminder(models.Model):
+    """One reminder to declare interests, emailed to one person on one day.
+
+    The reminder task's once-a-day guarantee: the row is written in the transaction that sends the
+    email, so a failed send leaves none and is tried again, and a second run the same day finds the
+    row (or meets the constraint) and sends nothing. The audit log records reminders too, but only as
+    history; nothing reads it to decide.
+    """
+
+    partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+
+    objects = ScopedManager(partnership="partnership")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "user", "day"], name="one_interest_reminder_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} reminded on {self.day}"

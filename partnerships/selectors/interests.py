@@ -11,14 +11,12 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import AuditEvent
-from partnerships.models import InterestDeclaration, Partnership, RoleAssignment
+from partnerships.models import InterestDeclaration, InterestReminder, Partnership, RoleAssignment
 from partnerships.roles import PARTNERSHIP_PERMISSIONS
 
 # The roles whose holders declare interests (every role that grants declare_interests).
 DECLARING_ROLES = sorted(role for role, perms in PARTNERSHIP_PERMISSIONS.items() if "declare_interests" in perms)
 VALID_FOR = datetime.timedelta(days=365)
-REMINDED = "interests.reminded"
 
 MISSING, OUT_OF_DATE, UP_TO_DATE = "missing", "out_of_date", "up_to_date"
 STATE_LABELS = {MISSING: "Missing", OUT_OF_DATE: "Out of date", UP_TO_DATE: "Up to date"}
@@ -100,9 +98,8 @@ def reminders_due(partnership: Partnership, today: datetime.date | None = None) 
 
 
 def reminded_on(partnership: Partnership, day: datetime.date) -> set[int]:
-    """The ids of the users already reminded on `day` (the reminders are recorded in the audit log)."""
-    events = AuditEvent.objects.filter(partnership=partnership, action=REMINDED, data__day=day.isoformat())
-    return {event.data.get("user") for event in events.only("data")}
+    """The ids of the users already reminded on `day`."""
+    return set(InterestReminder.objects.filter(partnership=partnership, day=day).values_list("user_id", flat=True))
 
 
 def declarations_of(partnership: Partnership, user) -> list[InterestDeclaration]:

@@ -15,7 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_scopes import scope
 
-from accounts.audit import audit_record
+from accounts.audit import AuditAction, audit_record
+from accounts.models import User
 from partnerships.models import Constitution, Membership, Partnership
 from partnerships.models.constitution import SECTIONS
 from schools.models import School
@@ -128,7 +129,7 @@ def _plain(value: Any) -> Any:
 
 @transaction.atomic
 def constitution_update(
-    *, actor, partnership: Partnership, changes: Mapping[str, Any], section: str = ""
+    *, actor: User, partnership: Partnership, changes: Mapping[str, Any], section: str = ""
 ) -> Constitution:
     """Change some of the constitution's rules. `changes` maps field names to new values (a School
     for banker_school). The rate is cleared when the basis does not use one. Audited with old and new
@@ -163,7 +164,7 @@ def constitution_update(
         audit_record(
             actor=actor,
             partnership=partnership,
-            action="constitution.changed",
+            action=AuditAction.CONSTITUTION_CHANGED,
             summary=f"The constitution's {title} changed: " + ", ".join(_field_label(f) for f in diff),
             data={"section": section, "changes": diff},
         )

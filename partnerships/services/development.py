@@ -11,7 +11,8 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from accounts.audit import audit_record
+from accounts.audit import AuditAction, audit_record
+from accounts.models import User
 from partnerships.calendar import academic_year_label
 from partnerships.models import (
     AreaParticipation,
@@ -90,7 +91,7 @@ def _area_validate(
 @transaction.atomic
 def development_area_create(
     *,
-    actor,
+    actor: User,
     partnership: Partnership,
     academic_year: int,
     name: str,
@@ -108,7 +109,7 @@ def development_area_create(
     audit_record(
         actor=actor,
         partnership=partnership,
-        action="development.area_created",
+        action=AuditAction.DEVELOPMENT_AREA_CREATED,
         summary=f"Development area {area.name} for {academic_year_label(academic_year)}",
         data={"area": area.pk, "coordinator": getattr(coordinator, "pk", None)},
     )
@@ -118,7 +119,7 @@ def development_area_create(
 @transaction.atomic
 def development_area_update(
     *,
-    actor,
+    actor: User,
     area: DevelopmentArea,
     name: str,
     coordinator: Person | None,
@@ -144,7 +145,7 @@ def development_area_update(
     audit_record(
         actor=actor,
         partnership=area.partnership,
-        action="development.area_changed",
+        action=AuditAction.DEVELOPMENT_AREA_CHANGED,
         summary=f"Development area {area.name} ({academic_year_label(area.academic_year)}) changed",
         data={"area": area.pk, "status": status},
     )
@@ -164,7 +165,7 @@ def _plan_item_validate(partnership, *, description: str, status: str, owner=Non
 @transaction.atomic
 def development_action_add(
     *,
-    actor,
+    actor: User,
     area: DevelopmentArea,
     description: str,
     owner: Person | None = None,
@@ -178,7 +179,7 @@ def development_action_add(
     audit_record(
         actor=actor,
         partnership=area.partnership,
-        action="development.action_added",
+        action=AuditAction.DEVELOPMENT_ACTION_ADDED,
         summary=f"Action added to {area.name}: {action.description}",
         data={"area": area.pk, "action": action.pk},
     )
@@ -188,7 +189,7 @@ def development_action_add(
 @transaction.atomic
 def development_action_update(
     *,
-    actor,
+    actor: User,
     action: DevelopmentAction,
     description: str,
     owner: Person | None,
@@ -202,7 +203,7 @@ def development_action_update(
     audit_record(
         actor=actor,
         partnership=action.area.partnership,
-        action="development.action_changed",
+        action=AuditAction.DEVELOPMENT_ACTION_CHANGED,
         summary=f"Action in {action.area.name} is {action.get_status_display().lower()}: {action.description}",
         data={"area": action.area_id, "action": action.pk, "status": status},
     )
@@ -211,14 +212,14 @@ def development_action_update(
 
 @transaction.atomic
 def development_milestone_add(
-    *, actor, area: DevelopmentArea, description: str, due: datetime.date, status: str = Status.PLANNED
+    *, actor: User, area: DevelopmentArea, description: str, due: datetime.date, status: str = Status.PLANNED
 ) -> DevelopmentMilestone:
     _plan_item_validate(area.partnership, description=description, status=status)
     milestone = DevelopmentMilestone.objects.create(area=area, description=description.strip(), due=due, status=status)
     audit_record(
         actor=actor,
         partnership=area.partnership,
-        action="development.milestone_added",
+        action=AuditAction.DEVELOPMENT_MILESTONE_ADDED,
         summary=f"Milestone added to {area.name}: {milestone.description}",
         data={"area": area.pk, "milestone": milestone.pk},
     )
@@ -227,7 +228,7 @@ def development_milestone_add(
 
 @transaction.atomic
 def development_milestone_update(
-    *, actor, milestone: DevelopmentMilestone, description: str, due: datetime.date, status: str
+    *, actor: User, milestone: DevelopmentMilestone, description: str, due: datetime.date, status: str
 ) -> DevelopmentMilestone:
     milestone = DevelopmentMilestone.objects.select_related("area").select_for_update(of=("self",)).get(pk=milestone.pk)
     _plan_item_validate(milestone.area.partnership, description=description, status=status)
@@ -236,7 +237,7 @@ def development_milestone_update(
     audit_record(
         actor=actor,
         partnership=milestone.area.partnership,
-        action="development.milestone_changed",
+        action=AuditAction.DEVELOPMENT_MILESTONE_CHANGED,
         summary=f"Milestone in {milestone.area.name} is {milestone.get_status_display().lower()}: "
         f"{milestone.description}",
         data={"area": milestone.area_id, "milestone": milestone.pk, "status": status},
@@ -255,7 +256,7 @@ def _check_lead(area: DevelopmentArea, school: School, lead: Person | None, erro
 
 @transaction.atomic
 def area_participation_add(
-    *, actor, area: DevelopmentArea, school: School, lead: Person | None = None
+    *, actor: User, area: DevelopmentArea, school: School, lead: Person | None = None
 ) -> AreaParticipation:
     """A member school takes part in an area, with its named lead person (one of its own people)."""
     errors: dict[str, str] = {}
@@ -274,7 +275,7 @@ def area_participation_add(
     audit_record(
         actor=actor,
         partnership=area.partnership,
-        action="development.participation_added",
+        action=AuditAction.DEVELOPMENT_PARTICIPATION_ADDED,
         summary=f"{school.name} takes part in {area.name}"
         + (f", led by {lead.full_name}" if lead else ", lead not yet named"),
         data={"area": area.pk, "school": school.pk, "lead": getattr(lead, "pk", None)},
@@ -283,7 +284,9 @@ def area_participation_add(
 
 
 @transaction.atomic
-def area_participation_update(*, actor, participation: AreaParticipation, lead: Person | None) -> AreaParticipation:
+def area_participation_update(
+    *, actor: User, participation: AreaParticipation, lead: Person | None
+) -> AreaParticipation:
     participation = (
         AreaParticipation.objects.select_related("area", "school")
         .select_for_update(of=("self",))
@@ -298,7 +301,7 @@ def area_participation_update(*, actor, participation: AreaParticipation, lead: 
     audit_record(
         actor=actor,
         partnership=participation.area.partnership,
-        action="development.lead_changed",
+        action=AuditAction.DEVELOPMENT_LEAD_CHANGED,
         summary=f"{participation.school.name}'s lead for {participation.area.name}: "
         + (lead.full_name if lead else "not named"),
         data={"participation": participation.pk, "lead": getattr(lead, "pk", None)},
@@ -307,7 +310,7 @@ def area_participation_update(*, actor, participation: AreaParticipation, lead: 
 
 
 @transaction.atomic
-def area_participation_remove(*, actor, participation: AreaParticipation) -> None:
+def area_participation_remove(*, actor: User, participation: AreaParticipation) -> None:
     area, school = participation.area, participation.school
     deleted, _ = AreaParticipation.objects.filter(pk=participation.pk).delete()
     if not deleted:
@@ -315,7 +318,7 @@ def area_participation_remove(*, actor, participation: AreaParticipation) -> Non
     audit_record(
         actor=actor,
         partnership=area.partnership,
-        action="development.participation_removed",
+        action=AuditAction.DEVELOPMENT_PARTICIPATION_REMOVED,
         summary=f"{school.name} no longer takes part in {area.name}",
         data={"area": area.pk, "school": school.pk},
     )

@@ -12,7 +12,7 @@ from django.db.models import Model
 from django_scopes import scopes_disabled
 from guardian.models import UserObjectPermission
 
-from accounts.audit import audit_record
+from accounts.audit import AuditAction, audit_record
 from accounts.models import User
 from partnerships.models import Partnership, RoleAssignment
 from partnerships.selectors.permissions import grant_permission, object_in_partnerships
@@ -53,7 +53,7 @@ def object_grant(*, actor: User, partnership: Partnership, user: User, perm: str
     audit_record(
         actor=actor,
         partnership=partnership,
-        action="grant.given",
+        action=AuditAction.GRANT_GIVEN,
         summary=f"{user} may now {permission.name.removeprefix('Can ').lower()}: {obj}",
         data=_data(user=user, permission=permission, obj=obj),
     )
@@ -71,7 +71,7 @@ def object_withdraw(*, actor: User, partnership: Partnership, user: User, perm: 
     audit_record(
         actor=actor,
         partnership=partnership,
-        action="grant.withdrawn",
+        action=AuditAction.GRANT_WITHDRAWN,
         summary=f"{user} may no longer {permission.name.removeprefix('Can ').lower()}: {obj}",
         data=_data(user=user, permission=permission, obj=obj),
     )

@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.audit import audit_record
+from accounts.audit import AuditAction, audit_record
+from accounts.models import User
 from core.dates import date_label
 from partnerships.models import Group, GroupMember, Membership, Partnership
 from schools.models import Person, School
@@ -71,7 +72,7 @@ def group_validate(
 @transaction.atomic
 def group_create(
     *,
-    actor,
+    actor: User,
     partnership: Partnership,
     name: str,
     kind: str,
@@ -110,7 +111,7 @@ def group_create(
     audit_record(
         actor=actor,
         partnership=partnership,
-        action="group.created",
+        action=AuditAction.GROUP_CREATED,
         summary=f"{group.get_kind_display()} {group.name} set up from {date_label(starts)}",
         data={"group": group.pk, "kind": kind, "chairing": chairing},
     )
@@ -120,7 +121,7 @@ def group_create(
 @transaction.atomic
 def group_update(
     *,
-    actor,
+    actor: User,
     group: Group,
     name: str,
     kind: str,
@@ -158,7 +159,7 @@ def group_update(
     audit_record(
         actor=actor,
         partnership=group.partnership,
-        action="group.changed",
+        action=AuditAction.GROUP_CHANGED,
         summary=f"{group.name} changed",
         data={"group": group.pk, "kind": kind, "chairing": chairing},
     )
@@ -166,7 +167,7 @@ def group_update(
 
 
 @transaction.atomic
-def group_set_host(*, actor, group: Group, host_school: School | None) -> Group:
+def group_set_host(*, actor: User, group: Group, host_school: School | None) -> Group:
     """Record where the group's next meeting is held (the host's representative chairs it)."""
     group = Group.objects.select_for_update().get(pk=group.pk)
     if host_school is not None and not _is_current_member(group.partnership, host_school):
@@ -177,7 +178,7 @@ def group_set_host(*, actor, group: Group, host_school: School | None) -> Group:
     audit_record(
         actor=actor,
         partnership=group.partnership,
-        action="group.host_set",
+        action=AuditAction.GROUP_HOST_SET,
         summary=f"{group.name}'s next meeting is hosted by {where}",
         data={"group": group.pk, "host_school": getattr(host_school, "pk", None)},
     )
@@ -185,7 +186,7 @@ def group_set_host(*, actor, group: Group, host_school: School | None) -> Group:
 
 
 @transaction.atomic
-def group_member_add(*, actor, group: Group, person: Person) -> GroupMember:
+def group_member_add(*, actor: User, group: Group, person: Person) -> GroupMember:
     """Add a person of a current member school to a group (each person once)."""
     if person.partnership_id != group.partnership_id:
         raise ValidationError({"person": "Choose a person of one of the partnership's schools"})
@@ -199,7 +200,7 @@ def group_member_add(*, actor, group: Group, person: Person) -> GroupMember:
     audit_record(
         actor=actor,
         partnership=group.partnership,
-        action="group.member_added",
+        action=AuditAction.GROUP_MEMBER_ADDED,
         summary=f"{person.full_name} ({person.school.name}) joined {group.name}",
         data={"group": group.pk, "person": person.pk},
     )
@@ -207,7 +208,7 @@ def group_member_add(*, actor, group: Group, person: Person) -> GroupMember:
 
 
 @transaction.atomic
-def group_member_remove(*, actor, member: GroupMember) -> None:
+def group_member_remove(*, actor: User, member: GroupMember) -> None:
     group, person = member.group, member.person
     deleted, _ = GroupMember.objects.filter(pk=member.pk).delete()
     if not deleted:
@@ -215,7 +216,7 @@ def group_member_remove(*, actor, member: GroupMember) -> None:
     audit_record(
         actor=actor,
         partnership=group.partnership,
-        action="group.member_removed",
+        action=AuditAction.GROUP_MEMBER_REMOVED,
         summary=f"{person.full_name} left {group.name}",
         data={"group": group.pk, "person": person.pk},
     )

@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.audit import audit_record
+from accounts.audit import AuditAction, audit_record
+from accounts.models import User
 from partnerships.models import Interest, InterestDeclaration, Partnership, RoleAssignment
 from partnerships.selectors.interests import DECLARING_ROLES, reminders_due
 
@@ -19,7 +20,7 @@ DESCRIPTION_LENGTH = 300
 @transaction.atomic
 def interest_declaration_create(
     *,
-    actor,
+    actor: User,
     partnership: Partnership,
     nothing_to_declare: bool,
     interests: list[tuple[str, str]] | None = None,
@@ -66,7 +67,7 @@ def interest_declaration_create(
     audit_record(
         actor=actor,
         partnership=partnership,
-        action="interests.declared",
+        action=AuditAction.INTERESTS_DECLARED,
         summary=f"{actor} declared {what}",
         data={"declaration": declaration.pk, "user": actor.pk, "interests": len(interests)},
     )
@@ -74,7 +75,7 @@ def interest_declaration_create(
 
 
 @transaction.atomic
-def interest_reminders_request(*, actor, partnership: Partnership) -> int:
+def interest_reminders_request(*, actor: User, partnership: Partnership) -> int:
     """Ask for reminders to everyone whose declaration is missing or a year old; returns how many are due.
 
     The emails are sent by a task after the commit; it skips anyone already reminded today.
@@ -85,7 +86,7 @@ def interest_reminders_request(*, actor, partnership: Partnership) -> int:
     audit_record(
         actor=actor,
         partnership=partnership,
-        action="interests.reminders_requested",
+        action=AuditAction.INTERESTS_REMINDERS_REQUESTED,
         summary=f"Reminders to declare interests requested for {due} {'person' if due == 1 else 'people'}",
         data={"due": due},
     )

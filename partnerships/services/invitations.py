@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from accounts.audit import audit_record
+from accounts.audit import AuditAction, audit_record
 from accounts.models import Invitation, User
 from partnerships.models import Partnership, RoleAssignment
 from partnerships.roles import Role
@@ -23,7 +23,7 @@ def _for_school(school: School | None) -> str:
 
 @transaction.atomic
 def invitation_create(
-    *, actor, partnership: Partnership, email: str, full_name: str, role: str, school: School | None = None
+    *, actor: User, partnership: Partnership, email: str, full_name: str, role: str, school: School | None = None
 ) -> Invitation:
     email = email.strip().lower()
     today = timezone.localdate()
@@ -70,7 +70,7 @@ def invitation_create(
     audit_record(
         actor=actor,
         partnership=partnership,
-        action="invitation.created",
+        action=AuditAction.INVITATION_CREATED,
         summary=f"{actor} invited {email} to be {label}{_for_school(school)}",
         data={"invitation": invitation.pk, "role": role},
     )
@@ -81,7 +81,7 @@ def invitation_create(
 
 
 @transaction.atomic
-def invitation_withdraw(*, actor, invitation: Invitation) -> None:
+def invitation_withdraw(*, actor: User, invitation: Invitation) -> None:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.status != "pending":
         raise ValidationError(f"This invitation is already {invitation.status}")
@@ -90,7 +90,7 @@ def invitation_withdraw(*, actor, invitation: Invitation) -> None:
     audit_record(
         actor=actor,
         partnership=invitation.partnership,
-        action="invitation.withdrawn",
+        action=AuditAction.INVITATION_WITHDRAWN,
         summary=f"{actor} withdrew the invitation of {invitation.email}",
         data={"invitation": invitation.pk},
     )
@@ -123,9 +123,11 @@ def _check_usable(invitation: Invitation) -> None:
 
 @transaction.atomic
 def invitation_accept(
-    *, invitation: Invitation, user: User | None = None, full_name: str = "", password: str = ""
+    *, actor: User | None, invitation: Invitation, full_name: str = "", password: str = ""
 ) -> User:
-    """Accept an invitation: a new person sets a name and password; an existing one is signed in already."""
+    """Accept an invitation: a new person (actor None: nobody is signed in) sets a name and password and
+    the account made is the actor from then on; an existing one is signed in already (the actor)."""
+    user = actor
     with scopes_disabled():
         invitation = (
             Invitation.objects.select_for_update(of=("self",))
@@ -153,7 +155,7 @@ def invitation_accept(
     # The school's record of this person (if the coordinator keeps one) now points at their account.
     from partnerships.services.members import people_link_user
 
-    people_link_user(user=user, partnership=invitation.partnership)
+    people_link_user(actor=user, user=user, partnership=invitation.partnership)
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     with scopes_disabled():
@@ -161,7 +163,7 @@ def invitation_accept(
     audit_record(
         actor=user,
         partnership=invitation.partnership,
-        action="invitation.accepted",
+        action=AuditAction.INVITATION_ACCEPTED,
         summary=f"{user.email} accepted the invitation to be {Role(invitation.role).label.lower()}"
         f"{_for_school(invitation.school)}",
         data={"invitation": invitation.pk},

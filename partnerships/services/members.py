@@ -18,7 +18,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from accounts.audit import audit_record
+from accounts.audit import AuditAction, audit_record
 from accounts.models import User
 from core.dates import date_label
 from partnerships.calendar import census_day, financial_year_bounds, financial_year_of
@@ -123,7 +123,7 @@ def _join_date_problem(joined: datetime.date) -> str | None:
 @transaction.atomic
 def school_register_import(
     *,
-    actor,
+    actor: User | None,
     data: bytes,
     partnership: Partnership | None = None,
     add_as_members: bool = False,
@@ -212,7 +212,7 @@ def school_register_import(
     audit_record(
         actor=actor,
         partnership=partnership,
-        action="schools.register_imported",
+        action=AuditAction.SCHOOLS_REGISTER_IMPORTED,
         summary=summary,
         data={
             "created": report.created,
@@ -251,7 +251,7 @@ def _fy(year: int) -> str:
 
 @transaction.atomic
 def census_record(
-    *, actor, partnership: Partnership, school: School, year: int, headcount: int, fte: Decimal
+    *, actor: User, partnership: Partnership, school: School, year: int, headcount: int, fte: Decimal
 ) -> Census:
     """Record (or correct) a school's January census figures for one year."""
     errors: dict[str, str] = {}
@@ -292,7 +292,7 @@ def census_record(
     audit_record(
         actor=actor,
         partnership=partnership,
-        action="schools.census_recorded",
+        action=AuditAction.SCHOOLS_CENSUS_RECORDED,
         summary=f"January {year} census of {school.name}: {headcount} pupils, {fte} FTE{change}",
         data={"school": school.pk, "year": year, "headcount": headcount, "fte": str(fte)},
     )
@@ -310,7 +310,9 @@ class CensusImportReport:
 
 
 @transaction.atomic
-def census_import(*, actor, partnership: Partnership, year: int, data: bytes, filename: str = "") -> CensusImportReport:
+def census_import(
+    *, actor: User | None, partnership: Partnership, year: int, data: bytes, filename: str = ""
+) -> CensusImportReport:
     """Record a year's census figures for member schools from a CSV (URN, Headcount, FTE), all or nothing."""
     errors: dict[str, list[str]] = {}
     if problem := _census_year_problem(year):
@@ -366,7 +368,7 @@ def census_import(*, actor, partnership: Partnership, year: int, data: bytes, fi
     audit_record(
         actor=actor,
         partnership=partnership,
-        action="schools.census_imported",
+        action=AuditAction.SCHOOLS_CENSUS_IMPORTED,
         summary=f"Imported the January {year} census{f' ({filename})' if filename else ''}: {report}",
         data={
             "year": year,
@@ -380,7 +382,9 @@ def census_import(*, actor, partnership: Partnership, year: int, data: bytes, fi
 
 
 @transaction.atomic
-def budget_record(*, actor, partnership: Partnership, school: School, financial_year: int, amount: Decimal) -> Budget:
+def budget_record(
+    *, actor: User, partnership: Partnership, school: School, financial_year: int, amount: Decimal
+) -> Budget:
     """Record (or correct) a school's budget for a financial year (April to March)."""
     errors: dict[str, str] = {}
     if problem := _financial_year_problem(financial_year):
@@ -417,7 +421,7 @@ def budget_record(*, actor, partnership: Partnership, school: School, financial_
     audit_record(
         actor=actor,
         partnership=partnership,
-        action="schools.budget_recorded",
+        action=AuditAction.SCHOOLS_BUDGET_RECORDED,
         summary=f"{_fy(financial_year)} budget of {school.name}: £{amount:,.2f}{change}",
         data={"school": school.pk, "financial_year": financial_year, "amount": str(amount)},
     )
@@ -462,7 +466,7 @@ def _duplicate(*, partnership, school, full_name, position, exclude_pk=None) -> 
 
 @transaction.atomic
 def person_create(
-    *, actor, partnership: Partnership, school: School, full_name: str, email: str = "", position: str
+    *, actor: User, partnership: Partnership, school: School, full_name: str, email: str = "", position: str
 ) -> Person:
     full_name, email = " ".join(full_name.split()), email.strip().lower()
     errors = _person_errors(full_name=full_name, email=email, position=position)
@@ -485,7 +489,7 @@ def person_create(
     audit_record(
         actor=actor,
         partnership=partnership,
-        action="schools.person_added",
+        action=AuditAction.SCHOOLS_PERSON_ADDED,
         summary=f"{full_name} added as {label} of {school.name}",
         data={"person": person.pk, "school": school.pk, "position": position},
     )
@@ -493,7 +497,7 @@ def person_create(
 
 
 @transaction.atomic
-def person_update(*, actor, person: Person, full_name: str, email: str = "", position: str) -> Person:
+def person_update(*, actor: User, person: Person, full_name: str, email: str = "", position: str) -> Person:
     full_name, email = " ".join(full_name.split()), email.strip().lower()
     errors = _person_errors(full_name=full_name, email=email, position=position)
     if errors:
@@ -515,7 +519,7 @@ def person_update(*, actor, person: Person, full_name: str, email: str = "", pos
     audit_record(
         actor=actor,
         partnership=partnership,
-        action="schools.person_changed",
+        action=AuditAction.SCHOOLS_PERSON_CHANGED,
         summary=f"{full_name}, {label} of {school.name}, changed",
         data={"person": person.pk, "before": before, "after": after},
     )
@@ -527,7 +531,7 @@ def _describe(obj: models.Model) -> str:
 
 
 @transaction.atomic
-def person_remove(*, actor, person: Person) -> None:
+def person_remove(*, actor: User, person: Person) -> None:
     """Take a person off their school's list, unless groups or development plans still name them."""
     partnership, school, name = person.partnership, person.school, person.full_name
     pk, position = person.pk, person.get_position_display().lower()
@@ -547,17 +551,17 @@ def person_remove(*, actor, person: Person) -> None:
     audit_record(
         actor=actor,
         partnership=partnership,
-        action="schools.person_removed",
+        action=AuditAction.SCHOOLS_PERSON_REMOVED,
         summary=f"{name}, {position} of {school.name}, removed",
         data={"person": pk, "school": school.pk},
     )
 
 
 @transaction.atomic
-def people_link_user(*, user, partnership: Partnership) -> int:
+def people_link_user(*, actor: User, user: User, partnership: Partnership) -> int:
     """Link the partnership's unlinked people with the user's email to their account (after sign-up).
 
-    Returns how many were linked. Meant for the invitation acceptance flow.
+    Returns how many were linked. Meant for the invitation acceptance flow, where the actor is the user.
     """
     with scopes_disabled():
         linked = Person.objects.filter(partnership=partnership, user__isnull=True, email__iexact=user.email).update(
@@ -565,9 +569,9 @@ def people_link_user(*, user, partnership: Partnership) -> int:
         )
     if linked:
         audit_record(
-            actor=user,
+            actor=actor,
             partnership=partnership,
-            action="schools.person_linked",
+            action=AuditAction.SCHOOLS_PERSON_LINKED,
             summary=f"{user} linked to {linked} school record{'s' if linked != 1 else ''}",
             data={"user": user.pk, "count": linked},
         )

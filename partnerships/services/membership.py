@@ -17,7 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_scopes import scope
 
-from accounts.audit import audit_record
+from accounts.audit import AuditAction, audit_record
+from accounts.models import User
 from core.dates import date_label
 from partnerships.calendar import academic_year_of, financial_year_of
 from partnerships.models import Constitution, LeavingNotice, Membership, Partnership
@@ -149,7 +150,7 @@ def refund_statement(*, partnership: Partnership, constitution: Constitution, sc
 @transaction.atomic
 def membership_join(
     *,
-    actor,
+    actor: User,
     partnership: Partnership,
     school: School,
     joined: datetime.date,
@@ -198,7 +199,7 @@ def membership_join(
     audit_record(
         actor=actor,
         partnership=partnership,
-        action="membership.joined",
+        action=AuditAction.MEMBERSHIP_JOINED,
         summary=f"{school.name} joined on {date_label(joined)} (approved {date_label(approved_on)})",
         data={
             "membership": membership.pk,
@@ -214,7 +215,7 @@ def membership_join(
 @transaction.atomic
 def leaving_notice_record(
     *,
-    actor,
+    actor: User,
     membership: Membership,
     received_on: datetime.date,
     given_by: str,
@@ -293,7 +294,7 @@ def leaving_notice_record(
     audit_record(
         actor=actor,
         partnership=partnership,
-        action="membership.notice_received",
+        action=AuditAction.MEMBERSHIP_NOTICE_RECEIVED,
         summary=f"{school.name} gave notice on {date_label(received_on)} and leaves on {date_label(leaves)}",
         data={
             "notice": notice.pk,
@@ -334,7 +335,7 @@ def notice_explanation(*, notice: LeavingNotice, terms: Sequence) -> str:
 
 
 @transaction.atomic
-def membership_update_notes(*, actor, membership: Membership, withdrawal_notes: str) -> Membership:
+def membership_update_notes(*, actor: User, membership: Membership, withdrawal_notes: str) -> Membership:
     """Keep notes on a school's withdrawal (conversations, the strategic group's follow-up)."""
     withdrawal_notes = (withdrawal_notes or "").strip()
     if len(withdrawal_notes) > 5000:
@@ -349,7 +350,7 @@ def membership_update_notes(*, actor, membership: Membership, withdrawal_notes: 
     audit_record(
         actor=actor,
         partnership=membership.partnership,
-        action="membership.notes_changed",
+        action=AuditAction.MEMBERSHIP_NOTES_CHANGED,
         summary=f"Withdrawal notes for {membership.school.name} changed",
         data={"membership": membership.pk, "school": membership.school.urn, "old": old, "new": withdrawal_notes},
     )

@@ -14,7 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.audit import audit_record
+from accounts.audit import AuditAction, audit_record
+from accounts.models import User
 from core.dates import date_label
 from partnerships.models import Candidate, Election, Membership, Partnership, RoleAssignment
 from partnerships.roles import Role
@@ -138,13 +139,13 @@ def _check_outcome(
 @transaction.atomic
 def election_record(
     *,
-    actor,
+    actor: User,
     partnership: Partnership,
     office: str,
     held_on: datetime.date,
     method: str,
     candidates: Sequence[tuple[object, int | None]],
-    elected,
+    elected: User | None,
     term_starts: datetime.date | None = None,
     term_ends: datetime.date | None = None,
     notes: str = "",
@@ -311,7 +312,7 @@ def election_record(
     audit_record(
         actor=actor,
         partnership=partnership,
-        action="election.recorded",
+        action=AuditAction.ELECTION_RECORDED,
         summary=f"{elected} elected {label} for {date_label(term_starts)} to {date_label(term_ends)}, {how}",
         data={
             "election": election.pk,

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_scopes import scope
 
-from accounts.audit import audit_record
+from accounts.audit import AuditAction, audit_record
 from accounts.models import User
 from partnerships.calendar import academic_year_of
 from partnerships.models import Constitution, Partnership
@@ -40,7 +40,7 @@ def partnership_create(
     audit_record(
         actor=actor,
         partnership=partnership,
-        action="partnership.created",
+        action=AuditAction.PARTNERSHIP_CREATED,
         summary=f"{name} created",
         data={"slug": slug},
     )

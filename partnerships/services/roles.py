@@ -7,7 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from accounts.audit import audit_record
+from accounts.audit import AuditAction, audit_record
+from accounts.models import User
 from core.dates import date_label
 from partnerships.models import Membership, Partnership, RoleAssignment
 from partnerships.roles import SCHOOL_ROLES, Role
@@ -46,8 +47,8 @@ def role_validate(
 @transaction.atomic
 def role_start(
     *,
-    actor,
-    user,
+    actor: User | None,
+    user: User,
     partnership: Partnership,
     role: str,
     school: School | None = None,
@@ -80,7 +81,7 @@ def role_start(
     audit_record(
         actor=actor,
         partnership=partnership,
-        action="role.started",
+        action=AuditAction.ROLE_STARTED,
         summary=f"{user} started as {assignment} on {date_label(start)}",
         data={
             "role_assignment": assignment.pk,
@@ -93,7 +94,7 @@ def role_start(
 
 
 @transaction.atomic
-def role_end(*, actor, assignment: RoleAssignment, end: datetime.date | None = None) -> RoleAssignment:
+def role_end(*, actor: User | None, assignment: RoleAssignment, end: datetime.date | None = None) -> RoleAssignment:
     end = end or timezone.localdate()
     assignment = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.end is not None and assignment.end <= timezone.localdate():
@@ -105,7 +106,7 @@ def role_end(*, actor, assignment: RoleAssignment, end: datetime.date | None = N
     audit_record(
         actor=actor,
         partnership=assignment.partnership,
-        action="role.ended",
+        action=AuditAction.ROLE_ENDED,
         summary=f"{assignment.user} ends as {assignment} on {date_label(end)}",
         data={"role_assignment": assignment.pk, "user": assignment.user_id},
     )
@@ -114,7 +115,7 @@ def role_end(*, actor, assignment: RoleAssignment, end: datetime.date | None = N
 
 @transaction.atomic
 def partnership_update_settings(
-    *, actor, partnership: Partnership, require_mfa_for_coordinators: bool
+    *, actor: User, partnership: Partnership, require_mfa_for_coordinators: bool
 ) -> None:
     if partnership.require_mfa_for_coordinators == require_mfa_for_coordinators:
         return
@@ -124,7 +125,7 @@ def partnership_update_settings(
     audit_record(
         actor=actor,
         partnership=partnership,
-        action="partnership.settings_changed",
+        action=AuditAction.PARTNERSHIP_SETTINGS_CHANGED,
         summary=f"{partnership.name} {state} two-factor authentication for coordinators",
         data={"require_mfa_for_coordinators": require_mfa_for_coordinators},
     )

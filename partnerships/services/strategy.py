@@ -17,7 +17,8 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from accounts.audit import audit_record
+from accounts.audit import AuditAction, audit_record
+from accounts.models import User
 from core.dates import date_label
 from partnerships.models import Membership, Partnership, RoleAssignment, RotaSeat, StrategyRota, Term
 from partnerships.roles import Role
@@ -165,7 +166,7 @@ def _head_count_or_error(partnership: Partnership) -> int:
 
 @transaction.atomic
 def rota_create(
-    *, actor, partnership: Partnership, seats: Sequence[tuple[School | None, School | None]]
+    *, actor: User, partnership: Partnership, seats: Sequence[tuple[School | None, School | None]]
 ) -> StrategyRota:
     """The partnership's first rota, for the current term (or the next, in a holiday), as a draft.
 
@@ -198,7 +199,7 @@ def rota_create(
     audit_record(
         actor=actor,
         partnership=partnership,
-        action="rota.created",
+        action=AuditAction.ROTA_CREATED,
         summary=f"First strategy group rota drafted for the {term_label(term)}: "
         + "; ".join(f"seat {n} {rep.name}" + (f" (reserve {res.name})" if res else "") for n, rep, res in numbered),
         data={
@@ -359,7 +360,7 @@ def rota_plan_next(*, partnership: Partnership) -> RotaPlan:
 
 
 @transaction.atomic
-def rota_build_next(*, actor, partnership: Partnership) -> StrategyRota:
+def rota_build_next(*, actor: User, partnership: Partnership) -> StrategyRota:
     """Build next term's draft rota from the latest confirmed one (see rota_plan_next)."""
     plan = rota_plan_next(partnership=partnership)
     rota = StrategyRota.objects.create(partnership=partnership, term=plan.term)
@@ -369,7 +370,7 @@ def rota_build_next(*, actor, partnership: Partnership) -> StrategyRota:
     audit_record(
         actor=actor,
         partnership=partnership,
-        action="rota.built",
+        action=AuditAction.ROTA_BUILT,
         summary=f"Strategy group rota drafted for the {plan.label} from the {plan.source_label}: "
         + "; ".join(
             f"seat {s.seat} {s.representative.name}" + (f" (reserve {s.reserve.name})" if s.reserve else "")
@@ -391,11 +392,11 @@ def rota_build_next(*, actor, partnership: Partnership) -> StrategyRota:
 @transaction.atomic
 def rota_seat_update(
     *,
-    actor,
+    actor: User,
     seat: RotaSeat,
     representative: School | None,
     reserve: School | None,
-    substitute=None,
+    substitute: User | None = None,
 ) -> RotaSeat:
     """Change a seat's representative, reserve or substitute (a deputy of the representative's school)."""
     seat = RotaSeat.objects.select_for_update().select_related("rota__term", "rota__partnership").get(pk=seat.pk)
@@ -434,7 +435,7 @@ def rota_seat_update(
     audit_record(
         actor=actor,
         partnership=rota.partnership,
-        action="rota.seat_changed",
+        action=AuditAction.ROTA_SEAT_CHANGED,
         summary=f"Seat {seat.seat} of the {term_label(rota.term)} rota: {representative.name}"
         + (f", reserve {reserve.name}" if reserve else ", no reserve")
         + (f", {substitute} substitutes" if substitute else ""),
@@ -444,7 +445,7 @@ def rota_seat_update(
 
 
 @transaction.atomic
-def rota_confirm(*, actor, rota: StrategyRota) -> StrategyRota:
+def rota_confirm(*, actor: User, rota: StrategyRota) -> StrategyRota:
     """Confirm a draft rota. Refused for a term that has ended, or while a seat breaks a rule."""
     rota = StrategyRota.objects.select_for_update().select_related("term", "partnership").get(pk=rota.pk)
     if rota.is_confirmed:
@@ -477,7 +478,7 @@ def rota_confirm(*, actor, rota: StrategyRota) -> StrategyRota:
     audit_record(
         actor=actor,
         partnership=rota.partnership,
-        action="rota.confirmed",
+        action=AuditAction.ROTA_CONFIRMED,
         summary=f"Strategy group rota for the {term_label(rota.term)} confirmed: "
         + "; ".join(f"seat {n} {rep.name}" + (f" (reserve {res.name})" if res else "") for n, rep, res in numbered),
         data={"rota": rota.pk, "term": rota.term_id},

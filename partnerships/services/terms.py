@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django_scopes import scope
 
-from accounts.audit import audit_record
+from accounts.audit import AuditAction, audit_record
+from accounts.models import User
 from core.dates import date_label
 from partnerships.calendar import TERM_LABELS, TERM_NAMES, academic_year_label
 from partnerships.models import Partnership, Term
@@ -112,7 +113,7 @@ def terms_validate(
 
 @transaction.atomic
 def terms_update(
-    *, actor, partnership: Partnership, academic_year: int, dates: Mapping[str, datetime.date]
+    *, actor: User, partnership: Partnership, academic_year: int, dates: Mapping[str, datetime.date]
 ) -> list[Term]:
     """Set the dates of one academic year's three terms, all at once, audited with old and new dates.
 
@@ -155,7 +156,7 @@ def terms_update(
             audit_record(
                 actor=actor,
                 partnership=partnership,
-                action="terms.changed",
+                action=AuditAction.TERMS_CHANGED,
                 summary=f"Term dates for {academic_year_label(academic_year)} changed",
                 data={"academic_year": academic_year, "changes": changes},
             )

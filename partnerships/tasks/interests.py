@@ -1,8 +1,9 @@
 """Reminding people to declare their interests (missing, or more than a year old).
 
-Idempotent per person per day: each reminder is recorded in the audit log as "interests.reminded" with
-{"user": id, "day": ISO date}, and a person with such a row for today is skipped. The row is written in
-the same transaction as the email is sent, so a failed send leaves no record and is tried again.
+Idempotent per person per day: each reminder is an InterestReminder row (partnership, user, day), unique
+in the database, and a person with a row for today is skipped. The row is written in the same
+transaction as the email is sent, so a failed send leaves no row and is tried again. An audit row
+records the reminder as history; the audit log is never read to decide.
 """
 
 from celery import shared_task
@@ -13,11 +14,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.audit import audit_record
-from accounts.models import AuditEvent
+from accounts.audit import AuditAction, audit_record
 from config.celery import TenantTask
-from partnerships.models import Partnership
-from partnerships.selectors.interests import REMINDED, STATE_LABELS, reminders_due
+from partnerships.models import InterestReminder, Partnership
+from partnerships.selectors.interests import STATE_LABELS, reminders_due
 
 
 @shared_task(base=TenantTask, bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -29,17 +29,14 @@ def remind_missing_declarations(self, *, partnership_id: int) -> int:
     sent = 0
     for row in reminders_due(partnership, today):
         with transaction.atomic():
-            # Lock the partnership so two runs at once cannot both remind the same person.
-            list(Partnership.objects.select_for_update().filter(pk=partnership.pk).values_list("pk", flat=True))
-            already = AuditEvent.objects.filter(
-                partnership=partnership, action=REMINDED, data__user=row.user.pk, data__day=today.isoformat()
-            ).exists()
-            if already:
+            # Two runs at once: the second insert waits on the unique constraint, then finds the row.
+            _, created = InterestReminder.objects.get_or_create(partnership=partnership, user=row.user, day=today)
+            if not created:
                 continue
             audit_record(
                 actor=None,
                 partnership=partnership,
-                action=REMINDED,
+                action=AuditAction.INTERESTS_REMINDED,
                 summary=f"{row.user} reminded to declare interests ({STATE_LABELS[row.state].lower()})",
                 data={"user": row.user.pk, "day": today.isoformat()},
             )

@@ -40,7 +40,7 @@ class InvitationAcceptView(View):
         form = None
         try:
             if request.user.is_authenticated:
-                user = invitation_accept(invitation=invitation, user=request.user)
+                user = invitation_accept(actor=request.user, invitation=invitation)
             else:
                 form = AcceptInvitationForm(request.POST, email=invitation.email)
                 if not form.is_valid():
@@ -48,6 +48,7 @@ class InvitationAcceptView(View):
                         request, self.template_name, self._context(invitation, form=form), status=400
                     )
                 user = invitation_accept(
+                    actor=None,
                     invitation=invitation,
                     full_name=form.cleaned_data["full_name"],
                     password=form.cleaned_data["password1"],

@@ -3,12 +3,12 @@
 import datetime
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django_scopes import scope, scopes_disabled
 
 from accounts.models import AuditEvent
-from partnerships.models import Interest, InterestDeclaration
+from partnerships.models import Interest, InterestDeclaration, InterestReminder
 from partnerships.roles import Role
 from partnerships.selectors.interests import (
     MISSING,
@@ -223,18 +223,46 @@ def test_the_reminder_task_emails_each_person_due_once_a_day(tenant_a, tenant_b,
 
 
 def test_a_reminder_recorded_on_an_earlier_day_does_not_stop_todays(tenant_a, mailoutbox, today):
-    from accounts.audit import audit_record
-
-    yesterday = (today - datetime.timedelta(days=1)).isoformat()
-    audit_record(
-        actor=None,
-        partnership=tenant_a.partnership,
-        action="interests.reminded",
-        summary="x",
-        data={"user": tenant_a.headteacher.pk, "day": yesterday},
-    )
+    yesterday = today - datetime.timedelta(days=1)
+    with scopes_disabled():
+        InterestReminder.objects.create(partnership=tenant_a.partnership, user=tenant_a.headteacher, day=yesterday)
     remind_missing_declarations(partnership_id=tenant_a.partnership.pk)
     assert tenant_a.headteacher.email in [m.to[0] for m in mailoutbox]
+
+
+def test_running_the_task_twice_the_same_day_sends_once_and_the_audit_log_does_not_decide(
+    tenant_a, mailoutbox, today
+):
+    from accounts.audit import AuditAction, audit_record
+
+    p = tenant_a.partnership
+    # An audit row alone (the old way of remembering) no longer stops a reminder: it is history only.
+    audit_record(
+        actor=None,
+        partnership=p,
+        action=AuditAction.INTERESTS_REMINDED,
+        summary="x",
+        data={"user": tenant_a.headteacher.pk, "day": today.isoformat()},
+    )
+    assert remind_missing_declarations(partnership_id=p.pk) == 2
+    assert remind_missing_declarations(partnership_id=p.pk) == 0
+    assert sorted(m.to[0] for m in mailoutbox) == sorted([tenant_a.coordinator.email, tenant_a.headteacher.email])
+    with scopes_disabled():
+        reminders = InterestReminder.objects.filter(partnership=p)
+        assert sorted((r.user_id, r.day) for r in reminders) == sorted(
+            [(tenant_a.coordinator.pk, today), (tenant_a.headteacher.pk, today)]
+        )
+
+
+def test_the_database_holds_one_reminder_per_person_per_partnership_a_day(tenant_a, tenant_b, today):
+    user = tenant_a.headteacher
+    with scopes_disabled():
+        InterestReminder.objects.create(partnership=tenant_a.partnership, user=user, day=today)
+        with pytest.raises(IntegrityError), transaction.atomic():
+            InterestReminder.objects.create(partnership=tenant_a.partnership, user=user, day=today)
+        InterestReminder.objects.create(partnership=tenant_a.partnership, user=user, day=today + datetime.timedelta(1))
+        InterestReminder.objects.create(partnership=tenant_b.partnership, user=user, day=today)
+        assert InterestReminder.objects.count() == 3
 
 
 def test_a_failed_send_leaves_no_record_so_the_retry_sends_it(tenant_a, mailoutbox, monkeypatch):
@@ -248,6 +276,7 @@ def test_a_failed_send_leaves_no_record_so_the_retry_sends_it(tenant_a, mailoutb
         tasks.remind_missing_declarations(partnership_id=tenant_a.partnership.pk)
     with scopes_disabled():
         assert not AuditEvent.objects.filter(action="interests.reminded").exists()
+        assert not InterestReminder.objects.exists()
     monkeypatch.undo()
     assert tasks.remind_missing_declarations(partnership_id=tenant_a.partnership.pk) == 2
     assert len(mailoutbox) == 2

@@ -76,7 +76,7 @@ def test_people_link_user_links_unlinked_records_of_that_partnership_only(tenant
         theirs = PersonFactory(
             partnership=tenant_b.partnership, school=tenant_b.schools[0], email="gita@school.example"
         )
-    assert people_link_user(user=user, partnership=tenant_a.partnership) == 1
+    assert people_link_user(actor=user, user=user, partnership=tenant_a.partnership) == 1
     with scopes_disabled():
         mine.refresh_from_db()
         theirs.refresh_from_db()

@@ -1,0 +1,418 @@
+"""Every use case in partnerships.services is found by introspection, takes keyword-only typed arguments
+with the acting user, and writes an audit row when it changes something.
+
+A use case is a public function of a partnerships.services module that takes `actor`. The registry
+below says how to call each one with valid arguments; a new use case without an entry, or one that
+changes state without an audit row, fails here. A public function without `actor` must be listed in
+NOT_USE_CASES with the reason it is not one (it validates, reads, or saves defaults nobody decided).
+"""
+
+import datetime
+import importlib
+import inspect
+import pkgutil
+import typing
+from collections.abc import Callable
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from django_scopes import scope, scopes_disabled
+
+import partnerships.services
+from accounts.models import AuditEvent, User
+from partnerships.models import Constitution, Group, Membership, RotaSeat
+from partnerships.roles import Role
+from partnerships.selectors.governance import term_on_or_after
+from partnerships.services.grants import object_grant
+from schools.models import Person, School
+from tests.factories import PASSWORD, SchoolFactory, UserFactory
+from tests.factories.constitution import TERM_DATES, make_terms
+from tests.factories.governance import make_rota, member_school_with_head
+from tests.factories.groups import (
+    AreaParticipationFactory,
+    DevelopmentActionFactory,
+    DevelopmentAreaFactory,
+    DevelopmentMilestoneFactory,
+    GroupFactory,
+    GroupMemberFactory,
+    PersonFactory,
+)
+from tests.factories.schools import csv_bytes, gias_row
+
+D = datetime.date
+
+NOT_USE_CASES = {
+    "constitution.constitution_validate": "validates",
+    "groups.group_validate": "validates",
+    "invitations.invitation_from_token": "reads",
+    "membership.leaving_date": "a calculation",
+    "membership.letter_validate": "validates",
+    "membership.notice_explanation": "words for a page",
+    "membership.refund_statement": "words for a page",
+    "offices.add_years": "a calculation",
+    "offices.years_counted": "a calculation",
+    "partnerships.partnership_prepare": "saves the defaults every partnership has (constitution, terms)",
+    "roles.role_validate": "validates",
+    "strategy.rota_eligibility": "reads",
+    "strategy.rota_plan_next": "reads (a saved term for its foreign key, as term_saved)",
+    "terms.term_saved": "saves the calendar's default terms, which nobody decided",
+    "terms.terms_ensure": "saves the calendar's default terms, which nobody decided",
+    "terms.terms_validate": "validates",
+}
+
+
+def public_functions() -> dict[str, Callable]:
+    """Every public function defined in a module of partnerships.services, as "module.function"."""
+    found = {}
+    for info in pkgutil.iter_modules(partnerships.services.__path__):
+        module = importlib.import_module(f"partnerships.services.{info.name}")
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            if not name.startswith("_") and function.__module__ == module.__name__:
+                found[f"{info.name}.{name}"] = function
+    return found
+
+
+def use_cases() -> dict[str, Callable]:
+    return {name: f for name, f in public_functions().items() if "actor" in inspect.signature(f).parameters}
+
+
+# --- How to call each use case: a function of the tenant (tests/conftest.py) returning its arguments --------
+
+
+def _area(t):
+    return DevelopmentAreaFactory(partnership=t.partnership)
+
+
+def _person(t, **kwargs):
+    return PersonFactory(partnership=t.partnership, school=t.schools[0], **kwargs)
+
+
+def _membership(t):
+    return Membership.objects.get(partnership=t.partnership, school=t.schools[0])
+
+
+def _group(t):
+    return GroupFactory(partnership=t.partnership, chair=_person(t))
+
+
+def _strategy_group(t) -> dict[str, School]:
+    """Member schools A..E (primary) and X (secondary) with heads; the tenant's own schools left long ago."""
+    Membership.objects.filter(partnership=t.partnership, school__in=t.schools).update(left=D(2020, 9, 1))
+    schools = {}
+    for name, phase in [(n, School.Phase.PRIMARY) for n in "ABCDE"] + [("X", School.Phase.SECONDARY)]:
+        schools[name], _ = member_school_with_head(
+            t.partnership, phase=phase, name=f"{name} School", joined=D(2010, 9, 1)
+        )
+    return schools
+
+
+def _rota(t, confirmed=False):
+    s = _strategy_group(t)
+    term = term_on_or_after(t.partnership, timezone.localdate())
+    return make_rota(t.partnership, [(s["X"], s["C"]), (s["D"], s["E"])], term=term, confirmed=confirmed), s
+
+
+def _terms_dates(t):
+    make_terms(t.partnership, years=(2025,))
+    dates = {}
+    for name, *days in TERM_DATES[2025]:
+        for part, day in zip(("starts", "half_term_starts", "half_term_ends", "ends"), days, strict=True):
+            dates[f"{name}_{part}"] = day
+    dates["autumn_starts"] = D(2025, 9, 4)
+    return dates
+
+
+def _linkable(t):
+    user = UserFactory(email="linked@school.example")
+    _person(t, email="linked@school.example")
+    return {"actor": user, "user": user, "partnership": t.partnership}
+
+
+def _withdrawal(t):
+    record = _membership(t)
+    perm = "partnerships.view_membership"
+    kwargs = {"partnership": t.partnership, "user": t.headteacher, "perm": perm, "obj": record}
+    object_grant(actor=t.coordinator, **kwargs)
+    return {"actor": t.coordinator, **kwargs}
+
+
+def _constitution_change(t):
+    current = Constitution.objects.get(partnership=t.partnership).leaving_notice_terms
+    changes = {"leaving_notice_terms": 3 if current != 3 else 2}
+    return {"actor": t.coordinator, "partnership": t.partnership, "changes": changes}
+
+
+def _group_update(t):
+    group = _group(t)
+    return {
+        "actor": t.coordinator,
+        "group": group,
+        "name": "Renamed network",
+        "kind": Group.Kind.STANDING,
+        "remit": "",
+        "chairing": Group.Chairing.NAMED,
+        "chair": group.chair,
+        "host_school": None,
+        "starts": group.starts,
+        "ends": None,
+        "reports_to": "The strategic group",
+    }
+
+
+def _seat_update(t):
+    rota, s = _rota(t)
+    seat = RotaSeat.objects.get(rota=rota, seat=2)
+    return {"actor": t.coordinator, "seat": seat, "representative": s["D"], "reserve": s["B"], "substitute": None}
+
+
+def _rota_create(t):
+    s = _strategy_group(t)
+    return {"actor": t.coordinator, "partnership": t.partnership, "seats": [(s["X"], s["C"]), (s["D"], s["E"])]}
+
+
+def _rota_build(t):
+    rota, _ = _rota(t, confirmed=True)
+    return {"actor": t.coordinator, "partnership": t.partnership}
+
+
+def _rota_confirm(t):
+    rota, _ = _rota(t)
+    return {"actor": t.coordinator, "rota": rota}
+
+
+REGISTRY: dict[str, Callable[..., dict]] = {
+    "constitution.constitution_update": _constitution_change,
+    "development.area_participation_add": lambda t: {"actor": t.coordinator, "area": _area(t), "school": t.schools[0]},
+    "development.area_participation_remove": lambda t: {
+        "actor": t.coordinator,
+        "participation": AreaParticipationFactory(area=_area(t), school=t.schools[0]),
+    },
+    "development.area_participation_update": lambda t: {
+        "actor": t.coordinator,
+        "participation": AreaParticipationFactory(area=_area(t), school=t.schools[0]),
+        "lead": _person(t),
+    },
+    "development.development_action_add": lambda t: {"actor": t.coordinator, "area": _area(t), "description": "Plan"},
+    "development.development_action_update": lambda t: {
+        "actor": t.coordinator,
+        "action": DevelopmentActionFactory(area=_area(t)),
+        "description": "Changed",
+        "owner": None,
+        "due": None,
+        "status": "in_progress",
+    },
+    "development.development_area_create": lambda t: {
+        "actor": t.coordinator,
+        "partnership": t.partnership,
+        "academic_year": 2026,
+        "name": "Reading",
+        "coordinator": None,
+    },
+    "development.development_area_update": lambda t: {
+        "actor": t.coordinator,
+        "area": _area(t),
+        "name": "Writing",
+        "coordinator": None,
+        "objectives": "More writing",
+        "evaluation": "",
+        "status": "in_progress",
+    },
+    "development.development_milestone_add": lambda t: {
+        "actor": t.coordinator,
+        "area": _area(t),
+        "description": "Halfway",
+        "due": D(2027, 2, 1),
+    },
+    "development.development_milestone_update": lambda t: {
+        "actor": t.coordinator,
+        "milestone": DevelopmentMilestoneFactory(area=_area(t)),
+        "description": "Changed",
+        "due": D(2027, 3, 1),
+        "status": "in_progress",
+    },
+    "grants.object_grant": lambda t: {
+        "actor": t.coordinator,
+        "partnership": t.partnership,
+        "user": t.headteacher,
+        "perm": "partnerships.view_membership",
+        "obj": _membership(t),
+    },
+    "grants.object_withdraw": _withdrawal,
+    "groups.group_create": lambda t: {
+        "actor": t.coordinator,
+        "partnership": t.partnership,
+        "name": "Maths network",
+        "kind": Group.Kind.STANDING,
+        "chair": _person(t),
+    },
+    "groups.group_member_add": lambda t: {"actor": t.coordinator, "group": _group(t), "person": _person(t)},
+    "groups.group_member_remove": lambda t: {
+        "actor": t.coordinator,
+        "member": GroupMemberFactory(group=_group(t), person=_person(t)),
+    },
+    "groups.group_set_host": lambda t: {"actor": t.coordinator, "group": _group(t), "host_school": t.schools[0]},
+    "groups.group_update": _group_update,
+    "interests.interest_declaration_create": lambda t: {
+        "actor": t.headteacher,
+        "partnership": t.partnership,
+        "nothing_to_declare": True,
+    },
+    "interests.interest_reminders_request": lambda t: {"actor": t.coordinator, "partnership": t.partnership},
+    "invitations.invitation_accept": lambda t: {
+        "actor": None,
+        "invitation": t.invitation,
+        "full_name": "Invited Person",
+        "password": PASSWORD,
+    },
+    "invitations.invitation_create": lambda t: {
+        "actor": t.coordinator,
+        "partnership": t.partnership,
+        "email": "new@school.example",
+        "full_name": "New Person",
+        "role": Role.GOVERNOR,
+        "school": t.schools[0],
+    },
+    "invitations.invitation_withdraw": lambda t: {"actor": t.coordinator, "invitation": t.invitation},
+    "members.budget_record": lambda t: {
+        "actor": t.coordinator,
+        "partnership": t.partnership,
+        "school": t.schools[0],
+        "financial_year": 2026,
+        "amount": Decimal("1250000"),
+    },
+    "members.census_import": lambda t: {
+        "actor": t.coordinator,
+        "partnership": t.partnership,
+        "year": 2026,
+        "data": f"URN,Headcount,FTE\r\n{t.schools[0].urn},210,204.5\r\n".encode(),
+    },
+    "members.census_record": lambda t: {
+        "actor": t.coordinator,
+        "partnership": t.partnership,
+        "school": t.schools[0],
+        "year": 2025,
+        "headcount": 102,
+        "fte": Decimal("61.0"),
+    },
+    "members.people_link_user": _linkable,
+    "members.person_create": lambda t: {
+        "actor": t.coordinator,
+        "partnership": t.partnership,
+        "school": t.schools[0],
+        "full_name": "Sam Smith",
+        "position": Person.Position.GOVERNOR,
+    },
+    "members.person_remove": lambda t: {"actor": t.coordinator, "person": _person(t)},
+    "members.person_update": lambda t: {
+        "actor": t.coordinator,
+        "person": _person(t),
+        "full_name": "Sam Jones",
+        "position": Person.Position.TEACHER,
+    },
+    "members.school_register_import": lambda t: {
+        "actor": t.coordinator,
+        "data": csv_bytes([gias_row(990001, "New Primary School")]),
+    },
+    "membership.leaving_notice_record": lambda t: {
+        "actor": t.coordinator,
+        "membership": (make_terms(t.partnership), _membership(t))[1],
+        "received_on": D(2025, 10, 1),
+        "given_by": "Sam Patel, headteacher",
+        "today": D(2026, 1, 10),
+    },
+    "membership.membership_join": lambda t: {
+        "actor": t.coordinator,
+        "partnership": t.partnership,
+        "school": SchoolFactory(),
+        "joined": D(2025, 4, 1),
+        "approved_on": D(2025, 3, 12),
+        "approval_reference": "Strategic group 12 March 2025, minute 4",
+        "today": D(2026, 1, 10),
+    },
+    "membership.membership_update_notes": lambda t: {
+        "actor": t.coordinator,
+        "membership": _membership(t),
+        "withdrawal_notes": "Asked about leaving",
+    },
+    "offices.election_record": lambda t: {
+        "actor": t.coordinator,
+        "partnership": t.partnership,
+        "office": "chair",
+        "held_on": timezone.localdate(),
+        "method": "acclamation",
+        "candidates": [(t.headteacher, None)],
+        "elected": t.headteacher,
+    },
+    "partnerships.partnership_create": lambda t: {"actor": t.coordinator, "name": "Gamma", "slug": "gamma"},
+    "roles.partnership_update_settings": lambda t: {
+        "actor": t.coordinator,
+        "partnership": t.partnership,
+        "require_mfa_for_coordinators": not t.partnership.require_mfa_for_coordinators,
+    },
+    "roles.role_end": lambda t: {"actor": t.coordinator, "assignment": t.role, "end": timezone.localdate()},
+    "roles.role_start": lambda t: {
+        "actor": t.coordinator,
+        "user": UserFactory(),
+        "partnership": t.partnership,
+        "role": Role.GOVERNOR,
+        "school": t.schools[0],
+    },
+    "strategy.rota_build_next": _rota_build,
+    "strategy.rota_confirm": _rota_confirm,
+    "strategy.rota_create": _rota_create,
+    "strategy.rota_seat_update": _seat_update,
+    "terms.terms_update": lambda t: {
+        "actor": t.coordinator,
+        "partnership": t.partnership,
+        "academic_year": 2025,
+        "dates": _terms_dates(t),
+    },
+}
+
+
+# --- The shape of every service ----------------------------------------------------------------------------
+
+
+def test_every_public_service_function_is_a_use_case_or_says_why_not():
+    functions = public_functions()
+    assert len(use_cases()) >= 40, "introspection found too few use cases: is the package walk broken?"
+    assert set(functions) - set(use_cases()) == set(NOT_USE_CASES), (
+        "a public function without `actor` must be listed in NOT_USE_CASES with a reason; "
+        "if it changes something a person decided, give it `actor` and an audit row instead"
+    )
+
+
+def test_the_registry_calls_every_use_case():
+    assert set(REGISTRY) == set(use_cases()), "add an entry to REGISTRY for each new use case"
+
+
+@pytest.mark.parametrize("name", sorted(use_cases()))
+def test_use_cases_take_keyword_only_typed_arguments_and_the_acting_user(name):
+    function = use_cases()[name]
+    parameters = inspect.signature(function).parameters.values()
+    assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in parameters), f"{name} needs * before its arguments"
+    hints = typing.get_type_hints(function)
+    unannotated = [p.name for p in parameters if p.name not in hints]
+    assert not unannotated, f"{name} has arguments without a type: {unannotated}"
+    assert hints["actor"] in (User, User | None, typing.Optional[User]), (  # noqa: UP045
+        f"{name}'s actor must be accounts.models.User (or User | None where the system acts)"
+    )
+
+
+@pytest.mark.parametrize("name", sorted(use_cases()))
+def test_each_use_case_writes_an_audit_row_when_it_changes_something(name, tenant_a):
+    service = use_cases()[name]
+    with scopes_disabled():
+        kwargs = REGISTRY[name](tenant_a)
+        last = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    with scope(partnership=tenant_a.partnership):
+        service(**kwargs)
+    with scopes_disabled():
+        written = list(AuditEvent.objects.filter(pk__gt=last))
+    assert written, f"{name} changed something and wrote no audit row"
+    actor = kwargs["actor"]
+    if actor is not None:
+        assert actor in [event.actor for event in written], f"{name} did not record who acted"
+    if name != "partnerships.partnership_create":
+        assert {event.partnership_id for event in written} <= {tenant_a.partnership.pk, None}
