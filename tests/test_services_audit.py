@@ -26,19 +26,20 @@ from partnerships.roles import Role
 from partnerships.selectors.governance import term_on_or_after
 from partnerships.services.grants import object_grant
 from schools.models import Person, School
-from tests.factories import PASSWORD, SchoolFactory, UserFactory
-from tests.factories.constitution import TERM_DATES, make_terms
-from tests.factories.governance import make_rota, member_school_with_head
-from tests.factories.groups import (
+from tests.factories.accounts import PASSWORD, UserFactory
+from tests.factories.partnerships import (
+    TERM_DATES,
     AreaParticipationFactory,
     DevelopmentActionFactory,
     DevelopmentAreaFactory,
     DevelopmentMilestoneFactory,
     GroupFactory,
     GroupMemberFactory,
-    PersonFactory,
+    make_rota,
+    make_terms,
+    member_school_with_head,
 )
-from tests.factories.schools import csv_bytes, gias_row
+from tests.factories.schools import PersonFactory, SchoolFactory, csv_bytes, gias_row
 
 D = datetime.date
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnerships', '0006_delete_copied_role_permissions'),
+        ('partnerships', '0007_view_governance_permission'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
