@@ -1,26 +1,26 @@
 """Reminding people to declare their interests (missing, or more than a year old).
 
 Idempotent per person per day: each reminder is an InterestReminder row (partnership, user, day), unique
-in the database, and a person with a row for today is skipped. The row is written in the same
-transaction as the email is sent, so a failed send leaves no row and is tried again. An audit row
-records the reminder as history; the audit log is never read to decide.
+in the database, and a person with a row for today is skipped. The row and the email's outbox message
+are written in one transaction, so a reminder is either recorded and queued or neither; the outbox
+sends it, and keeps trying while SMTP is down. An audit row records the reminder as history; the
+audit log is never read to decide.
 """
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.audit import AuditAction, audit_record
 from config.celery import TenantTask
+from core.outbox import outbox_enqueue
 from partnerships.models import InterestReminder, Partnership
 from partnerships.selectors.interests import STATE_LABELS, reminders_due
 
 
-@shared_task(base=TenantTask, bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(base=TenantTask, bind=True)
 def remind_missing_declarations(self, *, partnership_id: int) -> int:
     """Email everyone in the partnership whose declaration is missing or out of date; returns how many."""
     partnership = Partnership.objects.get(pk=partnership_id)
@@ -40,14 +40,13 @@ def remind_missing_declarations(self, *, partnership_id: int) -> int:
                 summary=f"{row.user} reminded to declare interests ({STATE_LABELS[row.state].lower()})",
                 data={"user": row.user.pk, "day": today.isoformat()},
             )
-            send_mail(
+            outbox_enqueue(
+                about=f"interests-reminder:{partnership.pk}:{today.isoformat()}",
+                kind="interests.reminder",
+                recipient=row.user.email,
+                template="partnerships/email/interests_reminder",
+                context={"user": row.user, "partnership": partnership, "row": row, "url": url},
                 subject=f"Please declare your interests for {partnership.name}",
-                message=render_to_string(
-                    "accounts/email/interests_reminder.txt",
-                    {"user": row.user, "partnership": partnership, "row": row, "url": url},
-                ),
-                from_email=None,
-                recipient_list=[row.user.email],
             )
         sent += 1
     return sent

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from accounts.models import AuditEvent
@@ -201,15 +202,16 @@ def test_interests_for_users_runs_two_queries_for_any_number_of_people(tenant_a,
 # --- Reminders ----------------------------------------------------------------------------------------------
 
 
-def test_the_reminder_task_emails_each_person_due_once_a_day(tenant_a, tenant_b, mailoutbox, today):
+def test_the_reminder_task_emails_each_person_due_once_a_day(tenant_a, tenant_b, mailoutbox, today, sent_on_commit):
     p = tenant_a.partnership
     stale = UserFactory(email="stale@example.org")
     give_role(stale, p, Role.GOVERNOR, tenant_a.schools[0])
     DeclarationFactory(partnership=p, user=stale, declared_on=today - datetime.timedelta(days=400))
     DeclarationFactory(partnership=p, user=tenant_a.coordinator, declared_on=today)  # up to date: not reminded
 
-    assert remind_missing_declarations(partnership_id=p.pk) == 2
-    assert remind_missing_declarations(partnership_id=p.pk) == 0  # the second run the same day sends nothing
+    with sent_on_commit():
+        assert remind_missing_declarations(partnership_id=p.pk) == 2
+        assert remind_missing_declarations(partnership_id=p.pk) == 0  # the second run the same day sends nothing
     assert sorted(m.to[0] for m in mailoutbox) == sorted([stale.email, tenant_a.headteacher.email])
     by_address = {m.to[0]: m for m in mailoutbox}
     assert f"/p/{tenant_a.slug}/interests/declare/" in by_address[stale.email].body
@@ -222,16 +224,17 @@ def test_the_reminder_task_emails_each_person_due_once_a_day(tenant_a, tenant_b,
         assert not AuditEvent.objects.filter(partnership=tenant_b.partnership, action="interests.reminded").exists()
 
 
-def test_a_reminder_recorded_on_an_earlier_day_does_not_stop_todays(tenant_a, mailoutbox, today):
+def test_a_reminder_recorded_on_an_earlier_day_does_not_stop_todays(tenant_a, mailoutbox, today, sent_on_commit):
     yesterday = today - datetime.timedelta(days=1)
     with scopes_disabled():
         InterestReminder.objects.create(partnership=tenant_a.partnership, user=tenant_a.headteacher, day=yesterday)
-    remind_missing_declarations(partnership_id=tenant_a.partnership.pk)
+    with sent_on_commit():
+        remind_missing_declarations(partnership_id=tenant_a.partnership.pk)
     assert tenant_a.headteacher.email in [m.to[0] for m in mailoutbox]
 
 
 def test_running_the_task_twice_the_same_day_sends_once_and_the_audit_log_does_not_decide(
-    tenant_a, mailoutbox, today
+    tenant_a, mailoutbox, today, sent_on_commit
 ):
     from accounts.audit import AuditAction, audit_record
 
@@ -244,8 +247,9 @@ def test_running_the_task_twice_the_same_day_sends_once_and_the_audit_log_does_n
         summary="x",
         data={"user": tenant_a.headteacher.pk, "day": today.isoformat()},
     )
-    assert remind_missing_declarations(partnership_id=p.pk) == 2
-    assert remind_missing_declarations(partnership_id=p.pk) == 0
+    with sent_on_commit():
+        assert remind_missing_declarations(partnership_id=p.pk) == 2
+        assert remind_missing_declarations(partnership_id=p.pk) == 0
     assert sorted(m.to[0] for m in mailoutbox) == sorted([tenant_a.coordinator.email, tenant_a.headteacher.email])
     with scopes_disabled():
         reminders = InterestReminder.objects.filter(partnership=p)
@@ -265,21 +269,27 @@ def test_the_database_holds_one_reminder_per_person_per_partnership_a_day(tenant
         assert InterestReminder.objects.count() == 3
 
 
-def test_a_failed_send_leaves_no_record_so_the_retry_sends_it(tenant_a, mailoutbox, monkeypatch):
-    import partnerships.tasks.interests as tasks
+def test_while_smtp_is_down_each_reminder_is_recorded_and_queued_once_then_sent_by_the_sweep(
+    tenant_a, smtp_server, sent_on_commit
+):
+    from core.models import OutboxMessage
+    from core.outbox import SWEEP_GRACE, outbox_sweep
 
-    def broken(*args, **kwargs):
-        raise OSError("SMTP down")
-
-    monkeypatch.setattr(tasks, "send_mail", broken)
-    with pytest.raises(OSError):
-        tasks.remind_missing_declarations(partnership_id=tenant_a.partnership.pk)
+    smtp_server.stop()
+    with sent_on_commit():
+        assert remind_missing_declarations(partnership_id=tenant_a.partnership.pk) == 2
+        assert remind_missing_declarations(partnership_id=tenant_a.partnership.pk) == 0
     with scopes_disabled():
-        assert not AuditEvent.objects.filter(action="interests.reminded").exists()
-        assert not InterestReminder.objects.exists()
-    monkeypatch.undo()
-    assert tasks.remind_missing_declarations(partnership_id=tenant_a.partnership.pk) == 2
-    assert len(mailoutbox) == 2
+        assert InterestReminder.objects.count() == 2
+    assert sorted(OutboxMessage.objects.values_list("recipient", "state")) == sorted(
+        [(tenant_a.coordinator.email, "queued"), (tenant_a.headteacher.email, "queued")]
+    )
+    smtp_server.start()
+    assert outbox_sweep(now=timezone.now() + SWEEP_GRACE + datetime.timedelta(seconds=1)) == 2
+    received = {m["To"]: m for m in smtp_server.messages}
+    assert sorted(received) == sorted([tenant_a.coordinator.email, tenant_a.headteacher.email])
+    html = received[tenant_a.headteacher.email].get_body(preferencelist=("html",)).get_content()
+    assert "Declare your interests" in html and f"/p/{tenant_a.slug}/interests/declare/" in html
 
 
 def test_the_task_needs_its_partnership(tenant_a):
@@ -337,3 +347,9 @@ def test_the_declaration_snippet_for_other_pages_shows_interests_and_state(tenan
         "partnerships/interests/_declaration.html", {"declaration": found.get(tenant_a.headteacher.pk)}
     )
     assert "No declaration" in missing
+
+
+@pytest.fixture
+def sent_on_commit(django_capture_on_commit_callbacks):
+    """Run what commits would start (the outbox's sends), as the real transaction would on commit."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
