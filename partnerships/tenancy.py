@@ -75,7 +75,7 @@ class TenantContext:
     - `has(perm)`: on the partnership, e.g. `request.tenant.has("manage_members")`.
     - `has_for_school(perm, school)`: on one school, from the roles held for that school in this
       partnership only, e.g. `request.tenant.has_for_school("govern_school", school)`.
-    Explicit grants on one record to a named person are separate: partnerships.selectors.has_object_grant.
+    Explicit grants on one record to a named person are separate: partnerships.selectors.permissions.has_object_grant.
     """
 
     def __init__(self, user, partnership: Partnership):

@@ -3,7 +3,7 @@
 This is all django-guardian holds: what no role implies (a confidential paper, a note of visit shared
 with named staff, a report shared with a local-authority officer). What roles give is worked out from
 the roles themselves (partnerships.roles) and is never stored. Check a grant with
-partnerships.selectors.has_object_grant.
+partnerships.selectors.permissions.has_object_grant.
 """
 
 from django.core.exceptions import ValidationError
