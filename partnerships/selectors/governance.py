@@ -339,9 +339,17 @@ def strategy_groups(partnership: Partnership, terms: list[Term]) -> list[Strateg
 
 
 def strategy_this_and_next(partnership: Partnership) -> list[StrategyGroup]:
-    """The strategy group this term (or, in a holiday, the term about to start) and next term."""
+    """The strategy group this term (or, in a holiday, the term about to start), next term, and every
+    later term that already has a rota (one built ahead is still a draft to find and confirm), in
+    term order."""
     this_term = term_on_or_after(partnership, timezone.localdate())
-    return strategy_groups(partnership, [this_term, next_term_after(partnership, this_term)])
+    next_term = next_term_after(partnership, this_term)
+    later = list(
+        Term.objects.filter(partnership=partnership, starts__gt=next_term.ends, rotas__isnull=False)
+        .distinct()
+        .order_by("starts")
+    )
+    return strategy_groups(partnership, [this_term, next_term, *later])
 
 
 def rota_with_seats(partnership: Partnership, rota_pk) -> StrategyRota | None:

@@ -374,12 +374,13 @@ def _grow(tenant, schools=200):
 
 # Session and user (2), tenant resolution and roles, which give the permissions (2), then the page's own reads.
 PAGES = [
-    # + offices (2), terms (1), constitution (1), rotas and seats (2), office and head roles (2), ...;
-    # then the summaries of groups and their chairs, development areas and the interests register (7).
-    ("", 22),
+    # + offices (2), terms (1), later terms with a rota (1), constitution (1), rotas and seats (2), office
+    # and head roles (2), ...; then the summaries of groups and their chairs, development areas and the
+    # interests register (7).
+    ("", 23),
     ("offices/", 8),  # + office roles (1), heads (1), elections and candidates (2), constitution (1)
     ("offices/record/", 7),  # + constitution (1), people and headteachers for the choices (2)
-    ("strategy/", 14),
+    ("strategy/", 15),  # the strategy group this term, next term and later terms with a rota
     ("strategy/first/", 7),
 ]
 
@@ -432,3 +433,32 @@ def test_the_governance_page_summarises_groups_areas_and_interests(tenant_a, cli
     assert "The register of interests" in coordinator
     head = client_for(tenant_a.headteacher).get(f"/p/{tenant_a.slug}/governance/").content.decode()
     assert "The register of interests" not in head and "Your declarations of interests" in head
+
+
+def test_a_draft_rota_built_two_terms_ahead_can_be_found_and_confirmed_from_the_page(gov, client_for):
+    s = {school.name: school for school in gov.extra}
+    client = client_for(gov.coordinator)
+    client.post(
+        url(gov, "strategy/first/"),
+        {
+            "representative_1": s["St Luke's College"].pk,
+            "reserve_1": s["Pinhoe Primary"].pk,
+            "representative_2": s["Stokehill Junior"].pk,
+            "reserve_2": s["St James's School"].pk,
+        },
+    )
+    for _ in range(2):  # confirm this term's rota and build the next; then confirm that and build again
+        with scopes_disabled():
+            draft = StrategyRota.objects.get(partnership=gov.partnership, confirmed_at__isnull=True)
+        assert client.post(url(gov, f"strategy/rotas/{draft.pk}/confirm/")).status_code == 302
+        assert client.post(url(gov, "strategy/build/")).status_code == 302
+    with scopes_disabled():
+        rotas = list(StrategyRota.objects.filter(partnership=gov.partnership).select_related("term"))
+        furthest = max(rotas, key=lambda rota: rota.term.starts)
+    assert furthest.confirmed_at is None and len(rotas) == 3
+    response = client.get(url(gov, "strategy/"))
+    page = response.content.decode()
+    assert [group.term for group in response.context["groups"]] == sorted(
+        [rota.term for rota in rotas], key=lambda term: term.starts
+    )
+    assert url(gov, f"strategy/rotas/{furthest.pk}/confirm/") in page
