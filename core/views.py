@@ -8,7 +8,7 @@ nothing of partnerships.
 from django.contrib import messages
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.views.generic import FormView
 
@@ -61,7 +61,11 @@ class BaseServiceFormView(FormView):
       is rolled back, so nothing is written;
     - on success, `get_success_message(result)` (by default `success_message`, formatted with the
       form's cleaned data; the bound form is `self.form`) is shown and the browser goes to
-      `get_success_url(result)` (302).
+      `get_success_url(result)` (302; to a form sent by htmx, 200 with `HX-Redirect`).
+
+    A form page's template may send the form through htmx (hx-post, hx-select and hx-target on
+    the page's <main>): its 400 answer is then swapped in place (templates/base.html lets htmx swap
+    400 and 422), and success still loads the next page in full.
 
     Hooks: `lookup(**kwargs)` finds the object the URL names (as `self.object`, and in the template
     context under `context_object_name`) before any handler runs; `get_form_kwargs()` adds what the
@@ -95,7 +99,12 @@ class BaseServiceFormView(FormView):
         message = self.get_success_message(result)
         if message:
             messages.success(request, message)
-        return HttpResponseRedirect(self.get_success_url(result))
+        url = self.get_success_url(result)
+        if request.headers.get("HX-Request") == "true":
+            # A form sent by htmx: the browser itself goes to the next page (htmx follows HX-Redirect
+            # with a real navigation), so its address, title and menu are that page's own.
+            return HttpResponse(headers={"HX-Redirect": url})
+        return HttpResponseRedirect(url)
 
     def perform(self, form):
         """Call one service with the form's cleaned data; return what it made or changed."""
