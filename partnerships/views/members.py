@@ -5,10 +5,9 @@ Thin views: parse a form, call one service, redirect or re-render with the error
 
 from urllib.parse import urlencode
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django import forms
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
@@ -270,21 +269,20 @@ class PersonEditView(_SchoolFormView):
         return self.school_url("people")
 
 
-class PersonRemoveView(SchoolMixin):
-    """A confirmation page with no form fields: its errors are listed on the page itself."""
+class PersonRemoveView(_SchoolFormView):
+    """A confirmation: the form has no fields, the button is the answer."""
 
     template_name = "schools/person_remove.html"
+    form_class = forms.Form
 
-    def get(self, request, *args, school_urn, person_pk, **kwargs):
-        school, person = self.school, self.person
-        return render(request, self.template_name, {"school": school, "person": person})
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(person=self.person, **kwargs)
 
-    def post(self, request, *args, school_urn, person_pk, **kwargs):
-        school, person = self.school, self.person
-        try:
-            services.person_remove(actor=request.user, person=person)
-        except ValidationError as error:
-            context = {"school": school, "person": person, "errors": error.messages}
-            return render(request, self.template_name, context, status=400)
-        messages.success(request, f"{person.full_name} removed from {school.name}")
-        return redirect(self.school_url("people"))
+    def perform(self, form):
+        services.person_remove(actor=self.request.user, person=self.person)
+
+    def get_success_message(self, result):
+        return f"{self.person.full_name} removed from {self.school.name}"
+
+    def get_success_url(self, result):
+        return self.school_url("people")
