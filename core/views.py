@@ -1,4 +1,4 @@
-"""Base views every tenant page builds on.
+"""Base views every tenant page builds on: TenantViewMixin, and ServiceFormView for form pages.
 
 The tenant middleware (partnerships.tenancy) has already admitted the user to the partnership named in
 the URL and put what they may do there on `request.tenant`; these classes only read it, so core knows
@@ -73,6 +73,8 @@ class BaseServiceFormView(FormView):
     `add_service_errors(form, error)` maps a service's errors onto an unusual form.
     """
 
+    # No PUT: FormView would treat it as a POST; these pages answer GET and POST only (else 405).
+    http_method_names = ["get", "post", "head", "options"]
     success_message = ""
     context_object_name: str | None = None
     object = None
@@ -120,7 +122,7 @@ class BaseServiceFormView(FormView):
         """The submitted data on POST, `get_initial()` on GET (only when it has something, so a form
         that fills its own initial values keeps doing so; and a POST never runs its queries)."""
         kwargs = {}
-        if self.request.method in ("POST", "PUT"):
+        if self.request.method == "POST":
             kwargs.update(data=self.request.POST, files=self.request.FILES)
         elif initial := self.get_initial():
             kwargs["initial"] = initial

@@ -150,6 +150,16 @@ def test_tenant_view_looks_up_its_object_404_whatever_the_method():
             call(TenantGroupRenameView, method, {"name": "x"}, perms=perms, group_pk=999_999)
 
 
+def test_a_method_other_than_get_and_post_is_405_only_after_the_look_up():
+    group = Group.objects.create(name="Before")
+    for method in ("put", "patch", "delete"):
+        response = call(TenantGroupRenameView, method, perms=("rename_groups",), group_pk=group.pk)
+        assert response.status_code == 405
+        assert response["Allow"] == "GET, POST, HEAD, OPTIONS"
+    group.refresh_from_db()
+    assert group.name == "Before"
+
+
 def test_tenant_view_puts_its_object_in_the_context_and_redirects_under_the_partnership():
     group = Group.objects.create(name="Before")
     response = call(TenantGroupRenameView, perms=("rename_groups",), group_pk=group.pk)
