@@ -1,5 +1,6 @@
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
 from core.views import ServiceFormView, TenantViewMixin
@@ -94,8 +95,9 @@ class TermsChangeView(ServiceFormView):
     template_name = "partnerships/constitution/terms_change.html"
     form_class = TermDatesForm
 
-    def lookup(self, **kwargs):
-        self.year = _year(self.request)
+    @cached_property
+    def year(self) -> int:
+        return _year(self.request)
 
     def get_form_kwargs(self):
         terms = [] if self.request.method == "POST" else terms_of_year(self.partnership, self.year)

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
 from core.views import ServiceFormView, TenantViewMixin
@@ -53,8 +54,9 @@ class ElectionRecordView(ServiceFormView):
     template_name = "partnerships/governance/election_record.html"
     form_class = ElectionForm
 
-    def lookup(self, **kwargs):
-        self.constitution = selectors.constitution_of(self.partnership)
+    @cached_property
+    def constitution(self):
+        return selectors.constitution_of(self.partnership)
 
     def get_initial(self):
         return {"office": self.request.GET.get("office", "")[:20]}
@@ -99,8 +101,9 @@ class RotaCreateView(ServiceFormView):
     template_name = "partnerships/governance/rota_create.html"
     form_class = FirstRotaForm
 
-    def lookup(self, **kwargs):
-        self.constitution = selectors.constitution_of(self.partnership)
+    @cached_property
+    def constitution(self):
+        return selectors.constitution_of(self.partnership)
 
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {"seats": self.constitution.strategy_head_reps}
