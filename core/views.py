@@ -1,12 +1,18 @@
-"""Base views every tenant page builds on.
+"""Base views every tenant page builds on: TenantViewMixin, and ServiceFormView for form pages.
 
 The tenant middleware (partnerships.tenancy) has already admitted the user to the partnership named in
 the URL and put what they may do there on `request.tenant`; these classes only read it, so core knows
 nothing of partnerships.
 """
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.contrib import messages
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.views.generic import FormView
+
+from core.forms import apply_service_errors
 
 
 class TenantViewMixin:
@@ -35,3 +41,113 @@ class TenantViewMixin:
     def http_method_not_allowed(self, request, *args, **kwargs):
         self.lookup(**kwargs)
         return super().http_method_not_allowed(request, *args, **kwargs)
+
+    def tenant_url(self, name: str, anchor: str = "", **kwargs) -> str:
+        """reverse() of a URL under this partnership's /p/<slug>/, with an optional #anchor."""
+        url = reverse(name, kwargs={"partnership_slug": self.partnership.slug, **kwargs})
+        return f"{url}#{anchor}" if anchor else url
+
+
+class BaseServiceFormView(FormView):
+    """A form page whose POST calls one service: the one shape of every form view.
+
+    A subclass names `form_class` and `template_name` and implements `perform(form)`, which calls ONE
+    service with `form.cleaned_data` and returns what it made or changed. The base does the rest:
+
+    - GET renders the form (200) and never writes;
+    - an invalid form is rendered again with its errors, status 400;
+    - a `ValidationError` from the service is put next to the fields it names (a plain one goes to
+      the top of the form, in the error summary), status 400; the service ran in a transaction that
+      is rolled back, so nothing is written;
+    - on success, `get_success_message(result)` (by default `success_message`, formatted with the
+      form's cleaned data; the bound form is `self.form`) is shown and the browser goes to
+      `get_success_url(result)` (302; to a form sent by htmx, 200 with `HX-Redirect`).
+
+    A form page's template may send the form through htmx (hx-post, hx-select and hx-target on
+    the page's <main>): its 400 answer is then swapped in place (templates/base.html lets htmx swap
+    400 and 422), and success still loads the next page in full.
+
+    Hooks: `lookup(**kwargs)` finds the object the URL names (as `self.object`, and in the template
+    context under `context_object_name`) before any handler runs; `get_form_kwargs()` adds what the
+    form's constructor needs; `get_initial()` prefills a GET; `get_context_data()` adds to the page;
+    `add_service_errors(form, error)` maps a service's errors onto an unusual form.
+    """
+
+    # No PUT: FormView would treat it as a POST; these pages answer GET and POST only (else 405).
+    http_method_names = ["get", "post", "head", "options"]
+    success_message = ""
+    context_object_name: str | None = None
+    object = None
+
+    def lookup(self, **kwargs):
+        """The object the URL names, through a scoped queryset (404 otherwise); None if there is none."""
+        return None
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.lookup(**kwargs)
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.lookup(**kwargs)
+        self.form = form = self.get_form()
+        if not form.is_valid():
+            return self.form_invalid(form)
+        try:
+            with transaction.atomic():
+                result = self.perform(form)
+        except ValidationError as error:
+            self.add_service_errors(form, error)
+            return self.form_invalid(form)
+        message = self.get_success_message(result)
+        if message:
+            messages.success(request, message)
+        url = self.get_success_url(result)
+        if request.headers.get("HX-Request") == "true":
+            # A form sent by htmx: the browser itself goes to the next page (htmx follows HX-Redirect
+            # with a real navigation), so its address, title and menu are that page's own.
+            return HttpResponse(headers={"HX-Redirect": url})
+        return HttpResponseRedirect(url)
+
+    def perform(self, form):
+        """Call one service with the form's cleaned data; return what it made or changed."""
+        raise NotImplementedError(f"{type(self).__name__} must implement perform(form)")
+
+    def add_service_errors(self, form, error: ValidationError) -> None:
+        apply_service_errors(form, error)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def get_form_kwargs(self):
+        """The submitted data on POST, `get_initial()` on GET (only when it has something, so a form
+        that fills its own initial values keeps doing so; and a POST never runs its queries)."""
+        kwargs = {}
+        if self.request.method == "POST":
+            kwargs.update(data=self.request.POST, files=self.request.FILES)
+        elif initial := self.get_initial():
+            kwargs["initial"] = initial
+        if prefix := self.get_prefix():
+            kwargs["prefix"] = prefix
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        if self.context_object_name and self.context_object_name not in kwargs:
+            kwargs[self.context_object_name] = self.object
+        return super().get_context_data(**kwargs)
+
+    def get_success_message(self, result) -> str:
+        """The banner after success; `success_message` may name the form's fields: "{name} saved"."""
+        return self.success_message.format(**self.form.cleaned_data) if self.success_message else ""
+
+    def get_success_url(self, result) -> str:
+        if not self.success_url:
+            raise ImproperlyConfigured(f"{type(self).__name__} needs success_url or get_success_url(result)")
+        return str(self.success_url)
+
+
+class ServiceFormView(TenantViewMixin, BaseServiceFormView):
+    """A service form page under /p/<slug>/: the permission check, then `BaseServiceFormView`.
+
+    A look-up through `lookup(**kwargs)` runs after the permission check, so a user without the
+    permission gets 403 and an object of another partnership is 404, whatever the method.
+    """

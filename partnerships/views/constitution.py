@@ -1,14 +1,9 @@
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.views import View
+from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
-from core.forms import apply_service_errors
-from core.views import TenantViewMixin
+from core.views import ServiceFormView, TenantViewMixin
 from partnerships.calendar import TERM_LABELS, academic_year_label, academic_year_of
 from partnerships.forms.constitution import TermDatesForm, section_form_class
 from partnerships.models.constitution import SECTIONS
@@ -37,37 +32,32 @@ class ConstitutionView(TenantViewMixin, TemplateView):
         return context
 
 
-class ConstitutionChangeView(TenantViewMixin, View):
+class ConstitutionChangeView(ServiceFormView):
     """One section of the constitution on its own form page."""
 
     permission_required = "change_constitution"
     template_name = "partnerships/constitution/change.html"
     section = ""
 
-    def render_form(self, request, form, status=200):
-        title = SECTIONS[self.section][0]
-        return render(
-            request, self.template_name, {"form": form, "title": title, "section": self.section}, status=status
+    def get_form_class(self):
+        return section_form_class(self.section)
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"constitution": constitution_of(self.partnership)}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=SECTIONS[self.section][0], section=self.section, **kwargs)
+
+    def perform(self, form):
+        constitution_update(
+            actor=self.request.user, partnership=self.partnership, changes=form.cleaned_data, section=self.section
         )
 
-    def get(self, request, *args, **kwargs):
-        form = section_form_class(self.section)(constitution=constitution_of(self.partnership))
-        return self.render_form(request, form)
+    def get_success_message(self, result):
+        return f"{SECTIONS[self.section][0]}: the constitution is saved"
 
-    def post(self, request, *args, **kwargs):
-        form = section_form_class(self.section)(request.POST, constitution=constitution_of(self.partnership))
-        if form.is_valid():
-            try:
-                constitution_update(
-                    actor=request.user, partnership=self.partnership, changes=form.cleaned_data, section=self.section
-                )
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, f"{SECTIONS[self.section][0]}: the constitution is saved")
-                url = reverse("constitution:detail", kwargs={"partnership_slug": self.partnership.slug})
-                return redirect(f"{url}#{self.section}")
-        return self.render_form(request, form, status=400)
+    def get_success_url(self, result):
+        return self.tenant_url("constitution:detail", anchor=self.section)
 
 
 class TermsView(TenantViewMixin, TemplateView):
@@ -100,33 +90,29 @@ def _year(request) -> int:
     return int(raw)
 
 
-class TermsChangeView(TenantViewMixin, View):
+class TermsChangeView(ServiceFormView):
     permission_required = "change_constitution"
     template_name = "partnerships/constitution/terms_change.html"
+    form_class = TermDatesForm
 
-    def render_form(self, request, form, year, status=200):
-        return render(
-            request,
-            self.template_name,
-            {"form": form, "year": year, "year_label": academic_year_label(year)},
-            status=status,
+    @cached_property
+    def year(self) -> int:
+        return _year(self.request)
+
+    def get_form_kwargs(self):
+        terms = [] if self.request.method == "POST" else terms_of_year(self.partnership, self.year)
+        return super().get_form_kwargs() | {"terms": terms}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(year=self.year, year_label=academic_year_label(self.year), **kwargs)
+
+    def perform(self, form):
+        terms_update(
+            actor=self.request.user, partnership=self.partnership, academic_year=self.year, dates=form.cleaned_data
         )
 
-    def get(self, request, *args, **kwargs):
-        year = _year(request)
-        return self.render_form(request, TermDatesForm(terms=terms_of_year(self.partnership, year)), year)
+    def get_success_message(self, result):
+        return f"Term dates for {academic_year_label(self.year)} saved"
 
-    def post(self, request, *args, **kwargs):
-        year = _year(request)
-        form = TermDatesForm(request.POST, terms=[])
-        if form.is_valid():
-            try:
-                terms_update(
-                    actor=request.user, partnership=self.partnership, academic_year=year, dates=form.cleaned_data
-                )
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, f"Term dates for {academic_year_label(year)} saved")
-                return redirect("constitution:terms", partnership_slug=self.partnership.slug)
-        return self.render_form(request, form, year, status=400)
+    def get_success_url(self, result):
+        return self.tenant_url("constitution:terms")

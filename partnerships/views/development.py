@@ -4,8 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 from django.views.generic import TemplateView
 
-from core.forms import apply_service_errors
-from core.views import TenantViewMixin
+from core.views import ServiceFormView, TenantViewMixin
 from partnerships.calendar import academic_year_label
 from partnerships.forms.development import (
     AreaLeadForm,
@@ -93,96 +92,71 @@ class AreaDetailView(TenantViewMixin, TemplateView):
         return _area_or_404(kwargs["area_pk"])
 
 
-class AreaCreateView(TenantViewMixin, View):
+class AreaCreateView(ServiceFormView):
     permission_required = "manage_governance"
     template_name = "partnerships/development/area_form.html"
+    form_class = DevelopmentAreaForm
 
-    def get(self, request, *args, **kwargs):
-        year = year_from(request.GET.get("year"))
-        form = DevelopmentAreaForm(initial={"academic_year": year})
-        return render(request, self.template_name, {"form": form})
+    def get_initial(self):
+        return {"academic_year": year_from(self.request.GET.get("year"))}
 
-    def post(self, request, *args, **kwargs):
-        form = DevelopmentAreaForm(request.POST)
-        if form.is_valid():
-            try:
-                area = development_area_create(actor=request.user, partnership=self.partnership, **form.cleaned_data)
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, f"{area.name} added for {academic_year_label(area.academic_year)}")
-                return _to_area(self.partnership, area.pk)
-        return render(request, self.template_name, {"form": form}, status=400)
+    def perform(self, form):
+        return development_area_create(actor=self.request.user, partnership=self.partnership, **form.cleaned_data)
+
+    def get_success_message(self, area):
+        return f"{area.name} added for {academic_year_label(area.academic_year)}"
+
+    def get_success_url(self, area):
+        return self.tenant_url("development:detail", area_pk=area.pk)
 
 
-class AreaChangeView(TenantViewMixin, View):
+class _AreaFormView(ServiceFormView):
+    """A form about one development area of this partnership, named in the URL."""
+
     permission_required = "manage_governance"
-    template_name = "partnerships/development/area_form.html"
+    context_object_name = "area"
 
-    def get(self, request, *args, area_pk, **kwargs):
-        area = _area_or_404(area_pk)
-        initial = {
-            "name": area.name,
-            "coordinator": area.coordinator_id,
-            "objectives": area.objectives,
-            "status": area.status,
-            "evaluation": area.evaluation,
+    def lookup(self, area_pk, **kwargs):
+        return _area_or_404(area_pk)
+
+    def get_success_url(self, result):
+        return self.tenant_url("development:detail", area_pk=self.object.pk)
+
+
+class AreaChangeView(_AreaFormView):
+    template_name = "partnerships/development/area_form.html"
+    form_class = DevelopmentAreaChangeForm
+    success_message = "{name} saved"
+
+    def get_initial(self):
+        return {name: getattr(self.object, name) for name in ("name", "objectives", "status", "evaluation")} | {
+            "coordinator": self.object.coordinator_id
         }
-        return render(request, self.template_name, {"form": DevelopmentAreaChangeForm(initial=initial), "area": area})
 
-    def post(self, request, *args, area_pk, **kwargs):
-        area = _area_or_404(area_pk)
-        form = DevelopmentAreaChangeForm(request.POST)
-        if form.is_valid():
-            try:
-                development_area_update(actor=request.user, area=area, **form.cleaned_data)
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, f"{form.cleaned_data['name']} saved")
-                return _to_area(self.partnership, area.pk)
-        return render(request, self.template_name, {"form": form, "area": area}, status=400)
+    def perform(self, form):
+        development_area_update(actor=self.request.user, area=self.object, **form.cleaned_data)
 
 
-class _AreaItemView(TenantViewMixin, View):
+class _AreaItemView(_AreaFormView):
     """Add one item (an action, a milestone, a school) to an area's plan."""
 
-    permission_required = "manage_governance"
     template_name = "partnerships/development/item_form.html"
-    form_class = None
     heading = ""
     button = ""
 
-    def make_form(self, area, data=None):
-        return self.form_class(data)
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(heading=self.heading, button=self.button, **kwargs)
 
-    def context(self, area, form):
-        return {"form": form, "area": area, "heading": self.heading, "button": self.button}
-
-    def get(self, request, *args, area_pk, **kwargs):
-        area = _area_or_404(area_pk)
-        return render(request, self.template_name, self.context(area, self.make_form(area)))
-
-    def post(self, request, *args, area_pk, **kwargs):
-        area = _area_or_404(area_pk)
-        form = self.make_form(area, request.POST)
-        if form.is_valid():
-            try:
-                message = self.save(area, form.cleaned_data)
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, message)
-                return _to_area(self.partnership, area.pk)
-        return render(request, self.template_name, self.context(area, form), status=400)
+    def get_success_message(self, result):
+        return result
 
 
 class ActionAddView(_AreaItemView):
     form_class = DevelopmentActionForm
     heading, button = "Add an action", "Add action"
 
-    def save(self, area, data):
-        development_action_add(actor=self.request.user, area=area, **data)
+    def perform(self, form):
+        development_action_add(actor=self.request.user, area=self.object, **form.cleaned_data)
         return "Action added to the plan"
 
 
@@ -190,8 +164,8 @@ class MilestoneAddView(_AreaItemView):
     form_class = DevelopmentMilestoneForm
     heading, button = "Add a milestone", "Add milestone"
 
-    def save(self, area, data):
-        development_milestone_add(actor=self.request.user, area=area, **data)
+    def perform(self, form):
+        development_milestone_add(actor=self.request.user, area=self.object, **form.cleaned_data)
         return "Milestone added to the plan"
 
 
@@ -199,49 +173,40 @@ class ParticipationAddView(_AreaItemView):
     form_class = AreaParticipationForm
     heading, button = "Add a school", "Add school"
 
-    def make_form(self, area, data=None):
-        taking_part = AreaParticipation.objects.filter(area=area).values_list("school_id", flat=True)
-        return AreaParticipationForm(data, exclude_school_ids=list(taking_part))
+    def get_form_kwargs(self):
+        taking_part = AreaParticipation.objects.filter(area=self.object).values_list("school_id", flat=True)
+        return super().get_form_kwargs() | {"exclude_school_ids": list(taking_part)}
 
-    def save(self, area, data):
-        participation = area_participation_add(actor=self.request.user, area=area, **data)
-        return f"{participation.school.name} takes part in {area.name}"
+    def perform(self, form):
+        participation = area_participation_add(actor=self.request.user, area=self.object, **form.cleaned_data)
+        return f"{participation.school.name} takes part in {self.object.name}"
 
 
-class _PlanItemChangeView(TenantViewMixin, View):
+class _PlanItemChangeView(ServiceFormView):
     """Change one action or milestone of an area's plan (its status, most often)."""
 
     permission_required = "manage_governance"
     template_name = "partnerships/development/item_form.html"
     model = None
     kwarg = ""
-    form_class = None
     fields: tuple[str, ...] = ()
     heading = ""
+    context_object_name = "item"
 
-    def get_item(self, pk):
-        return get_object_or_404(self.model.objects.select_related("area"), pk=pk)
+    def lookup(self, **kwargs):
+        return get_object_or_404(self.model.objects.select_related("area"), pk=kwargs[self.kwarg])
 
-    def context(self, item, form):
-        return {"form": form, "area": item.area, "heading": self.heading, "button": "Save changes", "item": item}
+    def get_initial(self):
+        return {name: getattr(self.object, name) for name in self.fields}
 
-    def get(self, request, *args, **kwargs):
-        item = self.get_item(kwargs[self.kwarg])
-        form = self.form_class(initial={name: getattr(item, name) for name in self.fields})
-        return render(request, self.template_name, self.context(item, form))
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(area=self.object.area, heading=self.heading, button="Save changes", **kwargs)
 
-    def post(self, request, *args, **kwargs):
-        item = self.get_item(kwargs[self.kwarg])
-        form = self.form_class(request.POST)
-        if form.is_valid():
-            try:
-                self.save(item, form.cleaned_data)
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, f"{self.heading.removeprefix('Change the ').capitalize()} saved")
-                return _to_area(self.partnership, item.area_id)
-        return render(request, self.template_name, self.context(item, form), status=400)
+    def get_success_message(self, result):
+        return f"{self.heading.removeprefix('Change the ').capitalize()} saved"
+
+    def get_success_url(self, result):
+        return self.tenant_url("development:detail", area_pk=self.object.area_id)
 
 
 class ActionChangeView(_PlanItemChangeView):
@@ -249,8 +214,8 @@ class ActionChangeView(_PlanItemChangeView):
     fields = ("description", "owner", "due", "status")
     heading = "Change the action"
 
-    def save(self, item, data):
-        development_action_update(actor=self.request.user, action=item, **data)
+    def perform(self, form):
+        development_action_update(actor=self.request.user, action=self.object, **form.cleaned_data)
 
 
 class MilestoneChangeView(_PlanItemChangeView):
@@ -258,35 +223,37 @@ class MilestoneChangeView(_PlanItemChangeView):
     fields = ("description", "due", "status")
     heading = "Change the milestone"
 
-    def save(self, item, data):
-        development_milestone_update(actor=self.request.user, milestone=item, **data)
+    def perform(self, form):
+        development_milestone_update(actor=self.request.user, milestone=self.object, **form.cleaned_data)
 
 
 def _participation_or_404(participation_pk):
     return get_object_or_404(AreaParticipation.objects.select_related("area", "school", "lead"), pk=participation_pk)
 
 
-class ParticipationChangeView(TenantViewMixin, View):
+class ParticipationChangeView(ServiceFormView):
     permission_required = "manage_governance"
     template_name = "partnerships/development/participation_change.html"
+    form_class = AreaLeadForm
+    context_object_name = "participation"
 
-    def get(self, request, *args, participation_pk, **kwargs):
-        participation = _participation_or_404(participation_pk)
-        form = AreaLeadForm(initial={"lead": participation.lead_id}, school=participation.school)
-        return render(request, self.template_name, {"form": form, "participation": participation})
+    def lookup(self, participation_pk, **kwargs):
+        return _participation_or_404(participation_pk)
 
-    def post(self, request, *args, participation_pk, **kwargs):
-        participation = _participation_or_404(participation_pk)
-        form = AreaLeadForm(request.POST, school=participation.school)
-        if form.is_valid():
-            try:
-                area_participation_update(actor=request.user, participation=participation, **form.cleaned_data)
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, f"{participation.school.name}'s lead for {participation.area.name} saved")
-                return _to_area(self.partnership, participation.area_id)
-        return render(request, self.template_name, {"form": form, "participation": participation}, status=400)
+    def get_initial(self):
+        return {"lead": self.object.lead_id}
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"school": self.object.school}
+
+    def perform(self, form):
+        area_participation_update(actor=self.request.user, participation=self.object, **form.cleaned_data)
+
+    def get_success_message(self, result):
+        return f"{self.object.school.name}'s lead for {self.object.area.name} saved"
+
+    def get_success_url(self, result):
+        return self.tenant_url("development:detail", area_pk=self.object.area_id)
 
 
 class ParticipationRemoveView(TenantViewMixin, View):

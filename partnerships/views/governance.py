@@ -1,14 +1,12 @@
 """Governance pages: the offices and their elections, and the strategy group's termly rota."""
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.views import View
+from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
-from core.forms import apply_service_errors
-from core.views import TenantViewMixin
+from core.views import ServiceFormView, TenantViewMixin
 from partnerships.forms.governance import ConfirmForm, ElectionForm, FirstRotaForm, SeatForm
 from partnerships.models import RotaSeat, StrategyRota
 from partnerships.selectors import development as selectors_development
@@ -17,10 +15,6 @@ from partnerships.selectors import groups as selectors_groups
 from partnerships.selectors import interests as selectors_interests
 from partnerships.services.offices import election_record
 from partnerships.services.strategy import rota_build_next, rota_confirm, rota_create, rota_plan_next, rota_seat_update
-
-
-def _to_strategy(partnership):
-    return redirect("governance:strategy", partnership_slug=partnership.slug)
 
 
 class GovernanceView(TenantViewMixin, TemplateView):
@@ -55,37 +49,39 @@ class OfficesView(TenantViewMixin, TemplateView):
         return context
 
 
-class ElectionRecordView(TenantViewMixin, View):
+class ElectionRecordView(ServiceFormView):
     permission_required = "manage_governance"
     template_name = "partnerships/governance/election_record.html"
+    form_class = ElectionForm
 
-    def _form(self, data=None):
-        constitution = selectors.constitution_of(self.partnership)
-        initial = {"office": self.request.GET.get("office", "")[:20]} if data is None else None
-        form = ElectionForm(
-            data, initial=initial, partnership=self.partnership, term_years=constitution.chair_term_years
+    @cached_property
+    def constitution(self):
+        return selectors.constitution_of(self.partnership)
+
+    def get_initial(self):
+        return {"office": self.request.GET.get("office", "")[:20]}
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        return kwargs | {"partnership": self.partnership, "term_years": self.constitution.chair_term_years}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(constitution=self.constitution, **kwargs)
+
+    def perform(self, form):
+        return election_record(actor=self.request.user, partnership=self.partnership, **form.service_arguments())
+
+    def add_service_errors(self, form, error):
+        form.add_service_errors(error)  # the form knows how the service numbers its candidates
+
+    def get_success_message(self, election):
+        return (
+            f"{election.elected} elected {election.get_office_display().lower()} from "
+            f"{election.term_starts:%-d %B %Y}"
         )
-        return form, constitution
 
-    def get(self, request, *args, **kwargs):
-        form, constitution = self._form()
-        return render(request, self.template_name, {"form": form, "constitution": constitution})
-
-    def post(self, request, *args, **kwargs):
-        form, constitution = self._form(request.POST)
-        if form.is_valid():
-            try:
-                election = election_record(actor=request.user, partnership=self.partnership, **form.service_arguments())
-            except ValidationError as error:
-                form.add_service_errors(error)
-            else:
-                messages.success(
-                    request,
-                    f"{election.elected} elected {election.get_office_display().lower()} from "
-                    f"{election.term_starts:%-d %B %Y}",
-                )
-                return redirect("governance:offices", partnership_slug=self.partnership.slug)
-        return render(request, self.template_name, {"form": form, "constitution": constitution}, status=400)
+    def get_success_url(self, election):
+        return self.tenant_url("governance:offices")
 
 
 class StrategyView(TenantViewMixin, TemplateView):
@@ -100,132 +96,115 @@ class StrategyView(TenantViewMixin, TemplateView):
         return context
 
 
-class RotaCreateView(TenantViewMixin, View):
+class RotaCreateView(ServiceFormView):
     permission_required = "manage_governance"
     template_name = "partnerships/governance/rota_create.html"
+    form_class = FirstRotaForm
 
-    def _context(self, data=None):
-        constitution = selectors.constitution_of(self.partnership)
+    @cached_property
+    def constitution(self):
+        return selectors.constitution_of(self.partnership)
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"seats": self.constitution.strategy_head_reps}
+
+    def get_context_data(self, **kwargs):
         term = selectors.term_on_or_after(self.partnership, timezone.localdate())
-        return {
-            "form": FirstRotaForm(data, seats=constitution.strategy_head_reps),
-            "term_label": selectors.term_label(term),
-            "term": term,
-            "rotas": selectors.rotas_exist(self.partnership),
-            "constitution": constitution,
-        }
+        return super().get_context_data(
+            term_label=selectors.term_label(term),
+            term=term,
+            rotas=selectors.rotas_exist(self.partnership),
+            constitution=self.constitution,
+            **kwargs,
+        )
 
-    def get(self, request, *args, **kwargs):
-        return render(request, self.template_name, self._context())
+    def perform(self, form):
+        return rota_create(actor=self.request.user, partnership=self.partnership, seats=form.seats())
 
-    def post(self, request, *args, **kwargs):
-        context = self._context(request.POST)
-        form = context["form"]
-        if form.is_valid():
-            try:
-                rota = rota_create(actor=request.user, partnership=self.partnership, seats=form.seats())
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, f"The rota for the {selectors.term_label(rota.term)} is ready to confirm")
-                return _to_strategy(self.partnership)
-        return render(request, self.template_name, context, status=400)
+    def get_success_message(self, rota):
+        return f"The rota for the {selectors.term_label(rota.term)} is ready to confirm"
+
+    def get_success_url(self, rota):
+        return self.tenant_url("governance:strategy")
 
 
-class RotaBuildView(TenantViewMixin, View):
+class RotaBuildView(ServiceFormView):
     """GET shows what building next term's rota would do; POST builds it as a draft."""
 
     permission_required = "manage_governance"
     template_name = "partnerships/governance/rota_build.html"
+    form_class = ConfirmForm
 
-    def _render(self, request, form, status=200):
+    def get_context_data(self, **kwargs):
         try:
             plan = rota_plan_next(partnership=self.partnership)
         except ValidationError as error:
             plan, problem = None, " ".join(error.messages)
         else:
             problem = None
-        return render(request, self.template_name, {"form": form, "plan": plan, "problem": problem}, status=status)
+        return super().get_context_data(plan=plan, problem=problem, **kwargs)
 
-    def get(self, request, *args, **kwargs):
-        return self._render(request, ConfirmForm())
+    def perform(self, form):
+        return rota_build_next(actor=self.request.user, partnership=self.partnership)
 
-    def post(self, request, *args, **kwargs):
-        form = ConfirmForm(request.POST)
-        try:
-            rota = rota_build_next(actor=request.user, partnership=self.partnership)
-        except ValidationError as error:
-            form.is_valid()
-            apply_service_errors(form, error)
-            return self._render(request, form, status=400)
-        messages.success(
-            request, f"The draft rota for the {selectors.term_label(rota.term)} is built: check it, then confirm it"
-        )
-        return _to_strategy(self.partnership)
+    def get_success_message(self, rota):
+        return f"The draft rota for the {selectors.term_label(rota.term)} is built: check it, then confirm it"
+
+    def get_success_url(self, rota):
+        return self.tenant_url("governance:strategy")
 
 
-class SeatEditView(TenantViewMixin, View):
+class SeatEditView(ServiceFormView):
     permission_required = "manage_governance"
     template_name = "partnerships/governance/seat_edit.html"
+    form_class = SeatForm
+    context_object_name = "seat"
 
-    def _seat(self, rota_seat_pk):
+    def lookup(self, rota_seat_pk, **kwargs):
         return get_object_or_404(
             RotaSeat.objects.select_related("rota__term", "representative", "reserve", "substitute"), pk=rota_seat_pk
         )
 
-    def _render(self, request, seat, form, status=200):
-        context = {"form": form, "seat": seat, "term_label": selectors.term_label(seat.rota.term)}
-        context["ended"] = seat.rota.term.ends < timezone.localdate()
-        return render(request, self.template_name, context, status=status)
+    def get_initial(self):
+        seat = self.object
+        return {"representative": seat.representative_id, "reserve": seat.reserve_id, "substitute": seat.substitute_id}
 
-    def get(self, request, *args, rota_seat_pk, **kwargs):
-        seat = self._seat(rota_seat_pk)
-        form = SeatForm(
-            partnership=self.partnership,
-            initial={
-                "representative": seat.representative_id,
-                "reserve": seat.reserve_id,
-                "substitute": seat.substitute_id,
-            },
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"partnership": self.partnership}
+
+    def get_context_data(self, **kwargs):
+        term = self.object.rota.term
+        return super().get_context_data(
+            term_label=selectors.term_label(term), ended=term.ends < timezone.localdate(), **kwargs
         )
-        return self._render(request, seat, form)
 
-    def post(self, request, *args, rota_seat_pk, **kwargs):
-        seat = self._seat(rota_seat_pk)
-        form = SeatForm(request.POST, partnership=self.partnership)
-        if form.is_valid():
-            try:
-                rota_seat_update(actor=request.user, seat=seat, **form.cleaned_data)
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(
-                    request, f"Seat {seat.seat} of the {selectors.term_label(seat.rota.term)} rota changed"
-                )
-                return _to_strategy(self.partnership)
-        return self._render(request, seat, form, status=400)
+    def perform(self, form):
+        rota_seat_update(actor=self.request.user, seat=self.object, **form.cleaned_data)
+
+    def get_success_message(self, result):
+        return f"Seat {self.object.seat} of the {selectors.term_label(self.object.rota.term)} rota changed"
+
+    def get_success_url(self, result):
+        return self.tenant_url("governance:strategy")
 
 
-class RotaConfirmView(TenantViewMixin, View):
+class RotaConfirmView(ServiceFormView):
     permission_required = "manage_governance"
     template_name = "partnerships/governance/rota_confirm.html"
+    form_class = ConfirmForm
 
-    def _render(self, request, rota, form, status=200):
-        group = selectors.strategy_groups(self.partnership, [rota.term])[0]
-        return render(request, self.template_name, {"form": form, "rota": group.rota, "group": group}, status=status)
+    def lookup(self, rota_pk, **kwargs):
+        return get_object_or_404(StrategyRota.objects.select_related("term"), pk=rota_pk)
 
-    def get(self, request, *args, rota_pk, **kwargs):
-        rota = get_object_or_404(StrategyRota.objects.select_related("term"), pk=rota_pk)
-        return self._render(request, rota, ConfirmForm())
+    def get_context_data(self, **kwargs):
+        group = selectors.strategy_groups(self.partnership, [self.object.term])[0]
+        return super().get_context_data(rota=group.rota, group=group, **kwargs)
 
-    def post(self, request, *args, rota_pk, **kwargs):
-        rota = get_object_or_404(StrategyRota.objects.select_related("term"), pk=rota_pk)
-        form = ConfirmForm(request.POST)
-        try:
-            rota_confirm(actor=request.user, rota=rota)
-        except ValidationError as error:
-            form.is_valid()
-            apply_service_errors(form, error)
-            return self._render(request, rota, form, status=400)
-        messages.success(request, f"The rota for the {selectors.term_label(rota.term)} is confirmed")
-        return _to_strategy(self.partnership)
+    def perform(self, form):
+        rota_confirm(actor=self.request.user, rota=self.object)
+
+    def get_success_message(self, result):
+        return f"The rota for the {selectors.term_label(self.object.term)} is confirmed"
+
+    def get_success_url(self, result):
+        return self.tenant_url("governance:strategy")

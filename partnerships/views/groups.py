@@ -4,8 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 from django.views.generic import TemplateView
 
-from core.forms import apply_service_errors
-from core.views import TenantViewMixin
+from core.views import ServiceFormView, TenantViewMixin
 from partnerships.forms.groups import GroupForm, GroupHostForm, GroupMemberForm
 from partnerships.models import Group, GroupMember
 from partnerships.selectors.groups import group_detail, groups_overview
@@ -50,101 +49,78 @@ class GroupDetailView(TenantViewMixin, TemplateView):
         return _group_or_404(kwargs["group_pk"])
 
 
-class GroupCreateView(TenantViewMixin, View):
+class GroupCreateView(ServiceFormView):
     permission_required = "manage_governance"
     template_name = "partnerships/groups/form.html"
+    form_class = GroupForm
 
-    def get(self, request, *args, **kwargs):
-        initial = {}
-        if request.GET.get("kind") in Group.Kind.values:
-            initial["kind"] = request.GET["kind"]
-        form = GroupForm(initial=initial)
-        return render(request, self.template_name, {"form": form})
+    def get_initial(self):
+        kind = self.request.GET.get("kind")
+        return {"kind": kind} if kind in Group.Kind.values else {}
 
-    def post(self, request, *args, **kwargs):
-        form = GroupForm(request.POST)
-        if form.is_valid():
-            try:
-                group = group_create(actor=request.user, partnership=self.partnership, **form.cleaned_data)
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, f"{group.name} set up")
-                return _to_group(self.partnership, group)
-        return render(request, self.template_name, {"form": form}, status=400)
+    def perform(self, form):
+        return group_create(actor=self.request.user, partnership=self.partnership, **form.cleaned_data)
+
+    def get_success_message(self, group):
+        return f"{group.name} set up"
+
+    def get_success_url(self, group):
+        return self.tenant_url("groups:detail", group_pk=group.pk)
 
 
-class GroupChangeView(TenantViewMixin, View):
+class _GroupFormView(ServiceFormView):
+    """A form about one group of this partnership, named in the URL."""
+
     permission_required = "manage_governance"
+    context_object_name = "group"
+
+    def lookup(self, group_pk, **kwargs):
+        return _group_or_404(group_pk)
+
+    def get_success_url(self, result):
+        return self.tenant_url("groups:detail", group_pk=self.object.pk)
+
+
+class GroupChangeView(_GroupFormView):
     template_name = "partnerships/groups/form.html"
+    form_class = GroupForm
+    success_message = "{name} saved"
 
-    def get(self, request, *args, group_pk, **kwargs):
-        group = _group_or_404(group_pk)
-        form = GroupForm(initial=GroupForm.initial_for(group))
-        return render(request, self.template_name, {"form": form, "group": group})
+    def get_initial(self):
+        return GroupForm.initial_for(self.object)
 
-    def post(self, request, *args, group_pk, **kwargs):
-        group = _group_or_404(group_pk)
-        form = GroupForm(request.POST)
-        if form.is_valid():
-            try:
-                group_update(actor=request.user, group=group, **form.cleaned_data)
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, f"{form.cleaned_data['name']} saved")
-                return _to_group(self.partnership, group)
-        return render(request, self.template_name, {"form": form, "group": group}, status=400)
+    def perform(self, form):
+        group_update(actor=self.request.user, group=self.object, **form.cleaned_data)
 
 
-class GroupHostView(TenantViewMixin, View):
-    permission_required = "manage_governance"
+class GroupHostView(_GroupFormView):
     template_name = "partnerships/groups/host.html"
+    form_class = GroupHostForm
 
-    def get(self, request, *args, group_pk, **kwargs):
-        group = _group_or_404(group_pk)
-        form = GroupHostForm(initial={"host_school": group.host_school_id})
-        return render(request, self.template_name, {"form": form, "group": group})
+    def get_initial(self):
+        return {"host_school": self.object.host_school_id}
 
-    def post(self, request, *args, group_pk, **kwargs):
-        group = _group_or_404(group_pk)
-        form = GroupHostForm(request.POST)
-        if form.is_valid():
-            try:
-                group = group_set_host(actor=request.user, group=group, **form.cleaned_data)
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                where = group.host_school.name if group.host_school else "no school"
-                messages.success(request, f"The next meeting of {group.name} is hosted by {where}")
-                return _to_group(self.partnership, group)
-        return render(request, self.template_name, {"form": form, "group": group}, status=400)
+    def perform(self, form):
+        return group_set_host(actor=self.request.user, group=self.object, **form.cleaned_data)
+
+    def get_success_message(self, group):
+        where = group.host_school.name if group.host_school else "no school"
+        return f"The next meeting of {group.name} is hosted by {where}"
 
 
-class GroupMemberAddView(TenantViewMixin, View):
-    permission_required = "manage_governance"
+class GroupMemberAddView(_GroupFormView):
     template_name = "partnerships/groups/member_add.html"
+    form_class = GroupMemberForm
 
-    def _form(self, group, data=None):
-        existing = GroupMember.objects.filter(group=group).values_list("person_id", flat=True)
-        return GroupMemberForm(data, exclude_ids=list(existing))
+    def get_form_kwargs(self):
+        existing = GroupMember.objects.filter(group=self.object).values_list("person_id", flat=True)
+        return super().get_form_kwargs() | {"exclude_ids": list(existing)}
 
-    def get(self, request, *args, group_pk, **kwargs):
-        group = _group_or_404(group_pk)
-        return render(request, self.template_name, {"form": self._form(group), "group": group})
+    def perform(self, form):
+        return group_member_add(actor=self.request.user, group=self.object, person=form.cleaned_data["person"])
 
-    def post(self, request, *args, group_pk, **kwargs):
-        group = _group_or_404(group_pk)
-        form = self._form(group, request.POST)
-        if form.is_valid():
-            try:
-                member = group_member_add(actor=request.user, group=group, person=form.cleaned_data["person"])
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, f"{member.person.full_name} added to {group.name}")
-                return _to_group(self.partnership, group)
-        return render(request, self.template_name, {"form": form, "group": group}, status=400)
+    def get_success_message(self, member):
+        return f"{member.person.full_name} added to {self.object.name}"
 
 
 class GroupMemberRemoveView(TenantViewMixin, View):

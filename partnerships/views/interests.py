@@ -1,12 +1,11 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import TemplateView
 
-from core.forms import apply_service_errors
-from core.views import TenantViewMixin
+from core.views import ServiceFormView, TenantViewMixin
 from partnerships.forms.interests import DeclarationForm
 from partnerships.selectors.interests import (
     MISSING,
@@ -32,26 +31,29 @@ class MyDeclarationsView(TenantViewMixin, TemplateView):
         return context
 
 
-class DeclareView(TenantViewMixin, View):
+class DeclareView(ServiceFormView):
     permission_required = "declare_interests"
     template_name = "partnerships/interests/declare.html"
+    form_class = DeclarationForm
+    success_message = "Your declaration of interests is recorded"
 
-    def get(self, request, *args, **kwargs):
-        previous = declarations_of(self.partnership, request.user)
-        form = DeclarationForm(initial=DeclarationForm.initial_from(previous[0] if previous else None))
-        return render(request, self.template_name, {"form": form, "previous": previous[:1]})
+    @cached_property
+    def previous(self):
+        return declarations_of(self.partnership, self.request.user)[:1]
 
-    def post(self, request, *args, **kwargs):
-        form = DeclarationForm(request.POST)
-        if form.is_valid():
-            try:
-                interest_declaration_create(actor=request.user, partnership=self.partnership, **form.declaration())
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, "Your declaration of interests is recorded")
-                return redirect("interests:mine", partnership_slug=self.partnership.slug)
-        return render(request, self.template_name, {"form": form, "previous": []}, status=400)
+    def get_initial(self):
+        return DeclarationForm.initial_from(self.previous[0] if self.previous else None)
+
+    def get_context_data(self, **kwargs):
+        # After a failed submission the page shows what was typed, not the last declaration.
+        previous = [] if self.request.method == "POST" else self.previous
+        return super().get_context_data(previous=previous, **kwargs)
+
+    def perform(self, form):
+        interest_declaration_create(actor=self.request.user, partnership=self.partnership, **form.declaration())
+
+    def get_success_url(self, result):
+        return self.tenant_url("interests:mine")
 
 
 class RegisterView(TenantViewMixin, TemplateView):

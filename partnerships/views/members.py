@@ -5,17 +5,15 @@ Thin views: parse a form, call one service, redirect or re-render with the error
 
 from urllib.parse import urlencode
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django import forms
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
-from core.forms import apply_service_errors
 from core.pagination import paginate
-from core.views import TenantViewMixin
+from core.views import ServiceFormView, TenantViewMixin
 from partnerships.calendar import financial_year_of
 from partnerships.forms.members import (
     BudgetForm,
@@ -132,61 +130,53 @@ def _upload(form) -> tuple[bytes, str]:
     return upload.read(), upload.name[:200]
 
 
-class RegisterImportView(TenantViewMixin, View):
+class RegisterImportView(ServiceFormView):
     permission_required = "manage_members"
     template_name = "schools/register_import.html"
+    form_class = RegisterImportForm
 
-    def get(self, request, *args, **kwargs):
-        return render(request, self.template_name, {"form": RegisterImportForm()})
+    def perform(self, form):
+        data, filename = _upload(form)
+        return services.school_register_import(
+            actor=self.request.user,
+            data=data,
+            partnership=self.partnership,
+            add_as_members=form.cleaned_data["add_as_members"],
+            joined=form.cleaned_data["joined"],
+            approval_reference=form.cleaned_data["approval_reference"],
+            filename=filename,
+        )
 
-    def post(self, request, *args, **kwargs):
-        form = RegisterImportForm(request.POST, request.FILES)
-        if form.is_valid():
-            data, filename = _upload(form)
-            try:
-                report = services.school_register_import(
-                    actor=request.user,
-                    data=data,
-                    partnership=self.partnership,
-                    add_as_members=form.cleaned_data["add_as_members"],
-                    joined=form.cleaned_data["joined"],
-                    approval_reference=form.cleaned_data["approval_reference"],
-                    filename=filename,
-                )
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, f"Imported {report.total} schools: {report}")
-                return redirect("members:directory", partnership_slug=self.partnership.slug)
-        return render(request, self.template_name, {"form": form}, status=400)
+    def get_success_message(self, report):
+        return f"Imported {report.total} schools: {report}"
+
+    def get_success_url(self, report):
+        return self.tenant_url("members:directory")
 
 
-class CensusImportView(TenantViewMixin, View):
+class CensusImportView(ServiceFormView):
     permission_required = "manage_members"
     template_name = "schools/census_import.html"
+    form_class = CensusImportForm
 
-    def get(self, request, *args, **kwargs):
-        form = CensusImportForm(initial={"year": timezone.localdate().year})
-        return render(request, self.template_name, {"form": form})
+    def get_initial(self):
+        return {"year": timezone.localdate().year}
 
-    def post(self, request, *args, **kwargs):
-        form = CensusImportForm(request.POST, request.FILES)
-        if form.is_valid():
-            data, filename = _upload(form)
-            try:
-                report = services.census_import(
-                    actor=request.user,
-                    partnership=self.partnership,
-                    year=form.cleaned_data["year"],
-                    data=data,
-                    filename=filename,
-                )
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, f"January {form.cleaned_data['year']} census imported: {report}")
-                return redirect("members:directory", partnership_slug=self.partnership.slug)
-        return render(request, self.template_name, {"form": form}, status=400)
+    def perform(self, form):
+        data, filename = _upload(form)
+        return services.census_import(
+            actor=self.request.user,
+            partnership=self.partnership,
+            year=form.cleaned_data["year"],
+            data=data,
+            filename=filename,
+        )
+
+    def get_success_message(self, report):
+        return f"January {self.form.cleaned_data['year']} census imported: {report}"
+
+    def get_success_url(self, report):
+        return self.tenant_url("members:directory")
 
 
 def _year_param(request) -> int | None:
@@ -194,121 +184,105 @@ def _year_param(request) -> int | None:
     return int(value) if value.isdigit() and len(value) == 4 else None
 
 
-class CensusRecordView(SchoolMixin):
+class _SchoolFormView(SchoolMixin, ServiceFormView):
+    """A form about one member school (and person) of the URL, found before any handler runs."""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(school=self.school, **kwargs)
+
+
+class CensusRecordView(_SchoolFormView):
     template_name = "schools/census_form.html"
+    form_class = CensusForm
+    success_message = "January {year} census figures saved"
 
-    def get(self, request, *args, school_urn, **kwargs):
-        school = self.school
-        year = _year_param(request) or timezone.localdate().year
-        census = selectors.school_censuses(school).filter(year=year).first()
-        initial = {"year": year}
-        if census:
-            initial.update(headcount=census.headcount, fte=census.fte)
-        return render(request, self.template_name, {"form": CensusForm(initial=initial), "school": school})
+    def get_initial(self):
+        year = _year_param(self.request) or timezone.localdate().year
+        census = selectors.school_censuses(self.school).filter(year=year).first()
+        return {"year": year, **({"headcount": census.headcount, "fte": census.fte} if census else {})}
 
-    def post(self, request, *args, school_urn, **kwargs):
-        school = self.school
-        form = CensusForm(request.POST)
-        if form.is_valid():
-            try:
-                services.census_record(
-                    actor=request.user, partnership=self.partnership, school=school, **form.cleaned_data
-                )
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, f"January {form.cleaned_data['year']} census figures saved")
-                return redirect(self.school_url("figures"))
-        return render(request, self.template_name, {"form": form, "school": school}, status=400)
+    def perform(self, form):
+        services.census_record(
+            actor=self.request.user, partnership=self.partnership, school=self.school, **form.cleaned_data
+        )
+
+    def get_success_url(self, result):
+        return self.school_url("figures")
 
 
-class BudgetRecordView(SchoolMixin):
+class BudgetRecordView(_SchoolFormView):
     template_name = "schools/budget_form.html"
+    form_class = BudgetForm
 
-    def get(self, request, *args, school_urn, **kwargs):
-        school = self.school
-        year = _year_param(request) or financial_year_of(timezone.localdate())
-        budget = selectors.school_budgets(school).filter(financial_year=year).first()
-        initial = {"financial_year": year}
-        if budget:
-            initial["amount"] = budget.amount
-        return render(request, self.template_name, {"form": BudgetForm(initial=initial), "school": school})
+    def get_initial(self):
+        year = _year_param(self.request) or financial_year_of(timezone.localdate())
+        budget = selectors.school_budgets(self.school).filter(financial_year=year).first()
+        return {"financial_year": year, **({"amount": budget.amount} if budget else {})}
 
-    def post(self, request, *args, school_urn, **kwargs):
-        school = self.school
-        form = BudgetForm(request.POST)
-        if form.is_valid():
-            try:
-                services.budget_record(
-                    actor=request.user, partnership=self.partnership, school=school, **form.cleaned_data
-                )
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                year = form.cleaned_data["financial_year"]
-                messages.success(request, f"Budget for {year}-{str(year + 1)[-2:]} saved")
-                return redirect(self.school_url("figures"))
-        return render(request, self.template_name, {"form": form, "school": school}, status=400)
+    def perform(self, form):
+        services.budget_record(
+            actor=self.request.user, partnership=self.partnership, school=self.school, **form.cleaned_data
+        )
+
+    def get_success_message(self, result):
+        year = self.form.cleaned_data["financial_year"]
+        return f"Budget for {year}-{str(year + 1)[-2:]} saved"
+
+    def get_success_url(self, result):
+        return self.school_url("figures")
 
 
-class PersonAddView(SchoolMixin):
+class PersonAddView(_SchoolFormView):
     template_name = "schools/person_form.html"
+    form_class = PersonForm
 
-    def get(self, request, *args, school_urn, **kwargs):
-        school = self.school
-        return render(request, self.template_name, {"form": PersonForm(), "school": school})
+    def perform(self, form):
+        return services.person_create(
+            actor=self.request.user, partnership=self.partnership, school=self.school, **form.cleaned_data
+        )
 
-    def post(self, request, *args, school_urn, **kwargs):
-        school = self.school
-        form = PersonForm(request.POST)
-        if form.is_valid():
-            try:
-                person = services.person_create(
-                    actor=request.user, partnership=self.partnership, school=school, **form.cleaned_data
-                )
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, f"{person.full_name} added")
-                return redirect(self.school_url("people"))
-        return render(request, self.template_name, {"form": form, "school": school}, status=400)
+    def get_success_message(self, person):
+        return f"{person.full_name} added"
+
+    def get_success_url(self, person):
+        return self.school_url("people")
 
 
-class PersonEditView(SchoolMixin):
+class PersonEditView(_SchoolFormView):
     template_name = "schools/person_form.html"
+    form_class = PersonForm
 
-    def get(self, request, *args, school_urn, person_pk, **kwargs):
-        school, person = self.school, self.person
-        form = PersonForm(initial={"full_name": person.full_name, "email": person.email, "position": person.position})
-        return render(request, self.template_name, {"form": form, "school": school, "person": person})
+    def get_initial(self):
+        person = self.person
+        return {"full_name": person.full_name, "email": person.email, "position": person.position}
 
-    def post(self, request, *args, school_urn, person_pk, **kwargs):
-        school, person = self.school, self.person
-        form = PersonForm(request.POST)
-        if form.is_valid():
-            try:
-                services.person_update(actor=request.user, person=person, **form.cleaned_data)
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, f"{person.full_name}'s details saved")
-                return redirect(self.school_url("people"))
-        return render(request, self.template_name, {"form": form, "school": school, "person": person}, status=400)
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(person=self.person, **kwargs)
+
+    def perform(self, form):
+        services.person_update(actor=self.request.user, person=self.person, **form.cleaned_data)
+
+    def get_success_message(self, result):
+        return f"{self.person.full_name}'s details saved"
+
+    def get_success_url(self, result):
+        return self.school_url("people")
 
 
-class PersonRemoveView(SchoolMixin):
+class PersonRemoveView(_SchoolFormView):
+    """A confirmation: the form has no fields, the button is the answer."""
+
     template_name = "schools/person_remove.html"
+    form_class = forms.Form
 
-    def get(self, request, *args, school_urn, person_pk, **kwargs):
-        school, person = self.school, self.person
-        return render(request, self.template_name, {"school": school, "person": person})
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(person=self.person, **kwargs)
 
-    def post(self, request, *args, school_urn, person_pk, **kwargs):
-        school, person = self.school, self.person
-        try:
-            services.person_remove(actor=request.user, person=person)
-        except ValidationError as error:
-            context = {"school": school, "person": person, "errors": error.messages}
-            return render(request, self.template_name, context, status=400)
-        messages.success(request, f"{person.full_name} removed from {school.name}")
-        return redirect(self.school_url("people"))
+    def perform(self, form):
+        services.person_remove(actor=self.request.user, person=self.person)
+
+    def get_success_message(self, result):
+        return f"{self.person.full_name} removed from {self.school.name}"
+
+    def get_success_url(self, result):
+        return self.school_url("people")

@@ -1,16 +1,13 @@
 import os
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from core.forms import apply_service_errors
 from core.pagination import paginate
-from core.views import TenantViewMixin
+from core.views import ServiceFormView, TenantViewMixin
 from partnerships.calendar import academic_year_of
 from partnerships.forms.membership import LeavingNoticeForm, MembershipJoinForm, WithdrawalNotesForm
 from partnerships.models import LeavingNotice, Membership
@@ -50,38 +47,34 @@ class MembershipListView(TenantViewMixin, TemplateView):
         return context
 
 
-class MembershipJoinView(TenantViewMixin, View):
+class MembershipJoinView(ServiceFormView):
     """Add a school from the register as a member, on the strategic group's recorded decision."""
 
     permission_required = "manage_members"
     template_name = "partnerships/membership/join.html"
+    form_class = MembershipJoinForm
 
-    def render_form(self, request, form, status=200):
-        query = request.GET.get("q", "")[:100]
-        context = {"form": form, "query": query, "results": selectors.schools_to_join(query) if query else None}
+    def get_initial(self):
+        school = self.request.GET.get("school", "")
+        return {"school": school[:9]} if school.isdigit() else {}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.get("q", "")[:100]
+        context.update(query=query, results=selectors.schools_to_join(query) if query else None)
+        form = context["form"]
         if not form.is_bound and form.initial.get("school"):
             context["chosen"] = School.objects.filter(urn=int(form.initial["school"])).first()
-        return render(request, self.template_name, context, status=status)
+        return context
 
-    def get(self, request, *args, **kwargs):
-        initial = {}
-        if request.GET.get("school", "").isdigit():
-            initial["school"] = request.GET["school"][:9]
-        return self.render_form(request, MembershipJoinForm(initial=initial))
+    def perform(self, form):
+        return membership_join(actor=self.request.user, partnership=self.partnership, **form.cleaned_data)
 
-    def post(self, request, *args, **kwargs):
-        form = MembershipJoinForm(request.POST)
-        if form.is_valid():
-            try:
-                membership = membership_join(actor=request.user, partnership=self.partnership, **form.cleaned_data)
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, f"{membership.school.name} is a member from {membership.joined:%-d %B %Y}")
-                return redirect(
-                    "membership:detail", partnership_slug=self.partnership.slug, membership_pk=membership.pk
-                )
-        return self.render_form(request, form, status=400)
+    def get_success_message(self, membership):
+        return f"{membership.school.name} is a member from {membership.joined:%-d %B %Y}"
+
+    def get_success_url(self, membership):
+        return self.tenant_url("membership:detail", membership_pk=membership.pk)
 
 
 class MembershipDetailView(TenantViewMixin, TemplateView):
@@ -101,45 +94,35 @@ class MembershipDetailView(TenantViewMixin, TemplateView):
         return context
 
 
-class LeavingNoticeRecordView(TenantViewMixin, View):
+class LeavingNoticeRecordView(ServiceFormView):
     """Record a school's formal written notice to leave; the leaving date is worked out from the rule."""
 
     permission_required = "manage_members"
     template_name = "partnerships/membership/notice_record.html"
+    form_class = LeavingNoticeForm
+    context_object_name = "membership"
 
-    def get_membership(self, membership_pk):
+    def lookup(self, membership_pk, **kwargs):
         return get_object_or_404(selectors.memberships_for_page(), pk=membership_pk)
 
-    def render_form(self, request, form, membership, status=200):
+    def get_context_data(self, **kwargs):
         constitution = constitution_of(self.partnership)
-        context = {
-            "form": form,
-            "membership": membership,
-            "notices": list(membership.notices.all()),
-            "constitution": constitution,
-            "leaving_rule": selectors.leaving_rule(constitution),
-            "today": timezone.localdate(),
-        }
-        return render(request, self.template_name, context, status=status)
+        return super().get_context_data(
+            notices=list(self.object.notices.all()),
+            constitution=constitution,
+            leaving_rule=selectors.leaving_rule(constitution),
+            today=timezone.localdate(),
+            **kwargs,
+        )
 
-    def get(self, request, *args, membership_pk, **kwargs):
-        membership = self.get_membership(membership_pk)
-        return self.render_form(request, LeavingNoticeForm(), membership)
+    def perform(self, form):
+        return leaving_notice_record(actor=self.request.user, membership=self.object, **form.cleaned_data)
 
-    def post(self, request, *args, membership_pk, **kwargs):
-        membership = self.get_membership(membership_pk)
-        form = LeavingNoticeForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                notice = leaving_notice_record(actor=request.user, membership=membership, **form.cleaned_data)
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(
-                    request, f"Notice recorded: {membership.school.name} leaves on {notice.leaving_on:%-d %B %Y}"
-                )
-                return redirect("membership:notice_detail", partnership_slug=self.partnership.slug, notice_pk=notice.pk)
-        return self.render_form(request, form, membership, status=400)
+    def get_success_message(self, notice):
+        return f"Notice recorded: {self.object.school.name} leaves on {notice.leaving_on:%-d %B %Y}"
+
+    def get_success_url(self, notice):
+        return self.tenant_url("membership:notice_detail", notice_pk=notice.pk)
 
 
 class LeavingNoticeDetailView(TenantViewMixin, TemplateView):
@@ -196,26 +179,23 @@ class LeavingNoticeLetterView(TenantViewMixin, View):
         )
 
 
-class MembershipNotesView(TenantViewMixin, View):
+class MembershipNotesView(ServiceFormView):
     permission_required = "manage_members"
     template_name = "partnerships/membership/notes.html"
+    form_class = WithdrawalNotesForm
+    context_object_name = "membership"
 
-    def get(self, request, *args, membership_pk, **kwargs):
-        membership = get_object_or_404(Membership.objects.select_related("school"), pk=membership_pk)
-        form = WithdrawalNotesForm(initial={"withdrawal_notes": membership.withdrawal_notes})
-        return render(request, self.template_name, {"form": form, "membership": membership})
+    def lookup(self, membership_pk, **kwargs):
+        return get_object_or_404(Membership.objects.select_related("school"), pk=membership_pk)
 
-    def post(self, request, *args, membership_pk, **kwargs):
-        membership = get_object_or_404(Membership.objects.select_related("school"), pk=membership_pk)
-        form = WithdrawalNotesForm(request.POST)
-        if form.is_valid():
-            try:
-                membership_update_notes(actor=request.user, membership=membership, **form.cleaned_data)
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, f"Notes on {membership.school.name} saved")
-                return redirect(
-                    "membership:detail", partnership_slug=self.partnership.slug, membership_pk=membership.pk
-                )
-        return render(request, self.template_name, {"form": form, "membership": membership}, status=400)
+    def get_initial(self):
+        return {"withdrawal_notes": self.object.withdrawal_notes}
+
+    def perform(self, form):
+        membership_update_notes(actor=self.request.user, membership=self.object, **form.cleaned_data)
+
+    def get_success_message(self, result):
+        return f"Notes on {self.object.school.name} saved"
+
+    def get_success_url(self, result):
+        return self.tenant_url("membership:detail", membership_pk=self.object.pk)

@@ -2,14 +2,12 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.models import AuditEvent, Invitation
-from core.forms import apply_service_errors
 from core.pagination import paginate
-from core.views import TenantViewMixin
+from core.views import ServiceFormView, TenantViewMixin
 from partnerships.forms.people import InviteForm, PartnershipSettingsForm, RoleEndForm
 from partnerships.models import RoleAssignment
 from partnerships.selectors import people as selectors
@@ -59,56 +57,47 @@ class PeopleView(TenantViewMixin, TemplateView):
         return context
 
 
-class InviteView(TenantViewMixin, View):
+class InviteView(ServiceFormView):
     permission_required = "manage_people"
     template_name = "partnerships/invite.html"
+    form_class = InviteForm
 
-    def get(self, request, *args, **kwargs):
+    def get_initial(self):
         # Links from a school's people list prefill the form (?full_name=&email=&role=&school=).
-        initial = {
-            key: request.GET[key][:200] for key in ("full_name", "email", "role", "school") if key in request.GET
-        }
-        return render(request, self.template_name, {"form": InviteForm(partnership=self.partnership, initial=initial)})
+        keys = ("full_name", "email", "role", "school")
+        return {key: self.request.GET[key][:200] for key in keys if key in self.request.GET}
 
-    def post(self, request, *args, **kwargs):
-        form = InviteForm(request.POST, partnership=self.partnership)
-        if form.is_valid():
-            try:
-                invitation = invitation_create(actor=request.user, partnership=self.partnership, **form.cleaned_data)
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, f"Invitation sent to {invitation.email}")
-                return redirect("partnerships:people", partnership_slug=self.partnership.slug)
-        return render(request, self.template_name, {"form": form}, status=400)
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"partnership": self.partnership}
+
+    def perform(self, form):
+        return invitation_create(actor=self.request.user, partnership=self.partnership, **form.cleaned_data)
+
+    def get_success_message(self, invitation):
+        return f"Invitation sent to {invitation.email}"
+
+    def get_success_url(self, invitation):
+        return self.tenant_url("partnerships:people")
 
 
-class RoleEndView(TenantViewMixin, View):
+class RoleEndView(ServiceFormView):
     permission_required = "manage_people"
     template_name = "partnerships/role_end.html"
+    form_class = RoleEndForm
+    context_object_name = "assignment"
 
-    def get_assignment(self, role_pk):
+    def lookup(self, role_pk, **kwargs):
         return get_object_or_404(RoleAssignment.objects.select_related("user", "school"), pk=role_pk)
 
-    def get(self, request, *args, role_pk, **kwargs):
-        assignment = self.get_assignment(role_pk)
-        return render(request, self.template_name, {"form": RoleEndForm(), "assignment": assignment})
+    def perform(self, form):
+        role_end(actor=self.request.user, assignment=self.object, end=form.cleaned_data["end"])
 
-    def post(self, request, *args, role_pk, **kwargs):
-        assignment = self.get_assignment(role_pk)
-        form = RoleEndForm(request.POST)
-        if form.is_valid():
-            try:
-                role_end(actor=request.user, assignment=assignment, end=form.cleaned_data["end"])
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(
-                    request,
-                    f"{assignment.user}'s role as {assignment} ends on {form.cleaned_data['end']:%-d %B %Y}",
-                )
-                return redirect("partnerships:people", partnership_slug=self.partnership.slug)
-        return render(request, self.template_name, {"form": form, "assignment": assignment}, status=400)
+    def get_success_message(self, result):
+        assignment = self.object
+        return f"{assignment.user}'s role as {assignment} ends on {self.form.cleaned_data['end']:%-d %B %Y}"
+
+    def get_success_url(self, result):
+        return self.tenant_url("partnerships:people")
 
 
 class InvitationWithdrawView(TenantViewMixin, View):
@@ -130,23 +119,20 @@ class InvitationWithdrawView(TenantViewMixin, View):
         return redirect("partnerships:people", partnership_slug=self.partnership.slug)
 
 
-class SettingsView(TenantViewMixin, View):
+class SettingsView(ServiceFormView):
     permission_required = "change_partnership"
     template_name = "partnerships/settings.html"
+    form_class = PartnershipSettingsForm
+    success_message = "Settings saved"
 
-    def get(self, request, *args, **kwargs):
-        form = PartnershipSettingsForm(
-            initial={"require_mfa_for_coordinators": self.partnership.require_mfa_for_coordinators}
-        )
-        return render(request, self.template_name, {"form": form})
+    def get_initial(self):
+        return {"require_mfa_for_coordinators": self.partnership.require_mfa_for_coordinators}
 
-    def post(self, request, *args, **kwargs):
-        form = PartnershipSettingsForm(request.POST)
-        if not form.is_valid():
-            return render(request, self.template_name, {"form": form}, status=400)
-        partnership_update_settings(actor=request.user, partnership=self.partnership, **form.cleaned_data)
-        messages.success(request, "Settings saved")
-        return redirect(reverse("partnerships:settings", kwargs={"partnership_slug": self.partnership.slug}))
+    def perform(self, form):
+        partnership_update_settings(actor=self.request.user, partnership=self.partnership, **form.cleaned_data)
+
+    def get_success_url(self, result):
+        return self.tenant_url("partnerships:settings")
 
 
 class ActivityView(TenantViewMixin, TemplateView):
