@@ -66,7 +66,7 @@ PARTNERSHIP_PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 SCHOOL_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.HEADTEACHER: frozenset({"act_for_school", "govern_school"}),
+    Role.HEADTEACHER: frozenset({"act_for_school", "govern_school", "manage_school_people"}),
     Role.DEPUTY: frozenset({"act_for_school"}),
     Role.CHAIR_OF_GOVERNORS: frozenset({"govern_school"}),
     Role.GOVERNOR: frozenset({"govern_school"}),

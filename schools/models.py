@@ -41,6 +41,7 @@ class School(models.Model):
             ("act_for_school", "Can act for the school (headteacher or deputy)"),
             ("govern_school", "Can see the school's governor information"),
             ("advise_school", "Can work with the school as its adviser"),
+            ("manage_school_people", "Can add, correct and remove the school's own people (its headteacher)"),
         ]
 
     def __str__(self) -> str:

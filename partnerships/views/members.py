@@ -6,6 +6,7 @@ Thin views: parse a form, call one service, redirect or re-render with the error
 from urllib.parse import urlencode
 
 from django import forms
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -71,7 +72,11 @@ class _SchoolLookup(View):
             if person_pk > 2_147_483_647:
                 raise Http404
             self.person = get_object_or_404(Person.objects.filter(school=self.school), pk=person_pk)
+        self.check_school_permission()
         return super().dispatch(request, *args, **kwargs)
+
+    def check_school_permission(self) -> None:
+        """For pages whose permission depends on the school in the URL as well as the partnership."""
 
 
 class SchoolMixin(TenantViewMixin, _SchoolLookup):
@@ -118,6 +123,7 @@ class SchoolView(SchoolMixin):
             "censuses": list(selectors.school_censuses(school)),
             "budgets": list(selectors.school_budgets(school)),
             "can_manage": request.tenant.has("manage_members"),
+            "can_manage_people": can_manage_school_people(request.tenant, school),
             "today": today,
             "groups": list(groups_for_school(school)),
             "areas": list(areas_for_school(school)),
@@ -232,7 +238,22 @@ class BudgetRecordView(_SchoolFormView):
         return self.school_url("figures")
 
 
-class PersonAddView(_SchoolFormView):
+class _SchoolPeopleFormView(_SchoolFormView):
+    """The people of a school are kept by the coordinator, and by the school's own headteacher for their
+    school only (a school-level permission, so a head of another school is refused)."""
+
+    permission_required = "view_members"
+
+    def check_school_permission(self) -> None:
+        if not can_manage_school_people(self.request.tenant, self.school):
+            raise PermissionDenied
+
+
+def can_manage_school_people(tenant, school) -> bool:
+    return tenant.has("manage_members") or tenant.has_for_school("manage_school_people", school)
+
+
+class PersonAddView(_SchoolPeopleFormView):
     template_name = "schools/person_form.html"
     form_class = PersonForm
 
@@ -248,7 +269,7 @@ class PersonAddView(_SchoolFormView):
         return self.school_url("people")
 
 
-class PersonEditView(_SchoolFormView):
+class PersonEditView(_SchoolPeopleFormView):
     template_name = "schools/person_form.html"
     form_class = PersonForm
 
@@ -269,7 +290,7 @@ class PersonEditView(_SchoolFormView):
         return self.school_url("people")
 
 
-class PersonRemoveView(_SchoolFormView):
+class PersonRemoveView(_SchoolPeopleFormView):
     """A confirmation: the form has no fields, the button is the answer."""
 
     template_name = "schools/person_remove.html"

@@ -57,7 +57,7 @@ def test_school_permissions_count_only_roles_held_for_that_school():
         SimpleNamespace(role=Role.ADVISER, school_id=2),
         SimpleNamespace(role=Role.COORDINATOR, school_id=None),
     ]
-    assert school_permissions_for(roles, 1) == {"act_for_school", "govern_school"}
+    assert school_permissions_for(roles, 1) == {"act_for_school", "govern_school", "manage_school_people"}
     assert school_permissions_for(roles, 2) == {"advise_school"}
     assert school_permissions_for(roles, 3) == frozenset()
 
@@ -160,7 +160,7 @@ def test_a_misspelt_permission_is_an_error_not_a_quiet_no(tenant_a):
 
 def test_a_head_may_act_for_their_own_school_only(tenant_a):
     context = TenantContext(tenant_a.headteacher, tenant_a.partnership)
-    assert context.school_perms(tenant_a.schools[0]) == {"act_for_school", "govern_school"}
+    assert context.school_perms(tenant_a.schools[0]) == {"act_for_school", "govern_school", "manage_school_people"}
     assert context.has_for_school("act_for_school", tenant_a.schools[0].pk)  # a pk will do too
     assert context.school_perms(tenant_a.schools[1]) == frozenset()
     assert TenantContext(tenant_a.coordinator, tenant_a.partnership).school_perms(tenant_a.schools[0]) == frozenset()
@@ -169,7 +169,7 @@ def test_a_head_may_act_for_their_own_school_only(tenant_a):
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        (Role.HEADTEACHER, {"act_for_school", "govern_school"}),
+        (Role.HEADTEACHER, {"act_for_school", "govern_school", "manage_school_people"}),
         (Role.DEPUTY, {"act_for_school"}),
         (Role.GOVERNOR, {"govern_school"}),
         (Role.CHAIR_OF_GOVERNORS, {"govern_school"}),
@@ -205,7 +205,7 @@ def test_a_role_for_a_school_in_one_partnership_says_nothing_in_another(tenant_a
     give_role(user, tenant_a.partnership, Role.HEADTEACHER, shared)
     give_role(user, tenant_b.partnership, Role.STRATEGY_REP)
 
-    assert school_permissions(user, tenant_a.partnership, shared) == {"act_for_school", "govern_school"}
+    assert school_permissions(user, tenant_a.partnership, shared) == {"act_for_school", "govern_school", "manage_school_people"}
     assert school_permissions(user, tenant_b.partnership, shared) == frozenset()
     assert TenantContext(user, tenant_a.partnership).has_for_school("act_for_school", shared)
     assert not TenantContext(user, tenant_b.partnership).has_for_school("act_for_school", shared)
@@ -218,7 +218,7 @@ def test_roles_for_one_school_in_two_partnerships_each_count_only_in_their_own(t
     user = UserFactory()
     give_role(user, tenant_a.partnership, Role.HEADTEACHER, shared, end=today + DAY)
     give_role(user, tenant_b.partnership, Role.GOVERNOR, shared)
-    assert school_permissions(user, tenant_a.partnership, shared) == {"act_for_school", "govern_school"}
+    assert school_permissions(user, tenant_a.partnership, shared) == {"act_for_school", "govern_school", "manage_school_people"}
     assert school_permissions(user, tenant_b.partnership, shared) == {"govern_school"}
 
     # The headship in A ends: B's governorship is untouched, and gives nothing back in A.

@@ -231,7 +231,9 @@ def test_the_invite_link_is_only_for_those_who_may_invite_and_only_for_current_m
         PersonFactory(partnership=tenant_a.partnership, school=left.school, full_name="Left Person")
     head = client_for(tenant_a.headteacher).get(school_url(tenant_a, tenant_a.schools[0]))
     assert "Invite to Commonroom" not in head.content.decode()
-    assert "Add a person" not in head.content.decode()
+    assert "Add a person" in head.content.decode()  # their own school's people are theirs to keep
+    other = client_for(tenant_a.headteacher).get(school_url(tenant_a, tenant_a.schools[1]))
+    assert "Add a person" not in other.content.decode()
     gone = client_for(tenant_a.coordinator).get(school_url(tenant_a, left.school))
     assert "Invite to Commonroom" not in gone.content.decode()
     assert 'govuk-tag--grey">Left</strong>' in gone.content.decode()

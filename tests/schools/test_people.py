@@ -213,8 +213,72 @@ def test_the_remove_page_explains_why_a_person_cannot_be_removed(tenant_a, clien
     assert "There is a problem" in body and "cannot be removed while they are named in" in body
 
 
-def test_only_coordinators_change_people(tenant_a, client_for):
-    client = client_for(tenant_a.headteacher)
-    response = client.post(url(tenant_a, tenant_a.schools[0], "add/"), {"full_name": "Sam", "position": "teacher"})
+def test_only_the_coordinator_and_the_schools_own_headteacher_change_its_people(tenant_a, client_for):
+    from partnerships.roles import Role
+    from tests.factories.partnerships import give_role
+
+    deputy = UserFactory()
+    give_role(deputy, tenant_a.partnership, Role.DEPUTY, tenant_a.schools[0])
+    response = client_for(deputy).post(
+        url(tenant_a, tenant_a.schools[0], "add/"), {"full_name": "Sam", "position": "teacher"}
+    )
     assert response.status_code == 403
     assert _people() == []
+
+
+# --- A headteacher keeps their own school's people -----------------------------------------------------
+
+
+def _people_url(tenant, school, tail=""):
+    return f"/p/{tenant.slug}/members/{school.urn}/people/{tail}"
+
+
+def test_a_headteacher_adds_corrects_and_removes_their_own_schools_people_and_it_is_audited(tenant_a, client_for):
+    own = tenant_a.schools[0]
+    client = client_for(tenant_a.headteacher)
+    page = client.get(f"/p/{tenant_a.slug}/members/{own.urn}/").content.decode()
+    assert "Add a person" in page
+    response = client.post(_people_url(tenant_a, own, "add/"), {"full_name": "Asha Khan", "position": "teacher"})
+    assert response.status_code == 302
+    with scopes_disabled():
+        person = Person.objects.get(partnership=tenant_a.partnership, school=own, full_name="Asha Khan")
+    edit = client.post(
+        _people_url(tenant_a, own, f"{person.pk}/"), {"full_name": "Asha Khan-Ali", "position": "teacher"}
+    )
+    assert edit.status_code == 302
+    assert client.post(_people_url(tenant_a, own, f"{person.pk}/remove/")).status_code == 302
+    with scopes_disabled():
+        assert not Person.objects.filter(pk=person.pk).exists()
+        actions = list(
+            AuditEvent.objects.filter(partnership=tenant_a.partnership, actor=tenant_a.headteacher)
+            .order_by("created_at", "pk")
+            .values_list("action", flat=True)
+        )
+    assert actions[-3:] == ["schools.person_added", "schools.person_changed", "schools.person_removed"]
+
+
+def test_a_headteacher_cannot_touch_another_schools_people(tenant_a, client_for):
+    own = tenant_a.schools[0]
+    other = next(school for school in tenant_a.schools if school != own)
+    with scopes_disabled():
+        person = PersonFactory(partnership=tenant_a.partnership, school=other)
+    client = client_for(tenant_a.headteacher)
+    assert "Add a person" not in client.get(f"/p/{tenant_a.slug}/members/{other.urn}/").content.decode()
+    before = _people_rows(tenant_a)
+    assert client.get(_people_url(tenant_a, other, "add/")).status_code == 403
+    assert (
+        client.post(_people_url(tenant_a, other, "add/"), {"full_name": "X", "position": "teacher"}).status_code == 403
+    )
+    assert (
+        client.post(
+            _people_url(tenant_a, other, f"{person.pk}/"), {"full_name": "X", "position": "teacher"}
+        ).status_code
+        == 403
+    )
+    assert client.post(_people_url(tenant_a, other, f"{person.pk}/remove/")).status_code == 403
+    assert _people_rows(tenant_a) == before
+
+
+def _people_rows(tenant):
+    with scopes_disabled():
+        return sorted(Person.objects.filter(partnership=tenant.partnership).values_list("pk", "full_name", "position"))
