@@ -18,7 +18,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from accounts.audit import audit_record
-from core.dates import date_label
+from core.dates import date_label, has_ended
 from partnerships.models import Membership, Partnership, RoleAssignment, RotaSeat, StrategyRota, Term
 from partnerships.roles import Role
 from partnerships.selectors.governance import (
@@ -62,7 +62,7 @@ class RotaEligibility:
         if membership is None:
             return f"{school.name} is not a member of {self.partnership.name} in the {self.label}"
         if membership.left is not None:
-            if membership.left < timezone.localdate():
+            if has_ended(membership.left, timezone.localdate()):
                 return f"{school.name} left the partnership on {date_label(membership.left)}"
             return f"{school.name} is leaving the partnership on {date_label(membership.left)}"
         if not self.heads.get(school.pk):

@@ -101,7 +101,7 @@ class RoleEndView(TenantViewMixin, View):
             else:
                 messages.success(
                     request,
-                    f"{assignment.user}'s role as {assignment} ends on {form.cleaned_data['end']:%-d %B %Y}",
+                    f"{assignment.user}'s last day as {assignment} is {form.cleaned_data['end']:%-d %B %Y}",
                 )
                 return redirect("partnerships:people", partnership_slug=self.partnership.slug)
         return render(request, self.template_name, {"form": form, "assignment": assignment}, status=400)
