@@ -20,7 +20,7 @@ from django_scopes import scopes_disabled
 
 from accounts.audit import audit_record
 from accounts.models import User
-from core.dates import date_label
+from core.dates import date_label, has_ended
 from partnerships.calendar import census_day, financial_year_bounds, financial_year_of
 from partnerships.models import Membership, Partnership, RoleAssignment
 from schools import gias
@@ -65,7 +65,7 @@ def _eligible_school_ids(partnership: Partnership, school_ids: Iterable[int], si
             )
         )
     ever = {school_id for school_id, _ in rows}
-    eligible = {school_id for school_id, left in rows if left is None or left >= since}
+    eligible = {school_id for school_id, left in rows if not has_ended(left, since)}
     return ever, eligible
 
 
