@@ -18,7 +18,7 @@ from django.utils import timezone
 from django_scopes import scope
 
 from accounts.audit import audit_record
-from core.dates import date_label
+from core.dates import date_label, ended_q, has_ended
 from partnerships.calendar import academic_year_of, financial_year_of
 from partnerships.models import Constitution, LeavingNotice, Membership, Partnership
 from partnerships.selectors.constitution import constitution_of
@@ -175,7 +175,7 @@ def membership_join(
         overlapping = (
             Membership.objects.select_for_update()
             .filter(partnership=partnership, school=school)
-            .exclude(left__lt=joined)
+            .exclude(ended_q(joined, end="left"))
             .order_by("joined")
             .first()
         )
@@ -259,7 +259,7 @@ def leaving_notice_record(
                 f"{school.name} already gave notice, received on {date_label(earlier.received_on)}: "
                 f"it leaves on {date_label(earlier.leaving_on)}"
             )
-        elif membership.left is not None and membership.left < today:
+        elif has_ended(membership.left, today):
             errors["__all__"] = f"{school.name} already left the partnership on {date_label(membership.left)}"
         elif membership.left is not None:
             errors["__all__"] = f"{school.name} is already due to leave on {date_label(membership.left)}"
