@@ -18,7 +18,7 @@ from django.utils import timezone
 from django_scopes import scope
 
 from accounts.audit import audit_record
-from core.dates import date_label, ended_q, has_ended
+from core.dates import date_label, ended_q, has_ended, in_force
 from partnerships.calendar import academic_year_of, financial_year_of
 from partnerships.models import Constitution, LeavingNotice, Membership, Partnership
 from partnerships.selectors.constitution import constitution_of
@@ -72,7 +72,8 @@ def leaving_date(*, received_on: datetime.date, terms: Sequence[TermLike], notic
     """
     if notice_terms < 0:
         raise ValueError("notice_terms cannot be negative")
-    upcoming = [term for term in terms if term.ends >= received_on]  # the current term, if any, then later ones
+    # The current term, if any, then later ones.
+    upcoming = [term for term in terms if not has_ended(term.ends, received_on)]
     if not upcoming:
         raise ValueError("No term on or after the day the notice was received")
     in_term = upcoming[0].starts <= received_on
@@ -271,7 +272,7 @@ def leaving_notice_record(
         first_year = academic_year_of(received_on)
         terms = terms_for_years(partnership, first_year, first_year + 1 + math.ceil(notice_terms / 3))
         leaves = leaving_date(received_on=received_on, terms=terms, notice_terms=notice_terms)
-        arrived_in = next((t for t in terms if t.starts <= received_on <= t.ends), None)
+        arrived_in = next((t for t in terms if in_force(t.starts, t.ends, received_on)), None)
         notice = LeavingNotice(
             partnership=partnership,
             membership=membership,
@@ -319,7 +320,7 @@ def notice_explanation(*, notice: LeavingNotice, terms: Sequence) -> str:
     Worked out again from the term dates (the notice period is the number of terms between), so it
     stays true if the constitution's notice period changes later."""
     received, leaves = notice.received_on, notice.leaving_on
-    arrived_in = next((t for t in terms if t.starts <= received <= t.ends), None)
+    arrived_in = next((t for t in terms if in_force(t.starts, t.ends, received)), None)
     ending = next((t for t in terms if t.ends == leaves), None)
     where = f"during the {term_label(arrived_in).lower()}" if arrived_in else "in a school holiday"
     school = notice.membership.school.name

@@ -145,7 +145,7 @@ def _seat_errors(
 
 
 def _term_has_ended(term: Term) -> str | None:
-    if term.ends < timezone.localdate():
+    if has_ended(term.ends, timezone.localdate()):
         return f"The {term_label(term)} ended on {date_label(term.ends)}"
     return None
 
@@ -292,7 +292,7 @@ def rota_plan_next(*, partnership: Partnership) -> RotaPlan:
             "There is no confirmed rota to build from: set up the strategy group's first rota and confirm it"
         )
     term = next_term_after(partnership, source.term)
-    if term.ends < today:  # the rota has lapsed for a while: carry on from this term
+    if has_ended(term.ends, today):  # the rota has lapsed for a while: carry on from this term
         term = term_on_or_after(partnership, today)
     term = term_saved(partnership, term)
     existing = StrategyRota.objects.filter(partnership=partnership, term=term).first()
