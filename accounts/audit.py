@@ -23,6 +23,8 @@ class AuditAction(models.TextChoices):
 
     ROLE_STARTED = "role.started", "Role started"
     ROLE_ENDED = "role.ended", "Role ended"
+    # Written once, by the migration to inclusive end dates, for roles that were never in force.
+    ROLE_REMOVED_NEVER_IN_FORCE = "role.removed_never_in_force", "Role removed: never in force"
     GRANT_GIVEN = "grant.given", "Access given"
     GRANT_WITHDRAWN = "grant.withdrawn", "Access withdrawn"
 

@@ -24,10 +24,10 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from schools import validators
 from schools.models import School
 
 URN_MIN, URN_MAX = 100000, 999999
-MAX_HEADCOUNT = 10000  # the largest schools in England have about 4,000 pupils
 
 
 class FileRejected(Exception):
@@ -311,19 +311,21 @@ class CensusRow:
     fte: Decimal
 
 
+# Reading a cell is the CSV's own business; whether the number is allowed is schools.validators', with
+# the same message as the census form and the census record service.
+
+
 def headcount_problem(value: str) -> tuple[int | None, str | None]:
     if not value:
         return None, "the headcount is missing"
     text = value.replace(",", "")
-    if re.fullmatch(r"-\d+", text):
-        return None, f"the headcount {_shown(value)} is negative"
-    if not text.isdigit() or not text.isascii():
+    if not re.fullmatch(r"-?\d+", text) or not text.isascii():
         if re.fullmatch(r"-?\d*\.\d+", text):
             return None, f"the headcount {_shown(value)} is not a whole number of pupils"
         return None, f"the headcount \u201c{_shown(value)}\u201d is not a number"
     number = int(text)
-    if number > MAX_HEADCOUNT:
-        return None, f"the headcount {number} is more than {MAX_HEADCOUNT:,}"
+    if problem := validators.headcount_problem(number):
+        return None, f"{problem} (the file says {_shown(value)})"
     return number, None
 
 
@@ -336,14 +338,9 @@ def fte_problem(value: str, headcount: int | None) -> tuple[Decimal | None, str 
         return None, f"the FTE \u201c{_shown(value)}\u201d is not a number"
     if not number.is_finite():
         return None, f"the FTE \u201c{_shown(value)}\u201d is not a number"
-    if number < 0:
-        return None, f"the FTE {_shown(value)} is negative"
-    if number != number.quantize(Decimal("0.1")):
-        return None, f"the FTE {_shown(value)} has more than one decimal place"
-    number = number.quantize(Decimal("0.1"))
-    if headcount is not None and number > headcount:
-        return None, f"the FTE {number} is more than the headcount {headcount}"
-    return number, None
+    if problem := validators.fte_problem(number, headcount):
+        return None, f"{problem} (the file says {_shown(value)})"
+    return number.quantize(validators.FTE_STEP), None
 
 
 def parse_census(data: bytes) -> Parsed:

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django_scopes import scope
 
+from core.dates import has_ended, in_force
 from partnerships.calendar import academic_year_of
 from partnerships.models import Constitution, LeavingNotice, Membership
 from partnerships.selectors.terms import terms_for_years
@@ -144,8 +145,8 @@ def _leaver(partnership, admin, terms, today, urn: int, given_by: str, when: str
     membership = Membership.objects.filter(partnership=partnership, school__urn=urn).select_related("school").first()
     if membership is None or LeavingNotice.objects.filter(membership=membership).exists() or membership.left:
         return
-    current = next((t for t in terms if t.starts <= today <= t.ends), None)
-    previous = [t for t in terms if t.ends < today][-1]
+    current = next((t for t in terms if in_force(t.starts, t.ends, today)), None)
+    previous = [t for t in terms if has_ended(t.ends, today)][-1]
     if when == "this_term":
         term = current or previous
         received = min(today, term.starts + datetime.timedelta(days=21))

@@ -57,7 +57,7 @@ def _elect(partnership, admin, *, office, year, elected, candidates, method, not
         office=office,
         held_on=datetime.date(year, 7, 8 + (year % 7)),
         term_starts=starts,
-        term_ends=datetime.date(year + 1, 9, 1),
+        term_ends=datetime.date(year + 1, 8, 31),
         method=method,
         candidates=candidates,
         elected=elected,
@@ -80,7 +80,7 @@ def _exeter_elections(partnership, spec, admin, chair, vice_chair):
             role=Role.HEADTEACHER,
             school=school,
             start=led_from,
-            end=datetime.date(year - 1, 9, 1),
+            end=datetime.date(year - 1, 8, 31),
         )
     for years_ago, rival, chair_votes in EXETER_CHAIR_ELECTIONS:
         if rival is None:

@@ -56,7 +56,7 @@ class ElectionForm(forms.Form):
         help_text="Leave empty if the term started on the day of the election",
     )
     term_ends = forms.DateField(
-        label="Day the term of office ends",
+        label="Last day of the term of office",
         required=False,
         widget=DateInput,
         help_text="Leave empty for the term the agreement sets",
@@ -78,7 +78,7 @@ class ElectionForm(forms.Form):
         years = f"{term_years} year{'s' if term_years != 1 else ''}"
         self.fields["term_ends"].help_text = (
             f"Leave empty for the term the agreement sets: {years} from the first day. "
-            "The term ends on this day, when the next one starts"
+            "This is the last day in office: the day before the next term starts"
         )
         for number in range(1, CANDIDATE_ROWS + 1):
             self.fields[f"candidate_{number}"] = PersonChoiceField(

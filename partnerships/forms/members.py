@@ -5,6 +5,7 @@ from core.forms import DateInput
 from partnerships.calendar import financial_year_of
 from partnerships.selectors.members import STATUSES
 from schools.models import Person, School
+from schools.validators import FTE_NOT_A_NUMBER, HEADCOUNT_NOT_A_NUMBER, fte_problem, headcount_problem
 
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024  # the whole-of-England GIAS extract is about 60 MB
 FIRST_YEAR = 2000
@@ -87,39 +88,27 @@ class CensusForm(forms.Form):
         widget=_year_input(),
         error_messages={"invalid": "Enter the census year as a number, like 2026"},
     )
+    # The fields only read the numbers; schools.validators decides what they may be (see clean).
     headcount = forms.IntegerField(
         label="Pupil headcount",
-        min_value=0,
-        max_value=10000,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-5"}),
-        error_messages={
-            "invalid": "Enter the headcount as a whole number of pupils, like 210",
-            "min_value": "The headcount must be 0 or more",
-            "max_value": "The headcount must be 10,000 or fewer",
-        },
+        error_messages={"invalid": HEADCOUNT_NOT_A_NUMBER},
     )
     fte = forms.DecimalField(
         label="Full-time equivalent (FTE) pupils",
         help_text="To one decimal place. Part-time nursery pupils count as 0.5, so the FTE can be "
         "lower than the headcount but never higher",
-        min_value=0,
-        max_digits=7,
-        decimal_places=1,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-5"}),
-        error_messages={
-            "invalid": "Enter the FTE as a number, like 204.5",
-            "min_value": "The full-time equivalent must be 0 or more",
-            "max_decimal_places": "The full-time equivalent has at most one decimal place",
-            "max_digits": "The full-time equivalent must be 10,000 or fewer",
-            "max_whole_digits": "The full-time equivalent must be 10,000 or fewer",
-        },
+        error_messages={"invalid": FTE_NOT_A_NUMBER},
     )
 
     def clean(self):
         data = super().clean()
         headcount, fte = data.get("headcount"), data.get("fte")
-        if headcount is not None and fte is not None and fte > headcount:
-            self.add_error("fte", f"The full-time equivalent cannot be more than the headcount ({headcount})")
+        if "headcount" in data and (problem := headcount_problem(headcount)):
+            self.add_error("headcount", problem)
+        if "fte" in data and (problem := fte_problem(fte, headcount)):
+            self.add_error("fte", problem)
         return data
 
 

@@ -43,10 +43,10 @@ class InviteForm(forms.Form):
 
 class RoleEndForm(forms.Form):
     end = forms.DateField(
-        label="Date the role ends",
-        error_messages={"required": "Enter the date the role ends", "invalid": "Enter a real date"},
+        label="Last day in the role",
+        error_messages={"required": "Enter the last day in the role", "invalid": "Enter a real date"},
         widget=DateInput,
-        help_text="From this date the person can no longer act in this role",
+        help_text="The person can act in this role until the end of this day, and not after it",
     )
 
     def __init__(self, *args, **kwargs):

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_scopes import ScopedManager
 
+from core.dates import InForceQuerySet, has_ended, in_force
 from partnerships.roles import Role
 
 
@@ -51,10 +52,12 @@ class Partnership(models.Model):
         return self.name
 
 
-class MembershipQuerySet(models.QuerySet):
+class MembershipQuerySet(InForceQuerySet):
+    start_field, end_field = "joined", "left"
+
     def current(self, on: datetime.date | None = None):
-        on = on or timezone.localdate()
-        return self.filter(Q(left__isnull=True) | Q(left__gte=on), joined__lte=on)
+        """Members on a day: joined on or before it, and it is not after their last day (`left`)."""
+        return self.in_force(on)
 
 
 class Membership(models.Model):
@@ -89,28 +92,31 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.school} in {self.partnership}"
 
+    def is_current(self, on: datetime.date | None = None) -> bool:
+        """A member on the day: the same rule as `Membership.objects.current(on)`."""
+        return in_force(self.joined, self.left, on or timezone.localdate())
+
     def status(self, on: datetime.date | None = None) -> str:
         on = on or timezone.localdate()
-        if self.left is None:
-            return "active"
-        return "left" if self.left < on else "leaving"
+        if has_ended(self.left, on):
+            return "left"
+        if not self.is_current(on):
+            return "joining"
+        return "active" if self.left is None else "leaving"
 
     def status_label(self, on: datetime.date | None = None) -> str:
         status = self.status(on)
         if status == "leaving":
             return f"Leaving on {self.left:%-d %B %Y}"
+        if status == "joining":
+            return f"Joining on {self.joined:%-d %B %Y}"
         return {"active": "Active", "left": "Left"}[status]
 
 
-class RoleAssignmentQuerySet(models.QuerySet):
+class RoleAssignmentQuerySet(InForceQuerySet):
     def active(self, on: datetime.date | None = None):
-        """Roles in force on a day: started, and not yet at their end date."""
-        on = on or timezone.localdate()
-        return self.filter(Q(end__isnull=True) | Q(end__gt=on), start__lte=on)
-
-    def ended(self, on: datetime.date | None = None):
-        on = on or timezone.localdate()
-        return self.filter(end__lte=on)
+        """Roles in force on a day: started, and the day is not after their last day (`end`)."""
+        return self.in_force(on)
 
 
 class RoleAssignment(models.Model):
@@ -125,7 +131,7 @@ class RoleAssignment(models.Model):
         "schools.School", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     start = models.DateField()
-    end = models.DateField(null=True, blank=True, help_text="The day the role ends; empty while it continues")
+    end = models.DateField(null=True, blank=True, help_text="The last day of the role; empty while it continues")
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -149,5 +155,4 @@ class RoleAssignment(models.Model):
         return f"{label}, {self.school}" if self.school_id else label
 
     def is_active(self, on: datetime.date | None = None) -> bool:
-        on = on or timezone.localdate()
-        return self.start <= on and (self.end is None or self.end > on)
+        return in_force(self.start, self.end, on or timezone.localdate())

@@ -20,7 +20,7 @@ class Election(models.Model):
     office = models.CharField(max_length=12, choices=Office.choices)
     held_on = models.DateField("Date of the election")
     term_starts = models.DateField()
-    term_ends = models.DateField(help_text="The day the term of office ends")
+    term_ends = models.DateField(help_text="The last day of the term of office")
     method = models.CharField(max_length=12, choices=Method.choices)
     elected = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     school = models.ForeignKey(
@@ -39,7 +39,7 @@ class Election(models.Model):
     class Meta:
         ordering = ["-term_starts", "office"]
         constraints = [
-            models.CheckConstraint(condition=Q(term_ends__gt=F("term_starts")), name="election_term_ends_after_start"),
+            models.CheckConstraint(condition=Q(term_ends__gte=F("term_starts")), name="election_term_ends_after_start"),
         ]
 
     def __str__(self) -> str:

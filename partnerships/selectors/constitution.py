@@ -7,6 +7,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django_scopes import scope
 
+from core.dates import ended_q, in_force_q
 from partnerships.models import Constitution, LeavingNotice, Membership, Partnership
 from schools.models import School
 
@@ -30,24 +31,29 @@ STATUS_FILTERS = {
 
 
 def memberships_filtered(status: str, on: datetime.date | None = None) -> QuerySet[Membership]:
-    """Memberships with their school, by status: current (active or leaving), leaving, left, or all."""
+    """Memberships with their school, by status: current (active or leaving), leaving, left, or all.
+
+    Current is `Membership.objects.current(on)`, the one rule: a school joining later is not current.
+    """
     on = on or timezone.localdate()
     memberships = Membership.objects.select_related("school").order_by("school__name", "-joined")
     if status == "current":
-        return memberships.filter(Q(left__isnull=True) | Q(left__gte=on))
+        return memberships.current(on)
     if status == "leaving":
-        return memberships.filter(left__gte=on)
+        return memberships.current(on).filter(left__isnull=False)
     if status == "left":
-        return memberships.filter(left__lt=on)
+        return memberships.ended(on)
     return memberships
 
 
 def membership_counts(on: datetime.date | None = None) -> dict[str, int]:
+    """How many memberships `memberships_filtered` lists under each status, in one query."""
     on = on or timezone.localdate()
+    current = in_force_q(on, start="joined", end="left")
     return Membership.objects.aggregate(
-        current=Count("pk", filter=Q(left__isnull=True) | Q(left__gte=on)),
-        leaving=Count("pk", filter=Q(left__gte=on)),
-        left=Count("pk", filter=Q(left__lt=on)),
+        current=Count("pk", filter=current),
+        leaving=Count("pk", filter=current & Q(left__isnull=False)),
+        left=Count("pk", filter=ended_q(on, end="left")),
         all=Count("pk"),
     )
 
@@ -72,7 +78,8 @@ def schools_to_join(query: str, *, limit: int = 20) -> list[School]:
     query = query.strip()[:100]
     if not query:
         return []
-    members = Membership.objects.filter(Q(left__isnull=True) | Q(left__gte=timezone.localdate())).values("school_id")
+    # Members today and schools already due to join: any membership whose last day has not passed.
+    members = Membership.objects.exclude(ended_q(timezone.localdate(), end="left")).values("school_id")
     matches = (
         Q(name__icontains=query)
         | Q(postcode__iexact=query)

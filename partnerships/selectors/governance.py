@@ -11,6 +11,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
 
+from core.dates import ONE_DAY, has_ended, in_force_between_q
 from partnerships.models import (
     Candidate,
     Constitution,
@@ -40,15 +41,14 @@ def day_in_term(term: Term, today: datetime.date | None = None) -> datetime.date
 def consecutive_since(starts_ends: list[tuple[datetime.date, datetime.date | None]], day: datetime.date):
     """The first day of the unbroken run of these periods that covers the day before `day`, or None.
 
-    A period ends on its end date (the first day without the role), so one that ends on the day the
-    next starts leaves no gap.
+    A period's end is its last day, so one that ends the day before the next starts leaves no gap.
     """
     since = day
     changed = True
     while changed:
         changed = False
         for start, end in starts_ends:
-            if start < since and (end is None or end >= since):
+            if start < since and not has_ended(end, since - ONE_DAY):
                 since, changed = start, True
     return since if since < day else None
 
@@ -254,13 +254,12 @@ def strategy_groups(partnership: Partnership, terms: list[Term]) -> list[Strateg
     }
     days = [day_in_term(term, today) for term in terms]
     first, last = min(days), max(days)
-    in_force = Q(end__isnull=True) | Q(end__gt=first)
+    in_force = in_force_between_q(first, last)
     officers = list(
         RoleAssignment.objects.filter(
             in_force,
             partnership=partnership,
             role__in=[Role.CHAIR, Role.VICE_CHAIR, Role.COORDINATOR],
-            start__lte=last,
         )
         .select_related("user", "election__school")
         .order_by("user__full_name")
@@ -278,7 +277,6 @@ def strategy_groups(partnership: Partnership, terms: list[Term]) -> list[Strateg
             Q(school_id__in=seat_schools) | Q(user_id__in={r.user_id for r in officers}),
             partnership=partnership,
             role=Role.HEADTEACHER,
-            start__lte=last,
         )
         .select_related("user", "school")
         .order_by("school__name", "user__full_name")
@@ -332,7 +330,7 @@ def strategy_groups(partnership: Partnership, terms: list[Term]) -> list[Strateg
                 representatives=representatives,
                 reserves=reserves,
                 warnings=warnings,
-                ended=term.ends < today,
+                ended=has_ended(term.ends, today),
             )
         )
     return groups

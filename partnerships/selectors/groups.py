@@ -12,6 +12,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from django_scopes import get_scope
 
+from core.dates import has_ended
 from partnerships.models import Group, GroupMember, Membership
 from partnerships.selectors.governance import chair_school
 from schools.models import Person, School
@@ -96,7 +97,7 @@ def groups_overview(on: datetime.date | None = None) -> dict[str, list[Group]]:
     on = on or timezone.localdate()
     groups = attach_current_chairs(list(groups_with_counts().order_by("name", "pk")), on)
     for group in groups:
-        group.has_ended = group.ends is not None and group.ends < on
+        group.has_ended = has_ended(group.ends, on)
     return {
         "standing": [g for g in groups if g.kind == Group.Kind.STANDING],
         "task_current": [g for g in groups if g.kind == Group.Kind.TASK and not g.has_ended],
@@ -108,7 +109,7 @@ def group_detail(group: Group, on: datetime.date | None = None) -> dict:
     """One group with its members (each marked if their school is no longer a current member)."""
     on = on or timezone.localdate()
     attach_current_chairs([group], on)
-    group.has_ended = group.ends is not None and group.ends < on
+    group.has_ended = has_ended(group.ends, on)
     current = set(Membership.objects.current(on).values_list("school_id", flat=True))
     members = list(
         GroupMember.objects.filter(group=group)

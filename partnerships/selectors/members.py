@@ -35,8 +35,9 @@ def directory(
 ) -> QuerySet[Membership]:
     """The members directory: every school with a membership of the partnership (active, leaving, left).
 
-    Status follows Membership.status(): active (no leaving date), leaving (a leaving date today or
-    later), left (a leaving date before today).
+    Status follows Membership.status(): active and leaving are current members
+    (`Membership.objects.current(on)`) without and with a last day; left have passed their last day.
+    A school joining later is in none of them (Membership.status() says "joining").
     """
     on = on or timezone.localdate()
     rows = latest_memberships().select_related("school")
@@ -49,11 +50,11 @@ def directory(
     if phase:
         rows = rows.filter(school__phase=phase)
     if status == "active":
-        rows = rows.filter(left__isnull=True)
+        rows = rows.current(on).filter(left__isnull=True)
     elif status == "leaving":
-        rows = rows.filter(left__gte=on)
+        rows = rows.current(on).filter(left__isnull=False)
     elif status == "left":
-        rows = rows.filter(left__lt=on)
+        rows = rows.ended(on)
     return rows.order_by("school__name", "school__urn")
 
 

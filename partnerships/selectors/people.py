@@ -5,6 +5,7 @@ from django_scopes import scopes_disabled
 
 from accounts.models import Invitation
 from partnerships.models import Membership, Partnership, RoleAssignment
+from schools.models import School
 
 
 def partnerships_for_user(user):
@@ -31,8 +32,10 @@ def members_current():
 def member_counts():
     return Membership.objects.current().aggregate(
         total=Count("pk"),
-        primary=Count("pk", filter=Q(school__phase__in=["infant", "junior", "primary", "nursery"])),
-        secondary=Count("pk", filter=Q(school__phase="secondary")),
+        # What counts as primary or secondary is the register's one definition (a middle or all-through
+        # school counts as both), as in the strategy group's warnings.
+        primary=Count("pk", filter=Q(school__phase__in=School.PRIMARY_PHASES)),
+        secondary=Count("pk", filter=Q(school__phase__in=School.SECONDARY_PHASES)),
     )
 
 

@@ -11,6 +11,7 @@ import datetime
 
 from django_scopes import scope
 
+from core.dates import has_ended, in_force
 from partnerships.calendar import TERM_LABELS, academic_year_label, academic_year_of, default_terms
 from partnerships.models import Partnership, Term
 
@@ -61,7 +62,7 @@ def term_containing(partnership: Partnership, day: datetime.date) -> Term | None
     year = academic_year_of(day)
     # A partnership may start its autumn term in late August, which the calendar counts in the year before.
     for term in terms_for_years(partnership, year, year + 1):
-        if term.starts <= day <= term.ends:
+        if in_force(term.starts, term.ends, day):
             return term
     return None
 
@@ -69,7 +70,7 @@ def term_containing(partnership: Partnership, day: datetime.date) -> Term | None
 def term_on_or_after(partnership: Partnership, day: datetime.date) -> Term:
     """The term `day` falls in or, in a holiday, the next term to start."""
     year = academic_year_of(day)
-    return next(t for t in terms_for_years(partnership, year, year + 1) if t.ends >= day)
+    return next(t for t in terms_for_years(partnership, year, year + 1) if not has_ended(t.ends, day))
 
 
 def next_term_after(partnership: Partnership, term: Term) -> Term:

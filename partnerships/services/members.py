@@ -20,11 +20,12 @@ from django_scopes import scopes_disabled
 
 from accounts.audit import AuditAction, audit_record
 from accounts.models import User
-from core.dates import date_label
+from core.dates import date_label, has_ended
 from partnerships.calendar import census_day, financial_year_bounds, financial_year_of
 from partnerships.models import Membership, Partnership, RoleAssignment
 from schools import gias
 from schools.models import Budget, Census, Person, School
+from schools.validators import census_problems
 
 FIRST_YEAR = 2000
 MAX_ERRORS_SHOWN = 100
@@ -65,7 +66,7 @@ def _eligible_school_ids(partnership: Partnership, school_ids: Iterable[int], si
             )
         )
     ever = {school_id for school_id, _ in rows}
-    eligible = {school_id for school_id, left in rows if left is None or left >= since}
+    eligible = {school_id for school_id, left in rows if not has_ended(left, since)}
     return ever, eligible
 
 
@@ -257,18 +258,7 @@ def census_record(
     errors: dict[str, str] = {}
     if problem := _census_year_problem(year):
         errors["year"] = problem
-    if isinstance(headcount, bool) or not isinstance(headcount, int) or headcount < 0:
-        errors["headcount"] = "The headcount must be a whole number, 0 or more"
-    elif headcount > gias.MAX_HEADCOUNT:
-        errors["headcount"] = f"The headcount must be {gias.MAX_HEADCOUNT:,} or fewer"
-    if not isinstance(fte, Decimal) or not fte.is_finite():
-        errors["fte"] = "Enter the full-time equivalent as a number, like 204.5"
-    elif fte < 0:
-        errors["fte"] = "The full-time equivalent must be 0 or more"
-    elif fte != fte.quantize(Decimal("0.1")):
-        errors["fte"] = "The full-time equivalent has at most one decimal place"
-    elif "headcount" not in errors and fte > headcount:
-        errors["fte"] = f"The full-time equivalent cannot be more than the headcount ({headcount})"
+    errors.update(census_problems(headcount=headcount, fte=fte))
     if errors:
         raise ValidationError(errors)
     _member_guard(

@@ -19,7 +19,7 @@ from django_scopes import scope
 
 from accounts.audit import AuditAction, audit_record
 from accounts.models import User
-from core.dates import date_label
+from core.dates import date_label, ended_q, has_ended, in_force
 from partnerships.calendar import academic_year_of, financial_year_of
 from partnerships.models import Constitution, LeavingNotice, Membership, Partnership
 from partnerships.selectors.constitution import constitution_of
@@ -73,7 +73,8 @@ def leaving_date(*, received_on: datetime.date, terms: Sequence[TermLike], notic
     """
     if notice_terms < 0:
         raise ValueError("notice_terms cannot be negative")
-    upcoming = [term for term in terms if term.ends >= received_on]  # the current term, if any, then later ones
+    # The current term, if any, then later ones.
+    upcoming = [term for term in terms if not has_ended(term.ends, received_on)]
     if not upcoming:
         raise ValueError("No term on or after the day the notice was received")
     in_term = upcoming[0].starts <= received_on
@@ -176,7 +177,7 @@ def membership_join(
         overlapping = (
             Membership.objects.select_for_update()
             .filter(partnership=partnership, school=school)
-            .exclude(left__lt=joined)
+            .exclude(ended_q(joined, end="left"))
             .order_by("joined")
             .first()
         )
@@ -260,7 +261,7 @@ def leaving_notice_record(
                 f"{school.name} already gave notice, received on {date_label(earlier.received_on)}: "
                 f"it leaves on {date_label(earlier.leaving_on)}"
             )
-        elif membership.left is not None and membership.left < today:
+        elif has_ended(membership.left, today):
             errors["__all__"] = f"{school.name} already left the partnership on {date_label(membership.left)}"
         elif membership.left is not None:
             errors["__all__"] = f"{school.name} is already due to leave on {date_label(membership.left)}"
@@ -272,7 +273,7 @@ def leaving_notice_record(
         first_year = academic_year_of(received_on)
         terms = terms_for_years(partnership, first_year, first_year + 1 + math.ceil(notice_terms / 3))
         leaves = leaving_date(received_on=received_on, terms=terms, notice_terms=notice_terms)
-        arrived_in = next((t for t in terms if t.starts <= received_on <= t.ends), None)
+        arrived_in = next((t for t in terms if in_force(t.starts, t.ends, received_on)), None)
         notice = LeavingNotice(
             partnership=partnership,
             membership=membership,
@@ -320,7 +321,7 @@ def notice_explanation(*, notice: LeavingNotice, terms: Sequence) -> str:
     Worked out again from the term dates (the notice period is the number of terms between), so it
     stays true if the constitution's notice period changes later."""
     received, leaves = notice.received_on, notice.leaving_on
-    arrived_in = next((t for t in terms if t.starts <= received <= t.ends), None)
+    arrived_in = next((t for t in terms if in_force(t.starts, t.ends, received)), None)
     ending = next((t for t in terms if t.ends == leaves), None)
     where = f"during the {term_label(arrived_in).lower()}" if arrived_in else "in a school holiday"
     school = notice.membership.school.name

@@ -2,8 +2,9 @@
 
 The agreements say who may stand (Exeter Beacon: "chaired by a Head teacher, elected by the
 partnership annually"), how long a term is, and how long a chair may serve ("for up to, but no longer
-than 4 years"). An election ends the previous holder's role at the start of the new term and starts
-the winner's, so the roles (and the permissions they grant) always follow the recorded elections.
+than 4 years"). An election ends the previous holder's role the day before the new term starts and
+starts the winner's, so the roles (and the permissions they grant) always follow the recorded elections.
+Like every end date, `term_ends` is the last day of office.
 """
 
 import datetime
@@ -16,7 +17,7 @@ from django.utils import timezone
 
 from accounts.audit import AuditAction, audit_record
 from accounts.models import User
-from core.dates import date_label
+from core.dates import ONE_DAY, date_label, in_force
 from partnerships.models import Candidate, Election, Membership, Partnership, RoleAssignment
 from partnerships.roles import Role
 from partnerships.selectors.governance import consecutive_since, constitution_of, election_of, ordinal
@@ -35,8 +36,9 @@ def add_years(day: datetime.date, years: int) -> datetime.date:
 
 
 def years_counted(start: datetime.date, end: datetime.date) -> int:
-    """Years of office from start to end as a limit counts them: a part year counts as a whole year,
-    but up to a month is ignored, so terms that begin on slightly different days do not add a year."""
+    """Years of office from start to the day before end as a limit counts them: a part year counts as a
+    whole year, but up to a month is ignored, so terms that begin on slightly different days do not add
+    a year."""
     days = (end - start).days - 31
     return max(0, math.ceil(days / 365.25)) if days > 0 else 0
 
@@ -173,10 +175,10 @@ def election_record(
         errors["held_on"] = "The date of the election must be today or in the past"
     term_starts = term_starts or held_on
     term_years = constitution.chair_term_years
-    longest_end = add_years(term_starts, term_years)
+    longest_end = add_years(term_starts, term_years) - ONE_DAY  # the last day of a full term
     term_ends = term_ends or longest_end
-    if term_ends <= term_starts:
-        errors["term_ends"] = f"The term must end after it starts on {date_label(term_starts)}"
+    if term_ends < term_starts:
+        errors["term_ends"] = f"The term cannot end before it starts on {date_label(term_starts)}"
     elif office == Election.Office.CHAIR and term_ends > longest_end:
         errors["term_ends"] = (
             f"The agreement sets a chair's term of {term_years} year{'s' if term_years != 1 else ''}: "
@@ -209,7 +211,7 @@ def election_record(
         .order_by("term_starts")
         .first()
     )
-    if clash is not None and clash.term_starts < term_ends:
+    if clash is not None and clash.term_starts <= term_ends:
         raise ValidationError(
             {
                 "term_starts": f"{clash.elected} was elected {label} for the term from "
@@ -229,7 +231,7 @@ def election_record(
         None,
     )
     for assignment in mine:
-        if assignment is not adopted and term_starts <= assignment.start < term_ends:
+        if assignment is not adopted and in_force(term_starts, term_ends, assignment.start):
             raise ValidationError(
                 {
                     "term_starts": f"{assignment.user} is {label} from {date_label(assignment.start)}: "
@@ -238,7 +240,7 @@ def election_record(
             )
     for assignment in office_roles:
         if assignment.role == other_role and assignment.user_id == elected.pk and assignment.is_active(term_starts):
-            until = f" until {date_label(assignment.end)}" if assignment.end else ""
+            until = f" until the end of {date_label(assignment.end)}" if assignment.end else ""
             raise ValidationError(
                 {
                     "elected": f"{elected} is {assignment.get_role_display().lower()}{until}: one person cannot "
@@ -251,7 +253,7 @@ def election_record(
         periods = [(r.start, r.end) for r in mine if r.user_id == elected.pk and r is not adopted]
         since = consecutive_since(periods, term_starts)
         served = years_counted(since, term_starts) if since else 0
-        total = served + max(1, years_counted(term_starts, term_ends))
+        total = served + max(1, years_counted(term_starts, term_ends + ONE_DAY))
         if total > limit:
             verb = "be" if total - served == 1 else "run into"
             raise ValidationError(
@@ -261,15 +263,16 @@ def election_record(
                 }
             )
 
-    # Hand the office over: the previous holders' roles end as the new term starts.
+    # Hand the office over: the previous holders' last day is the day before the new term starts.
+    last_day = term_starts - ONE_DAY
     for assignment in mine:
-        if assignment.start < term_starts and (assignment.end is None or assignment.end > term_starts):
+        if assignment.start < term_starts and assignment.is_active(term_starts):
             try:
-                role_end(actor=actor, assignment=assignment, end=term_starts)
+                role_end(actor=actor, assignment=assignment, end=last_day)
             except ValidationError as error:
                 raise ValidationError(
                     {
-                        "term_starts": f"{assignment.user}'s role as {label} cannot end on {date_label(term_starts)}: "
+                        "term_starts": f"{assignment.user}'s role as {label} cannot end on {date_label(last_day)}: "
                         + " ".join(error.messages)
                     }
                 ) from error

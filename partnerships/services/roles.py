@@ -9,7 +9,7 @@ from django_scopes import scopes_disabled
 
 from accounts.audit import AuditAction, audit_record
 from accounts.models import User
-from core.dates import date_label
+from core.dates import date_label, has_ended
 from partnerships.models import Membership, Partnership, RoleAssignment
 from partnerships.roles import SCHOOL_ROLES, Role
 from schools.models import School
@@ -39,7 +39,7 @@ def role_validate(
         if not is_member:
             errors["school"] = f"{school.name} is not a member of {partnership.name} on {date_label(start)}"
     if end is not None and end < start:
-        errors["end"] = "The end date must be the same as or after the start date"
+        errors["end"] = "The last day must be the same as or after the start date"
     if errors:
         raise ValidationError(errors)
 
@@ -95,10 +95,11 @@ def role_start(
 
 @transaction.atomic
 def role_end(*, actor: User | None, assignment: RoleAssignment, end: datetime.date | None = None) -> RoleAssignment:
+    """End a role: `end` is its last day in force (today if not given)."""
     end = end or timezone.localdate()
     assignment = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
-    if assignment.end is not None and assignment.end <= timezone.localdate():
-        raise ValidationError({"end": f"This role already ended on {date_label(assignment.end)}"})
+    if has_ended(assignment.end, timezone.localdate()):
+        raise ValidationError({"end": f"This role already ended: its last day was {date_label(assignment.end)}"})
     if end < assignment.start:
         raise ValidationError({"end": f"The role cannot end before it started on {date_label(assignment.start)}"})
     assignment.end = end
@@ -107,7 +108,7 @@ def role_end(*, actor: User | None, assignment: RoleAssignment, end: datetime.da
         actor=actor,
         partnership=assignment.partnership,
         action=AuditAction.ROLE_ENDED,
-        summary=f"{assignment.user} ends as {assignment} on {date_label(end)}",
+        summary=f"{assignment.user}'s last day as {assignment} is {date_label(end)}",
         data={"role_assignment": assignment.pk, "user": assignment.user_id},
     )
     return assignment

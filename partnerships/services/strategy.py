@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from accounts.audit import AuditAction, audit_record
 from accounts.models import User
-from core.dates import date_label
+from core.dates import date_label, has_ended
 from partnerships.models import Membership, Partnership, RoleAssignment, RotaSeat, StrategyRota, Term
 from partnerships.roles import Role
 from partnerships.selectors.governance import (
@@ -63,7 +63,7 @@ class RotaEligibility:
         if membership is None:
             return f"{school.name} is not a member of {self.partnership.name} in the {self.label}"
         if membership.left is not None:
-            if membership.left < timezone.localdate():
+            if has_ended(membership.left, timezone.localdate()):
                 return f"{school.name} left the partnership on {date_label(membership.left)}"
             return f"{school.name} is leaving the partnership on {date_label(membership.left)}"
         if not self.heads.get(school.pk):
@@ -146,7 +146,7 @@ def _seat_errors(
 
 
 def _term_has_ended(term: Term) -> str | None:
-    if term.ends < timezone.localdate():
+    if has_ended(term.ends, timezone.localdate()):
         return f"The {term_label(term)} ended on {date_label(term.ends)}"
     return None
 
@@ -293,7 +293,7 @@ def rota_plan_next(*, partnership: Partnership) -> RotaPlan:
             "There is no confirmed rota to build from: set up the strategy group's first rota and confirm it"
         )
     term = next_term_after(partnership, source.term)
-    if term.ends < today:  # the rota has lapsed for a while: carry on from this term
+    if has_ended(term.ends, today):  # the rota has lapsed for a while: carry on from this term
         term = term_on_or_after(partnership, today)
     term = term_saved(partnership, term)
     existing = StrategyRota.objects.filter(partnership=partnership, term=term).first()

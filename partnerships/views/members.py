@@ -98,7 +98,7 @@ class SchoolView(SchoolMixin):
         today = timezone.localdate()
         memberships = selectors.school_memberships(school)
         membership = memberships[0]
-        is_current = membership.joined <= today and membership.status(today) != "left"
+        is_current = membership.is_current(today)
         can_invite = request.tenant.has("manage_people") and is_current
         # People and roles are shown to those who may see the partnership's people (not LA observers).
         sees_people = request.tenant.has("view_people")

@@ -6,6 +6,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.models import AuditEvent, Invitation
+from core.dates import date_label
 from core.pagination import paginate
 from core.views import ServiceFormView, TenantViewMixin
 from partnerships.forms.people import InviteForm, PartnershipSettingsForm, RoleEndForm
@@ -94,7 +95,7 @@ class RoleEndView(ServiceFormView):
 
     def get_success_message(self, result):
         assignment = self.object
-        return f"{assignment.user}'s role as {assignment} ends on {self.form.cleaned_data['end']:%-d %B %Y}"
+        return f"{assignment.user}'s last day as {assignment} is {date_label(self.form.cleaned_data['end'])}"
 
     def get_success_url(self, result):
         return self.tenant_url("partnerships:people")

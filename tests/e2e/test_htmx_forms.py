@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from partnerships.models import RoleAssignment
 from tests.e2e.conftest import DESKTOP, fill_date
 from tests.e2e.test_csp import RECORD_VIOLATIONS
-from tests.factories import PASSWORD
+from tests.factories.accounts import PASSWORD
 
 pytestmark = pytest.mark.e2e
 

@@ -80,10 +80,10 @@ def test_coordinator_manages_people(site, tenant_a):
     site.follow("End role of Alpha Partnership Head as Headteacher")
     expect(page.locator("h1")).to_have_text("End the role of headteacher")
     ends = timezone.localdate() + datetime.timedelta(days=7)
-    fill_date(page, "Date the role ends", ends)
+    fill_date(page, "Last day in the role", ends)
     site.submit("End role", status=200, name="role-ended")
     assert site.path == people_path
-    expect(banner(page)).to_contain_text(f"ends on {ends:%-d %B %Y}")
+    expect(banner(page)).to_contain_text(f"last day as Headteacher, {tenant_a.schools[0].name} is {ends:%-d %B %Y}")
     expect(page.get_by_role("table", name=CURRENT_ROLES)).to_contain_text(ends.strftime("%-d %b %Y"))
     with scopes_disabled():
         assert RoleAssignment.objects.get(pk=tenant_a.role.pk).end == ends

@@ -52,7 +52,7 @@ def test_the_deputy_of_the_chairs_school_chairs_and_changes_when_the_chair_chang
 
     # A new chair, head of the other school, takes over: the network's chair follows "for the chair's period".
     with scopes_disabled():
-        role_end(actor=tenant_a.coordinator, assignment=first_chair, end=today)
+        role_end(actor=tenant_a.coordinator, assignment=first_chair, end=today - datetime.timedelta(days=1))
         new_head = UserFactory()
         give_role(new_head, p, Role.HEADTEACHER, s1)
         give_role(new_head, p, Role.CHAIR)

@@ -68,7 +68,7 @@ def test_a_fourth_consecutive_year_is_allowed_and_a_fifth_is_refused_with_the_re
     for year in (2019, 2020, 2021):
         elect(heads, pat, year)
     fourth = elect(heads, pat, 2022)
-    assert fourth.term_ends == D(2023, 9, 1)
+    assert fourth.term_ends == D(2023, 8, 31)  # the last day of office
     before = counts(heads.partnership)
     errors = errors_of(lambda: elect(heads, pat, 2023))
     assert errors["elected"] == [
@@ -92,11 +92,11 @@ def test_a_gap_resets_the_count(heads):
         assert offices_current(heads.partnership, on=D(2026, 10, 1))[Role.CHAIR][0].since == D(2023, 9, 1)
 
 
-@pytest.mark.parametrize(("ended", "allowed"), [(D(2022, 8, 31), True), (D(2022, 9, 1), False)])
+@pytest.mark.parametrize(("ended", "allowed"), [(D(2022, 8, 30), True), (D(2022, 8, 31), False)])
 def test_a_gap_of_a_single_day_resets_the_count_but_adjoining_roles_do_not(heads, ended, allowed):
     pat = heads.heads[0]
     with scopes_disabled():
-        # Four years by hand; a role ends on its end date, so ending on 1 September leaves no gap.
+        # Four years by hand; an end date is the last day in office, so 31 August leaves no gap.
         give_role(pat, heads.partnership, Role.CHAIR, start=D(2018, 9, 1), end=ended)
     if allowed:
         assert elect(heads, pat, 2022).elected == pat
@@ -107,7 +107,7 @@ def test_a_gap_of_a_single_day_resets_the_count_but_adjoining_roles_do_not(heads
 def test_roles_started_by_hand_count_towards_the_limit(heads):
     pat = heads.heads[0]
     with scopes_disabled():
-        give_role(pat, heads.partnership, Role.CHAIR, start=D(2019, 9, 1), end=D(2022, 9, 1))
+        give_role(pat, heads.partnership, Role.CHAIR, start=D(2019, 9, 1), end=D(2022, 8, 31))
     elect(heads, pat, 2022)  # the fourth year
     errors = errors_of(lambda: elect(heads, pat, 2023))
     assert "since 1 September 2019" in errors["elected"][0] and "fifth" in errors["elected"][0]
@@ -236,7 +236,7 @@ def test_a_candidate_listed_twice_is_refused(heads):
     ("kwargs", "field", "message"),
     [
         ({"held_on": D(2099, 1, 1)}, "held_on", "today or in the past"),
-        ({"term_ends": D(2024, 8, 1)}, "term_ends", "must end after it starts"),
+        ({"term_ends": D(2024, 8, 1)}, "term_ends", "cannot end before it starts"),
         ({"term_ends": D(2026, 9, 1)}, "term_ends", "a chair's term of 1 year"),
         ({"candidates": []}, "candidate_1", "at least one candidate"),
     ],
@@ -271,7 +271,7 @@ def test_the_term_starts_on_the_day_of_the_election_and_lasts_the_agreed_years_b
             candidates=[(pat, None)],
             elected=pat,
         )
-    assert (election.term_starts, election.term_ends) == (D(2024, 7, 10), D(2025, 7, 10))
+    assert (election.term_starts, election.term_ends) == (D(2024, 7, 10), D(2025, 7, 9))
 
 
 # --- Handing the office over ---------------------------------------------------------------------
@@ -285,10 +285,10 @@ def test_the_previous_holders_role_ends_as_the_new_term_starts(heads):
     second = elect(heads, sam, 2024, method="votes", candidates=[(pat, 3), (sam, 8)], held_on=D(2024, 7, 3))
     with scopes_disabled():
         first.role.refresh_from_db()
-        assert first.role.end == D(2024, 9, 1)
-        assert RoleAssignment.objects.get(user=pat, role=Role.CHAIR, start=D(2022, 9, 1)).end == D(2024, 9, 1)
+        assert first.role.end == D(2024, 8, 31)
+        assert RoleAssignment.objects.get(user=pat, role=Role.CHAIR, start=D(2022, 9, 1)).end == D(2024, 8, 31)
         role = second.role
-        assert (role.user, role.role, role.start, role.end) == (sam, Role.CHAIR, D(2024, 9, 1), D(2025, 9, 1))
+        assert (role.user, role.role, role.start, role.end) == (sam, Role.CHAIR, D(2024, 9, 1), D(2025, 8, 31))
         assert second.school == heads.schools[1]
         audit = AuditEvent.objects.filter(partnership=heads.partnership, action="election.recorded").first()
         assert audit.data["election"] == second.pk and str(sam) in audit.summary
@@ -302,7 +302,7 @@ def test_a_role_given_by_hand_from_the_first_day_is_taken_over_by_the_election(h
     election = elect(heads, pat, 2025, held_on=D(2025, 7, 1))
     with scopes_disabled():
         by_hand.refresh_from_db()
-        assert election.role == by_hand and by_hand.end == D(2026, 9, 1)
+        assert election.role == by_hand and by_hand.end == D(2026, 8, 31)
         assert RoleAssignment.objects.filter(partnership=heads.partnership).count() == roles_before
 
 
@@ -346,5 +346,5 @@ def test_the_current_holders_show_since_when_and_which_year(heads):
         elect(heads, pat, year)
     with scope(partnership=heads.partnership):
         chair = offices_current(heads.partnership, on=D(2024, 11, 22))[Role.CHAIR][0]
-    assert (chair.user, chair.since, chair.until, chair.year_number) == (pat, D(2022, 9, 1), D(2025, 9, 1), 3)
+    assert (chair.user, chair.since, chair.until, chair.year_number) == (pat, D(2022, 9, 1), D(2025, 8, 31), 3)
     assert chair.school == heads.schools[0] and chair.year_ordinal == "third"

@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.core import mail
 from django_scopes import scopes_disabled
@@ -101,11 +103,12 @@ def test_coordinator_ends_a_role(tenant_a, client_for, today):
     client = client_for(tenant_a.coordinator)
     url = f"/p/{tenant_a.slug}/people/roles/{tenant_a.role.pk}/end/"
     assert client.get(url).status_code == 200
-    response = client.post(url, {"end": today.isoformat()})
+    yesterday = today - datetime.timedelta(days=1)  # the date entered is the last day in the role
+    response = client.post(url, {"end": yesterday.isoformat()})
     assert response.status_code == 302
     with scopes_disabled():
         tenant_a.role.refresh_from_db()
-    assert tenant_a.role.end == today
+    assert tenant_a.role.end == yesterday
     history = client.get(f"/p/{tenant_a.slug}/people/?show=history").content.decode()
     assert tenant_a.headteacher.full_name in history
     # The former head can no longer enter the partnership.

@@ -32,6 +32,7 @@ from tests.factories.accounts import UserFactory
 from tests.factories.partnerships import MembershipFactory, give_role
 from tests.factories.schools import SchoolFactory
 
+HEAD = {"act_for_school", "govern_school", "manage_school_people"}  # a headteacher, for their school
 pytestmark = pytest.mark.django_db
 
 DAY = datetime.timedelta(days=1)
@@ -205,7 +206,7 @@ def test_a_role_for_a_school_in_one_partnership_says_nothing_in_another(tenant_a
     give_role(user, tenant_a.partnership, Role.HEADTEACHER, shared)
     give_role(user, tenant_b.partnership, Role.STRATEGY_REP)
 
-    assert school_permissions(user, tenant_a.partnership, shared) == {"act_for_school", "govern_school", "manage_school_people"}
+    assert school_permissions(user, tenant_a.partnership, shared) == HEAD
     assert school_permissions(user, tenant_b.partnership, shared) == frozenset()
     assert TenantContext(user, tenant_a.partnership).has_for_school("act_for_school", shared)
     assert not TenantContext(user, tenant_b.partnership).has_for_school("act_for_school", shared)
@@ -218,7 +219,7 @@ def test_roles_for_one_school_in_two_partnerships_each_count_only_in_their_own(t
     user = UserFactory()
     give_role(user, tenant_a.partnership, Role.HEADTEACHER, shared, end=today + DAY)
     give_role(user, tenant_b.partnership, Role.GOVERNOR, shared)
-    assert school_permissions(user, tenant_a.partnership, shared) == {"act_for_school", "govern_school", "manage_school_people"}
+    assert school_permissions(user, tenant_a.partnership, shared) == HEAD
     assert school_permissions(user, tenant_b.partnership, shared) == {"govern_school"}
 
     # The headship in A ends: B's governorship is untouched, and gives nothing back in A.

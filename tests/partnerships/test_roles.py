@@ -45,6 +45,8 @@ def test_ending_a_role_ends_its_permissions_but_keeps_history(tenant_a, today):
         assert RoleAssignment.objects.filter(pk=assignment.pk).exists()
         assert AuditEvent.objects.filter(action="role.ended", data__role_assignment=assignment.pk).exists()
     assert assignment.end == today
+    # The end date is the last day in force: the role still counts today, and not tomorrow.
+    assert "manage_people" in partnership_permissions(user, tenant_a.partnership, on=today)
     assert partnership_permissions(user, tenant_a.partnership, on=today + datetime.timedelta(days=1)) == set()
 
 
@@ -79,9 +81,18 @@ def test_a_role_that_ends_before_it_starts_is_refused(tenant_a, today):
 
 def test_ending_an_ended_role_is_refused(tenant_a, today):
     with scopes_disabled():
-        role_end(actor=None, assignment=tenant_a.role, end=today)
+        role_end(actor=None, assignment=tenant_a.role, end=today - datetime.timedelta(days=1))
         with pytest.raises(ValidationError, match="already ended"):
             role_end(actor=None, assignment=tenant_a.role, end=today)
+
+
+def test_a_role_whose_last_day_is_today_can_still_be_moved(tenant_a, today):
+    """Its last day is today, so it has not ended: the end can still be changed."""
+    with scopes_disabled():
+        role_end(actor=None, assignment=tenant_a.role, end=today)
+        role_end(actor=None, assignment=tenant_a.role, end=today + datetime.timedelta(days=3))
+        tenant_a.role.refresh_from_db()
+    assert tenant_a.role.end == today + datetime.timedelta(days=3)
 
 
 @pytest.mark.parametrize(

@@ -192,14 +192,14 @@ def test_the_seed_census_file_imports_for_heart_of_manchester(tenant_a):
 
 
 BAD_CENSUS = [
-    ("{a},-5,0", "Line 2: the headcount -5 is negative"),
+    ("{a},-5,0", "Line 2: The headcount must be 0 or more (the file says -5)"),
     ("{a},20.5,20", "Line 2: the headcount 20.5 is not a whole number of pupils"),
     ("{a},lots,20", "Line 2: the headcount \u201clots\u201d is not a number"),
     ("{a},,20", "Line 2: the headcount is missing"),
-    ("{a},99999,20", "more than 10,000"),
-    ("{a},20,-1", "Line 2: the FTE -1 is negative"),
-    ("{a},20,21", "Line 2: the FTE 21.0 is more than the headcount 20"),
-    ("{a},20,19.25", "more than one decimal place"),
+    ("{a},99999,20", "The headcount must be 10,000 or fewer"),
+    ("{a},20,-1", "Line 2: The full-time equivalent must be 0 or more (the file says -1)"),
+    ("{a},20,21", "Line 2: The full-time equivalent cannot be more than the headcount (20)"),
+    ("{a},20,19.25", "The full-time equivalent has at most one decimal place"),
     ("{a},20,NaN", "is not a number"),
     ("{a},20,", "the FTE is missing"),
     ("123,20,19", "is not a 6-digit number"),
@@ -335,7 +335,8 @@ def test_the_census_import_page(tenant_a, client_for):
     assert response.status_code == 400
     body = response.content.decode()
     assert "There is a problem" in body
-    assert "Line 2: the headcount -1 is negative" in body and "Line 3: the FTE 2.0 is more than the headcount 1" in body
+    assert "Line 2: The headcount must be 0 or more (the file says -1)" in body
+    assert "Line 3: The full-time equivalent cannot be more than the headcount (1) (the file says 2)" in body
     assert 'href="#id_file"' in body and 'id="id_file-error"' in body
     assert not Census.objects.exists()
     good = SimpleUploadedFile("census.csv", _census_csv(f"{a.urn},10,9.5"), content_type="text/csv")
@@ -395,7 +396,7 @@ def test_the_census_command_imports_for_a_partnership_and_rejects_bad_files(tena
     bad.write_bytes(_census_csv(f"{a.urn},-1,0"))
     with pytest.raises(CommandError, match="Rejected bad.csv"):
         call_command("import_census", str(bad), partnership=tenant_a.slug, year=2026)
-    assert "Line 2: the headcount -1 is negative" in capsys.readouterr().err
+    assert "Line 2: The headcount must be 0 or more (the file says -1)" in capsys.readouterr().err
     with pytest.raises(CommandError, match="no partnership"):
         call_command("import_census", str(good), partnership="nowhere", year=2026)
     assert Census.objects.get(school=a, year=2026).headcount == 210
