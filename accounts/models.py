@@ -132,9 +132,7 @@ class AuditEvent(models.Model):
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
-    objects = ScopedManager(
-        partnership="partnership", _manager_class=models.Manager.from_queryset(AuditQuerySet)
-    )
+    objects = ScopedManager(partnership="partnership", _manager_class=models.Manager.from_queryset(AuditQuerySet))
 
     class Meta:
         ordering = ["-created_at", "-pk"]

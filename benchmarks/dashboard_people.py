@@ -139,11 +139,7 @@ def build_tenant(n_schools: int, n_users: int, seed: int):
     rng = random.Random(seed)
     today = timezone.localdate()
     password = make_password("benchmark-password-1")
-    phases = (
-        [School.Phase.PRIMARY] * 6
-        + [School.Phase.SECONDARY] * 2
-        + [School.Phase.INFANT, School.Phase.SPECIAL]
-    )
+    phases = [School.Phase.PRIMARY] * 6 + [School.Phase.SECONDARY] * 2 + [School.Phase.INFANT, School.Phase.SPECIAL]
     school_role_cycle = [
         Role.HEADTEACHER,
         Role.DEPUTY,
@@ -198,14 +194,10 @@ def build_tenant(n_schools: int, n_users: int, seed: int):
     def populate(partnership, n_member_schools: int, n_people: int, domain: str) -> dict:
         current = make_schools(n_member_schools)
         former = make_schools(max(1, n_member_schools // 10))
-        memberships = [
-            Membership(partnership=partnership, school=s, joined=days_ago(400, 3000)) for s in current
-        ]
+        memberships = [Membership(partnership=partnership, school=s, joined=days_ago(400, 3000)) for s in current]
         for s in former:
             joined = days_ago(2000, 3000)
-            memberships.append(
-                Membership(partnership=partnership, school=s, joined=joined, left=days_ago(30, 1000))
-            )
+            memberships.append(Membership(partnership=partnership, school=s, joined=joined, left=days_ago(30, 1000)))
         Membership.objects.bulk_create(memberships)
 
         people = make_users(n_people, domain)
@@ -289,13 +281,8 @@ def build_tenant(n_schools: int, n_users: int, seed: int):
 
         size = {
             "schools (current members)": Membership.objects.filter(partnership=big).current().count(),
-            "schools (former members)": Membership.objects.filter(
-                partnership=big, left__isnull=False
-            ).count(),
-            "people with a role": RoleAssignment.objects.filter(partnership=big)
-            .values("user")
-            .distinct()
-            .count(),
+            "schools (former members)": Membership.objects.filter(partnership=big, left__isnull=False).count(),
+            "people with a role": RoleAssignment.objects.filter(partnership=big).values("user").distinct().count(),
             "roles in force": RoleAssignment.objects.filter(partnership=big).active().count(),
             "roles ended": RoleAssignment.objects.filter(partnership=big).ended().count(),
             "invitations (all states)": Invitation.objects.filter(partnership=big).count(),
@@ -392,8 +379,7 @@ def print_report(args, size, results, build_seconds, started):
     for label, value in size.items():
         print(f"  {label:<44} {value:>7}")
     print(
-        f"\n{args.repeat} timed requests per page after {args.warmup} warm-up rounds, "
-        f"signed in as the coordinator:\n"
+        f"\n{args.repeat} timed requests per page after {args.warmup} warm-up rounds, signed in as the coordinator:\n"
     )
     print(f"{'view':<10} {'median ms':>10} {'p90 ms':>9} {'x floor':>8} {'queries':>8} {'KB':>7}")
     for name in VIEWS:
@@ -401,8 +387,7 @@ def print_report(args, size, results, build_seconds, started):
         low, high = min(r["queries"]), max(r["queries"])
         queries = str(low) if low == high else f"{low}-{high}"
         print(
-            f"{name:<10} {r['median']:>10.2f} {r['p90']:>9.2f} {r['median'] / floor:>8.2f} "
-            f"{queries:>8} {r['kb']:>7.1f}"
+            f"{name:<10} {r['median']:>10.2f} {r['p90']:>9.2f} {r['median'] / floor:>8.2f} {queries:>8} {r['kb']:>7.1f}"
         )
     print(f"\nTotal run time {time.perf_counter() - started:.1f} s")
 

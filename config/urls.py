@@ -25,9 +25,7 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("healthz", healthz, name="healthz"),
     path("privacy/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
-    path(
-        "accessibility/", TemplateView.as_view(template_name="pages/accessibility.html"), name="accessibility"
-    ),
+    path("accessibility/", TemplateView.as_view(template_name="pages/accessibility.html"), name="accessibility"),
     path("accounts/", include("allauth.urls")),
     path("", include("partnerships.urls")),
     path("admin/", admin.site.urls),

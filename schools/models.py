@@ -120,7 +120,11 @@ class Person(models.Model):
     email = models.EmailField(blank=True)
     position = models.CharField(max_length=20, choices=Position.choices)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text="Their Commonroom account, once they have one",
     )
 

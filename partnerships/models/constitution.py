@@ -95,16 +95,27 @@ class Constitution(models.Model):
 
     contribution_basis = models.CharField(max_length=20, choices=Basis.choices, default=Basis.NONE)
     contribution_rate = models.DecimalField(
-        "Contribution rate (£)", max_digits=10, decimal_places=2, null=True, blank=True,
+        "Contribution rate (£)",
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
         help_text="Per FTE pupil, or the flat amount, depending on the basis",
     )
     banker_school = models.ForeignKey(
-        "schools.School", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "schools.School",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text="The member school that holds the partnership's funds",
     )
     banker_admin_share_percent = models.DecimalField(
-        "Banker school's administration share (%)", max_digits=5, decimal_places=2, default=0,
+        "Banker school's administration share (%)",
+        max_digits=5,
+        decimal_places=2,
+        default=0,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
 
@@ -122,7 +133,10 @@ class Constitution(models.Model):
         "About how many development areas a year", default=0, validators=[MaxValueValidator(30)]
     )
     cpd_free_hours_per_term = models.DecimalField(
-        "Hours of CPD leaders may give free each term", max_digits=4, decimal_places=1, default=0,
+        "Hours of CPD leaders may give free each term",
+        max_digits=4,
+        decimal_places=1,
+        default=0,
         validators=[MinValueValidator(0)],
     )
     information_sharing = models.TextField("What information is shared with whom", blank=True)

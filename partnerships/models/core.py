@@ -73,16 +73,12 @@ class Membership(models.Model):
     left = models.DateField(null=True, blank=True, help_text="The school's last day as a member")
     withdrawal_notes = models.TextField(blank=True)
 
-    objects = ScopedManager(
-        partnership="partnership", _manager_class=models.Manager.from_queryset(MembershipQuerySet)
-    )
+    objects = ScopedManager(partnership="partnership", _manager_class=models.Manager.from_queryset(MembershipQuerySet))
 
     class Meta:
         ordering = ["school__name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["partnership", "school", "joined"], name="membership_unique_start"
-            ),
+            models.UniqueConstraint(fields=["partnership", "school", "joined"], name="membership_unique_start"),
             models.CheckConstraint(
                 condition=Q(left__isnull=True) | Q(left__gte=models.F("joined")),
                 name="membership_left_after_joined",
@@ -122,14 +118,10 @@ class RoleAssignmentQuerySet(InForceQuerySet):
 class RoleAssignment(models.Model):
     """A person's role in a partnership over a period. Ending a role sets its end; nothing is overwritten."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="role_assignments"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="role_assignments")
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="role_assignments")
     role = models.CharField(max_length=40, choices=Role.choices)
-    school = models.ForeignKey(
-        "schools.School", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    school = models.ForeignKey("schools.School", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     start = models.DateField()
     end = models.DateField(null=True, blank=True, help_text="The last day of the role; empty while it continues")
     created_at = models.DateTimeField(default=timezone.now)

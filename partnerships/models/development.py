@@ -16,7 +16,11 @@ class DevelopmentArea(models.Model):
     academic_year = models.PositiveSmallIntegerField()
     name = models.CharField(max_length=150)
     coordinator = models.ForeignKey(
-        "schools.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "schools.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text="The headteacher who coordinates this area",
     )
     objectives = models.TextField(blank=True)

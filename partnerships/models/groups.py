@@ -21,11 +21,19 @@ class Group(models.Model):
     remit = models.TextField(blank=True)
     chairing = models.CharField(max_length=30, choices=Chairing.choices, default=Chairing.NAMED)
     chair = models.ForeignKey(
-        "schools.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "schools.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text="Only when the group has a named chair",
     )
     host_school = models.ForeignKey(
-        "schools.School", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "schools.School",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text="Where the next meeting is held, when the host's representative chairs",
     )
     starts = models.DateField()

@@ -24,7 +24,11 @@ class Election(models.Model):
     method = models.CharField(max_length=12, choices=Method.choices)
     elected = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     school = models.ForeignKey(
-        "schools.School", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "schools.School",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text="The school the elected person leads",
     )
     role = models.OneToOneField(

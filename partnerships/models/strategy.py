@@ -36,7 +36,11 @@ class RotaSeat(models.Model):
     representative = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="+")
     reserve = models.ForeignKey("schools.School", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     substitute = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text="A deputy who attends in the headteacher's place",
     )
 

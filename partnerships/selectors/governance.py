@@ -31,7 +31,6 @@ from schools.models import School
 # --- Small shared helpers ---------------------------------------------------------------------------
 
 
-
 def day_in_term(term: Term, today: datetime.date | None = None) -> datetime.date:
     """The day to ask 'who holds which role' for a term: today while it runs, else its first or last day."""
     today = today or timezone.localdate()

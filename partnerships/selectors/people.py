@@ -40,9 +40,7 @@ def member_counts():
 
 
 def roles_current():
-    return (
-        RoleAssignment.objects.active().select_related("user", "school").order_by("user__full_name", "role")
-    )
+    return RoleAssignment.objects.active().select_related("user", "school").order_by("user__full_name", "role")
 
 
 def roles_history():
@@ -63,9 +61,7 @@ def invitations_pending():
     from django.utils import timezone
 
     return (
-        Invitation.objects.filter(
-            accepted_at__isnull=True, withdrawn_at__isnull=True, expires_at__gt=timezone.now()
-        )
+        Invitation.objects.filter(accepted_at__isnull=True, withdrawn_at__isnull=True, expires_at__gt=timezone.now())
         .select_related("school", "invited_by")
         .order_by("-created_at")
     )

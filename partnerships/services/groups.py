@@ -20,7 +20,6 @@ from schools.models import Person, School
 DEFAULT_REPORTS_TO = "The strategic group"
 
 
-
 def _is_current_member(partnership: Partnership, school: School, on: datetime.date | None = None) -> bool:
     return Membership.objects.filter(partnership=partnership, school=school).current(on).exists()
 

@@ -31,15 +31,11 @@ def invitation_create(
     label = Role(role).label.lower()
     with scopes_disabled():
         if (
-            RoleAssignment.objects.filter(
-                user__email__iexact=email, partnership=partnership, role=role, school=school
-            )
+            RoleAssignment.objects.filter(user__email__iexact=email, partnership=partnership, role=role, school=school)
             .active(today)
             .exists()
         ):
-            raise ValidationError(
-                {"email": f"{email} is already {label}{_for_school(school)} in {partnership.name}"}
-            )
+            raise ValidationError({"email": f"{email} is already {label}{_for_school(school)} in {partnership.name}"})
         pending = Invitation.objects.filter(
             partnership=partnership,
             email__iexact=email,
@@ -108,23 +104,15 @@ def invitation_from_token(token: str) -> Invitation | None:
 def _check_usable(invitation: Invitation) -> None:
     status = invitation.status
     if status == "accepted":
-        raise ValidationError(
-            "This invitation has already been used. Sign in with your email address and password."
-        )
+        raise ValidationError("This invitation has already been used. Sign in with your email address and password.")
     if status == "withdrawn":
-        raise ValidationError(
-            "This invitation was withdrawn. Ask your partnership's coordinator for a new one."
-        )
+        raise ValidationError("This invitation was withdrawn. Ask your partnership's coordinator for a new one.")
     if status == "expired":
-        raise ValidationError(
-            "This invitation has expired. Ask your partnership's coordinator for a new one."
-        )
+        raise ValidationError("This invitation has expired. Ask your partnership's coordinator for a new one.")
 
 
 @transaction.atomic
-def invitation_accept(
-    *, actor: User | None, invitation: Invitation, full_name: str = "", password: str = ""
-) -> User:
+def invitation_accept(*, actor: User | None, invitation: Invitation, full_name: str = "", password: str = "") -> User:
     """Accept an invitation: a new person (actor None: nobody is signed in) sets a name and password and
     the account made is the actor from then on; an existing one is signed in already (the actor)."""
     user = actor
@@ -138,9 +126,7 @@ def invitation_accept(
     if user is None:
         if User.objects.filter(email__iexact=invitation.email).exists():
             raise ValidationError("You already have an account: sign in first, then open the link again.")
-        user = User.objects.create_user(
-            email=invitation.email, password=password, full_name=full_name.strip()
-        )
+        user = User.objects.create_user(email=invitation.email, password=password, full_name=full_name.strip())
         # The link reached this address, so the address is verified.
         EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
     elif user.email.lower() != invitation.email.lower():

@@ -33,7 +33,6 @@ MAX_BUDGET = Decimal("9999999999.99")
 BATCH = 500
 
 
-
 def _chunks(items: list, size: int = BATCH) -> Iterable[list]:
     for start in range(0, len(items), size):
         yield items[start : start + size]

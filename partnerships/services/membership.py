@@ -47,7 +47,6 @@ LETTER_CONTENT_TYPES = {
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-
 class TermLike(Protocol):
     starts: datetime.date
     ends: datetime.date

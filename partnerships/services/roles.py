@@ -33,9 +33,7 @@ def role_validate(
         errors["school"] = f"A {Role(role).label.lower()} is not held for a school: leave the school empty"
     elif school is not None:
         with scopes_disabled():
-            is_member = (
-                Membership.objects.filter(partnership=partnership, school=school).current(start).exists()
-            )
+            is_member = Membership.objects.filter(partnership=partnership, school=school).current(start).exists()
         if not is_member:
             errors["school"] = f"{school.name} is not a member of {partnership.name} on {date_label(start)}"
     if end is not None and end < start:
@@ -115,9 +113,7 @@ def role_end(*, actor: User | None, assignment: RoleAssignment, end: datetime.da
 
 
 @transaction.atomic
-def partnership_update_settings(
-    *, actor: User, partnership: Partnership, require_mfa_for_coordinators: bool
-) -> None:
+def partnership_update_settings(*, actor: User, partnership: Partnership, require_mfa_for_coordinators: bool) -> None:
     if partnership.require_mfa_for_coordinators == require_mfa_for_coordinators:
         return
     partnership.require_mfa_for_coordinators = require_mfa_for_coordinators

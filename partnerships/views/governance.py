@@ -76,8 +76,7 @@ class ElectionRecordView(ServiceFormView):
 
     def get_success_message(self, election):
         return (
-            f"{election.elected} elected {election.get_office_display().lower()} from "
-            f"{election.term_starts:%-d %B %Y}"
+            f"{election.elected} elected {election.get_office_display().lower()} from {election.term_starts:%-d %B %Y}"
         )
 
     def get_success_url(self, election):

@@ -44,9 +44,7 @@ class InvitationAcceptView(View):
             else:
                 form = AcceptInvitationForm(request.POST, email=invitation.email)
                 if not form.is_valid():
-                    return render(
-                        request, self.template_name, self._context(invitation, form=form), status=400
-                    )
+                    return render(request, self.template_name, self._context(invitation, form=form), status=400)
                 user = invitation_accept(
                     actor=None,
                     invitation=invitation,

@@ -32,9 +32,7 @@ def test_a_new_person_accepts_sets_a_password_starts_the_role_and_is_signed_in(t
     assert user.emailaddress_set.get().verified
     with scopes_disabled():
         role = RoleAssignment.objects.get(user=user)
-        assert AuditEvent.objects.filter(
-            action="invitation.accepted", data__invitation=invitation.pk
-        ).exists()
+        assert AuditEvent.objects.filter(action="invitation.accepted", data__invitation=invitation.pk).exists()
     assert (role.role, role.school, role.end) == ("governor", tenant_a.schools[1], None)
     assert client.get(f"/p/{tenant_a.slug}/").status_code == 200
 
@@ -59,9 +57,7 @@ def test_an_expired_link_is_refused_and_creates_no_one(tenant_a, client):
 
 
 def test_a_withdrawn_link_is_refused(tenant_a, client_for, client):
-    client_for(tenant_a.coordinator).post(
-        f"/p/{tenant_a.slug}/people/invitations/{tenant_a.invitation.pk}/withdraw/"
-    )
+    client_for(tenant_a.coordinator).post(f"/p/{tenant_a.slug}/people/invitations/{tenant_a.invitation.pk}/withdraw/")
     response = client.get(url(tenant_a.invitation))
     assert response.status_code == 410 and "withdrawn" in response.content.decode()
 
@@ -81,9 +77,7 @@ def test_a_forged_or_garbled_token_is_404(client, token, tenant_a):
         ({"full_name": ""}, "full_name", "Enter your full name"),
     ],
 )
-def test_bad_acceptance_input_is_shown_next_to_the_field_and_changes_nothing(
-    tenant_a, client, data, field, message
-):
+def test_bad_acceptance_input_is_shown_next_to_the_field_and_changes_nothing(tenant_a, client, data, field, message):
     response = client.post(url(tenant_a.invitation), {**GOOD, **data})
     assert response.status_code == 400
     assert message in " ".join(response.context["form"].errors[field])

@@ -31,9 +31,7 @@ def test_there_is_no_open_sign_up(client):
     assert 'name="password1"' not in client.get("/accounts/signup/").content.decode()
 
 
-def test_password_reset_does_not_reveal_whether_an_account_exists(
-    tenant_a, client, django_capture_on_commit_callbacks
-):
+def test_password_reset_does_not_reveal_whether_an_account_exists(tenant_a, client, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         known = client.post("/accounts/password/reset/", {"email": tenant_a.coordinator.email})
         unknown = client.post("/accounts/password/reset/", {"email": "nobody@example.org"})

@@ -17,9 +17,7 @@ REDIS_URL = os.environ.get("REDIS_URL")
 
 pytestmark = [
     pytest.mark.celery_worker,
-    pytest.mark.skipif(
-        not REDIS_URL, reason="REDIS_URL is not set: the real-worker test needs Redis (CI sets it)"
-    ),
+    pytest.mark.skipif(not REDIS_URL, reason="REDIS_URL is not set: the real-worker test needs Redis (CI sets it)"),
 ]
 
 
@@ -113,4 +111,3 @@ def _fresh_invitation(tenant, email):
             invited_by=tenant.coordinator,
             expires_at=timezone.now() + datetime.timedelta(days=1),
         )
-

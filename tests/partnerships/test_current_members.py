@@ -1,4 +1,4 @@
-""""Current member on a day" has one definition, `Membership.objects.current(on)`: every page that lists
+""" "Current member on a day" has one definition, `Membership.objects.current(on)`: every page that lists
 or counts members uses it, so a school joining next month is neither listed as current nor counted,
 and a school is a member up to and including its last day."""
 

@@ -17,35 +17,24 @@ def test_the_demo_loads_the_five_seed_partnerships_with_every_role_and_is_idempo
         call_command("load_demo", stdout=open("/dev/null", "w"))
         assert (Partnership.objects.count(), User.objects.count(), RoleAssignment.objects.count()) == counts
         assert counts[0] == 5
-        members = {
-            p.slug: Membership.objects.filter(partnership=p).count() for p in Partnership.objects.all()
-        }
+        members = {p.slug: Membership.objects.filter(partnership=p).count() for p in Partnership.objects.all()}
         assert members["exeter-beacon"] == 14 and members["heart-of-manchester"] == 8
         assert 9 <= members["swale-lcsp"] <= 11
         names = set(
-            Membership.objects.filter(partnership__slug="heart-of-manchester").values_list(
-                "school__name", flat=True
-            )
+            Membership.objects.filter(partnership__slug="heart-of-manchester").values_list("school__name", flat=True)
         )
         assert "Rolls Crescent Primary School" in names
         for partnership in Partnership.objects.all():
-            held = set(
-                RoleAssignment.objects.filter(partnership=partnership).active().values_list("role", flat=True)
-            )
+            held = set(RoleAssignment.objects.filter(partnership=partnership).active().values_list("role", flat=True))
             assert held == set(Role.values), (partnership.slug, set(Role.values) - held)
 
 
 def test_every_demo_login_signs_in_with_the_demo_password_and_reaches_its_partnership(settings):
-    settings.ACCOUNT_RATE_LIMITS = (
-        False  # sixty sign-ins from one address in a minute is the test, not an attack
-    )
+    settings.ACCOUNT_RATE_LIMITS = False  # sixty sign-ins from one address in a minute is the test, not an attack
     call_command("load_demo", stdout=open("/dev/null", "w"))
     with scopes_disabled():
         logins = list(
-            RoleAssignment.objects.active()
-            .select_related("user", "partnership")
-            .order_by("user__email")
-            .distinct()
+            RoleAssignment.objects.active().select_related("user", "partnership").order_by("user__email").distinct()
         )
     seen = set()
     for assignment in logins:
@@ -53,9 +42,7 @@ def test_every_demo_login_signs_in_with_the_demo_password_and_reaches_its_partne
             continue
         seen.add(assignment.user.email)
         client = Client()
-        response = client.post(
-            "/accounts/login/", {"login": assignment.user.email, "password": settings.DEMO_PASSWORD}
-        )
+        response = client.post("/accounts/login/", {"login": assignment.user.email, "password": settings.DEMO_PASSWORD})
         assert response.status_code == 302, assignment.user.email
         assert client.get(f"/p/{assignment.partnership.slug}/").status_code == 200
     assert len(seen) > 50

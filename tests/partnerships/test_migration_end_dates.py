@@ -28,12 +28,26 @@ def test_ends_become_last_days_and_roles_never_in_force_are_removed_with_a_recor
     never = RoleAssignment.objects.create(role="vice_chair", start=D(2025, 3, 1), end=D(2025, 3, 1), **common)
     one_day = RoleAssignment.objects.create(role="governor", start=D(2025, 3, 1), end=D(2025, 3, 2), **common)
     election = Election.objects.create(
-        partnership=partnership, office="chair", held_on=D(2024, 7, 1), term_starts=D(2024, 9, 1),
-        term_ends=D(2025, 9, 1), method="acclamation", elected=user, role=ended, recorded_by=user,
+        partnership=partnership,
+        office="chair",
+        held_on=D(2024, 7, 1),
+        term_starts=D(2024, 9, 1),
+        term_ends=D(2025, 9, 1),
+        method="acclamation",
+        elected=user,
+        role=ended,
+        recorded_by=user,
     )
     on_never = Election.objects.create(
-        partnership=partnership, office="vice_chair", held_on=D(2025, 2, 1), term_starts=D(2025, 3, 1),
-        term_ends=D(2025, 3, 2), method="acclamation", elected=user, role=never, recorded_by=user,
+        partnership=partnership,
+        office="vice_chair",
+        held_on=D(2025, 2, 1),
+        term_starts=D(2025, 3, 1),
+        term_ends=D(2025, 3, 2),
+        method="acclamation",
+        elected=user,
+        role=never,
+        recorded_by=user,
     )
 
     executor = MigrationExecutor(connection)

@@ -67,9 +67,7 @@ PAGES = [("", 10), ("people/", 10), ("people/?show=history", 10), ("people/?page
 @pytest.mark.parametrize(("path", "budget"), PAGES)
 def test_pages_run_a_constant_number_of_queries(tenant_a, client_for, path, budget):
     client = client_for(tenant_a.coordinator)
-    assert_constant_queries(
-        client, f"/p/{tenant_a.slug}/{path}", grow=lambda: _grow(tenant_a), at_most=budget
-    )
+    assert_constant_queries(client, f"/p/{tenant_a.slug}/{path}", grow=lambda: _grow(tenant_a), at_most=budget)
 
 
 @pytest.mark.django_db

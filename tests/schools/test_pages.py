@@ -1,4 +1,3 @@
-
 """The members directory and the school page: who sees what, search, filters, status, constant queries."""
 
 import datetime

@@ -173,12 +173,9 @@ def test_scoped_models_only_return_the_active_partnerships_rows(full_tenants):
 
 
 def test_every_url_is_either_tenant_scoped_or_known_to_be_safe():
-    unknown = [
-        f"{r.name} ({r.route})" for r in all_routes() if not r.is_tenant and not is_allowed_non_tenant(r)
-    ]
+    unknown = [f"{r.name} ({r.route})" for r in all_routes() if not r.is_tenant and not is_allowed_non_tenant(r)]
     assert unknown == [], (
-        "URLs outside /p/<slug>/ must be listed in tests/security/urls.py with why they hold no tenant data: "
-        f"{unknown}"
+        f"URLs outside /p/<slug>/ must be listed in tests/security/urls.py with why they hold no tenant data: {unknown}"
     )
 
 
@@ -188,9 +185,7 @@ def test_there_are_tenant_urls_to_check():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("method", ["get", "post"])
-def test_a_user_of_partnership_a_gets_404_for_every_url_of_partnership_b(
-    tenant_a, tenant_b, client_for, method
-):
+def test_a_user_of_partnership_a_gets_404_for_every_url_of_partnership_b(tenant_a, tenant_b, client_for, method):
     client = client_for(tenant_a.coordinator)  # the most powerful role in A
     failures = []
     for route in tenant_routes():

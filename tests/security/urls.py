@@ -45,9 +45,7 @@ def all_routes() -> list[Route]:
 
     def walk(patterns, prefix: str, namespace: str, kwargs: tuple[str, ...]):
         for pattern in patterns:
-            converters = (
-                tuple(pattern.pattern.converters.keys()) if hasattr(pattern.pattern, "converters") else ()
-            )
+            converters = tuple(pattern.pattern.converters.keys()) if hasattr(pattern.pattern, "converters") else ()
             text = prefix + str(pattern.pattern)
             if isinstance(pattern, URLResolver):
                 ns = namespace
