@@ -44,7 +44,7 @@ def test_ending_a_role_shows_its_errors_in_place(site, tenant_a):
     assert next(rule for rule in handling if re.search(rule["code"], "500"))["swap"] is False
 
     # Not a date: the form's own error, in place.
-    group = page.get_by_role("group", name="Date the role ends")
+    group = page.get_by_role("group", name="Last day in the role")
     group.get_by_label("Day").fill("31")
     group.get_by_label("Month").fill("2")
     group.get_by_label("Year").fill("2026")
@@ -63,7 +63,7 @@ def test_ending_a_role_shows_its_errors_in_place(site, tenant_a):
 
     # A date before the role started: the service's refusal, next to the field, in place again.
     before = role.start - datetime.timedelta(days=1)
-    fill_date(page, "Date the role ends", before)
+    fill_date(page, "Last day in the role", before)
     response = send_in_place(page, "End role")
     assert response.status == 400
     expect(page.locator("#id_end-error")).to_contain_text("The role cannot end before it started")
@@ -75,10 +75,12 @@ def test_ending_a_role_shows_its_errors_in_place(site, tenant_a):
 
     # A good date: the next page loads in full, with its own address and the success banner.
     ends = timezone.localdate() + datetime.timedelta(days=7)
-    fill_date(page, "Date the role ends", ends)
+    fill_date(page, "Last day in the role", ends)
     site.submit("End role", status=200, name="role-ended")
     assert site.path == f"/p/{slug}/people/"
-    expect(page.locator(".govuk-notification-banner")).to_contain_text(f"ends on {ends:%-d %B %Y}")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        f"last day as Headteacher, {tenant_a.schools[0].name} is {ends.day} {ends:%B %Y}"
+    )
     with scopes_disabled():
         assert RoleAssignment.objects.get(pk=role.pk).end == ends
 
@@ -98,7 +100,7 @@ def test_an_htmx_form_runs_under_the_content_security_policy(browser, live_serve
         with page.expect_navigation():
             page.get_by_role("button", name="Sign in", exact=True).click()
         page.goto(f"{live_server.url}/p/{tenant_a.slug}/people/roles/{tenant_a.role.pk}/end/")
-        page.get_by_role("group", name="Date the role ends").get_by_label("Day").fill("99")
+        page.get_by_role("group", name="Last day in the role").get_by_label("Day").fill("99")
         with page.expect_response(lambda r: r.request.method == "POST") as answer:
             page.get_by_role("button", name="End role", exact=True).click()
         assert answer.value.status == 400
