@@ -36,6 +36,8 @@ def member_counts():
         # school counts as both), as in the strategy group's warnings.
         primary=Count("pk", filter=Q(school__phase__in=School.PRIMARY_PHASES)),
         secondary=Count("pk", filter=Q(school__phase__in=School.SECONDARY_PHASES)),
+        # Special schools and pupil referral units are members too: every phase counts.
+        other=Count("pk", filter=~Q(school__phase__in=School.PRIMARY_PHASES | School.SECONDARY_PHASES)),
     )
 
 

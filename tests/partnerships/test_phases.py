@@ -31,6 +31,7 @@ def test_the_dashboard_counts_and_the_strategy_warnings_agree_with_the_school(ph
     assert counts["total"] == 1
     assert counts["primary"] == int(school.is_primary)
     assert counts["secondary"] == int(school.is_secondary)
+    assert counts["other"] == int(not (school.is_primary or school.is_secondary)), "every phase counts"
     assert phases == school_phases(school)
     assert ("primary" in phases, "secondary" in phases) == (school.is_primary, school.is_secondary)
 
@@ -41,3 +42,10 @@ def test_the_dashboard_says_a_middle_school_is_both(client_for, tenant_a):
     body = client_for(tenant_a.coordinator).get(f"/p/{tenant_a.slug}/").content.decode()
     # The tenant's two primary schools and the middle school.
     assert "3 schools: 3 primary phase, 1 secondary." in body
+
+
+def test_the_dashboard_counts_a_special_school_too(client_for, tenant_a):
+    with scopes_disabled():
+        MembershipFactory(partnership=tenant_a.partnership, school=SchoolFactory(phase=School.Phase.SPECIAL))
+    body = client_for(tenant_a.coordinator).get(f"/p/{tenant_a.slug}/").content.decode()
+    assert "3 schools: 2 primary phase, 0 secondary, 1 special or other." in body
