@@ -76,22 +76,4 @@ class Migration(migrations.Migration):
             name='election_term_ends_after_start',
         ),
         migrations.RunPython(ends_to_last_days, last_days_to_ends),
-        migrations.AlterField(
-            model_name='election',
-            name='term_ends',
-            field=models.DateField(help_text='The last day of the term of office'),
-        ),
-        migrations.AlterField(
-            model_name='roleassignment',
-            name='end',
-            field=models.DateField(
-                blank=True, help_text='The last day of the role; empty while it continues', null=True
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name='election',
-            constraint=models.CheckConstraint(
-                condition=models.Q(('term_ends__gte', models.F('term_starts'))), name='election_term_ends_after_start'
-            ),
-        ),
     ]

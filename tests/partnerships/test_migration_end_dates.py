@@ -8,7 +8,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 D = datetime.date
 BEFORE = [("partnerships", "0008_interestreminder"), ("accounts", "0003_auditevent_action_choices")]
-AFTER = [("partnerships", "0009_end_dates_are_last_days")]
+AFTER = [("partnerships", "0010_end_date_fields_and_election_check")]
 
 
 @pytest.mark.django_db(transaction=True)

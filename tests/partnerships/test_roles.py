@@ -29,7 +29,11 @@ def test_starting_a_role_gives_its_permissions_and_is_audited(tenant_a):
     p = tenant_a.partnership
     assert {"view_partnership", "view_members", "view_people"} <= partnership_permissions(user, p)
     assert "manage_people" not in partnership_permissions(user, p)
-    assert school_permissions(user, p, tenant_a.schools[0]) == {"act_for_school", "govern_school"}
+    assert school_permissions(user, p, tenant_a.schools[0]) == {
+        "act_for_school",
+        "govern_school",
+        "manage_school_people",
+    }
     assert school_permissions(user, p, tenant_a.schools[1]) == set()
     with scopes_disabled():
         event = AuditEvent.objects.get(action="role.started", data__role_assignment=assignment.pk)

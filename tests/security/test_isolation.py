@@ -8,7 +8,8 @@ from django.db import models
 from django_scopes import ScopeError, scope, scopes_disabled
 
 from accounts.models import User
-from partnerships.models import Partnership
+from core.models import OutboxMessage
+from partnerships.models import InterestReminder, Partnership
 from schools.models import Budget, Census, School
 from tests.security.urls import all_routes, fill, is_allowed_non_tenant, tenant_routes
 
@@ -22,6 +23,8 @@ UNSCOPED = {
     School: "the shared register (GIAS): one row per school, whichever partnerships it belongs to",
     Census: "the shared register: a school's pupil numbers are the same for every partnership",
     Budget: "the shared register: a school's budget is the same for every partnership",
+    OutboxMessage: "mail plumbing that knows no partnership: written and read only by the services and tasks "
+    "that send a partnership's email, never listed on a page",
 }
 
 
@@ -103,6 +106,7 @@ def _with_every_kind(tenant):
     Candidate.objects.create(election=election, user=tenant.headteacher)
     declaration = DeclarationFactory(partnership=tenant.partnership, user=tenant.headteacher, nothing_to_declare=False)
     InterestFactory(declaration=declaration)
+    InterestReminder.objects.create(partnership=tenant.partnership, user=tenant.headteacher, day=datetime.date.today())
     return tenant
 
 
