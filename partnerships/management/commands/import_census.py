@@ -1,11 +1,9 @@
 """python manage.py import_census --partnership SLUG --year YEAR PATH: a year's census figures from a CSV."""
 
-from pathlib import Path
-
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django_scopes import scopes_disabled
 
+from partnerships.management.imports import run_import
 from partnerships.models import Partnership
 from partnerships.services.members import census_import
 
@@ -26,18 +24,11 @@ class Command(BaseCommand):
             tenant = Partnership.objects.filter(slug=partnership).first()
         if tenant is None:
             raise CommandError(f"There is no partnership with the slug {partnership!r}")
-        file = Path(path)
-        try:
-            data = file.read_bytes()
-        except OSError as error:
-            raise CommandError(f"Cannot read {path}: {error.strerror or error}") from None
-        try:
-            report = census_import(actor=None, partnership=tenant, year=year, data=data, filename=file.name)
-        except ValidationError as error:
-            for messages in error.message_dict.values():
-                for message in messages:
-                    self.stderr.write(message)
-            raise CommandError(f"Rejected {file.name}: nothing was imported") from None
+        report = run_import(
+            self,
+            path,
+            lambda data, name: census_import(actor=None, partnership=tenant, year=year, data=data, filename=name),
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"January {year} census for {tenant.name}: created {report.created}, updated {report.updated}, "

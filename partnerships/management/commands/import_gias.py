@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
+from partnerships.management.imports import run_import
 from partnerships.services.members import school_register_import
 
 
@@ -18,21 +18,10 @@ class Command(BaseCommand):
         parser.add_argument("path", help="The CSV file downloaded from Get Information about Schools")
 
     def handle(self, *args, path: str, **options):
-        file = Path(path)
-        try:
-            data = file.read_bytes()
-        except OSError as error:
-            raise CommandError(f"Cannot read {path}: {error.strerror or error}") from None
-        try:
-            report = school_register_import(actor=None, data=data, filename=file.name)
-        except ValidationError as error:
-            for messages in error.message_dict.values():
-                for message in messages:
-                    self.stderr.write(message)
-            raise CommandError(f"Rejected {file.name}: nothing was imported") from None
+        report = run_import(self, path, lambda data, name: school_register_import(actor=None, data=data, filename=name))
         self.stdout.write(
             self.style.SUCCESS(
-                f"Imported {report.total} schools from {file.name}: created {report.created}, "
+                f"Imported {report.total} schools from {Path(path).name}: created {report.created}, "
                 f"updated {report.updated}, unchanged {report.unchanged}, rejected 0"
             )
         )
