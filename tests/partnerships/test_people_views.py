@@ -287,3 +287,11 @@ def test_the_people_page_finds_people_by_name_email_or_school(tenant_a, client_f
     none = client.get(url, {"q": "nobody-has-this-name"})
     assert none.status_code == 200 and list(none.context["page_obj"]) == []
     assert "matching “nobody-has-this-name” (0)" in none.content.decode()
+
+
+@pytest.mark.parametrize("search", ["%", "_", "'; drop table", "x" * 5000, "é🙂", "<script>alert(1)</script>"])
+def test_odd_searches_on_the_people_page_are_answered_not_errors(tenant_a, client_for, search):
+    response = client_for(tenant_a.coordinator).get(f"/p/{tenant_a.slug}/people/", {"q": search})
+    assert response.status_code == 200
+    assert list(response.context["page_obj"]) == []  # "%" and "_" are matched literally, not as wildcards
+    assert "<script>alert(1)</script>" not in response.content.decode()
