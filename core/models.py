@@ -18,6 +18,7 @@ class OutboxMessage(models.Model):
     class State(models.TextChoices):
         QUEUED = "queued", "Queued"
         IN_FLIGHT = "in_flight", "Being sent"
+        RETRY = "retry", "Waiting to try again"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
 
@@ -30,12 +31,18 @@ class OutboxMessage(models.Model):
     text = models.TextField()
     html = models.TextField()
     message_id = models.CharField(max_length=200, unique=True)
+    calendar = models.TextField(
+        blank=True, help_text="An iCalendar object (with its METHOD) sent as a calendar invitation with the email"
+    )
 
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     in_flight_since = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a message waiting to try again is due"
+    )
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -45,6 +52,9 @@ class OutboxMessage(models.Model):
                 fields=["about", "recipient", "kind", "version"], name="outbox_one_message_per_version"
             ),
             models.CheckConstraint(condition=~Q(state="sent") | Q(sent_at__isnull=False), name="outbox_sent_has_time"),
+            models.CheckConstraint(
+                condition=~Q(state="retry") | Q(next_attempt_at__isnull=False), name="outbox_retry_has_time"
+            ),
         ]
         indexes = [models.Index(fields=["state", "created_at"])]
 

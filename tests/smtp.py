@@ -12,8 +12,12 @@ from aiosmtpd.controller import Controller
 @dataclass
 class _Inbox:
     messages: list[email.message.EmailMessage] = field(default_factory=list)
+    # Answers to give instead of accepting the next messages, e.g. "421 Try again later".
+    refusals: list[str] = field(default_factory=list)
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        if self.refusals:
+            return self.refusals.pop(0)
         self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
         return "250 Message accepted for delivery"
 
@@ -33,6 +37,11 @@ class SmtpServer:
     @property
     def messages(self) -> list[email.message.EmailMessage]:
         return self.inbox.messages
+
+    def refuse(self, answer: str, times: int = 1) -> None:
+        """Answer the next `times` messages with `answer` (an SMTP reply such as "421 Busy") instead of
+        accepting them."""
+        self.inbox.refusals.extend([answer] * times)
 
     def start(self) -> None:
         self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)

@@ -3,12 +3,14 @@
 import copy
 import datetime
 
+import icalendar
 import pytest
+from django.conf import settings as django_settings
 from django.db import transaction
 from django.utils import timezone
 
 from core.models import OutboxMessage
-from core.outbox import STUCK_AFTER, SWEEP_GRACE, outbox_enqueue, outbox_sweep
+from core.outbox import LONGEST_RETRY, STUCK_AFTER, SWEEP_GRACE, outbox_enqueue, outbox_sweep, retry_delay
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -89,11 +91,11 @@ def test_while_smtp_is_down_the_message_waits_and_the_sweep_sends_it_with_the_sa
     smtp_server.stop()
     message = enqueue()
     message.refresh_from_db()
-    assert (message.state, message.attempts) == (OutboxMessage.State.QUEUED, 1)
+    assert (message.state, message.attempts) == (OutboxMessage.State.RETRY, 1)
     assert message.last_error
     smtp_server.start()
-    assert outbox_sweep(now=timezone.now()) == 0, "a message younger than the grace period is left alone"
-    assert outbox_sweep(now=timezone.now() + SWEEP_GRACE + datetime.timedelta(seconds=1)) == 1
+    assert outbox_sweep(now=timezone.now()) == 0, "a message is not tried again before its pause is over"
+    assert outbox_sweep(now=message.next_attempt_at) == 1
     [received] = smtp_server.messages
     assert received["Message-ID"] == message.message_id
     message.refresh_from_db()
@@ -126,10 +128,83 @@ def test_after_the_last_attempt_a_message_is_marked_failed_and_left_alone(email_
     smtp_server.stop()
     message = enqueue()
     OutboxMessage.objects.filter(pk=message.pk).update(attempts=MAX_ATTEMPTS - 1)
-    later = timezone.now() + SWEEP_GRACE + datetime.timedelta(seconds=1)
+    later = timezone.now() + LONGEST_RETRY
     assert outbox_sweep(now=later) == 0
     message.refresh_from_db()
     assert (message.state, message.attempts) == (OutboxMessage.State.FAILED, MAX_ATTEMPTS)
     smtp_server.start()
     assert outbox_sweep(now=later) == 0
+    assert smtp_server.messages == []
+
+
+def test_a_temporary_refusal_waits_with_a_growing_pause_and_then_sends_the_same_message(email_templates, smtp_server):
+    smtp_server.refuse("421 4.3.2 Service busy, try again later", times=2)
+    message = enqueue()
+    message.refresh_from_db()
+    assert (message.state, message.attempts) == (OutboxMessage.State.RETRY, 1)
+    assert "421" in message.last_error
+    first_pause = message.next_attempt_at
+    assert outbox_sweep(now=first_pause - datetime.timedelta(seconds=1)) == 0
+    assert outbox_sweep(now=first_pause) == 0, "the second try is refused too"
+    message.refresh_from_db()
+    assert (message.state, message.attempts) == (OutboxMessage.State.RETRY, 2)
+    assert message.next_attempt_at - timezone.now() > retry_delay(1), "the pause grows"
+    assert outbox_sweep(now=message.next_attempt_at) == 1
+    [received] = smtp_server.messages
+    assert received["Message-ID"] == message.message_id
+    message.refresh_from_db()
+    assert (message.state, message.attempts, message.next_attempt_at) == (OutboxMessage.State.SENT, 3, None)
+
+
+def test_a_permanent_refusal_fails_at_once_and_is_never_tried_again(email_templates, smtp_server):
+    smtp_server.refuse("550 5.1.1 No such mailbox")
+    message = enqueue()
+    message.refresh_from_db()
+    assert (message.state, message.attempts) == (OutboxMessage.State.FAILED, 1)
+    assert "550" in message.last_error
+    assert outbox_sweep(now=timezone.now() + LONGEST_RETRY * 10) == 0
+    assert smtp_server.messages == []
+
+
+def test_the_pause_between_tries_doubles_up_to_an_hour():
+    assert [retry_delay(n).total_seconds() / 60 for n in range(1, 9)] == [1, 2, 4, 8, 16, 32, 60, 60]
+
+
+def test_a_send_is_only_thought_cut_off_long_after_the_smtp_timeout():
+    assert STUCK_AFTER > datetime.timedelta(seconds=django_settings.EMAIL_TIMEOUT * 4)
+
+
+CALENDAR = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Commonroom//Meetings//EN\r\nMETHOD:REQUEST\r\n"
+    "BEGIN:VEVENT\r\nUID:meeting-1@commonroom.localhost\r\nSEQUENCE:0\r\nDTSTAMP:20261130T120000Z\r\n"
+    "DTSTART:20261208T160000Z\r\nDTEND:20261208T173000Z\r\nSUMMARY:Partnership meeting\r\n"
+    "END:VEVENT\r\nEND:VCALENDAR\r\n"
+)
+
+
+def test_a_calendar_goes_as_an_alternative_with_a_matching_method_and_as_an_ics_attachment(
+    email_templates, smtp_server
+):
+    enqueue(calendar=CALENDAR)
+    [received] = smtp_server.messages
+    assert received.get_content_type() == "multipart/mixed"
+    alternative, attachment = received.iter_parts()
+    assert alternative.get_content_type() == "multipart/alternative"
+    plain, html, calendar = alternative.iter_parts()
+    assert [plain.get_content_type(), html.get_content_type()] == ["text/plain", "text/html"]
+    assert calendar.get_content_type() == "text/calendar"
+    parsed = icalendar.Calendar.from_ical(calendar.get_content())
+    assert calendar.get_param("method") == str(parsed["METHOD"]) == "REQUEST"
+    [event] = parsed.walk("VEVENT")
+    assert str(event["UID"]) == "meeting-1@commonroom.localhost"
+    assert attachment.get_content_type() == "application/ics"
+    assert attachment.get_filename() == "invite.ics"
+    assert attachment.get_content_disposition() == "attachment"
+    assert icalendar.Calendar.from_ical(attachment.get_content()) == parsed
+
+
+def test_a_calendar_without_a_method_is_refused_before_it_is_queued(email_templates, smtp_server):
+    with pytest.raises(ValueError, match="METHOD"):
+        enqueue(calendar=CALENDAR.replace("METHOD:REQUEST\r\n", ""))
+    assert OutboxMessage.objects.count() == 0
     assert smtp_server.messages == []
