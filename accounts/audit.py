@@ -72,6 +72,12 @@ class AuditAction(models.TextChoices):
     SCHOOLS_PERSON_REMOVED = "schools.person_removed", "Person removed"
     SCHOOLS_PERSON_LINKED = "schools.person_linked", "Person linked to an account"
 
+    MEETING_SCHEDULED = "meeting.scheduled", "Meeting scheduled"
+    MEETING_CHANGED = "meeting.changed", "Meeting changed"
+    MEETING_CANCELLED = "meeting.cancelled", "Meeting cancelled"
+    MEETING_INVITEE_ADDED = "meeting.invitee_added", "Invited to a meeting"
+    MEETING_INVITEE_REMOVED = "meeting.invitee_removed", "Taken off a meeting"
+
 
 def audit_record(
     *,

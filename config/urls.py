@@ -28,5 +28,7 @@ urlpatterns = [
     path("accessibility/", TemplateView.as_view(template_name="pages/accessibility.html"), name="accessibility"),
     path("accounts/", include("allauth.urls")),
     path("", include("partnerships.urls")),
+    # Later apps mount their tenant pages here, with the same whole prefix (see partnerships/urls).
+    path("p/<slug:partnership_slug>/meetings/", include("meetings.urls")),
     path("admin/", admin.site.urls),
 ]

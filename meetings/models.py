@@ -1,1 +1,163 @@
-"""Models arrive with the issue that builds this app."""
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django_scopes import ScopedManager
+
+
+def _new_uid() -> str:
+    return f"{uuid.uuid4()}@commonroom"
+
+
+class Meeting(models.Model):
+    """One meeting of the partnership, a group or the whole community of schools.
+
+    `uid` and `sequence` are the meeting's identity in people's calendars (RFC 5545): the UID never
+    changes, and every notice that changes what a calendar shows carries a higher SEQUENCE.
+    """
+
+    class Kind(models.TextChoices):
+        PARTNERSHIP = "partnership", "Partnership meeting"
+        STRATEGY = "strategy", "Strategy group meeting"
+        GROUP = "group", "Standing group or network meeting"
+        TASK_GROUP = "task_group", "Task group meeting"
+        ANNUAL_PLANNING = "annual_planning", "Annual planning meeting"
+        HEADS_AND_CHAIRS = "heads_and_chairs", "Annual meeting of headteachers and chairs of governors"
+        EVENT = "event", "Celebration or joint event"
+        TRAINING_DAY = "training_day", "Joint training (INSET) day"
+
+    # The kinds that belong to one of the partnership's groups.
+    GROUP_KINDS = frozenset({Kind.GROUP, Kind.TASK_GROUP})
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        CANCELLED = "cancelled", "Cancelled"
+
+    partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    group = models.ForeignKey(
+        "partnerships.Group", null=True, blank=True, on_delete=models.PROTECT, related_name="meetings"
+    )
+    starts = models.DateTimeField()
+    ends = models.DateTimeField()
+    venue_school = models.ForeignKey(
+        "schools.School", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="School"
+    )
+    venue_address = models.TextField("Address", blank=True)
+    online_link = models.URLField("Online meeting link", max_length=500, blank=True)
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note_taker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    short_notice_reason = models.TextField(
+        blank=True, help_text="Why the meeting is called at shorter notice than the agreement asks"
+    )
+    cancel_reason = models.TextField(blank=True)
+
+    uid = models.CharField(max_length=200, unique=True, default=_new_uid, editable=False)
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+
+    organiser = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The coordinator who called the meeting; calendars show them as its organiser",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedManager(partnership="partnership")
+
+    class Meta:
+        ordering = ["starts", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends__gt=F("starts")), name="meeting_ends_after_start"),
+            models.CheckConstraint(
+                condition=~Q(kind__in=["group", "task_group"]) | Q(group__isnull=False), name="group_meeting_has_group"
+            ),
+        ]
+        indexes = [models.Index(fields=["partnership", "starts"])]
+
+    def __str__(self) -> str:
+        return f"{self.title}, {timezone.localtime(self.starts):%-d %B %Y}"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def place(self) -> str:
+        """Where it is, for a page: the school or the address's first line, and whether it is online."""
+        if self.venue_school_id:
+            where = self.venue_school.name
+        else:
+            where = next((line.strip() for line in self.venue_address.splitlines() if line.strip()), "")
+        if self.online_link:
+            return f"{where}, and online" if where else "Online"
+        return where
+
+    @property
+    def venue(self) -> str:
+        """Where it is, in one line, as a calendar's LOCATION shows it."""
+        parts = []
+        if self.venue_school_id:
+            parts.append(self.venue_school.name)
+        if self.venue_address:
+            parts.append(", ".join(line.strip() for line in self.venue_address.splitlines() if line.strip()))
+        if self.online_link:
+            parts.append(self.online_link)
+        return "; ".join(parts)
+
+
+class Invitee(models.Model):
+    """Someone invited to a meeting: a person with a Commonroom account, a person on a school's people
+    list, or both; and the member school they come for, if any (quorum counts schools)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitees")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    person = models.ForeignKey("schools.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    school = models.ForeignKey("schools.School", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    added_by_hand = models.BooleanField(default=False, help_text="Added by the coordinator, not by the meeting's kind")
+    removed_at = models.DateTimeField(null=True, blank=True, help_text="Taken off the meeting; sent a cancellation")
+
+    objects = ScopedManager(partnership="meeting__partnership")
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | Q(person__isnull=False), name="invitee_is_someone"
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "user"], condition=Q(user__isnull=False), name="invitee_user_once_per_meeting"
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "person"], condition=Q(person__isnull=False), name="invitee_person_once_per_meeting"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        if self.user_id:
+            return self.user.full_name or self.user.email
+        return self.person.full_name
+
+    @property
+    def email(self) -> str:
+        if self.user_id:
+            return self.user.email
+        return self.person.email
+
+    @property
+    def is_current(self) -> bool:
+        return self.removed_at is None

@@ -44,13 +44,28 @@ SCHOOL_ROLES = frozenset(
     }
 )
 
-# Every role may see the partnership, its members, people and governance, and declare interests.
-_EVERYONE = {"view_partnership", "view_members", "view_people", "view_governance", "declare_interests"}
+# Every role may see the partnership, its members, people, governance and meetings, and declare interests.
+_EVERYONE = {
+    "view_partnership",
+    "view_members",
+    "view_people",
+    "view_governance",
+    "declare_interests",
+    "view_meetings",
+}
 _LEADERS = _EVERYONE | {"view_audit", "view_interests"}
 
 PARTNERSHIP_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.COORDINATOR: frozenset(
-        _LEADERS | {"manage_people", "change_partnership", "manage_members", "change_constitution", "manage_governance"}
+        _LEADERS
+        | {
+            "manage_people",
+            "change_partnership",
+            "manage_members",
+            "change_constitution",
+            "manage_governance",
+            "manage_meetings",
+        }
     ),
     Role.CHAIR: frozenset(_LEADERS),
     Role.VICE_CHAIR: frozenset(_LEADERS),

@@ -1,7 +1,7 @@
-"""Every use case in partnerships.services is found by introspection, takes keyword-only typed arguments
-with the acting user, and writes an audit row when it changes something.
+"""Every use case in partnerships.services and meetings.services is found by introspection, takes
+keyword-only typed arguments with the acting user, and writes an audit row when it changes something.
 
-A use case is a public function of a partnerships.services module that takes `actor`. The registry
+A use case is a public function of a services module that takes `actor`. The registry
 below says how to call each one with valid arguments; a new use case without an entry, or one that
 changes state without an audit row, fails here. A public function without `actor` must be listed in
 NOT_USE_CASES with the reason it is not one (it validates, reads, or saves defaults nobody decided).
@@ -19,6 +19,7 @@ import pytest
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
+import meetings.services
 import partnerships.services
 from accounts.models import AuditEvent, User
 from partnerships.models import Constitution, Group, Membership, RotaSeat
@@ -46,6 +47,8 @@ D = datetime.date
 NOT_USE_CASES = {
     "constitution.constitution_validate": "validates",
     "groups.group_validate": "validates",
+    "meetings.meeting_validate": "validates",
+    "meetings.when_label": "words for a page",
     "invitations.invitation_from_token": "reads",
     "membership.leaving_date": "a calculation",
     "membership.letter_validate": "validates",
@@ -63,14 +66,20 @@ NOT_USE_CASES = {
 }
 
 
-def public_functions() -> dict[str, Callable]:
-    """Every public function defined in a module of partnerships.services, as "module.function"."""
-    found = {}
+def _service_modules():
+    """Each services module, with the name the registry knows it by ("offices", "meetings")."""
     for info in pkgutil.iter_modules(partnerships.services.__path__):
-        module = importlib.import_module(f"partnerships.services.{info.name}")
+        yield info.name, importlib.import_module(f"partnerships.services.{info.name}")
+    yield "meetings", meetings.services
+
+
+def public_functions() -> dict[str, Callable]:
+    """Every public function defined in a services module, as "module.function"."""
+    found = {}
+    for label, module in _service_modules():
         for name, function in inspect.getmembers(module, inspect.isfunction):
             if not name.startswith("_") and function.__module__ == module.__name__:
-                found[f"{info.name}.{name}"] = function
+                found[f"{label}.{name}"] = function
     return found
 
 
@@ -112,6 +121,22 @@ def _rota(t, confirmed=False):
     s = _strategy_group(t)
     term = term_on_or_after(t.partnership, timezone.localdate())
     return make_rota(t.partnership, [(s["X"], s["C"]), (s["D"], s["E"])], term=term, confirmed=confirmed), s
+
+
+def _meeting_details(t) -> dict:
+    starts = (timezone.localtime() + datetime.timedelta(days=30)).replace(hour=16, minute=0, second=0, microsecond=0)
+    return {
+        "title": "Partnership meeting",
+        "starts": starts,
+        "ends": starts + datetime.timedelta(hours=1),
+        "venue_school": t.schools[0],
+    }
+
+
+def _meeting(t):
+    from meetings.services import meeting_schedule
+
+    return meeting_schedule(actor=t.coordinator, partnership=t.partnership, kind="partnership", **_meeting_details(t))
 
 
 def _terms_dates(t):
@@ -335,6 +360,27 @@ REGISTRY: dict[str, Callable[..., dict]] = {
         "actor": t.coordinator,
         "membership": _membership(t),
         "withdrawal_notes": "Asked about leaving",
+    },
+    "meetings.meeting_schedule": lambda t: {
+        "actor": t.coordinator,
+        "partnership": t.partnership,
+        "kind": "partnership",
+        **_meeting_details(t),
+    },
+    "meetings.meeting_change": lambda t: {
+        "actor": t.coordinator,
+        "meeting": _meeting(t),
+        **(_meeting_details(t) | {"title": "Partnership meeting (moved)"}),
+    },
+    "meetings.meeting_cancel": lambda t: {"actor": t.coordinator, "meeting": _meeting(t), "reason": "Snow"},
+    "meetings.meeting_invitee_add": lambda t: {
+        "actor": t.coordinator,
+        "meeting": _meeting(t),
+        "person": _person(t, email="deputy@school.example"),
+    },
+    "meetings.meeting_invitee_remove": lambda t: {
+        "actor": t.coordinator,
+        "invitee": _meeting(t).invitees.get(user=t.headteacher),
     },
     "offices.election_record": lambda t: {
         "actor": t.coordinator,

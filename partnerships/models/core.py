@@ -46,6 +46,8 @@ class Partnership(models.Model):
             ("manage_governance", "Can record elections, the strategy group rota, groups and development areas"),
             ("view_interests", "Can read the register of interests"),
             ("declare_interests", "Can declare interests"),
+            ("view_meetings", "Can see the partnership's meetings"),
+            ("manage_meetings", "Can schedule, change and cancel meetings and say who is invited"),
         ]
 
     def __str__(self) -> str:

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django_scopes import scopes_disabled
 
+import partnerships.demo as demo_registry
 from accounts.models import User
 from partnerships.demo import constitution as demo_constitution
 from partnerships.demo import groups as demo_groups
@@ -124,3 +125,5 @@ class Command(BaseCommand):
         # Each area adds its own demo data, in dependency order: people before groups, terms before rotas.
         for area in AREA_LOADERS:
             area.load(partnership, spec, admin)
+        for load in demo_registry.later_loaders():  # meetings, money, ...: each app's own demo data
+            load(partnership, spec, admin)

@@ -1,0 +1,184 @@
+import datetime
+
+from django import forms
+from django.utils import timezone
+
+from accounts.models import User
+from core.forms import DateInput
+from meetings.models import Meeting
+from partnerships.models import Group, Membership, RoleAssignment
+from schools.models import School
+
+_TIME_HINT = "Use the 24-hour clock, for example 16:00"
+
+
+def _someone(label: str, who: str) -> forms.ModelChoiceField:
+    """A choice of one person with a role in the partnership, or nobody yet."""
+    return forms.ModelChoiceField(
+        label=label,
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Not decided yet",
+        error_messages={"invalid_choice": f"Choose {who} who has a role in the partnership"},
+    )
+
+
+class MeetingForm(forms.Form):
+    """A meeting's details. The day and the two times make the start and end in the UK's time."""
+
+    kind = forms.ChoiceField(
+        label="Kind of meeting",
+        choices=Meeting.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose what kind of meeting this is",
+            "invalid_choice": "Choose what kind of meeting this is",
+        },
+    )
+    group = forms.ModelChoiceField(
+        label="Group or network",
+        queryset=Group.objects.none(),
+        required=False,
+        empty_label="Not a group's meeting",
+        help_text="Only for a group's or a task group's meeting",
+        error_messages={"invalid_choice": "Choose one of the partnership's groups"},
+    )
+    title = forms.CharField(
+        label="Title",
+        max_length=200,
+        error_messages={
+            "required": "Enter the meeting's title, for example Partnership meeting",
+            "max_length": "The title must be 200 characters or fewer",
+        },
+    )
+    day = forms.DateField(
+        label="Date",
+        widget=DateInput,
+        error_messages={"required": "Enter the date of the meeting", "invalid": "The date must be a real date"},
+    )
+    start_time = forms.TimeField(
+        label="Starts at",
+        help_text=_TIME_HINT,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmode": "numeric"}),
+        error_messages={"required": "Enter the time the meeting starts", "invalid": "Enter the start time like 16:00"},
+    )
+    end_time = forms.TimeField(
+        label="Ends at",
+        help_text=_TIME_HINT,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmode": "numeric"}),
+        error_messages={"required": "Enter the time the meeting ends", "invalid": "Enter the end time like 17:30"},
+    )
+    venue_school = forms.ModelChoiceField(
+        label="At a member school",
+        queryset=School.objects.none(),
+        required=False,
+        empty_label="Not at a school",
+        error_messages={"invalid_choice": "Choose a member school, or leave it empty"},
+    )
+    venue_address = forms.CharField(
+        label="Or at this address",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    online_link = forms.URLField(
+        label="Online meeting link",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="If people can join online",
+        error_messages={"invalid": "Enter the online meeting link as a web address, like https://meet.example.org/abc"},
+    )
+    chair = _someone("Chair", "a chair")
+    note_taker = _someone("Note-taker", "a note-taker")
+    short_notice_reason = forms.CharField(
+        label="Why it cannot wait (only for short notice)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed when the meeting is sooner than the agreement's notice period; the notice gives the reason",
+    )
+
+    def __init__(self, *args, partnership, meeting: Meeting | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        schools = School.objects.filter(
+            pk__in=Membership.objects.filter(partnership=partnership).current(today).values("school_id")
+        ).order_by("name")
+        self.fields["venue_school"].queryset = schools
+        people = User.objects.filter(
+            pk__in=RoleAssignment.objects.filter(partnership=partnership).active(today).values("user_id")
+        ).order_by("full_name")
+        self.fields["chair"].queryset = people
+        self.fields["note_taker"].queryset = people
+        self.fields["group"].queryset = Group.objects.filter(partnership=partnership).order_by("name")
+        if meeting is not None:  # a meeting's kind and group do not change: its invitations follow from them
+            del self.fields["kind"], self.fields["group"]
+
+    def clean(self):
+        data = super().clean()
+        day, start, end = data.get("day"), data.get("start_time"), data.get("end_time")
+        if day and start and end:
+            zone = timezone.get_current_timezone()
+            data["starts"] = datetime.datetime.combine(day, start, tzinfo=zone)
+            data["ends"] = datetime.datetime.combine(day, end, tzinfo=zone)
+            if data["ends"] <= data["starts"]:
+                self.add_error("end_time", "The meeting must end after it starts")
+        return data
+
+    def service_data(self) -> dict:
+        """The cleaned data as the scheduling services take it."""
+        data = dict(self.cleaned_data)
+        for key in ("day", "start_time", "end_time"):
+            data.pop(key, None)
+        return data
+
+
+def meeting_initial(meeting: Meeting) -> dict:
+    starts, ends = timezone.localtime(meeting.starts), timezone.localtime(meeting.ends)
+    return {
+        "title": meeting.title,
+        "day": starts.date(),
+        "start_time": starts.strftime("%H:%M"),
+        "end_time": ends.strftime("%H:%M"),
+        "venue_school": meeting.venue_school_id,
+        "venue_address": meeting.venue_address,
+        "online_link": meeting.online_link,
+        "chair": meeting.chair_id,
+        "note_taker": meeting.note_taker_id,
+        "short_notice_reason": meeting.short_notice_reason,
+    }
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the meeting cancelled?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Everyone invited is told, with this reason",
+        error_messages={"required": "Say why the meeting is cancelled; the cancellation tells everyone"},
+    )
+
+
+class InviteeAddForm(forms.Form):
+    user = forms.ModelChoiceField(
+        label="Person to invite",
+        queryset=User.objects.none(),
+        help_text="Anyone with a role in the partnership who is not invited yet",
+        error_messages={
+            "required": "Choose the person to invite",
+            "invalid_choice": "Choose someone with a role in the partnership who is not invited yet",
+        },
+    )
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        day = timezone.localtime(meeting.starts).date()
+        invited = meeting.invitees.filter(removed_at__isnull=True, user__isnull=False).values("user_id")
+        self.fields["user"].queryset = (
+            User.objects.filter(
+                pk__in=RoleAssignment.objects.filter(partnership=meeting.partnership).active(day).values("user_id")
+            )
+            .exclude(pk__in=invited)
+            .order_by("full_name")
+        )

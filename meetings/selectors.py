@@ -1,0 +1,149 @@
+"""Reads about meetings: who a meeting invites, and the notice rule. They never write."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from core.models import OutboxMessage
+from meetings.models import Invitee, Meeting
+from partnerships.models import Constitution, GroupMember, Membership, Partnership, RoleAssignment
+from partnerships.roles import Role
+
+# Used where the agreement sets no notice period: scheduling inside it warns, never refuses.
+DEFAULT_NOTICE_DAYS = 7
+
+
+def clear_days(sent_on: datetime.date, meeting_on: datetime.date) -> int:
+    """Whole days between sending a notice and the meeting, not counting either day (clear days, as the
+    governance regulations count them): sent on Monday for Thursday is 2 clear days."""
+    return (meeting_on - sent_on).days - 1
+
+
+@dataclass(frozen=True)
+class NoticeCheck:
+    """The notice a meeting gets, against what the agreement asks."""
+
+    clear_days: int
+    required_days: int | None  # None: the agreement sets no notice period
+
+    @property
+    def agreement_is_silent(self) -> bool:
+        return self.required_days is None
+
+    @property
+    def expected_days(self) -> int:
+        return DEFAULT_NOTICE_DAYS if self.required_days is None else self.required_days
+
+    @property
+    def is_short(self) -> bool:
+        return self.clear_days < self.expected_days
+
+    @property
+    def needs_reason(self) -> bool:
+        """Short of the agreement's own notice period: only with a recorded reason (urgency)."""
+        return self.required_days is not None and self.clear_days < self.required_days
+
+    def explanation(self) -> str:
+        days = f"{self.clear_days} clear day{'' if self.clear_days == 1 else 's'}"
+        if self.agreement_is_silent:
+            return (
+                f"This gives {days}' notice. The agreement sets no notice period; "
+                f"{DEFAULT_NOTICE_DAYS} clear days is the usual courtesy."
+            )
+        return f"This gives {days}' notice. The agreement asks for {self.required_days} clear days."
+
+
+def notice_check(*, constitution: Constitution, sent_on: datetime.date, meeting_on: datetime.date) -> NoticeCheck:
+    """The partnership's notice rule applied to a notice sent on `sent_on` for a meeting on `meeting_on`."""
+    return NoticeCheck(clear_days=clear_days(sent_on, meeting_on), required_days=constitution.notice_days)
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """Someone a meeting's kind invites: an account holder, a person on a school's list, or both."""
+
+    user_id: int | None
+    person_id: int | None
+    school_id: int | None
+
+
+# Who each kind of meeting invites, by role, besides the coordinators who run it.
+_ROLES_BY_KIND: dict[str, frozenset[str]] = {
+    Meeting.Kind.PARTNERSHIP: frozenset({Role.HEADTEACHER}),
+    Meeting.Kind.ANNUAL_PLANNING: frozenset({Role.HEADTEACHER}),
+    Meeting.Kind.EVENT: frozenset({Role.HEADTEACHER}),
+    Meeting.Kind.TRAINING_DAY: frozenset({Role.HEADTEACHER}),
+    Meeting.Kind.STRATEGY: frozenset({Role.CHAIR, Role.VICE_CHAIR, Role.STRATEGY_REP}),
+    Meeting.Kind.HEADS_AND_CHAIRS: frozenset({Role.HEADTEACHER, Role.CHAIR_OF_GOVERNORS}),
+}
+
+
+def invitations_for(
+    *, partnership: Partnership, kind: str, on: datetime.date, group_id: int | None = None
+) -> list[Invitation]:
+    """Who a meeting of `kind` on day `on` invites: the role holders its kind names (of schools that are
+    members that day), the coordinators; for a group's meeting, the group's members. One entry a person."""
+    if kind in Meeting.GROUP_KINDS:
+        members = GroupMember.objects.filter(group_id=group_id).select_related("person")
+        return [Invitation(m.person.user_id, m.person_id, m.person.school_id) for m in members]
+    members = set(Membership.objects.filter(partnership=partnership).current(on).values_list("school_id", flat=True))
+    roles = (
+        RoleAssignment.objects.filter(partnership=partnership, role__in=_ROLES_BY_KIND[kind] | {Role.COORDINATOR})
+        .active(on)
+        .order_by("user__full_name", "pk")
+        .values_list("user_id", "school_id")
+    )
+    heads = dict(
+        RoleAssignment.objects.filter(partnership=partnership, role=Role.HEADTEACHER, school_id__in=members)
+        .active(on)
+        .values_list("user_id", "school_id")
+    )
+    found: dict[int, Invitation] = {}
+    for user_id, school_id in roles:
+        if school_id is not None and school_id not in members:
+            continue  # a role for a school that is not a member that day
+        # The school a person comes for: their role's school, or for a chair the school they lead.
+        school_id = school_id or heads.get(user_id)
+        if user_id not in found or (found[user_id].school_id is None and school_id is not None):
+            found[user_id] = Invitation(user_id, None, school_id)
+    return list(found.values())
+
+
+def meeting_invitees(meeting: Meeting) -> QuerySet[Invitee]:
+    """The people invited now (not those taken off), with what their names and addresses need."""
+    return (
+        meeting.invitees.filter(removed_at__isnull=True)
+        .select_related("user", "person", "school")
+        .order_by("school__name", "pk")
+    )
+
+
+def meetings_upcoming(on: datetime.datetime | None = None) -> QuerySet[Meeting]:
+    on = on or timezone.now()
+    return Meeting.objects.filter(ends__gte=on).select_related("venue_school", "group").order_by("starts", "pk")
+
+
+def meetings_past(on: datetime.datetime | None = None) -> QuerySet[Meeting]:
+    on = on or timezone.now()
+    return Meeting.objects.filter(ends__lt=on).select_related("venue_school", "group").order_by("-starts", "-pk")
+
+
+def meeting_notices(meeting: Meeting) -> dict[str, OutboxMessage]:
+    """The latest notice to each address about this meeting (its delivery state), by address."""
+    latest: dict[str, OutboxMessage] = {}
+    for message in OutboxMessage.objects.filter(about=f"meeting:{meeting.pk}").order_by("version", "pk"):
+        latest[message.recipient] = message
+    return latest
+
+
+def meeting_detail(meeting: Meeting) -> dict:
+    """What the meeting page shows: who is invited, by school, with each one's latest notice."""
+    notices = meeting_notices(meeting)
+    invitees = list(meeting_invitees(meeting))
+    for invitee in invitees:
+        invitee.notice = notices.get((invitee.email or "").lower())
+    return {"meeting": meeting, "invitees": invitees}

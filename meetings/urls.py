@@ -1,0 +1,16 @@
+from django.urls import path
+
+from meetings import views
+
+app_name = "meetings"
+
+# Mounted under /p/<slug:partnership_slug>/meetings/ (partnerships/urls/__init__.py).
+urlpatterns = [
+    path("", views.MeetingListView.as_view(), name="list"),
+    path("new/", views.MeetingScheduleView.as_view(), name="schedule"),
+    path("<int:meeting_pk>/", views.MeetingDetailView.as_view(), name="detail"),
+    path("<int:meeting_pk>/change/", views.MeetingChangeView.as_view(), name="change"),
+    path("<int:meeting_pk>/cancel/", views.MeetingCancelView.as_view(), name="cancel"),
+    path("<int:meeting_pk>/invite/", views.InviteeAddView.as_view(), name="invitee_add"),
+    path("invitees/<int:invitee_pk>/remove/", views.InviteeRemoveView.as_view(), name="invitee_remove"),
+]

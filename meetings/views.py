@@ -1,0 +1,162 @@
+from django import forms
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.views.generic import TemplateView
+
+from core.pagination import paginate
+from core.views import ServiceFormView, TenantViewMixin
+from meetings.forms import CancelForm, InviteeAddForm, MeetingForm, meeting_initial
+from meetings.models import Invitee, Meeting
+from meetings.selectors import DEFAULT_NOTICE_DAYS, meeting_detail, meetings_past, meetings_upcoming
+from meetings.services import (
+    meeting_cancel,
+    meeting_change,
+    meeting_invitee_add,
+    meeting_invitee_remove,
+    meeting_schedule,
+    when_label,
+)
+from partnerships.selectors.constitution import constitution_of
+
+
+def _meeting_or_404(meeting_pk) -> Meeting:
+    return get_object_or_404(
+        Meeting.objects.select_related("partnership", "venue_school", "group", "chair", "note_taker", "organiser"),
+        pk=meeting_pk,
+    )
+
+
+def _with_notice_rule(context: dict, partnership) -> dict:
+    context["notice_days"] = constitution_of(partnership).notice_days
+    context["default_notice_days"] = DEFAULT_NOTICE_DAYS
+    return context
+
+
+class MeetingListView(TenantViewMixin, TemplateView):
+    permission_required = "view_meetings"
+    template_name = "meetings/list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        now = timezone.now()
+        context["upcoming"] = list(meetings_upcoming(now)[:50])
+        context["past"] = paginate(self.request, meetings_past(now), per_page=25)
+        context["can_manage"] = self.request.tenant.has("manage_meetings")
+        return context
+
+
+class MeetingDetailView(TenantViewMixin, TemplateView):
+    permission_required = "view_meetings"
+    template_name = "meetings/detail.html"
+
+    def lookup(self, **kwargs):
+        return _meeting_or_404(kwargs["meeting_pk"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        meeting = self.lookup(**kwargs)
+        context.update(meeting_detail(meeting))
+        context["when"] = when_label(meeting)
+        context["can_manage"] = self.request.tenant.has("manage_meetings")
+        return context
+
+
+class _MeetingFormView(ServiceFormView):
+    permission_required = "manage_meetings"
+    context_object_name = "meeting"
+
+    def lookup(self, meeting_pk, **kwargs):
+        return _meeting_or_404(meeting_pk)
+
+    def get_success_url(self, result):
+        meeting = result.meeting if isinstance(result, Invitee) else result
+        return self.tenant_url("meetings:detail", meeting_pk=meeting.pk)
+
+
+class MeetingScheduleView(ServiceFormView):
+    permission_required = "manage_meetings"
+    template_name = "meetings/form.html"
+    form_class = MeetingForm
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"partnership": self.partnership}
+
+    def get_initial(self):
+        kind = self.request.GET.get("kind")
+        return {"kind": kind} if kind in Meeting.Kind.values else {}
+
+    def get_context_data(self, **kwargs):
+        return _with_notice_rule(super().get_context_data(**kwargs), self.partnership)
+
+    def perform(self, form):
+        return meeting_schedule(actor=self.request.user, partnership=self.partnership, **form.service_data())
+
+    def get_success_message(self, meeting):
+        return f"{meeting.title} scheduled; the invitations are on their way"
+
+    def get_success_url(self, meeting):
+        return self.tenant_url("meetings:detail", meeting_pk=meeting.pk)
+
+
+class MeetingChangeView(_MeetingFormView):
+    template_name = "meetings/form.html"
+    form_class = MeetingForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs() | {"partnership": self.partnership, "meeting": self.object}
+        if self.request.method != "POST":
+            kwargs["initial"] = meeting_initial(self.object)
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        return _with_notice_rule(super().get_context_data(**kwargs), self.partnership)
+
+    def perform(self, form):
+        return meeting_change(actor=self.request.user, meeting=self.object, **form.service_data())
+
+    def get_success_message(self, meeting):
+        return f"{meeting.title} saved; anyone whose calendar changes is sent the update"
+
+
+class MeetingCancelView(_MeetingFormView):
+    template_name = "meetings/cancel.html"
+    form_class = CancelForm
+
+    def perform(self, form):
+        return meeting_cancel(actor=self.request.user, meeting=self.object, **form.cleaned_data)
+
+    def get_success_message(self, meeting):
+        return f"{meeting.title} cancelled; everyone invited is told"
+
+
+class InviteeAddView(_MeetingFormView):
+    template_name = "meetings/invitee_add.html"
+    form_class = InviteeAddForm
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"meeting": self.object}
+
+    def perform(self, form):
+        return meeting_invitee_add(actor=self.request.user, meeting=self.object, **form.cleaned_data)
+
+    def get_success_message(self, invitee):
+        return f"{invitee.name} invited; their invitation is on its way"
+
+
+class InviteeRemoveView(_MeetingFormView):
+    template_name = "meetings/invitee_remove.html"
+    form_class = forms.Form
+    context_object_name = "invitee"
+
+    def lookup(self, invitee_pk, **kwargs):
+        return get_object_or_404(
+            Invitee.objects.select_related("meeting", "meeting__partnership", "user", "person", "school"),
+            pk=invitee_pk,
+            removed_at__isnull=True,
+        )
+
+    def perform(self, form):
+        return meeting_invitee_remove(actor=self.request.user, invitee=self.object)
+
+    def get_success_message(self, invitee):
+        return f"{invitee.name} taken off the meeting and sent the cancellation"

@@ -1,0 +1,60 @@
+"""Meetings through the browser: the coordinator schedules one, moves it and cancels it; a headteacher
+reads it on a phone. Every page is checked by the harness (axe-core, no sideways scrolling)."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import PHONE, fill_date
+
+pytestmark = pytest.mark.e2e
+
+
+def test_coordinator_schedules_moves_and_cancels_a_meeting(site, tenant_a):
+    page, slug = site.page, tenant_a.slug
+    site.login(tenant_a.coordinator, expect_url=f"/p/{slug}/")
+    site.follow("Meetings")
+    assert site.path == f"/p/{slug}/meetings/"
+    expect(page.get_by_role("table", name="Coming up")).to_contain_text("No meetings are scheduled.")
+
+    site.submit("Schedule a meeting", status=200)
+    site.submit("Schedule and send the invitations", status=400, name="meeting-empty")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Choose what kind of meeting this is")
+    expect(page.locator("#id_start_time-error")).to_contain_text("Enter the time the meeting starts")
+
+    day = timezone.localdate() + datetime.timedelta(days=21)
+    page.get_by_label("Partnership meeting").check()
+    page.get_by_label("Title").fill("Partnership meeting")
+    fill_date(page, "Date", day)
+    page.get_by_label("Starts at").fill("16:00")
+    page.get_by_label("Ends at").fill("17:30")
+    page.get_by_label("At a member school").select_option(label=tenant_a.schools[0].name)
+    site.submit("Schedule and send the invitations", status=200, name="meeting-scheduled")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("the invitations are on their way")
+    expect(page.locator("h1")).to_have_text("Partnership meeting")
+    invited = page.get_by_role("table", name="People invited (2)")
+    expect(invited).to_contain_text(tenant_a.headteacher.full_name)
+    expect(invited).to_contain_text("Sent")
+
+    site.submit("Change the meeting", status=200)
+    expect(page.get_by_label("Starts at")).to_have_value("16:00")
+    page.get_by_label("Starts at").fill("15:30")
+    site.submit("Save and tell everyone", status=200, name="meeting-moved")
+    expect(page.locator(".govuk-summary-list")).to_contain_text("3:30pm to 5:30pm")
+
+    site.submit("Cancel the meeting", status=200)
+    site.submit("Cancel the meeting", status=400, name="meeting-cancel-empty")
+    page.get_by_label("Why is the meeting cancelled?").fill("The hall is being repainted")
+    site.submit("Cancel the meeting", status=200, name="meeting-cancelled")
+    expect(page.locator(".govuk-inset-text")).to_contain_text("The hall is being repainted")
+
+    # A headteacher on a phone reads the list and the meeting, with nothing off screen.
+    page.context.clear_cookies()
+    page.set_viewport_size(PHONE)
+    site.login(tenant_a.headteacher, expect_url=f"/p/{slug}/")
+    site.visit(f"/p/{slug}/meetings/", name="meetings-phone")
+    expect(page.get_by_role("table", name="Coming up")).to_contain_text("Cancelled")
+    site.follow("Partnership meeting", name="meeting-phone")
+    expect(page.get_by_role("button", name="Cancel the meeting")).to_have_count(0)

@@ -1,0 +1,38 @@
+"""Meetings: everyone but the local authority observer sees them; the coordinator schedules them."""
+
+from meetings.models import Invitee, Meeting
+from partnerships.roles import Role
+from tests.factories.meetings import InviteeFactory, MeetingFactory
+
+R = Role
+_VIEWERS = set(Role) - {R.LA_OBSERVER}  # view_meetings
+_COORDINATOR = {R.COORDINATOR}  # manage_meetings
+
+
+def _meeting(tenant):
+    meeting = Meeting.objects.filter(partnership=tenant.partnership, title="Registry meeting").first()
+    return meeting or MeetingFactory(
+        partnership=tenant.partnership, title="Registry meeting", organiser=tenant.coordinator
+    )
+
+
+def _invitee(tenant):
+    meeting = _meeting(tenant)
+    invitee = Invitee.objects.filter(meeting=meeting, user=tenant.headteacher).first()
+    return (invitee or InviteeFactory(meeting=meeting, user=tenant.headteacher, school=tenant.schools[0])).pk
+
+
+OBJECT_KWARGS = {
+    "meeting_pk": lambda tenant: _meeting(tenant).pk,
+    "invitee_pk": _invitee,
+}
+
+ALLOWED = {
+    "meetings:list": _VIEWERS,
+    "meetings:detail": _VIEWERS,
+    "meetings:schedule": _COORDINATOR,
+    "meetings:change": _COORDINATOR,
+    "meetings:cancel": _COORDINATOR,
+    "meetings:invitee_add": _COORDINATOR,
+    "meetings:invitee_remove": _COORDINATOR,
+}
