@@ -77,6 +77,7 @@ class AuditAction(models.TextChoices):
     MEETING_CANCELLED = "meeting.cancelled", "Meeting cancelled"
     MEETING_INVITEE_ADDED = "meeting.invitee_added", "Invited to a meeting"
     MEETING_INVITEE_REMOVED = "meeting.invitee_removed", "Taken off a meeting"
+    MEETING_ANSWERED = "meeting.answered", "Answered a meeting invitation"
 
 
 def audit_record(

@@ -6,7 +6,10 @@ class MeetingsConfig(AppConfig):
     verbose_name = "Meetings"
 
     def ready(self) -> None:
+        from core import panels
         from meetings import demo
+        from meetings.panels import PANEL
         from partnerships.demo import register_loader
 
         register_loader("meetings", demo.load)
+        panels.register(PANEL)

@@ -5,9 +5,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.forms import DateInput
-from meetings.models import Meeting
+from meetings.models import Invitee, Meeting
+from meetings.services import SUBSTITUTE_POSITIONS
 from partnerships.models import Group, Membership, RoleAssignment
-from schools.models import School
+from schools.models import Person, School
 
 _TIME_HINT = "Use the 24-hour clock, for example 16:00"
 
@@ -182,3 +183,44 @@ class InviteeAddForm(forms.Form):
             .exclude(pk__in=invited)
             .order_by("full_name")
         )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        label="Can you come?",
+        choices=[
+            (Invitee.Answer.ATTENDING, "Yes, I will come"),
+            (Invitee.Answer.APOLOGIES, "No, I send my apologies"),
+            (Invitee.Answer.SUBSTITUTE, "No, someone from my school will come in my place"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Say whether you are coming, sending apologies or sending a substitute",
+            "invalid_choice": "Say whether you are coming, sending apologies or sending a substitute",
+        },
+    )
+    apologies_reason = forms.CharField(
+        label="Reason for your apologies",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Only if you send apologies; the chair reads them to the meeting",
+    )
+    substitute = forms.ModelChoiceField(
+        label="Who will come in your place",
+        queryset=Person.objects.none(),
+        required=False,
+        empty_label="Nobody",
+        help_text="Only if you send a substitute: a deputy or assistant headteacher of your school",
+        error_messages={"invalid_choice": "Choose a deputy or assistant headteacher of your school"},
+    )
+
+    def __init__(self, *args, invitee: Invitee | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if invitee is not None and invitee.school_id:
+            self.fields["substitute"].queryset = Person.objects.filter(
+                partnership=invitee.meeting.partnership, school=invitee.school, position__in=SUBSTITUTE_POSITIONS
+            ).order_by("full_name")
+        else:
+            del self.fields["substitute"]  # coming for no school: nobody can stand in
+            self.fields["answer"].choices = self.fields["answer"].choices[:2]

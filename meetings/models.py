@@ -116,7 +116,15 @@ class Meeting(models.Model):
 
 class Invitee(models.Model):
     """Someone invited to a meeting: a person with a Commonroom account, a person on a school's people
-    list, or both; and the member school they come for, if any (quorum counts schools)."""
+    list, or both; and the member school they come for, if any (quorum counts schools). Their answer
+    is kept here: coming, apologies with a reason, or a substitute from their school (who is then
+    invited in their own right, `substitute_for` pointing back)."""
+
+    class Answer(models.TextChoices):
+        NONE = "", "Not answered"
+        ATTENDING = "attending", "Coming"
+        APOLOGIES = "apologies", "Sends apologies"
+        SUBSTITUTE = "substitute", "Sending a substitute"
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitees")
     user = models.ForeignKey(
@@ -126,6 +134,17 @@ class Invitee(models.Model):
     school = models.ForeignKey("schools.School", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     added_by_hand = models.BooleanField(default=False, help_text="Added by the coordinator, not by the meeting's kind")
     removed_at = models.DateTimeField(null=True, blank=True, help_text="Taken off the meeting; sent a cancellation")
+    answer = models.CharField(max_length=12, choices=Answer.choices, blank=True, default=Answer.NONE)
+    apologies_reason = models.TextField(blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    substitute_for = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="substitutes",
+        help_text="The invitee this person attends in place of",
+    )
 
     objects = ScopedManager(partnership="meeting__partnership")
 
@@ -140,6 +159,9 @@ class Invitee(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["meeting", "person"], condition=Q(person__isnull=False), name="invitee_person_once_per_meeting"
+            ),
+            models.CheckConstraint(
+                condition=~Q(answer="apologies") | ~Q(apologies_reason=""), name="apologies_give_a_reason"
             ),
         ]
 

@@ -117,7 +117,7 @@ def meeting_invitees(meeting: Meeting) -> QuerySet[Invitee]:
     """The people invited now (not those taken off), with what their names and addresses need."""
     return (
         meeting.invitees.filter(removed_at__isnull=True)
-        .select_related("user", "person", "school")
+        .select_related("user", "person", "school", "substitute_for__user", "substitute_for__person")
         .order_by("school__name", "pk")
     )
 
@@ -132,6 +132,22 @@ def meetings_past(on: datetime.datetime | None = None) -> QuerySet[Meeting]:
     return Meeting.objects.filter(ends__lt=on).select_related("venue_school", "group").order_by("-starts", "-pk")
 
 
+def unanswered_invitations(user, now: datetime.datetime) -> QuerySet[Invitee]:
+    """The invitations to meetings still to come that `user` has not answered, soonest first."""
+    return (
+        Invitee.objects.filter(
+            user=user,
+            removed_at__isnull=True,
+            answer=Invitee.Answer.NONE,
+            substitute_for__isnull=True,
+            meeting__status=Meeting.Status.SCHEDULED,
+            meeting__ends__gte=now,
+        )
+        .select_related("meeting")
+        .order_by("meeting__starts", "pk")
+    )
+
+
 def meeting_notices(meeting: Meeting) -> dict[str, OutboxMessage]:
     """The latest notice to each address about this meeting (its delivery state), by address."""
     latest: dict[str, OutboxMessage] = {}
@@ -140,10 +156,15 @@ def meeting_notices(meeting: Meeting) -> dict[str, OutboxMessage]:
     return latest
 
 
-def meeting_detail(meeting: Meeting) -> dict:
-    """What the meeting page shows: who is invited, by school, with each one's latest notice."""
+def meeting_detail(meeting: Meeting, viewer) -> dict:
+    """What the meeting page shows: who is invited, by school, with each one's answer and latest notice,
+    and the viewer's own invitation (`mine`) with the substitutes they send."""
     notices = meeting_notices(meeting)
     invitees = list(meeting_invitees(meeting))
+    mine = None
     for invitee in invitees:
         invitee.notice = notices.get((invitee.email or "").lower())
-    return {"meeting": meeting, "invitees": invitees}
+        invitee.current_substitutes = [i for i in invitees if i.substitute_for_id == invitee.pk]
+        if invitee.user_id == viewer.pk:
+            mine = invitee
+    return {"meeting": meeting, "invitees": invitees, "mine": mine, "is_past": meeting.ends <= timezone.now()}

@@ -26,6 +26,7 @@ from meetings.models import Invitee, Meeting
 from meetings.selectors import invitations_for, meeting_invitees, notice_check
 from partnerships.models import Group, Membership, Partnership, RoleAssignment
 from partnerships.selectors.constitution import constitution_of
+from partnerships.selectors.permissions import partnership_permissions
 from schools.models import Person, School
 
 INVITATION = "meeting.invitation"
@@ -346,3 +347,105 @@ def meeting_invitee_remove(*, actor: User, invitee: Invitee) -> Invitee:
     _tell_one(actor, meeting, invitee, CANCELLATION, f"{invitee.name} taken off {meeting.title}")
     invitee.refresh_from_db()
     return invitee
+
+
+# Who may attend in a headteacher's place: a deputy or assistant headteacher of the same school (the
+# agreements let deputies substitute; an assistant head is the senior leader a deputy-less school sends).
+SUBSTITUTE_POSITIONS = frozenset({Person.Position.DEPUTY_HEAD, Person.Position.ASSISTANT_HEAD})
+
+
+def may_substitute(person: Person, invitee: Invitee) -> bool:
+    """Whether `person` may attend in `invitee`'s place: a senior leader of the school they come for."""
+    return (
+        invitee.school_id is not None
+        and person.partnership_id == invitee.meeting.partnership_id
+        and person.school_id == invitee.school_id
+        and person.position in SUBSTITUTE_POSITIONS
+    )
+
+
+@transaction.atomic
+def meeting_answer(
+    *,
+    actor: User,
+    invitee: Invitee,
+    answer: str,
+    apologies_reason: str = "",
+    substitute: Person | None = None,
+) -> Invitee:
+    """Record an invitee's answer: coming, apologies (with a reason) or a substitute from their school,
+    who is invited in their place and sent the invitation (and a substitute no longer sent is sent the
+    cancellation). The invitee answers for themselves; the coordinator may record it for them."""
+    meeting = Meeting.objects.select_for_update().select_related("partnership").get(pk=invitee.meeting_id)
+    _refuse_if_cancelled(meeting)
+    invitee = Invitee.objects.select_related("user", "person", "school").get(pk=invitee.pk)
+    invitee.meeting = meeting
+    if invitee.user_id != actor.pk and "manage_meetings" not in partnership_permissions(actor, meeting.partnership):
+        raise ValidationError("Only the person invited, or the coordinator, can answer this invitation")
+    if not invitee.is_current:
+        raise ValidationError(f"{invitee.name} is not invited to this meeting")
+    if meeting.ends <= timezone.now():
+        raise ValidationError("This meeting has ended; attendance is recorded in its minutes")
+    errors: dict[str, str] = {}
+    if answer not in (Invitee.Answer.ATTENDING, Invitee.Answer.APOLOGIES, Invitee.Answer.SUBSTITUTE):
+        errors["answer"] = "Say whether you are coming, sending apologies or sending a substitute"
+    elif answer == Invitee.Answer.APOLOGIES and not apologies_reason.strip():
+        errors["apologies_reason"] = "Give the reason for your apologies; the chair reads them to the meeting"
+    elif answer == Invitee.Answer.SUBSTITUTE:
+        if invitee.substitute_for_id is not None:
+            errors["answer"] = "A substitute cannot send a substitute of their own"
+        elif substitute is None:
+            errors["substitute"] = "Choose who will come in your place"
+        elif not may_substitute(substitute, invitee):
+            school = invitee.school.name if invitee.school_id else "your school"
+            errors["substitute"] = (
+                f"{substitute.full_name} cannot come in your place: choose a deputy or assistant headteacher "
+                f"of {school}"
+            )
+    if errors:
+        raise ValidationError(errors)
+    keep = substitute if answer == Invitee.Answer.SUBSTITUTE else None
+    for earlier in meeting.invitees.filter(substitute_for=invitee, removed_at__isnull=True).select_related(
+        "user", "person"
+    ):
+        same = keep is not None and (
+            earlier.person_id == keep.pk or (keep.user_id is not None and earlier.user_id == keep.user_id)
+        )
+        if not same:
+            Invitee.objects.filter(pk=earlier.pk).update(removed_at=timezone.now())
+            _tell_one(actor, meeting, earlier, CANCELLATION, f"{earlier.name} no longer substitutes at {meeting.title}")
+        else:
+            keep = None  # already invited as the substitute
+    if keep is not None:
+        stand_in = _substitute_invitee(meeting, invitee, keep)
+        _tell_one(actor, meeting, stand_in, INVITATION, f"{stand_in.name} invited in place of {invitee.name}")
+    Invitee.objects.filter(pk=invitee.pk).update(
+        answer=answer,
+        apologies_reason=apologies_reason.strip() if answer == Invitee.Answer.APOLOGIES else "",
+        answered_at=timezone.now(),
+    )
+    invitee.refresh_from_db()
+    audit_record(
+        actor=actor,
+        action=AuditAction.MEETING_ANSWERED,
+        partnership=meeting.partnership,
+        summary=f"{invitee.name}: {invitee.get_answer_display().lower()} ({meeting.title})",
+        data={
+            "meeting": meeting.pk,
+            "invitee": invitee.pk,
+            "answer": answer,
+            "substitute": getattr(substitute, "pk", None),
+        },
+    )
+    return invitee
+
+
+def _substitute_invitee(meeting: Meeting, invitee: Invitee, person: Person) -> Invitee:
+    """The substitute as an invitee of the meeting (their account if they have one), current again."""
+    who = {"user_id": person.user_id} if person.user_id else {"person": person}
+    stand_in = meeting.invitees.filter(**who).first()
+    if stand_in is None:
+        return Invitee.objects.create(meeting=meeting, school_id=invitee.school_id, substitute_for=invitee, **who)
+    Invitee.objects.filter(pk=stand_in.pk).update(removed_at=None, substitute_for=invitee, answer="")
+    stand_in.refresh_from_db()
+    return stand_in

@@ -1,14 +1,16 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import TemplateView
 
 from core.pagination import paginate
 from core.views import ServiceFormView, TenantViewMixin
-from meetings.forms import CancelForm, InviteeAddForm, MeetingForm, meeting_initial
+from meetings.forms import AnswerForm, CancelForm, InviteeAddForm, MeetingForm, meeting_initial
 from meetings.models import Invitee, Meeting
 from meetings.selectors import DEFAULT_NOTICE_DAYS, meeting_detail, meetings_past, meetings_upcoming
 from meetings.services import (
+    meeting_answer,
     meeting_cancel,
     meeting_change,
     meeting_invitee_add,
@@ -55,7 +57,7 @@ class MeetingDetailView(TenantViewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         meeting = self.lookup(**kwargs)
-        context.update(meeting_detail(meeting))
+        context.update(meeting_detail(meeting, self.request.user))
         context["when"] = when_label(meeting)
         context["can_manage"] = self.request.tenant.has("manage_meetings")
         return context
@@ -160,3 +162,46 @@ class InviteeRemoveView(_MeetingFormView):
 
     def get_success_message(self, invitee):
         return f"{invitee.name} taken off the meeting and sent the cancellation"
+
+
+class MeetingAnswerView(_MeetingFormView):
+    """The signed-in person's answer to their invitation."""
+
+    permission_required = "view_meetings"
+    template_name = "meetings/answer.html"
+    form_class = AnswerForm
+
+    def lookup(self, meeting_pk, **kwargs):
+        meeting = _meeting_or_404(meeting_pk)
+        self.invitee = (
+            meeting.invitees.filter(user=self.request.user, removed_at__isnull=True)
+            .select_related("school", "meeting__partnership")
+            .first()
+        )
+        return meeting
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs() | {"invitee": self.invitee}
+        if self.request.method != "POST" and self.invitee is not None and self.invitee.answer:
+            kwargs["initial"] = {
+                "answer": self.invitee.answer,
+                "apologies_reason": self.invitee.apologies_reason,
+                "substitute": next(
+                    (s.person_id for s in self.invitee.substitutes.filter(removed_at__isnull=True)), None
+                ),
+            }
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["invitee"] = self.invitee
+        context["when"] = when_label(self.object)
+        return context
+
+    def perform(self, form):
+        if self.invitee is None:
+            raise ValidationError("You are not invited to this meeting, so there is nothing to answer")
+        return meeting_answer(actor=self.request.user, invitee=self.invitee, **form.cleaned_data)
+
+    def get_success_message(self, invitee):
+        return f"Thank you: your answer is recorded ({invitee.get_answer_display().lower()})"

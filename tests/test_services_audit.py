@@ -47,6 +47,7 @@ D = datetime.date
 NOT_USE_CASES = {
     "constitution.constitution_validate": "validates",
     "groups.group_validate": "validates",
+    "meetings.may_substitute": "a rule: who may stand in for whom",
     "meetings.meeting_validate": "validates",
     "meetings.when_label": "words for a page",
     "invitations.invitation_from_token": "reads",
@@ -371,6 +372,12 @@ REGISTRY: dict[str, Callable[..., dict]] = {
         "actor": t.coordinator,
         "meeting": _meeting(t),
         **(_meeting_details(t) | {"title": "Partnership meeting (moved)"}),
+    },
+    "meetings.meeting_answer": lambda t: {
+        "actor": t.headteacher,
+        "invitee": _meeting(t).invitees.get(user=t.headteacher),
+        "answer": "apologies",
+        "apologies_reason": "Ofsted are in",
     },
     "meetings.meeting_cancel": lambda t: {"actor": t.coordinator, "meeting": _meeting(t), "reason": "Snow"},
     "meetings.meeting_invitee_add": lambda t: {

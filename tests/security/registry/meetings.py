@@ -30,6 +30,7 @@ OBJECT_KWARGS = {
 ALLOWED = {
     "meetings:list": _VIEWERS,
     "meetings:detail": _VIEWERS,
+    "meetings:answer": _VIEWERS,
     "meetings:schedule": _COORDINATOR,
     "meetings:change": _COORDINATOR,
     "meetings:cancel": _COORDINATOR,
