@@ -183,3 +183,27 @@ class Invitee(models.Model):
     @property
     def is_current(self) -> bool:
         return self.removed_at is None
+
+
+class CalendarFeed(models.Model):
+    """A person's secret calendar link: the meetings they are invited to, for their calendar program to
+    subscribe to without signing in. Only a hash of the token is kept; stopping the link revokes it."""
+
+    partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(partnership="partnership")
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "user"], condition=Q(revoked_at__isnull=True), name="one_live_feed_per_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Calendar link of {self.user}"

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from core.models import OutboxMessage
-from meetings.models import Invitee, Meeting
+from meetings.models import CalendarFeed, Invitee, Meeting
 from partnerships.models import Constitution, GroupMember, Membership, Partnership, RoleAssignment
 from partnerships.roles import Role
 
@@ -168,3 +169,51 @@ def meeting_detail(meeting: Meeting, viewer) -> dict:
         if invitee.user_id == viewer.pk:
             mine = invitee
     return {"meeting": meeting, "invitees": invitees, "mine": mine, "is_past": meeting.ends <= timezone.now()}
+
+
+# A feed carries meetings from this long ago, so a calendar keeps the recent past.
+FEED_HISTORY = datetime.timedelta(days=180)
+
+
+def feed_token_hash(token: str) -> str:
+    """What is kept of a calendar link's token: its SHA-256, so the database alone opens no calendar."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def feed_holder(token: str):
+    """The person whose live calendar link has this token, if they still have a role in the
+    partnership today (a link never outlives its holder's roles); None otherwise. In the active scope,
+    so another partnership's token finds nobody."""
+    feed = (
+        CalendarFeed.objects.filter(token_hash=feed_token_hash(token), revoked_at__isnull=True)
+        .select_related("user")
+        .first()
+    )
+    if feed is None:
+        return None
+    if not RoleAssignment.objects.filter(partnership_id=feed.partnership_id, user=feed.user).active().exists():
+        return None
+    return feed.user
+
+
+def has_live_feed(user) -> bool:
+    return CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).exists()
+
+
+def feed_meetings_for(user, now: datetime.datetime) -> QuerySet[Meeting]:
+    """The meetings `user` is invited to (cancelled ones too, so calendars drop them), recent and to come."""
+    return (
+        Meeting.objects.filter(invitees__user=user, invitees__removed_at__isnull=True, ends__gte=now - FEED_HISTORY)
+        .select_related("partnership", "organiser", "venue_school", "chair")
+        .distinct()
+        .order_by("starts", "pk")
+    )
+
+
+def partnership_calendar(now: datetime.datetime) -> QuerySet[Meeting]:
+    """Every meeting of the partnership in the active scope, recent and to come."""
+    return (
+        Meeting.objects.filter(ends__gte=now - FEED_HISTORY)
+        .select_related("partnership", "organiser", "venue_school", "chair")
+        .order_by("starts", "pk")
+    )

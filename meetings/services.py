@@ -11,6 +11,7 @@ again, as a calendar update with the same UID and a higher SEQUENCE.
 from __future__ import annotations
 
 import datetime
+import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,8 +23,8 @@ from accounts.models import User
 from core.dates import date_label
 from core.outbox import outbox_enqueue
 from meetings import calendar
-from meetings.models import Invitee, Meeting
-from meetings.selectors import invitations_for, meeting_invitees, notice_check
+from meetings.models import CalendarFeed, Invitee, Meeting
+from meetings.selectors import feed_token_hash, invitations_for, meeting_invitees, notice_check
 from partnerships.models import Group, Membership, Partnership, RoleAssignment
 from partnerships.selectors.constitution import constitution_of
 from partnerships.selectors.permissions import partnership_permissions
@@ -449,3 +450,38 @@ def _substitute_invitee(meeting: Meeting, invitee: Invitee, person: Person) -> I
     Invitee.objects.filter(pk=stand_in.pk).update(removed_at=None, substitute_for=invitee, answer="")
     stand_in.refresh_from_db()
     return stand_in
+
+
+@transaction.atomic
+def calendar_link_create(*, actor: User, partnership: Partnership) -> str:
+    """Make the person's secret calendar link, stopping any earlier one; returns the token, which is
+    shown once (only its hash is kept)."""
+    CalendarFeed.objects.filter(partnership=partnership, user=actor, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    token = secrets.token_urlsafe(32)
+    CalendarFeed.objects.create(partnership=partnership, user=actor, token_hash=feed_token_hash(token))
+    audit_record(
+        actor=actor,
+        action=AuditAction.CALENDAR_LINK_CREATED,
+        partnership=partnership,
+        summary=f"{actor} made a calendar link (any earlier link stopped)",
+    )
+    return token
+
+
+@transaction.atomic
+def calendar_link_stop(*, actor: User, partnership: Partnership) -> int:
+    """Stop the person's calendar link: calendars subscribed to it get nothing more."""
+    stopped = CalendarFeed.objects.filter(partnership=partnership, user=actor, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    if not stopped:
+        raise ValidationError("You have no calendar link to stop")
+    audit_record(
+        actor=actor,
+        action=AuditAction.CALENDAR_LINK_STOPPED,
+        partnership=partnership,
+        summary=f"{actor} stopped their calendar link",
+    )
+    return stopped

@@ -1,15 +1,29 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.views import View
 from django.views.generic import TemplateView
 
 from core.pagination import paginate
 from core.views import ServiceFormView, TenantViewMixin
+from meetings import calendar
 from meetings.forms import AnswerForm, CancelForm, InviteeAddForm, MeetingForm, meeting_initial
 from meetings.models import Invitee, Meeting
-from meetings.selectors import DEFAULT_NOTICE_DAYS, meeting_detail, meetings_past, meetings_upcoming
+from meetings.selectors import (
+    DEFAULT_NOTICE_DAYS,
+    feed_holder,
+    feed_meetings_for,
+    has_live_feed,
+    meeting_detail,
+    meetings_past,
+    meetings_upcoming,
+    partnership_calendar,
+)
 from meetings.services import (
+    calendar_link_create,
+    calendar_link_stop,
     meeting_answer,
     meeting_cancel,
     meeting_change,
@@ -205,3 +219,83 @@ class MeetingAnswerView(_MeetingFormView):
 
     def get_success_message(self, invitee):
         return f"Thank you: your answer is recorded ({invitee.get_answer_display().lower()})"
+
+
+def _ics(meetings, filename: str) -> HttpResponse:
+    response = HttpResponse(calendar.feed(list(meetings)), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, max-age=900"
+    return response
+
+
+class CalendarView(TenantViewMixin, TemplateView):
+    """How to see the meetings in one's own calendar: the personal link, and the partnership's calendar."""
+
+    permission_required = "view_meetings"
+    template_name = "meetings/calendar.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["has_link"] = has_live_feed(self.request.user)
+        return context
+
+
+class CalendarLinkCreateView(ServiceFormView):
+    permission_required = "view_meetings"
+    template_name = "meetings/calendar_link.html"
+    form_class = forms.Form
+
+    def perform(self, form):
+        return calendar_link_create(actor=self.request.user, partnership=self.partnership)
+
+    def get_success_message(self, token):
+        url = self.request.build_absolute_uri(self.tenant_url("meetings:feed", token=token))
+        return f"Your calendar link (copy it now: it is shown only once): {url}"
+
+    def get_success_url(self, token):
+        return self.tenant_url("meetings:calendar")
+
+
+class CalendarLinkStopView(ServiceFormView):
+    permission_required = "view_meetings"
+    template_name = "meetings/calendar_stop.html"
+    form_class = forms.Form
+    success_message = "Your calendar link is stopped: calendars subscribed to it get no more meetings"
+
+    def perform(self, form):
+        return calendar_link_stop(actor=self.request.user, partnership=self.partnership)
+
+    def get_success_url(self, result):
+        return self.tenant_url("meetings:calendar")
+
+
+class PartnershipCalendarView(TenantViewMixin, View):
+    """Every meeting of the partnership as an .ics file to download or import."""
+
+    permission_required = "view_meetings"
+    http_method_names = ["get", "head", "options"]
+
+    def get(self, request, *args, **kwargs):
+        return _ics(partnership_calendar(timezone.now()), f"{self.partnership.slug}-meetings.ics")
+
+
+class FeedView(View):
+    """A person's calendar link, fetched by their calendar program without signing in: the token is
+    the capability (the tenant middleware lets `token_access` views through with the scope active)."""
+
+    token_access = True
+    http_method_names = ["get", "head", "options"]
+
+    def get(self, request, *args, token: str, **kwargs):
+        return _ics(feed_meetings_for(self._holder(token), timezone.now()), "meetings.ics")
+
+    def http_method_not_allowed(self, request, *args, token: str = "", **kwargs):
+        self._holder(token)  # a 405 must not confirm that a link exists
+        return super().http_method_not_allowed(request, *args, **kwargs)
+
+    @staticmethod
+    def _holder(token: str):
+        user = feed_holder(token)
+        if user is None:
+            raise Http404("No such calendar link")
+        return user

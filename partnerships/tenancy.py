@@ -42,6 +42,8 @@ class TenantMiddleware:
         slug = match.kwargs.get(TENANT_KWARG)
         if slug is None:
             return self.get_response(request)
+        if getattr(getattr(match.func, "view_class", None), "token_access", False):
+            return self._by_token(request, slug)
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         partnership = _partnership_for(request.user, slug)
@@ -56,6 +58,20 @@ class TenantMiddleware:
                 "Set up an authenticator app to continue.",
             )
             return redirect("mfa_activate_totp")
+        with scope(partnership=partnership):
+            return self.get_response(request)
+
+    def _by_token(self, request, slug: str):
+        """A page whose secret token in the URL is the capability (a calendar feed that a calendar
+        program fetches without signing in): the partnership is found by its slug alone and its scope
+        activated, and the view must find the token through the partnership's scoped queryset, so a
+        token of another partnership is a 404, and check that its holder still has a role here."""
+        with scopes_disabled():
+            partnership = Partnership.objects.filter(slug=slug).first()
+        if partnership is None:
+            raise Http404("No such partnership")
+        request.partnership = partnership
+        request.tenant = None
         with scope(partnership=partnership):
             return self.get_response(request)
 

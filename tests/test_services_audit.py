@@ -140,6 +140,13 @@ def _meeting(t):
     return meeting_schedule(actor=t.coordinator, partnership=t.partnership, kind="partnership", **_meeting_details(t))
 
 
+def _with_calendar_link(t) -> dict:
+    from meetings.services import calendar_link_create
+
+    calendar_link_create(actor=t.headteacher, partnership=t.partnership)
+    return {"actor": t.headteacher, "partnership": t.partnership}
+
+
 def _terms_dates(t):
     make_terms(t.partnership, years=(2025,))
     dates = {}
@@ -373,6 +380,8 @@ REGISTRY: dict[str, Callable[..., dict]] = {
         "meeting": _meeting(t),
         **(_meeting_details(t) | {"title": "Partnership meeting (moved)"}),
     },
+    "meetings.calendar_link_create": lambda t: {"actor": t.headteacher, "partnership": t.partnership},
+    "meetings.calendar_link_stop": lambda t: _with_calendar_link(t),
     "meetings.meeting_answer": lambda t: {
         "actor": t.headteacher,
         "invitee": _meeting(t).invitees.get(user=t.headteacher),

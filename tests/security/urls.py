@@ -34,6 +34,8 @@ class Route:
     name: str  # "namespace:name"
     route: str
     kwargs: tuple[str, ...]
+    # The secret token in the URL is the capability (a calendar feed): no sign-in, any holder of it.
+    token_access: bool = False
 
     @property
     def is_tenant(self) -> bool:
@@ -55,7 +57,9 @@ def all_routes() -> list[Route]:
             elif isinstance(pattern, URLPattern):
                 name = pattern.name or ""
                 full = f"{namespace}:{name}" if namespace else name
-                routes.append(Route(full, text, kwargs + converters))
+                view_class = getattr(pattern.callback, "view_class", None)
+                token_access = bool(getattr(view_class, "token_access", False))
+                routes.append(Route(full, text, kwargs + converters, token_access))
 
     walk(get_resolver().url_patterns, "/", "", ())
     return routes

@@ -37,3 +37,27 @@ ALLOWED = {
     "meetings:invitee_add": _COORDINATOR,
     "meetings:invitee_remove": _COORDINATOR,
 }
+
+
+def _feed_token(tenant):
+    """A live calendar link of the tenant's headteacher, with a token the test knows."""
+    from meetings.models import CalendarFeed
+    from meetings.selectors import feed_token_hash
+
+    token = f"registry-token-{tenant.slug}"
+    CalendarFeed.objects.get_or_create(
+        partnership=tenant.partnership, user=tenant.headteacher, token_hash=feed_token_hash(token)
+    )
+    return token
+
+
+OBJECT_KWARGS["token"] = _feed_token
+ALLOWED.update(
+    {
+        "meetings:calendar": _VIEWERS,
+        "meetings:calendar_link": _VIEWERS,
+        "meetings:calendar_stop": _VIEWERS,
+        "meetings:partnership_ics": _VIEWERS,
+        "meetings:feed": set(Role),  # the token is the capability: whoever holds it, signed in or not
+    }
+)
