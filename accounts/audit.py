@@ -78,6 +78,7 @@ class AuditAction(models.TextChoices):
     MEETING_INVITEE_ADDED = "meeting.invitee_added", "Invited to a meeting"
     MEETING_INVITEE_REMOVED = "meeting.invitee_removed", "Taken off a meeting"
     MEETING_ANSWERED = "meeting.answered", "Answered a meeting invitation"
+    MEETING_ATTENDANCE_RECORDED = "meeting.attendance_recorded", "Attendance recorded"
     CALENDAR_LINK_CREATED = "calendar.link_created", "Calendar link made"
     CALENDAR_LINK_STOPPED = "calendar.link_stopped", "Calendar link stopped"
 

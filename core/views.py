@@ -67,9 +67,11 @@ class BaseServiceFormView(FormView):
     the page's <main>): its 400 answer is then swapped in place (templates/base.html lets htmx swap
     400 and 422), and success still loads the next page in full.
 
-    Hooks: `lookup(**kwargs)` finds the object the URL names (as `self.object`, and in the template
-    context under `context_object_name`) before any handler runs; `get_form_kwargs()` adds what the
-    form's constructor needs; `get_initial()` prefills a GET; `get_context_data()` adds to the page;
+    Hooks: `success_response(result)` answers a success (a page that records in place through
+    htmx returns a fragment there); `lookup(**kwargs)` finds the object the URL names (as
+    `self.object`, and in the template context under `context_object_name`) before any handler runs;
+    `get_form_kwargs()` adds what the form's constructor needs; `get_initial()` prefills a GET;
+    `get_context_data()` adds to the page;
     `add_service_errors(form, error)` maps a service's errors onto an unusual form.
     """
 
@@ -98,11 +100,16 @@ class BaseServiceFormView(FormView):
         except ValidationError as error:
             self.add_service_errors(form, error)
             return self.form_invalid(form)
+        return self.success_response(result)
+
+    def success_response(self, result):
+        """After success: the banner, then the next page. A page that updates in place (htmx) may
+        answer its own requests with a fragment instead."""
         message = self.get_success_message(result)
         if message:
-            messages.success(request, message)
+            messages.success(self.request, message)
         url = self.get_success_url(result)
-        if request.headers.get("HX-Request") == "true":
+        if self.request.headers.get("HX-Request") == "true":
             # A form sent by htmx: the browser itself goes to the next page (htmx follows HX-Redirect
             # with a real navigation), so its address, title and menu are that page's own.
             return HttpResponse(headers={"HX-Redirect": url})

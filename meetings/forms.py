@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.forms import DateInput
-from meetings.models import Invitee, Meeting
+from meetings.models import Attendance, Invitee, Meeting
 from meetings.services import SUBSTITUTE_POSITIONS
 from partnerships.models import Group, Membership, RoleAssignment
 from schools.models import Person, School
@@ -224,3 +224,27 @@ class AnswerForm(forms.Form):
         else:
             del self.fields["substitute"]  # coming for no school: nobody can stand in
             self.fields["answer"].choices = self.fields["answer"].choices[:2]
+
+
+class AttendanceForm(forms.Form):
+    school = forms.ModelChoiceField(
+        label="School",
+        queryset=School.objects.none(),
+        error_messages={
+            "required": "Choose the school",
+            "invalid_choice": "Choose a member school at this meeting",
+        },
+    )
+    status = forms.ChoiceField(
+        label="Attendance",
+        choices=Attendance.Status.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Say how the school was represented",
+            "invalid_choice": "Say how the school was represented",
+        },
+    )
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = School.objects.filter(pk__in=[s.pk for s in schools])

@@ -207,3 +207,31 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Calendar link of {self.user}"
+
+
+class Attendance(models.Model):
+    """How a member school was represented at a meeting, as the note-taker records it on the day."""
+
+    class Status(models.TextChoices):
+        PRESENT = "present", "Present"
+        SUBSTITUTE = "substitute", "Represented by a substitute"
+        APOLOGIES = "apologies", "Apologies"
+        ABSENT = "absent", "Absent without apologies"
+
+    # The statuses that count towards a quorum: the school is at the meeting.
+    REPRESENTED = frozenset({Status.PRESENT, Status.SUBSTITUTE})
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=12, choices=Status.choices)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedManager(partnership="meeting__partnership")
+
+    class Meta:
+        ordering = ["school__name"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "school"], name="attendance_once_per_school")]
+
+    def __str__(self) -> str:
+        return f"{self.school}: {self.get_status_display()}"

@@ -10,9 +10,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from core.models import OutboxMessage
-from meetings.models import CalendarFeed, Invitee, Meeting
+from meetings.models import Attendance, CalendarFeed, Invitee, Meeting
 from partnerships.models import Constitution, GroupMember, Membership, Partnership, RoleAssignment
 from partnerships.roles import Role
+from partnerships.selectors.constitution import constitution_of
+from schools.models import School
 
 # Used where the agreement sets no notice period: scheduling inside it warns, never refuses.
 DEFAULT_NOTICE_DAYS = 7
@@ -217,3 +219,61 @@ def partnership_calendar(now: datetime.datetime) -> QuerySet[Meeting]:
         .select_related("partnership", "organiser", "venue_school", "chair")
         .order_by("starts", "pk")
     )
+
+
+@dataclass(frozen=True)
+class Quorum:
+    """How many schools a meeting needs and has. `needed` is None where there is no quorum: the
+    agreement sets none, or it is a group's meeting (groups have no quorum of their own yet)."""
+
+    schools: int
+    represented: int
+    needed: int | None
+
+    @property
+    def applies(self) -> bool:
+        return self.needed is not None
+
+    @property
+    def is_quorate(self) -> bool | None:
+        return None if self.needed is None else self.represented >= self.needed
+
+    def explanation(self) -> str:
+        at = f"{self.represented} of {self.schools} school{'' if self.schools == 1 else 's'} represented"
+        if self.needed is None:
+            return f"{at}. There is no quorum for this meeting: the agreement sets none."
+        verdict = "The meeting is quorate" if self.is_quorate else "The meeting is not quorate"
+        return f"{at}; {self.needed} needed. {verdict}."
+
+
+def meeting_schools(meeting: Meeting) -> list[School]:
+    """The schools whose attendance is recorded: for a group's meeting, the schools of those invited;
+    otherwise every member school on the day of the meeting."""
+    if meeting.kind in Meeting.GROUP_KINDS:
+        ids = meeting.invitees.filter(removed_at__isnull=True, school__isnull=False).values("school_id")
+    else:
+        day = timezone.localtime(meeting.starts).date()
+        ids = Membership.objects.filter(partnership=meeting.partnership).current(day).values("school_id")
+    return list(School.objects.filter(pk__in=ids).order_by("name"))
+
+
+def quorum_of(meeting: Meeting, schools: int, represented: int) -> Quorum:
+    """The constitution's quorum rule applied to a meeting: member schools present or represented by a
+    substitute, over the member schools on the day (one rule: Constitution.quorum_schools)."""
+    needed = None
+    if meeting.kind not in Meeting.GROUP_KINDS:
+        needed = constitution_of(meeting.partnership).quorum_schools(schools)
+    return Quorum(schools=schools, represented=represented, needed=needed)
+
+
+def attendance_sheet(meeting: Meeting) -> dict:
+    """The note-taker's page: each school with its recorded attendance and its invitees' answers, and
+    the quorum as it stands."""
+    schools = meeting_schools(meeting)
+    recorded = {a.school_id: a for a in Attendance.objects.filter(meeting=meeting)}
+    answers: dict[int, list[Invitee]] = {}
+    for invitee in meeting_invitees(meeting).filter(school__isnull=False):
+        answers.setdefault(invitee.school_id, []).append(invitee)
+    rows = [{"school": s, "attendance": recorded.get(s.pk), "invitees": answers.get(s.pk, [])} for s in schools]
+    represented = sum(1 for row in rows if row["attendance"] and row["attendance"].status in Attendance.REPRESENTED)
+    return {"rows": rows, "quorum": quorum_of(meeting, len(schools), represented)}

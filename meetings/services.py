@@ -23,8 +23,14 @@ from accounts.models import User
 from core.dates import date_label
 from core.outbox import outbox_enqueue
 from meetings import calendar
-from meetings.models import CalendarFeed, Invitee, Meeting
-from meetings.selectors import feed_token_hash, invitations_for, meeting_invitees, notice_check
+from meetings.models import Attendance, CalendarFeed, Invitee, Meeting
+from meetings.selectors import (
+    feed_token_hash,
+    invitations_for,
+    meeting_invitees,
+    meeting_schools,
+    notice_check,
+)
 from partnerships.models import Group, Membership, Partnership, RoleAssignment
 from partnerships.selectors.constitution import constitution_of
 from partnerships.selectors.permissions import partnership_permissions
@@ -485,3 +491,36 @@ def calendar_link_stop(*, actor: User, partnership: Partnership) -> int:
         summary=f"{actor} stopped their calendar link",
     )
     return stopped
+
+
+def may_record_attendance(user: User, meeting: Meeting) -> bool:
+    """The meeting's note-taker records attendance, and the coordinator."""
+    return meeting.note_taker_id == user.pk or "manage_meetings" in partnership_permissions(user, meeting.partnership)
+
+
+@transaction.atomic
+def attendance_record(*, actor: User, meeting: Meeting, school: School, status: str) -> Attendance:
+    """Record how one school was represented at a meeting (again, to correct it)."""
+    meeting = Meeting.objects.select_related("partnership").get(pk=meeting.pk)
+    if not may_record_attendance(actor, meeting):
+        raise ValidationError("Only the meeting's note-taker or the coordinator records attendance")
+    _refuse_if_cancelled(meeting)
+    if timezone.localtime(meeting.starts).date() > timezone.localdate():
+        raise ValidationError("Attendance is recorded on the day of the meeting, not before")
+    if status not in Attendance.Status.values:
+        raise ValidationError({"status": f"Say how {school.name} was represented"})
+    if school not in meeting_schools(meeting):
+        raise ValidationError({"school": f"{school.name} is not a member school at this meeting"})
+    attendance, _ = Attendance.objects.update_or_create(
+        meeting=meeting,
+        school=school,
+        defaults={"status": status, "recorded_by": actor, "recorded_at": timezone.now()},
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.MEETING_ATTENDANCE_RECORDED,
+        partnership=meeting.partnership,
+        summary=f"{meeting.title}: {school.name} {attendance.get_status_display().lower()}",
+        data={"meeting": meeting.pk, "school": school.pk, "status": status},
+    )
+    return attendance

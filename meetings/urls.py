@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:meeting_pk>/", views.MeetingDetailView.as_view(), name="detail"),
     path("<int:meeting_pk>/change/", views.MeetingChangeView.as_view(), name="change"),
     path("<int:meeting_pk>/cancel/", views.MeetingCancelView.as_view(), name="cancel"),
+    path("<int:meeting_pk>/attendance/", views.AttendanceView.as_view(), name="attendance"),
     path("<int:meeting_pk>/answer/", views.MeetingAnswerView.as_view(), name="answer"),
     path("<int:meeting_pk>/invite/", views.InviteeAddView.as_view(), name="invitee_add"),
     path("invitees/<int:invitee_pk>/remove/", views.InviteeRemoveView.as_view(), name="invitee_remove"),

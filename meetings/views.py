@@ -1,5 +1,5 @@
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -9,21 +9,25 @@ from django.views.generic import TemplateView
 from core.pagination import paginate
 from core.views import ServiceFormView, TenantViewMixin
 from meetings import calendar
-from meetings.forms import AnswerForm, CancelForm, InviteeAddForm, MeetingForm, meeting_initial
+from meetings.forms import AnswerForm, AttendanceForm, CancelForm, InviteeAddForm, MeetingForm, meeting_initial
 from meetings.models import Invitee, Meeting
 from meetings.selectors import (
     DEFAULT_NOTICE_DAYS,
+    attendance_sheet,
     feed_holder,
     feed_meetings_for,
     has_live_feed,
     meeting_detail,
+    meeting_schools,
     meetings_past,
     meetings_upcoming,
     partnership_calendar,
 )
 from meetings.services import (
+    attendance_record,
     calendar_link_create,
     calendar_link_stop,
+    may_record_attendance,
     meeting_answer,
     meeting_cancel,
     meeting_change,
@@ -74,6 +78,11 @@ class MeetingDetailView(TenantViewMixin, TemplateView):
         context.update(meeting_detail(meeting, self.request.user))
         context["when"] = when_label(meeting)
         context["can_manage"] = self.request.tenant.has("manage_meetings")
+        context["can_record_attendance"] = (
+            not meeting.is_cancelled
+            and timezone.localtime(meeting.starts).date() <= timezone.localdate()
+            and (context["can_manage"] or meeting.note_taker_id == self.request.user.pk)
+        )
         return context
 
 
@@ -299,3 +308,45 @@ class FeedView(View):
         if user is None:
             raise Http404("No such calendar link")
         return user
+
+
+class AttendanceView(_MeetingFormView):
+    """The note-taker's attendance page: each school's attendance recorded in place (htmx), with the
+    quorum recounted as they go."""
+
+    permission_required = "view_meetings"
+    template_name = "meetings/attendance.html"
+    form_class = AttendanceForm
+
+    def lookup(self, meeting_pk, **kwargs):
+        meeting = _meeting_or_404(meeting_pk)
+        if not may_record_attendance(self.request.user, meeting):
+            raise PermissionDenied
+        self.schools = meeting_schools(meeting)
+        return meeting
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"schools": self.schools}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(attendance_sheet(self.object))
+        context["statuses"] = AttendanceForm.base_fields["status"].choices
+        context["when"] = when_label(self.object)
+        return context
+
+    def perform(self, form):
+        return attendance_record(actor=self.request.user, meeting=self.object, **form.cleaned_data)
+
+    def get_success_message(self, attendance):
+        return f"{attendance.school.name}: {attendance.get_status_display().lower()}"
+
+    def get_success_url(self, attendance):
+        return self.tenant_url("meetings:attendance", meeting_pk=self.object.pk)
+
+    def success_response(self, attendance):
+        if self.request.headers.get("HX-Request") != "true":
+            return super().success_response(attendance)
+        # In place: the whole page, from which htmx takes the school's row and the quorum box.
+        form = self.get_form_class()(schools=self.schools)
+        return self.render_to_response(self.get_context_data(form=form, saved=attendance))

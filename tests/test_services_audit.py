@@ -47,6 +47,7 @@ D = datetime.date
 NOT_USE_CASES = {
     "constitution.constitution_validate": "validates",
     "groups.group_validate": "validates",
+    "meetings.may_record_attendance": "a rule: who records attendance",
     "meetings.may_substitute": "a rule: who may stand in for whom",
     "meetings.meeting_validate": "validates",
     "meetings.when_label": "words for a page",
@@ -138,6 +139,18 @@ def _meeting(t):
     from meetings.services import meeting_schedule
 
     return meeting_schedule(actor=t.coordinator, partnership=t.partnership, kind="partnership", **_meeting_details(t))
+
+
+def _meeting_today(t):
+    from tests.factories.meetings import MeetingFactory
+
+    now = timezone.now()
+    return MeetingFactory(
+        partnership=t.partnership,
+        organiser=t.coordinator,
+        starts=now - datetime.timedelta(minutes=5),
+        ends=now + datetime.timedelta(hours=1),
+    )
 
 
 def _with_calendar_link(t) -> dict:
@@ -379,6 +392,12 @@ REGISTRY: dict[str, Callable[..., dict]] = {
         "actor": t.coordinator,
         "meeting": _meeting(t),
         **(_meeting_details(t) | {"title": "Partnership meeting (moved)"}),
+    },
+    "meetings.attendance_record": lambda t: {
+        "actor": t.coordinator,
+        "meeting": _meeting_today(t),
+        "school": t.schools[0],
+        "status": "present",
     },
     "meetings.calendar_link_create": lambda t: {"actor": t.headteacher, "partnership": t.partnership},
     "meetings.calendar_link_stop": lambda t: _with_calendar_link(t),

@@ -58,3 +58,35 @@ def test_coordinator_schedules_moves_and_cancels_a_meeting(site, tenant_a):
     expect(page.get_by_role("table", name="Coming up")).to_contain_text("Cancelled")
     site.follow("Partnership meeting", name="meeting-phone")
     expect(page.get_by_role("button", name="Cancel the meeting")).to_have_count(0)
+
+
+def test_note_taker_records_attendance_in_place_and_sees_the_quorum_change(site, tenant_a):
+    from django_scopes import scopes_disabled
+
+    from partnerships.models import Constitution
+    from tests.factories.meetings import MeetingFactory
+
+    now = timezone.now()
+    with scopes_disabled():
+        Constitution.objects.filter(partnership=tenant_a.partnership).update(quorum_kind="number", quorum_value=1)
+        meeting = MeetingFactory(
+            partnership=tenant_a.partnership,
+            organiser=tenant_a.coordinator,
+            note_taker=tenant_a.headteacher,
+            starts=now - datetime.timedelta(minutes=10),
+            ends=now + datetime.timedelta(hours=1),
+        )
+    page, slug = site.page, tenant_a.slug
+    site.login(tenant_a.headteacher, expect_url=f"/p/{slug}/")
+    site.visit(f"/p/{slug}/meetings/{meeting.pk}/")
+    site.follow("Record attendance", name="attendance")
+    quorum = page.locator("#quorum")
+    expect(quorum).to_contain_text("0 of 2 schools represented; 1 needed. The meeting is not quorate.")
+    row = page.locator(f"#school-{tenant_a.schools[0].pk}")
+    row.get_by_label("Present", exact=True).check()
+    url_before = page.url
+    row.get_by_role("button", name=f"Save attendance of {tenant_a.schools[0].name}").click()
+    expect(quorum).to_contain_text("1 of 2 schools represented; 1 needed. The meeting is quorate.")
+    expect(page.locator(f"#school-{tenant_a.schools[0].pk}")).to_contain_text("Saved: present")
+    assert page.url == url_before  # recorded in place, no new page
+    site.check("attendance-recorded")

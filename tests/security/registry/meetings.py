@@ -54,6 +54,7 @@ def _feed_token(tenant):
 OBJECT_KWARGS["token"] = _feed_token
 ALLOWED.update(
     {
+        "meetings:attendance": _COORDINATOR,  # and the meeting's note-taker, whoever they are
         "meetings:calendar": _VIEWERS,
         "meetings:calendar_link": _VIEWERS,
         "meetings:calendar_stop": _VIEWERS,
