@@ -6,6 +6,7 @@ import datetime
 import hashlib
 from dataclasses import dataclass
 
+from django.core import signing
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -277,3 +278,26 @@ def attendance_sheet(meeting: Meeting) -> dict:
     rows = [{"school": s, "attendance": recorded.get(s.pk), "invitees": answers.get(s.pk, [])} for s in schools]
     represented = sum(1 for row in rows if row["attendance"] and row["attendance"].status in Attendance.REPRESENTED)
     return {"rows": rows, "quorum": quorum_of(meeting, len(schools), represented)}
+
+
+_ANSWER_SALT = "meetings.answer-link"
+
+
+def answer_link_token(invitee: Invitee) -> str:
+    """The token of an invitee's answer link in their emails: signed, so it cannot be made up, and
+    naming only them; it works while they are invited and the meeting is still to come."""
+    return signing.dumps({"invitee": invitee.pk}, salt=_ANSWER_SALT, compress=True)
+
+
+def invitee_from_answer_token(token: str) -> Invitee | None:
+    """The current invitee an answer link names, through the active partnership's scope (so another
+    partnership's link is not found); None for a bad or stale link."""
+    try:
+        pk = signing.loads(token, salt=_ANSWER_SALT)["invitee"]
+    except (signing.BadSignature, KeyError, TypeError):
+        return None
+    return (
+        Invitee.objects.filter(pk=pk, removed_at__isnull=True)
+        .select_related("meeting__partnership", "meeting__venue_school", "user", "person", "school")
+        .first()
+    )

@@ -25,6 +25,7 @@ from core.outbox import outbox_enqueue
 from meetings import calendar
 from meetings.models import Attendance, CalendarFeed, Invitee, Meeting
 from meetings.selectors import (
+    answer_link_token,
     feed_token_hash,
     invitations_for,
     meeting_invitees,
@@ -74,7 +75,14 @@ def _notify(meeting: Meeting, invitees, kind: str) -> int:
             recipient=invitee.email,
             subject=subject,
             template="meetings/email/notice",
-            context={"meeting": meeting, "invitee": invitee, "kind": kind, "when": when_label(meeting), "path": url},
+            context={
+                "meeting": meeting,
+                "invitee": invitee,
+                "kind": kind,
+                "when": when_label(meeting),
+                "path": url,
+                "answer_path": f"/p/{meeting.partnership.slug}/meetings/answer/{answer_link_token(invitee)}/",
+            },
             calendar=calendar.invitation(meeting, method=method, email=invitee.email, name=invitee.name),
         )
         queued += 1
@@ -374,20 +382,27 @@ def may_substitute(person: Person, invitee: Invitee) -> bool:
 @transaction.atomic
 def meeting_answer(
     *,
-    actor: User,
+    actor: User | None,
     invitee: Invitee,
     answer: str,
     apologies_reason: str = "",
     substitute: Person | None = None,
+    by_link: bool = False,
 ) -> Invitee:
     """Record an invitee's answer: coming, apologies (with a reason) or a substitute from their school,
     who is invited in their place and sent the invitation (and a substitute no longer sent is sent the
-    cancellation). The invitee answers for themselves; the coordinator may record it for them."""
+    cancellation). The invitee answers for themselves, signed in or through the signed link in their
+    email (`by_link`, no actor: the link is the proof); the coordinator may record it for them."""
     meeting = Meeting.objects.select_for_update().select_related("partnership").get(pk=invitee.meeting_id)
     _refuse_if_cancelled(meeting)
     invitee = Invitee.objects.select_related("user", "person", "school").get(pk=invitee.pk)
     invitee.meeting = meeting
-    if invitee.user_id != actor.pk and "manage_meetings" not in partnership_permissions(actor, meeting.partnership):
+    if not by_link and (
+        actor is None
+        or (
+            invitee.user_id != actor.pk and "manage_meetings" not in partnership_permissions(actor, meeting.partnership)
+        )
+    ):
         raise ValidationError("Only the person invited, or the coordinator, can answer this invitation")
     if not invitee.is_current:
         raise ValidationError(f"{invitee.name} is not invited to this meeting")
@@ -442,6 +457,7 @@ def meeting_answer(
             "invitee": invitee.pk,
             "answer": answer,
             "substitute": getattr(substitute, "pk", None),
+            "by_link": by_link,
         },
     )
     return invitee

@@ -13,6 +13,7 @@ urlpatterns = [
     path("calendar/link/stop/", views.CalendarLinkStopView.as_view(), name="calendar_stop"),
     path("calendar.ics", views.PartnershipCalendarView.as_view(), name="partnership_ics"),
     path("calendar/<str:token>.ics", views.FeedView.as_view(), name="feed"),
+    path("answer/<str:answer_token>/", views.AnswerByLinkView.as_view(), name="answer_link"),
     path("<int:meeting_pk>/", views.MeetingDetailView.as_view(), name="detail"),
     path("<int:meeting_pk>/change/", views.MeetingChangeView.as_view(), name="change"),
     path("<int:meeting_pk>/cancel/", views.MeetingCancelView.as_view(), name="cancel"),

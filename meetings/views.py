@@ -7,7 +7,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from core.pagination import paginate
-from core.views import ServiceFormView, TenantViewMixin
+from core.views import BaseServiceFormView, ServiceFormView, TenantViewMixin
 from meetings import calendar
 from meetings.forms import AnswerForm, AttendanceForm, CancelForm, InviteeAddForm, MeetingForm, meeting_initial
 from meetings.models import Invitee, Meeting
@@ -17,6 +17,7 @@ from meetings.selectors import (
     feed_holder,
     feed_meetings_for,
     has_live_feed,
+    invitee_from_answer_token,
     meeting_detail,
     meeting_schools,
     meetings_past,
@@ -350,3 +351,40 @@ class AttendanceView(_MeetingFormView):
         # In place: the whole page, from which htmx takes the school's row and the quorum box.
         form = self.get_form_class()(schools=self.schools)
         return self.render_to_response(self.get_context_data(form=form, saved=attendance))
+
+
+class AnswerByLinkView(BaseServiceFormView):
+    """The answer link in an invitation email: a confirmation page, then a POST (mail scanners follow
+    links, so opening it changes nothing). The signed token is the capability: no sign-in, and the
+    tenant middleware lets the page through with the partnership's scope active."""
+
+    token_access = True
+    template_name = "meetings/answer_link.html"
+    form_class = AnswerForm
+
+    def lookup(self, answer_token, **kwargs):
+        invitee = invitee_from_answer_token(answer_token)
+        if invitee is None:
+            raise Http404("No such invitation")
+        return invitee
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        self.lookup(**kwargs)  # a 405 must not confirm that a link exists
+        return super().http_method_not_allowed(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"invitee": self.object}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(invitee=self.object, meeting=self.object.meeting, when=when_label(self.object.meeting))
+        return context
+
+    def perform(self, form):
+        return meeting_answer(actor=None, invitee=self.object, by_link=True, **form.cleaned_data)
+
+    def get_success_message(self, invitee):
+        return f"Thank you, {invitee.name}: your answer is recorded ({invitee.get_answer_display().lower()})"
+
+    def get_success_url(self, invitee):
+        return self.request.path

@@ -105,3 +105,52 @@ def test_the_dashboard_shows_the_next_meetings_and_the_invitations_still_to_answ
     client.post(answer_url(tenant_a, invited), {"answer": "attending"})
     page = client.get(dashboard).content.decode()
     assert "You have not answered" not in page and invited.meeting.title in page
+
+
+def _answer_link(message) -> str:
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    return next(line for line in text.splitlines() if "/meetings/answer/" in line).split("testserver")[-1].strip()
+
+
+def test_the_link_in_the_invitation_answers_without_signing_in_but_only_by_a_post(
+    tenant_a, tenant_b, smtp_server, django_capture_on_commit_callbacks, settings
+):
+    import datetime
+
+    from django.test import Client
+    from django.utils import timezone
+
+    from meetings.services import meeting_schedule
+
+    settings.SITE_URL = "http://testserver"
+    starts = (timezone.localtime() + datetime.timedelta(days=20)).replace(hour=16, minute=0, second=0, microsecond=0)
+    with django_capture_on_commit_callbacks(execute=True), scope(partnership=tenant_a.partnership):
+        meeting = meeting_schedule(
+            actor=tenant_a.coordinator,
+            partnership=tenant_a.partnership,
+            kind="partnership",
+            title="Partnership meeting",
+            starts=starts,
+            ends=starts + datetime.timedelta(hours=1),
+            venue_address="The Hall",
+        )
+    message = next(m for m in smtp_server.messages if m["To"] == tenant_a.headteacher.email)
+    link = _answer_link(message)
+    anonymous = Client()
+    page = anonymous.get(link)  # what a mail scanner does: it changes nothing
+    assert page.status_code == 200 and "You have not answered yet" in page.content.decode()
+    assert "Partnership menu" not in page.content.decode()
+    with scopes_disabled():
+        invitee = Invitee.objects.get(meeting=meeting, user=tenant_a.headteacher)
+    assert invitee.answer == ""
+    response = anonymous.post(link, {"answer": "apologies", "apologies_reason": "Governors' meeting"})
+    assert response.status_code == 302
+    invitee.refresh_from_db()
+    assert (invitee.answer, invitee.apologies_reason) == ("apologies", "Governors' meeting")
+    with scopes_disabled():
+        audit = AuditEvent.objects.get(action="meeting.answered")
+    assert audit.actor is None and audit.data["by_link"] is True
+    # The link names this invitee only: altered, or under another partnership's address, it finds nothing.
+    assert anonymous.get(link[:-2] + "x/").status_code == 404
+    other = link.replace(f"/p/{tenant_a.slug}/", "/p/beta-partnership/")
+    assert anonymous.get(other).status_code == 404

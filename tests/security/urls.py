@@ -76,8 +76,9 @@ def is_allowed_non_tenant(route: Route) -> bool:
     return route.name in NON_TENANT_URL_NAMES or route.name.startswith(NON_TENANT_NAME_PREFIXES)
 
 
-def fill(route: Route, *, slug_tenant, object_tenant) -> str:
-    """The URL of `route` with `slug_tenant`'s slug and `object_tenant`'s objects."""
+def fill(route: Route, *, slug_tenant, object_tenant, tamper: bool = False) -> str:
+    """The URL of `route` with `slug_tenant`'s slug and `object_tenant`'s objects; with `tamper`, each
+    secret token in it is altered, as someone guessing one would."""
     from django.urls import reverse
     from django_scopes import scopes_disabled
 
@@ -88,6 +89,8 @@ def fill(route: Route, *, slug_tenant, object_tenant) -> str:
         elif kwarg in OBJECT_KWARGS:
             with scopes_disabled():  # the registry may make the object it names
                 values[kwarg] = OBJECT_KWARGS[kwarg](object_tenant)
+            if tamper and kwarg.endswith("token"):
+                values[kwarg] = f"{values[kwarg]}x"
         else:
             raise AssertionError(
                 f"URL {route.name} ({route.route}) takes '{kwarg}', which the isolation test cannot fill: "

@@ -62,3 +62,13 @@ ALLOWED.update(
         "meetings:feed": set(Role),  # the token is the capability: whoever holds it, signed in or not
     }
 )
+
+
+def _answer_token(tenant):
+    from meetings.selectors import answer_link_token
+
+    return answer_link_token(Invitee.objects.get(pk=_invitee(tenant)))
+
+
+OBJECT_KWARGS["answer_token"] = _answer_token
+ALLOWED["meetings:answer_link"] = set(Role)  # the signed link in the email is the capability
