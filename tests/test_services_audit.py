@@ -359,6 +359,8 @@ REGISTRY: dict[str, Callable[..., dict]] = {
         "role": Role.GOVERNOR,
         "school": t.schools[0],
     },
+    # A confirmed rota made directly, whose roles the sync then starts.
+    "representatives.strategy_roles_sync": lambda t: {"actor": t.coordinator, "rota": _rota(t, confirmed=True)[0]},
     "strategy.rota_build_next": _rota_build,
     "strategy.rota_confirm": _rota_confirm,
     "strategy.rota_create": _rota_create,
