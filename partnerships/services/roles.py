@@ -12,7 +12,11 @@ from accounts.models import User
 from core.dates import date_label, has_ended
 from partnerships.models import Membership, Partnership, RoleAssignment
 from partnerships.roles import ROTA_ROLES, ROTA_ROLES_REFUSAL, SCHOOL_ROLES, Role
+from partnerships.services.representatives import strategy_roles_follow_leaders
 from schools.models import School
+
+# The roles whose holders hold a school's strategy group roles (partnerships.services.representatives).
+SCHOOL_LEADERS = frozenset({Role.HEADTEACHER, Role.DEPUTY})
 
 
 def role_validate(
@@ -94,6 +98,8 @@ def role_start(
             "school": getattr(school, "pk", None),
         },
     )
+    if role in SCHOOL_LEADERS:  # a new head (or substituting deputy) takes over the school's strategy roles
+        strategy_roles_follow_leaders(actor=actor, partnership=partnership, school=school)
     return assignment
 
 
@@ -117,6 +123,8 @@ def role_end(*, actor: User | None, assignment: RoleAssignment, end: datetime.da
         summary=f"{assignment.user}'s last day as {assignment} is {date_label(end)}",
         data={"role_assignment": assignment.pk, "user": assignment.user_id},
     )
+    if assignment.role in SCHOOL_LEADERS:
+        strategy_roles_follow_leaders(actor=actor, partnership=assignment.partnership, school=assignment.school)
     return assignment
 
 

@@ -524,4 +524,4 @@ def test_a_group_without_a_primary_school_needs_the_coordinators_reason_to_be_co
         assert rota.phase_reason == reason
         assert AuditEvent.objects.get(action="rota.confirmed", data__rota=rota.pk).data["phase_reason"] == reason
     strategy = client.get(url(gov, "strategy/")).content.decode()
-    assert "Confirmed without a primary and a secondary school" in strategy and reason in strategy
+    assert "Confirmed without both a primary and a secondary school" in strategy and reason in strategy

@@ -519,18 +519,34 @@ def test_changing_a_seat_of_a_confirmed_rota_moves_the_roles_with_it(group):
         assert not RoleAssignment.objects.filter(user__in=[h["D"], h["E"]], role__in=ROTA_ROLES).active(starts).exists()
 
 
-def test_a_headteacher_who_leaves_during_the_term_holds_the_role_only_to_their_last_day(group):
-    """Roles are set when the rota is confirmed or a seat is saved: a new head takes the seat's role
-    when the coordinator saves the seat again, not by themselves."""
+def test_a_new_headteacher_takes_over_the_schools_roles_from_their_first_day(group):
     s, h = group.s, group.heads
-    last_day = group.term.ends - ONE_DAY * 10
-    with scopes_disabled():
-        RoleAssignment.objects.filter(user=h["X"], role=Role.HEADTEACHER).update(end=last_day)
     rota = first(group, [(s["X"], s["C"]), (s["D"], s["E"])])
     with scope(partnership=group.partnership):
         rota_confirm(actor=group.coordinator, rota=rota)
+    starts = max(group.term.starts, timezone.localdate())
+    if starts >= group.term.ends:
+        pytest.skip("the term's last day: no day left for a new headteacher")
+    last_day = starts + (group.term.ends - starts) // 2
+    successor = UserFactory(full_name="New Head of X School")
+    with scope(partnership=group.partnership):
+        role_end(
+            actor=group.coordinator,
+            assignment=RoleAssignment.objects.get(user=h["X"], role=Role.HEADTEACHER),
+            end=last_day,
+        )
+        give_role(successor, group.partnership, Role.HEADTEACHER, s["X"], start=last_day + ONE_DAY)
     with scopes_disabled():
-        assert RoleAssignment.objects.get(user=h["X"], role=REP).end == last_day
+        held = set(
+            RoleAssignment.objects.filter(
+                partnership=group.partnership, role=REP, user__in=[h["X"], successor]
+            ).values_list("user__full_name", "start", "end")
+        )
+        assert held == {
+            ("Head of X School", starts, last_day),
+            ("New Head of X School", last_day + ONE_DAY, group.term.ends),
+        }
+        assert AuditEvent.objects.filter(action="rota.roles_set", data__rota=rota.pk).count() == 3
 
 
 def test_nothing_else_starts_or_ends_a_representatives_role(group):
