@@ -42,6 +42,7 @@ class AuditAction(models.TextChoices):
     ROTA_BUILT = "rota.built", "Strategy group rota built"
     ROTA_SEAT_CHANGED = "rota.seat_changed", "Strategy group seat changed"
     ROTA_CONFIRMED = "rota.confirmed", "Strategy group rota confirmed"
+    ROTA_ROLES_SET = "rota.roles_set", "Strategy group roles set from the rota"
 
     GROUP_CREATED = "group.created", "Group created"
     GROUP_CHANGED = "group.changed", "Group changed"

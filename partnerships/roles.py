@@ -44,6 +44,11 @@ SCHOOL_ROLES = frozenset(
     }
 )
 
+# Roles that only the confirmed strategy group rota gives (partnerships.services.representatives): no form
+# offers them and role_start refuses them, so the rota and the people page can never disagree.
+ROTA_ROLES = frozenset({Role.STRATEGY_REP, Role.STRATEGY_RESERVE})
+ROTA_ROLES_REFUSAL = "Strategy group representatives come from the confirmed rota"
+
 # Every role may see the partnership, its members, people, governance and meetings, and declare interests.
 _EVERYONE = {
     "view_partnership",

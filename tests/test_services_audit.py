@@ -223,6 +223,11 @@ def _rota_build(t):
     return {"actor": t.coordinator, "partnership": t.partnership}
 
 
+def _roles_follow(t):
+    rota, s = _rota(t, confirmed=True)  # made directly: its roles start when the school's leaders are followed
+    return {"actor": t.coordinator, "partnership": t.partnership, "school": s["X"]}
+
+
 def _rota_confirm(t):
     rota, _ = _rota(t)
     return {"actor": t.coordinator, "rota": rota}
@@ -440,6 +445,9 @@ REGISTRY: dict[str, Callable[..., dict]] = {
         "role": Role.GOVERNOR,
         "school": t.schools[0],
     },
+    # A confirmed rota made directly, whose roles the sync then starts.
+    "representatives.strategy_roles_sync": lambda t: {"actor": t.coordinator, "rota": _rota(t, confirmed=True)[0]},
+    "representatives.strategy_roles_follow_leaders": _roles_follow,
     "strategy.rota_build_next": _rota_build,
     "strategy.rota_confirm": _rota_confirm,
     "strategy.rota_create": _rota_create,

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('meetings', '0002_answers'),
-        ('partnerships', '0011_meetings_permissions'),
+        ('partnerships', '0010_end_date_fields_and_election_check'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

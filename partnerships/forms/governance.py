@@ -229,3 +229,26 @@ class SeatForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     """No fields: the button is the answer. Errors from the service show in the error summary."""
+
+
+MAX_PHASE_REASON = 1000
+
+
+class RotaConfirmForm(forms.Form):
+    """Confirming a rota. The reason field is there only when the group lacks a phase the agreement wants:
+    the service then refuses without it."""
+
+    def __init__(self, *args, missing_phases: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        if missing_phases:
+            lacking = " or ".join(f"{phase} school" for phase in missing_phases)
+            self.fields["phase_reason"] = forms.CharField(
+                label=f"Why the strategy group has no {lacking} this term",
+                required=False,  # the service decides, and names what to do
+                max_length=MAX_PHASE_REASON,
+                strip=True,
+                widget=forms.Textarea(attrs={"rows": 4, "maxlength": MAX_PHASE_REASON}),
+                help_text="The agreement says the group should always include primary and secondary schools. "
+                "To confirm the rota as it is, say why; this is kept with the rota and in the activity log.",
+                error_messages={"max_length": f"The reason must be {MAX_PHASE_REASON} characters or fewer"},
+            )

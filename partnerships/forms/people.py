@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from core.forms import DateInput
 from partnerships.models import Membership
-from partnerships.roles import Role
+from partnerships.roles import ROTA_ROLES, Role
 from schools.models import School
 
 
@@ -23,7 +23,8 @@ class InviteForm(forms.Form):
     )
     role = forms.ChoiceField(
         label="Role",
-        choices=[("", "Choose a role")] + list(Role.choices),
+        # Strategy group representatives and reserves come from the confirmed rota, never from here.
+        choices=[("", "Choose a role")] + [(value, label) for value, label in Role.choices if value not in ROTA_ROLES],
         error_messages={"required": "Choose a role", "invalid_choice": "Choose a role from the list"},
     )
     school = forms.ModelChoiceField(

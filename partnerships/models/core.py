@@ -7,7 +7,7 @@ from django.utils import timezone
 from django_scopes import ScopedManager
 
 from core.dates import InForceQuerySet, has_ended, in_force
-from partnerships.roles import Role
+from partnerships.roles import ROTA_ROLES, Role
 
 
 class Partnership(models.Model):
@@ -150,3 +150,8 @@ class RoleAssignment(models.Model):
 
     def is_active(self, on: datetime.date | None = None) -> bool:
         return in_force(self.start, self.end, on or timezone.localdate())
+
+    @property
+    def from_rota(self) -> bool:
+        """Given by the confirmed strategy group rota, and changed only there."""
+        return self.role in ROTA_ROLES

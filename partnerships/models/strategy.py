@@ -13,6 +13,11 @@ class StrategyRota(models.Model):
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    phase_reason = models.TextField(
+        "Why the group has no primary or no secondary school",
+        blank=True,
+        help_text="Recorded by the coordinator who confirmed a rota that the agreement's phase rule would refuse",
+    )
 
     objects = ScopedManager(partnership="partnership")
 

@@ -201,21 +201,28 @@ class StrategyGroup:
     reserves: list[StrategyPlace]
     warnings: list[str] = field(default_factory=list)
     ended: bool = False
+    missing_phases: list[str] = field(default_factory=list)
 
     @property
     def members(self) -> list[StrategyPlace]:
         return self.officers + self.representatives
 
 
-def phase_warnings(schools: list[School | None], member_phases: set[str], constitution: Constitution) -> list[str]:
-    """Warnings (not blocks) when the agreement wants primary and secondary schools on the group."""
+def missing_phases(schools: list[School | None], constitution: Constitution) -> list[str]:
+    """The phases ("primary", "secondary") the strategy group lacks when its agreement says it should always
+    include both; empty when the agreement does not ask for both (or does not say). `schools` are the
+    group's: the chair's, the vice chair's and the headteacher representatives'. Confirming a rota is
+    refused while this is not empty, unless the coordinator records why."""
     if not constitution.strategy_needs_primary_and_secondary:
         return []
     have = set().union(*(school_phases(s) for s in schools)) if schools else set()
+    return [phase for phase in ("primary", "secondary") if phase not in have]
+
+
+def phase_warnings(schools: list[School | None], member_phases: set[str], constitution: Constitution) -> list[str]:
+    """Warnings when the agreement wants primary and secondary schools on the group and it lacks one."""
     warnings = []
-    for phase in ("primary", "secondary"):
-        if phase in have:
-            continue
+    for phase in missing_phases(schools, constitution):
         if phase in member_phases:
             warnings.append(
                 f"The strategy group has no {phase} school. The agreement says it should always include "
@@ -330,6 +337,7 @@ def strategy_groups(partnership: Partnership, terms: list[Term]) -> list[Strateg
                 reserves=reserves,
                 warnings=warnings,
                 ended=has_ended(term.ends, today),
+                missing_phases=missing_phases(schools, constitution) if rota else [],
             )
         )
     return groups

@@ -11,8 +11,12 @@ from accounts.audit import AuditAction, audit_record
 from accounts.models import User
 from core.dates import date_label, has_ended
 from partnerships.models import Membership, Partnership, RoleAssignment
-from partnerships.roles import SCHOOL_ROLES, Role
+from partnerships.roles import ROTA_ROLES, ROTA_ROLES_REFUSAL, SCHOOL_ROLES, Role
+from partnerships.services.representatives import strategy_roles_follow_leaders
 from schools.models import School
+
+# The roles whose holders hold a school's strategy group roles (partnerships.services.representatives).
+SCHOOL_LEADERS = frozenset({Role.HEADTEACHER, Role.DEPUTY})
 
 
 def role_validate(
@@ -23,10 +27,16 @@ def role_validate(
     start: datetime.date,
     end: datetime.date | None = None,
 ) -> None:
-    """The rules every new role (and every invitation to one) must meet. Raises ValidationError by field."""
+    """The rules every new role (and every invitation to one) must meet. Raises ValidationError by field.
+
+    Strategy group representatives and reserves are refused: only the confirmed rota gives those roles
+    (partnerships.services.representatives).
+    """
     errors: dict[str, str] = {}
     if role not in Role.values:
         errors["role"] = "Choose a role from the list"
+    elif role in ROTA_ROLES:
+        errors["role"] = f"{ROTA_ROLES_REFUSAL}: choose another role, or change the rota on the strategy group page"
     elif role in SCHOOL_ROLES and school is None:
         errors["school"] = f"Choose the school this {Role(role).label.lower()} is for"
     elif role not in SCHOOL_ROLES and school is not None:
@@ -88,6 +98,8 @@ def role_start(
             "school": getattr(school, "pk", None),
         },
     )
+    if role in SCHOOL_LEADERS:  # a new head (or substituting deputy) takes over the school's strategy roles
+        strategy_roles_follow_leaders(actor=actor, partnership=partnership, school=school)
     return assignment
 
 
@@ -96,6 +108,8 @@ def role_end(*, actor: User | None, assignment: RoleAssignment, end: datetime.da
     """End a role: `end` is its last day in force (today if not given)."""
     end = end or timezone.localdate()
     assignment = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.role in ROTA_ROLES:
+        raise ValidationError({"end": f"{ROTA_ROLES_REFUSAL}: change the seat on the strategy group page"})
     if has_ended(assignment.end, timezone.localdate()):
         raise ValidationError({"end": f"This role already ended: its last day was {date_label(assignment.end)}"})
     if end < assignment.start:
@@ -109,6 +123,8 @@ def role_end(*, actor: User | None, assignment: RoleAssignment, end: datetime.da
         summary=f"{assignment.user}'s last day as {assignment} is {date_label(end)}",
         data={"role_assignment": assignment.pk, "user": assignment.user_id},
     )
+    if assignment.role in SCHOOL_LEADERS:
+        strategy_roles_follow_leaders(actor=actor, partnership=assignment.partnership, school=assignment.school)
     return assignment
 
 

@@ -29,9 +29,11 @@ from partnerships.selectors.governance import (
     next_term_after,
     phase_warnings,
     school_phases,
+    strategy_groups,
     term_label,
     term_on_or_after,
 )
+from partnerships.services.representatives import strategy_roles_sync
 from partnerships.services.terms import term_saved
 from schools.models import School
 
@@ -441,12 +443,20 @@ def rota_seat_update(
         + (f", {substitute} substitutes" if substitute else ""),
         data={"rota": rota.pk, "seat": seat.pk, "before": before, "after": after, "confirmed": rota.is_confirmed},
     )
+    if rota.is_confirmed:  # the confirmed rota is the record of who holds the roles: they follow the seat
+        strategy_roles_sync(actor=actor, rota=rota)
     return seat
 
 
 @transaction.atomic
-def rota_confirm(*, actor: User, rota: StrategyRota) -> StrategyRota:
-    """Confirm a draft rota. Refused for a term that has ended, or while a seat breaks a rule."""
+def rota_confirm(*, actor: User, rota: StrategyRota, phase_reason: str = "") -> StrategyRota:
+    """Confirm a draft rota, which starts its representatives' and reserves' roles for the term.
+
+    Refused for a term that has ended, or while a seat breaks a rule. Where the agreement says the group
+    should always include primary and secondary schools, a group (chair, vice chair and representatives)
+    without both is refused unless the coordinator gives `phase_reason`, which is kept on the rota and in
+    the audit trail.
+    """
     rota = StrategyRota.objects.select_for_update().select_related("term", "partnership").get(pk=rota.pk)
     if rota.is_confirmed:
         raise ValidationError(
@@ -472,15 +482,28 @@ def rota_confirm(*, actor: User, rota: StrategyRota) -> StrategyRota:
         problems += [f"Seat {number}: {message}" for message in errors.values()]
     if problems:
         raise ValidationError(problems)
+    missing = strategy_groups(rota.partnership, [rota.term])[0].missing_phases
+    reason = phase_reason.strip() if missing else ""
+    if missing and not reason:
+        lacking = " or ".join(f"{phase} school" for phase in missing)
+        raise ValidationError(
+            {
+                "phase_reason": f"Enter why the strategy group has no {lacking}, or change a representative: "
+                "the agreement says the group should always include primary and secondary schools"
+            }
+        )
     rota.confirmed_at = timezone.now()
     rota.confirmed_by = actor
-    rota.save(update_fields=["confirmed_at", "confirmed_by"])
+    rota.phase_reason = reason
+    rota.save(update_fields=["confirmed_at", "confirmed_by", "phase_reason"])
     audit_record(
         actor=actor,
         partnership=rota.partnership,
         action=AuditAction.ROTA_CONFIRMED,
         summary=f"Strategy group rota for the {term_label(rota.term)} confirmed: "
-        + "; ".join(f"seat {n} {rep.name}" + (f" (reserve {res.name})" if res else "") for n, rep, res in numbered),
-        data={"rota": rota.pk, "term": rota.term_id},
+        + "; ".join(f"seat {n} {rep.name}" + (f" (reserve {res.name})" if res else "") for n, rep, res in numbered)
+        + (f". Without a {' or '.join(missing)} school, because: {reason}" if reason else ""),
+        data={"rota": rota.pk, "term": rota.term_id, "missing_phases": missing, "phase_reason": reason},
     )
+    strategy_roles_sync(actor=actor, rota=rota)
     return rota

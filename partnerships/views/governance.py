@@ -7,7 +7,7 @@ from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
 from core.views import ServiceFormView, TenantViewMixin
-from partnerships.forms.governance import ConfirmForm, ElectionForm, FirstRotaForm, SeatForm
+from partnerships.forms.governance import ConfirmForm, ElectionForm, FirstRotaForm, RotaConfirmForm, SeatForm
 from partnerships.models import RotaSeat, StrategyRota
 from partnerships.selectors import development as selectors_development
 from partnerships.selectors import governance as selectors
@@ -190,17 +190,24 @@ class SeatEditView(ServiceFormView):
 class RotaConfirmView(ServiceFormView):
     permission_required = "manage_governance"
     template_name = "partnerships/governance/rota_confirm.html"
-    form_class = ConfirmForm
+    form_class = RotaConfirmForm
 
     def lookup(self, rota_pk, **kwargs):
         return get_object_or_404(StrategyRota.objects.select_related("term"), pk=rota_pk)
 
+    @cached_property
+    def group(self):
+        return selectors.strategy_groups(self.partnership, [self.object.term])[0]
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"missing_phases": self.group.missing_phases}
+
     def get_context_data(self, **kwargs):
-        group = selectors.strategy_groups(self.partnership, [self.object.term])[0]
-        return super().get_context_data(rota=group.rota, group=group, **kwargs)
+        roles_from = max(self.object.term.starts, timezone.localdate())
+        return super().get_context_data(rota=self.group.rota, group=self.group, roles_from=roles_from, **kwargs)
 
     def perform(self, form):
-        rota_confirm(actor=self.request.user, rota=self.object)
+        rota_confirm(actor=self.request.user, rota=self.object, phase_reason=form.cleaned_data.get("phase_reason", ""))
 
     def get_success_message(self, result):
         return f"The rota for the {selectors.term_label(self.object.term)} is confirmed"

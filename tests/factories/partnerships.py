@@ -27,11 +27,12 @@ from partnerships.models import (
     LeavingNotice,
     Membership,
     Partnership,
+    RoleAssignment,
     RotaSeat,
     StrategyRota,
     Term,
 )
-from partnerships.roles import Role
+from partnerships.roles import ROTA_ROLES, Role
 from partnerships.selectors.governance import term_on_or_after
 from partnerships.services import role_start
 from partnerships.services.offices import election_record
@@ -71,7 +72,17 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
 
 def give_role(user, partnership, role, school=None, *, start=None, end=None):
-    """Start a role through the service, as a coordinator would."""
+    """Start a role through the service, as a coordinator would. A strategy group representative's or
+    reserve's role, which only a confirmed rota gives, is made directly, as the rota would make it."""
+    if role in ROTA_ROLES:
+        with scopes_disabled():
+            return RoleAssignment.objects.create(
+                user=user,
+                partnership=partnership,
+                role=role,
+                start=start or timezone.localdate() - datetime.timedelta(days=30),
+                end=end,
+            )
     return role_start(
         actor=None,
         user=user,

@@ -10,7 +10,7 @@ from django_scopes import scope, scopes_disabled
 
 from partnerships.demo.seeds import this_year
 from partnerships.models import Election, Partnership, RoleAssignment, RotaSeat, StrategyRota
-from partnerships.roles import Role
+from partnerships.roles import ROTA_ROLES, Role
 from partnerships.selectors.governance import chair_school, offices_current, strategy_this_and_next
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +51,22 @@ def test_the_demo_records_the_offices_and_rotas_once(settings):
             ).active(timezone.localdate())
             assert current.count() == 2, partnership.slug
             assert Election.objects.filter(role__in=current).count() == 2, partnership.slug
+        # Strategy group representatives and reserves come only from a confirmed rota: Exeter Beacon's.
+        today = timezone.localdate()
+        for partnership in Partnership.objects.exclude(slug="exeter-beacon"):
+            assert not RoleAssignment.objects.filter(partnership=partnership, role__in=ROTA_ROLES).exists()
+        rota = StrategyRota.objects.get(partnership=exeter, confirmed_at__isnull=False)
+        held = set(
+            RoleAssignment.objects.filter(partnership=exeter, role__in=ROTA_ROLES)
+            .active(max(rota.term.starts, today))
+            .values_list("user__email", "role")
+        )
+        assert held == {
+            ("head.990102@schools.example", Role.STRATEGY_REP),
+            ("deputy.990113@schools.example", Role.STRATEGY_REP),  # substitutes for St Luke's head
+            ("head.990114@schools.example", Role.STRATEGY_RESERVE),
+            ("head.990103@schools.example", Role.STRATEGY_RESERVE),
+        }
 
 
 def test_exeter_beacons_chair_is_in_their_third_year_and_the_rota_mixes_phases(settings):

@@ -2,6 +2,7 @@
 query budgets on a 200-school partnership."""
 
 import datetime
+import html
 
 import pytest
 from django.utils import timezone
@@ -462,3 +463,65 @@ def test_a_draft_rota_built_two_terms_ahead_can_be_found_and_confirmed_from_the_
         [rota.term for rota in rotas], key=lambda term: term.starts
     )
     assert url(gov, f"strategy/rotas/{furthest.pk}/confirm/") in page
+
+
+# --- The confirmed rota gives the representatives' roles ------------------------------------------------------
+
+
+def representatives_on(page: str) -> list[str]:
+    """The names in the people page's rows whose role is a strategy group representative or reserve."""
+    rows = page.split('<tr class="govuk-table__row">')[1:]
+    return sorted(
+        html.unescape(row.split('class="govuk-table__header">')[1].split("<br>")[0])
+        for row in rows
+        if 'data-label="Role">Strategy group' in row
+    )
+
+
+def test_confirming_a_rota_changes_the_representatives_on_the_people_page(gov, client_for):
+    pinhoe, stokehill, st_lukes, st_james = gov.extra
+    # Last term's representative, who stayed on because nothing ended the role.
+    former = UserFactory(full_name="Former Representative")
+    with scopes_disabled():
+        RoleAssignment.objects.create(
+            user=former, partnership=gov.partnership, role=Role.STRATEGY_REP, start=D(2024, 9, 1)
+        )
+    rota = make_rota(gov.partnership, [(st_lukes, pinhoe), (stokehill, st_james)], confirmed=False)
+    client = client_for(gov.coordinator)
+    people = client.get(f"/p/{gov.slug}/people/").content.decode()
+    assert representatives_on(people) == ["Former Representative"]
+    assert client.post(url(gov, f"strategy/rotas/{rota.pk}/confirm/")).status_code == 302
+    people = client.get(f"/p/{gov.slug}/people/").content.decode()
+    assert representatives_on(people) == sorted(f"Head of {s.name}" for s in gov.extra)
+    assert "Change on the rota" in people and "Former Representative" not in people
+
+
+def test_a_group_without_a_primary_school_needs_the_coordinators_reason_to_be_confirmed(gov, client_for):
+    pinhoe, stokehill, st_lukes, st_james = gov.extra
+    with scopes_disabled():
+        # The chair and vice chair of tenant A are not headteachers here, so the group's schools are the rota's.
+        assert not RoleAssignment.objects.filter(partnership=gov.partnership, role=Role.CHAIR).active().exists()
+    rota = make_rota(gov.partnership, [(st_lukes, pinhoe), (st_james, stokehill)], confirmed=False)
+    with scopes_disabled():
+        RotaSeat.objects.filter(rota=rota, seat=1).update(reserve=None)
+    client = client_for(gov.coordinator)
+    confirm = url(gov, f"strategy/rotas/{rota.pk}/confirm/")
+    page = client.get(confirm).content.decode()
+    assert "Why the strategy group has no primary school this term" in page
+    before = saved(gov.partnership)
+    response = client.post(confirm, {"phase_reason": "  "})
+    assert response.status_code == 400
+    assert response.context["form"].errors["phase_reason"] == [
+        "Enter why the strategy group has no primary school, or change a representative: the agreement says "
+        "the group should always include primary and secondary schools"
+    ]
+    assert 'href="#id_phase_reason"' in response.content.decode()
+    assert saved(gov.partnership) == before
+    reason = "Both primary heads are covering Ofsted inspections this term"
+    assert client.post(confirm, {"phase_reason": reason}).status_code == 302
+    with scopes_disabled():
+        rota.refresh_from_db()
+        assert rota.phase_reason == reason
+        assert AuditEvent.objects.get(action="rota.confirmed", data__rota=rota.pk).data["phase_reason"] == reason
+    strategy = client.get(url(gov, "strategy/")).content.decode()
+    assert "Confirmed without both a primary and a secondary school" in strategy and reason in strategy

@@ -88,8 +88,8 @@ def test_a_grant_in_one_partnership_says_nothing_in_another(tenant_a, tenant_b, 
     with scopes_disabled():
         record_in_b = Membership.objects.get(partnership=tenant_b.partnership, school=tenant_a.schools[0])
     person = UserFactory()
-    give_role(person, tenant_a.partnership, Role.STRATEGY_REP)
-    give_role(person, tenant_b.partnership, Role.STRATEGY_REP)
+    give_role(person, tenant_a.partnership, Role.VICE_CHAIR)
+    give_role(person, tenant_b.partnership, Role.VICE_CHAIR)
 
     object_grant(actor=tenant_a.coordinator, partnership=tenant_a.partnership, user=person, perm=PERM, obj=record)
     assert has_object_grant(person, PERM, record)

@@ -199,12 +199,12 @@ def test_an_adviser_advises_each_school_they_are_assigned_and_no_other(tenant_a)
 
 
 def test_a_role_for_a_school_in_one_partnership_says_nothing_in_another(tenant_a, tenant_b):
-    """The same school in two partnerships: the head in A holds only a strategy seat in B."""
+    """The same school in two partnerships: the head in A is only vice chair in B, a role for no school."""
     shared = tenant_a.schools[0]
     MembershipFactory(partnership=tenant_b.partnership, school=shared)
     user = UserFactory()
     give_role(user, tenant_a.partnership, Role.HEADTEACHER, shared)
-    give_role(user, tenant_b.partnership, Role.STRATEGY_REP)
+    give_role(user, tenant_b.partnership, Role.VICE_CHAIR)
 
     assert school_permissions(user, tenant_a.partnership, shared) == HEAD
     assert school_permissions(user, tenant_b.partnership, shared) == frozenset()

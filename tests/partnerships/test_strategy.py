@@ -3,6 +3,7 @@ rules that keep one school to one place on the rota."""
 
 import datetime
 from dataclasses import dataclass
+from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -10,9 +11,13 @@ from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from accounts.models import AuditEvent
-from partnerships.models import Constitution, Membership, RotaSeat, StrategyRota
-from partnerships.roles import Role
+from core.dates import ONE_DAY
+from partnerships.forms.people import InviteForm
+from partnerships.models import Constitution, Membership, RoleAssignment, RotaSeat, StrategyRota
+from partnerships.roles import ROTA_ROLES, Role
 from partnerships.selectors.governance import next_term_after, strategy_groups, term_on_or_after
+from partnerships.services.invitations import invitation_create
+from partnerships.services.roles import role_end, role_start
 from partnerships.services.strategy import (
     rota_build_next,
     rota_confirm,
@@ -316,7 +321,7 @@ def test_confirming_checks_the_seats_again(group):
 # --- Warnings ---------------------------------------------------------------------------------------
 
 
-def test_a_group_without_a_secondary_school_is_warned_about_not_blocked(group):
+def test_a_group_without_a_secondary_school_is_warned_about_and_cannot_be_confirmed_without_a_reason(group):
     s = group.s
     rota = first(group, [(s["C"], s["D"]), (s["E"], s["F"])])
     with scope(partnership=group.partnership):
@@ -325,7 +330,65 @@ def test_a_group_without_a_secondary_school_is_warned_about_not_blocked(group):
             "The strategy group has no secondary school. The agreement says it should always include primary "
             "and secondary schools: change a representative."
         ]
-        rota_confirm(actor=group.coordinator, rota=rota)  # a warning, not a block
+        assert shown.missing_phases == ["secondary"]
+        for reason in ("", "   "):
+            errors = errors_of(lambda r=reason: rota_confirm(actor=group.coordinator, rota=rota, phase_reason=r))
+            assert errors == {
+                "phase_reason": [
+                    "Enter why the strategy group has no secondary school, or change a representative: the "
+                    "agreement says the group should always include primary and secondary schools"
+                ]
+            }
+    with scopes_disabled():
+        rota.refresh_from_db()
+        assert not rota.is_confirmed
+        assert not RoleAssignment.objects.filter(partnership=group.partnership, role__in=ROTA_ROLES).exists()
+
+
+def test_the_coordinators_reason_confirms_it_and_is_kept_on_the_rota_and_in_the_audit_trail(group):
+    s = group.s
+    rota = first(group, [(s["C"], s["D"]), (s["E"], s["F"])])
+    reason = "St Luke's and St James's both have Ofsted this term; St Luke's returns in the spring."
+    with scope(partnership=group.partnership):
+        rota_confirm(actor=group.coordinator, rota=rota, phase_reason=f"  {reason} ")
+    with scopes_disabled():
+        rota.refresh_from_db()
+        assert rota.is_confirmed and rota.phase_reason == reason
+        event = AuditEvent.objects.get(action="rota.confirmed", data__rota=rota.pk)
+        assert event.data["phase_reason"] == reason and event.data["missing_phases"] == ["secondary"]
+        assert event.actor == group.coordinator and reason in event.summary
+
+
+def test_a_secondary_chair_gives_the_group_its_secondary_school(group):
+    """The agreement's rule is about the group, which the chair and vice chair sit on as well."""
+    s, h = group.s, group.heads
+    with scopes_disabled():
+        RoleAssignment.objects.filter(partnership=group.partnership, role=Role.CHAIR).delete()
+    give_role(h["Y"], group.partnership, Role.CHAIR, start=D(2015, 9, 1))
+    rota = first(group, [(s["C"], s["D"]), (s["E"], s["F"])])
+    with scope(partnership=group.partnership):
+        rota_confirm(actor=group.coordinator, rota=rota)
+    with scopes_disabled():
+        rota.refresh_from_db()
+        assert rota.is_confirmed and rota.phase_reason == ""
+
+
+@pytest.mark.parametrize("needs_both", [False, None])
+def test_without_the_phase_rule_no_reason_is_needed_and_none_is_kept(group, needs_both):
+    s = group.s
+    with scopes_disabled():
+        constitution = Constitution.objects.get(partnership=group.partnership)
+    # None is "the agreement does not say" (a rule not set), treated as not asking for both.
+    constitution.strategy_needs_primary_and_secondary = needs_both
+    rota = first(group, [(s["C"], s["D"]), (s["E"], s["F"])])
+    with (
+        scope(partnership=group.partnership),
+        mock.patch("partnerships.selectors.governance.constitution_of", return_value=constitution),
+    ):
+        rota_confirm(actor=group.coordinator, rota=rota, phase_reason="not needed")
+    with scopes_disabled():
+        rota.refresh_from_db()
+        assert rota.is_confirmed and rota.phase_reason == ""
 
 
 def test_the_warning_says_so_when_no_member_school_could_fill_the_gap(group):
@@ -369,3 +432,149 @@ def test_rota_seats_are_scoped_to_their_partnership(group, tenant_b):
     first(group, [(s["X"], s["D"]), (s["E"], s["F"])])
     with scope(partnership=tenant_b.partnership):
         assert not RotaSeat.objects.exists()
+
+
+# --- The representatives' roles come from the confirmed rota ------------------------------------------------
+
+
+def rota_roles(g: Group) -> set[tuple]:
+    """The representative and reserve roles in force on a day of this term: {(user, role, start, end)}."""
+    with scopes_disabled():
+        return set(
+            RoleAssignment.objects.filter(partnership=g.partnership, role__in=ROTA_ROLES)
+            .active(max(g.term.starts, timezone.localdate()))
+            .values_list("user__full_name", "role", "start", "end")
+        )
+
+
+def term_roles(g: Group, *held: tuple[str, str]) -> set[tuple]:
+    starts = max(g.term.starts, timezone.localdate())
+    return {(f"Head of {school} School", role, starts, g.term.ends) for school, role in held}
+
+
+REP, RES = Role.STRATEGY_REP, Role.STRATEGY_RESERVE
+
+
+def test_confirming_starts_the_representatives_and_reserves_roles_for_the_term_and_ends_any_others(group):
+    s, h = group.s, group.heads
+    # Last year's representative, started by hand and never ended, and one due to start next week.
+    with scopes_disabled():
+        RoleAssignment.objects.create(user=h["G"], partnership=group.partnership, role=REP, start=D(2024, 9, 1))
+        later = RoleAssignment.objects.create(
+            user=h["H"], partnership=group.partnership, role=RES, start=timezone.localdate() + ONE_DAY * 7
+        )
+    rota = first(group, [(s["X"], s["C"]), (s["D"], s["E"])])
+    assert not term_roles(group, ("X", REP)) & rota_roles(group), "a draft rota gives no roles"
+    with scope(partnership=group.partnership):
+        rota_confirm(actor=group.coordinator, rota=rota)
+    assert rota_roles(group) == term_roles(group, ("X", REP), ("D", REP), ("C", RES), ("E", RES))
+    with scopes_disabled():
+        old = RoleAssignment.objects.get(user=h["G"], role=REP)
+        assert old.end == max(group.term.starts, timezone.localdate()) - ONE_DAY
+        assert not RoleAssignment.objects.filter(pk=later.pk).exists()
+        event = AuditEvent.objects.get(action="rota.roles_set", data__rota=rota.pk)
+        assert event.actor == group.coordinator
+        assert "Head of G School as strategy group representative ended on" in event.summary
+        assert [removed["user"] for removed in event.data["removed"]] == [h["H"].pk]
+
+
+def test_the_previous_terms_representatives_end_with_their_term(group):
+    s = group.s
+    rota = first(group, [(s["X"], s["C"]), (s["D"], s["Y"])])
+    with scope(partnership=group.partnership):
+        rota_confirm(actor=group.coordinator, rota=rota)
+        nxt = rota_build_next(actor=group.coordinator, partnership=group.partnership)
+        rota_confirm(actor=group.coordinator, rota=nxt)
+    with scopes_disabled():
+        held = list(
+            RoleAssignment.objects.filter(partnership=group.partnership, role__in=ROTA_ROLES)
+            .order_by("start", "user__full_name")
+            .values_list("user__full_name", "role", "start", "end")
+        )
+    starts = max(group.term.starts, timezone.localdate())
+    assert [r for r in held if r[2] == starts] == sorted(
+        term_roles(group, ("C", RES), ("D", REP), ("X", REP), ("Y", RES)), key=lambda r: r[0]
+    ), "this term's roles still end on the term's last day"
+    later = [r for r in held if r[2] == nxt.term.starts]
+    assert {(name, role) for name, role, *_ in later} >= {("Head of C School", REP), ("Head of Y School", REP)}
+    assert {end for *_, end in later} == {nxt.term.ends}
+
+
+def test_changing_a_seat_of_a_confirmed_rota_moves_the_roles_with_it(group):
+    s, h = group.s, group.heads
+    rota = first(group, [(s["X"], s["C"]), (s["D"], s["E"])])
+    with scope(partnership=group.partnership):
+        rota_confirm(actor=group.coordinator, rota=rota)
+    deputy = UserFactory(full_name="Deputy of D School")
+    give_role(deputy, group.partnership, Role.DEPUTY, s["D"])
+    with scopes_disabled():
+        two = rota.seats.get(seat=2)
+    seat_update(group, two, representative=s["D"], reserve=s["F"], substitute=deputy)
+    starts = max(group.term.starts, timezone.localdate())
+    # The deputy who attends in the headteacher's place holds the seat's role; F's head is now its reserve.
+    assert rota_roles(group) == term_roles(group, ("X", REP), ("C", RES), ("F", RES)) | {
+        ("Deputy of D School", REP, starts, group.term.ends)
+    }
+    with scopes_disabled():
+        assert not RoleAssignment.objects.filter(user__in=[h["D"], h["E"]], role__in=ROTA_ROLES).active(starts).exists()
+
+
+def test_a_new_headteacher_takes_over_the_schools_roles_from_their_first_day(group):
+    s, h = group.s, group.heads
+    rota = first(group, [(s["X"], s["C"]), (s["D"], s["E"])])
+    with scope(partnership=group.partnership):
+        rota_confirm(actor=group.coordinator, rota=rota)
+    starts = max(group.term.starts, timezone.localdate())
+    if starts >= group.term.ends:
+        pytest.skip("the term's last day: no day left for a new headteacher")
+    last_day = starts + (group.term.ends - starts) // 2
+    successor = UserFactory(full_name="New Head of X School")
+    with scope(partnership=group.partnership):
+        role_end(
+            actor=group.coordinator,
+            assignment=RoleAssignment.objects.get(user=h["X"], role=Role.HEADTEACHER),
+            end=last_day,
+        )
+        give_role(successor, group.partnership, Role.HEADTEACHER, s["X"], start=last_day + ONE_DAY)
+    with scopes_disabled():
+        held = set(
+            RoleAssignment.objects.filter(
+                partnership=group.partnership, role=REP, user__in=[h["X"], successor]
+            ).values_list("user__full_name", "start", "end")
+        )
+        assert held == {
+            ("Head of X School", starts, last_day),
+            ("New Head of X School", last_day + ONE_DAY, group.term.ends),
+        }
+        assert AuditEvent.objects.filter(action="rota.roles_set", data__rota=rota.pk).count() == 3
+
+
+def test_nothing_else_starts_or_ends_a_representatives_role(group):
+    s, h = group.s, group.heads
+    refusal = "Strategy group representatives come from the confirmed rota"
+    for role in (REP, RES):
+        errors = errors_of(
+            lambda r=role: role_start(actor=group.coordinator, user=h["C"], partnership=group.partnership, role=r)
+        )
+        assert errors["role"][0].startswith(refusal), errors
+        with scope(partnership=group.partnership):
+            errors = errors_of(
+                lambda r=role: invitation_create(
+                    actor=group.coordinator,
+                    partnership=group.partnership,
+                    full_name="New Head",
+                    email="new.head@example.org",
+                    role=r,
+                    school=None,
+                )
+            )
+        assert errors["role"][0].startswith(refusal), errors
+    rota = first(group, [(s["X"], s["C"]), (s["D"], s["E"])])
+    with scope(partnership=group.partnership):
+        rota_confirm(actor=group.coordinator, rota=rota)
+        held = RoleAssignment.objects.get(user=h["X"], role=REP)
+        errors = errors_of(lambda: role_end(actor=group.coordinator, assignment=held))
+    assert errors["end"][0].startswith(refusal)
+    with scope(partnership=group.partnership):
+        offered = {value for value, _ in InviteForm(partnership=group.partnership).fields["role"].choices}
+    assert Role.HEADTEACHER in offered and not offered & ROTA_ROLES

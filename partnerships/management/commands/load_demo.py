@@ -103,8 +103,7 @@ class Command(BaseCommand):
             self._role(admin, head(school), partnership, Role.HEADTEACHER, school, show=school in ordered[:1])
         self._role(admin, head(chair_school), partnership, Role.CHAIR)
         self._role(admin, head(others[0]), partnership, Role.VICE_CHAIR)
-        self._role(admin, head(others[1]), partnership, Role.STRATEGY_REP)
-        self._role(admin, head(others[2]), partnership, Role.STRATEGY_RESERVE)
+        # Strategy group representatives and reserves come only from a confirmed rota (demo/offices.py).
         first = ordered[0]
         self._role(admin, self._user(f"deputy.{first.urn}@schools.example"), partnership, Role.DEPUTY, first)
         self._role(

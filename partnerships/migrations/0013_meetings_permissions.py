@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnerships', '0010_end_date_fields_and_election_check'),
+        ('partnerships', '0012_strategy_roles_from_confirmed_rotas'),
     ]
 
     operations = [
