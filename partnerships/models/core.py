@@ -46,6 +46,11 @@ class Partnership(models.Model):
             ("manage_governance", "Can record elections, the strategy group rota, groups and development areas"),
             ("view_interests", "Can read the register of interests"),
             ("declare_interests", "Can declare interests"),
+            ("view_school_records", "Can see every member school's people, contact details, census and budget"),
+            (
+                "view_shared_with_headteachers",
+                "Can see what the constitution shares with every member school's headteachers",
+            ),
         ]
 
     def __str__(self) -> str:
