@@ -49,6 +49,12 @@ SCHOOL_ROLES = frozenset(
 ROTA_ROLES = frozenset({Role.STRATEGY_REP, Role.STRATEGY_RESERVE})
 ROTA_ROLES_REFUSAL = "Strategy group representatives come from the confirmed rota"
 
+# Roles held for a school that are the school's own people, private to it like its staff list (see
+# partnerships.selectors.permissions.SchoolPrivacy). The others are seen by every member: the
+# headteacher (each school's contact), its adviser and the banker's finance officer, and the
+# partnership's own offices.
+PRIVATE_SCHOOL_ROLES = frozenset({Role.DEPUTY, Role.CHAIR_OF_GOVERNORS, Role.GOVERNOR})
+
 # Every role may see the partnership, its members, people, governance and meetings, and declare interests.
 _EVERYONE = {
     "view_partnership",
@@ -70,13 +76,14 @@ PARTNERSHIP_PERMISSIONS: dict[str, frozenset[str]] = {
             "change_constitution",
             "manage_governance",
             "manage_meetings",
+            "view_school_records",
         }
     ),
     Role.CHAIR: frozenset(_LEADERS),
     Role.VICE_CHAIR: frozenset(_LEADERS),
     Role.STRATEGY_REP: frozenset(_EVERYONE),
     Role.STRATEGY_RESERVE: frozenset(_EVERYONE),
-    Role.HEADTEACHER: frozenset(_EVERYONE),
+    Role.HEADTEACHER: frozenset(_EVERYONE | {"view_shared_with_headteachers"}),
     Role.DEPUTY: frozenset(_EVERYONE),
     Role.CHAIR_OF_GOVERNORS: frozenset(_EVERYONE),
     Role.GOVERNOR: frozenset(_EVERYONE),
@@ -85,13 +92,18 @@ PARTNERSHIP_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.LA_OBSERVER: frozenset({"view_partnership", "view_members"}),
 }
 
+# A school's private records (its people's contact details, census, budget and contribution) are the
+# school's own: `view_school_private` on it, `view_school_records` (the coordinator) on every school,
+# and `keep_partnership_funds` held for the banker school for every school's figures. What else is
+# shared follows the constitution's information sharing; partnerships.selectors.permissions.school_privacy
+# puts these together, and is the only place that does.
 SCHOOL_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.HEADTEACHER: frozenset({"act_for_school", "govern_school", "manage_school_people"}),
-    Role.DEPUTY: frozenset({"act_for_school"}),
-    Role.CHAIR_OF_GOVERNORS: frozenset({"govern_school"}),
-    Role.GOVERNOR: frozenset({"govern_school"}),
-    Role.FINANCE_OFFICER: frozenset({"act_for_school"}),
-    Role.ADVISER: frozenset({"advise_school"}),
+    Role.HEADTEACHER: frozenset({"act_for_school", "govern_school", "manage_school_people", "view_school_private"}),
+    Role.DEPUTY: frozenset({"act_for_school", "view_school_private"}),
+    Role.CHAIR_OF_GOVERNORS: frozenset({"govern_school", "view_school_private"}),
+    Role.GOVERNOR: frozenset({"govern_school", "view_school_private"}),
+    Role.FINANCE_OFFICER: frozenset({"act_for_school", "view_school_private", "keep_partnership_funds"}),
+    Role.ADVISER: frozenset({"advise_school", "view_school_private"}),
 }
 
 # Every codename a role can give, so a misspelt check fails loudly instead of quietly denying.

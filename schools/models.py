@@ -42,6 +42,11 @@ class School(models.Model):
             ("govern_school", "Can see the school's governor information"),
             ("advise_school", "Can work with the school as its adviser"),
             ("manage_school_people", "Can add, correct and remove the school's own people (its headteacher)"),
+            ("view_school_private", "Can see the school's people, contact details, census, budget and contribution"),
+            (
+                "keep_partnership_funds",
+                "Can see every member's census, budget and contribution (the banker school's finance officer)",
+            ),
         ]
 
     def __str__(self) -> str:

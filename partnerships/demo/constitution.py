@@ -15,12 +15,17 @@ from django_scopes import scope
 from core.dates import has_ended, in_force
 from partnerships.calendar import academic_year_of
 from partnerships.models import Constitution, LeavingNotice, Membership
+from partnerships.models.constitution import SHARING_FIELDS, SharedWith
 from partnerships.selectors.terms import terms_for_years
 from partnerships.services.constitution import constitution_update
 from partnerships.services.membership import leaving_notice_record
 from schools.models import School
 
 F, B = Constitution.Frequency, Constitution.Basis
+# Each school's staff, census, budget and contribution stay with the school, the coordinator and those
+# who need them (the default): the agreements of Exeter Beacon, EducationKingston and the Kingston North
+# template (which decides per activity) share none of them between schools, and Kent's forbids it.
+_NOTHING_SHARED = {field: SharedWith.NOBODY_ELSE for field in SHARING_FIELDS.values()}
 _NO_ROTA = {"strategy_head_reps": 0, "strategy_reserve_rotates": False, "strategy_needs_primary_and_secondary": False}
 
 RULES: dict[str, dict] = {
@@ -39,6 +44,7 @@ RULES: dict[str, dict] = {
         "headteacher, though it is preferable that the head attends. The Strategy Group meets at least "
         "half-termly, before the Partnership meeting.",
         "contribution_basis": B.NONE,
+        **_NOTHING_SHARED,
         "development_area_target": 5,
         "development_area_minimum": 3,
         "information_sharing": "Schools submit the information the Partnership or the Extended Schools' "
@@ -62,10 +68,20 @@ RULES: dict[str, dict] = {
         "banker_admin_share_percent": Decimal("10"),
         "leaving_notice_terms": 1,
         "leaver_contribution_refunded": False,
+        # "We share accountability for ... the devolved finance": the heads of the strategic group see each
+        # school's contribution, and so its January census figures, from which it is worked out. Budgets are
+        # not needed and stay private. The standing networks (deputies, EYFS, business managers) are staff of
+        # every school getting to know each other, so staff contacts are shared across the partnership.
+        "share_staff_contacts": SharedWith.PARTNERSHIP,
+        "share_census": SharedWith.HEADTEACHERS,
+        "share_contributions": SharedWith.HEADTEACHERS,
         "information_sharing": "Governors receive a report on the partnership's work at each governors' meeting, "
         "usually through the headteacher's report. Headteachers and chairs of governors meet once a year on the "
         "partnership's strategic direction. Copies of each school's agreement are held by the partnership and "
-        "by the school.",
+        "by the school.\n"
+        "The headteachers of the strategic group share accountability for the partnership's funds, so each "
+        "school's contribution and the January census figures it comes from are shared with them. The staff "
+        "networks work across the schools, so staff contact details are shared with everyone in the partnership.",
     },
     # Terms-of-reference template for a schools partnership.
     "kingston-north": {
@@ -80,6 +96,7 @@ RULES: dict[str, dict] = {
         "Governors, teachers, support staff and pupils meet as the focus requires.",
         "contribution_basis": B.PER_ACTIVITY,
         "cpd_free_hours_per_term": Decimal("3"),
+        **_NOTHING_SHARED,
         "information_sharing": "Each activity states what information is shared with whom: for example school "
         "newsletters for Science week, but not 'best Y3 results in locality'. Notes of meetings are shared "
         "with the local authority. Confidentiality is kept as agreed for each activity.\n"
@@ -91,6 +108,7 @@ RULES: dict[str, dict] = {
     "education-kingston": {
         "meeting_frequency": F.TERMLY,
         **_NO_ROTA,
+        **_NOTHING_SHARED,
         "strategy_group_notes": "Headteacher partnership meetings, governors' partnership meetings and EK Forum "
         "meetings for full-subscription member schools.",
         "contribution_basis": B.NONE,
@@ -105,6 +123,9 @@ RULES: dict[str, dict] = {
         "strategy_group_notes": "The LCSP board. The PEP headteacher is school improvement partner for up to "
         "10 of the partnership's primary schools.",
         "contribution_basis": B.NONE,
+        # "Access to records containing information relating to staff and individual pupils ... shall be
+        # restricted": nothing of a school's own is shared beyond those who need it.
+        **_NOTHING_SHARED,
         "information_sharing": "Access to records containing information about staff and individual pupils, "
         "kept to monitor this agreement, is restricted and not disclosed to any third party. The PEP "
         "headteacher's notes of visit are recorded and can be read only by identified LCSP and CFE staff.",

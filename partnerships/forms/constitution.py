@@ -6,10 +6,16 @@ from django.db import models
 from core.forms import DateInput
 from partnerships.calendar import TERM_LABELS, TERM_NAMES
 from partnerships.models import Constitution, Membership
-from partnerships.models.constitution import SECTIONS
+from partnerships.models.constitution import SECTIONS, InformationCategory
+from partnerships.selectors.constitution import ALWAYS_SEEN_BY
 from partnerships.services.constitution import MAX_TEXT
 from partnerships.services.terms import TERM_PARTS
 from schools.models import School
+
+
+def _always(category: str) -> str:
+    return ALWAYS_SEEN_BY[category][0].upper() + ALWAYS_SEEN_BY[category][1:]
+
 
 _HELP = {
     "min_meetings_per_year": "Only used when the partnership meets a minimum number of times a year",
@@ -25,7 +31,14 @@ _HELP = {
     "development_area_target": "0 if the agreement does not say",
     "development_area_minimum": "0 for no minimum",
     "cpd_free_hours_per_term": "0 if the agreement does not say",
-    "information_sharing": "What is shared with whom, and what is never stored",
+    "information_sharing": "What the agreement says about sharing information, and what is never stored",
+    # Who always sees a school's records, whatever is chosen: the words are the constitution page's.
+    "share_staff_contacts": "Every member sees each school's name, phase, address and headteacher. "
+    f"{_always(InformationCategory.STAFF_CONTACTS)} always see the rest",
+    "share_census": f"{_always(InformationCategory.CENSUS)} always see them",
+    "share_budget": f"{_always(InformationCategory.BUDGET)} always see it",
+    "share_contributions": "A contribution reveals a school's budget or pupil numbers. "
+    f"{_always(InformationCategory.CONTRIBUTION)} always see it",
 }
 _LABELS = {
     "meeting_frequency": "How often the partnership meets",
@@ -33,8 +46,17 @@ _LABELS = {
     "quorum_value": "Quorum",
     "contribution_basis": "How schools contribute",
     "contribution_rate": "Contribution rate (£)",
+    "information_sharing": "Why",
 }
-_RADIOS = {"meeting_frequency", "quorum_kind", "contribution_basis"}
+_RADIOS = {
+    "meeting_frequency",
+    "quorum_kind",
+    "contribution_basis",
+    "share_staff_contacts",
+    "share_census",
+    "share_budget",
+    "share_contributions",
+}
 
 
 class BankerSchoolField(forms.ModelChoiceField):

@@ -33,7 +33,41 @@ SECTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "membership": ("Joining and leaving", ("leaving_notice_terms", "leaver_contribution_refunded")),
     "development": ("Development areas", ("development_area_target", "development_area_minimum")),
     "cpd": ("Professional development", ("cpd_free_hours_per_term",)),
-    "information": ("Information sharing", ("information_sharing",)),
+    "information": (
+        "Information sharing",
+        ("share_staff_contacts", "share_census", "share_budget", "share_contributions", "information_sharing"),
+    ),
+}
+
+
+class SharedWith(models.TextChoices):
+    """Who else sees one category of each member school's private records (Constitution.share_*)."""
+
+    NOBODY_ELSE = "nobody_else", "Only the school, the coordinator and those who need it"
+    HEADTEACHERS = "headteachers", "Every member school's headteachers"
+    PARTNERSHIP = "partnership", "Everyone in the partnership"
+
+
+class InformationCategory(models.TextChoices):
+    """The kinds of a member school's private records, each with its own sharing switch."""
+
+    STAFF_CONTACTS = "staff_contacts", "Staff names and contact details"
+    CENSUS = "census", "Census figures"
+    BUDGET = "budget", "Budget"
+    CONTRIBUTION = "contribution", "Each school's contribution"
+
+
+def _shared_with_field(verbose_name: str) -> models.CharField:
+    """A switch of the constitution's information sharing: private to the school unless it says otherwise."""
+    return models.CharField(verbose_name, max_length=20, choices=SharedWith.choices, default=SharedWith.NOBODY_ELSE)
+
+
+# Each category -> the Constitution field that says who else sees it.
+SHARING_FIELDS = {
+    InformationCategory.STAFF_CONTACTS: "share_staff_contacts",
+    InformationCategory.CENSUS: "share_census",
+    InformationCategory.BUDGET: "share_budget",
+    InformationCategory.CONTRIBUTION: "share_contributions",
 }
 
 
@@ -146,6 +180,15 @@ class Constitution(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
+    # Information sharing, one switch per category of a member school's private records: who sees it
+    # besides the school's own people, the coordinator and those who need it (the school's adviser;
+    # the banker school's finance officer for figures). `information_sharing` above says why.
+    # Read only through partnerships.selectors.permissions.school_privacy.
+    share_staff_contacts = _shared_with_field("Who else sees each school's staff names and contact details")
+    share_census = _shared_with_field("Who else sees each school's census figures")
+    share_budget = _shared_with_field("Who else sees each school's budget")
+    share_contributions = _shared_with_field("Who else sees each school's contribution")
+
     objects = ScopedManager(partnership="partnership")
 
     class Meta:
@@ -160,6 +203,10 @@ class Constitution(models.Model):
 
     def __str__(self) -> str:
         return f"Constitution of {self.partnership}"
+
+    def shared_with(self, category: str) -> str:
+        """Who else sees `category` (an InformationCategory) of each member school's records: a SharedWith."""
+        return getattr(self, SHARING_FIELDS[category])
 
     def quorum_schools(self, members: int) -> int:
         """How many of `members` member schools make a quorum (a percentage is rounded up)."""

@@ -48,6 +48,11 @@ class Partnership(models.Model):
             ("declare_interests", "Can declare interests"),
             ("view_meetings", "Can see the partnership's meetings"),
             ("manage_meetings", "Can schedule, change and cancel meetings and say who is invited"),
+            ("view_school_records", "Can see every member school's people, contact details, census and budget"),
+            (
+                "view_shared_with_headteachers",
+                "Can see what the constitution shares with every member school's headteachers",
+            ),
         ]
 
     def __str__(self) -> str:

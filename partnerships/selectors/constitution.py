@@ -9,6 +9,7 @@ from django_scopes import scope
 
 from core.dates import ended_q, in_force_q
 from partnerships.models import Constitution, LeavingNotice, Membership, Partnership
+from partnerships.models.constitution import InformationCategory, SharedWith
 from schools.models import School
 
 
@@ -209,8 +210,41 @@ def constitution_sections(constitution, *, members: int) -> list[dict]:
             f"Free of charge for up to {_hours(hours)} hour{'s' if hours != 1 else ''} a term" if hours else "Not set",
         )
     ]
-    rows["information"] = [("What is shared with whom", c.information_sharing or "Not set out")]
+    rows["information"] = [
+        *information_sharing_rows(c),
+        ("What the agreement says", c.information_sharing or "Not set out"),
+    ]
     return [{"key": key, "title": title, "rows": rows[key]} for key, (title, _) in SECTIONS.items()]
+
+
+# What everyone sees of a member school, and who always sees the rest: the words beside the switches.
+SHARED_WITH_EVERYONE = "its name, phase, address, and its headteacher's name and work email"
+_FIGURES_SEEN_BY = (
+    "the school's own people, the coordinator, the school's adviser and the banker school's finance officer"
+)
+ALWAYS_SEEN_BY = {
+    InformationCategory.STAFF_CONTACTS: "the school's own people, the coordinator and the school's adviser",
+    InformationCategory.CENSUS: _FIGURES_SEEN_BY,
+    InformationCategory.BUDGET: _FIGURES_SEEN_BY,
+    InformationCategory.CONTRIBUTION: _FIGURES_SEEN_BY,
+}
+
+
+def information_sharing_rows(constitution) -> list[tuple[str, str]]:
+    """Who sees each category of a member school's private records, in a sentence per category."""
+    rows = [("Every member sees of each school", SHARED_WITH_EVERYONE[0].upper() + SHARED_WITH_EVERYONE[1:])]
+    for category in InformationCategory:
+        shared = constitution.shared_with(category)
+        # Without a banker school, nobody keeps the funds: the figures are seen as the staff are.
+        always = ALWAYS_SEEN_BY[category if constitution.banker_school_id else InformationCategory.STAFF_CONTACTS]
+        if shared == SharedWith.PARTNERSHIP:
+            who = "Everyone in the partnership"
+        elif shared == SharedWith.HEADTEACHERS:
+            who = f"Every member school's headteachers, and {always}"
+        else:
+            who = f"Only {always}"
+        rows.append((category.label, who))
+    return rows
 
 
 def _ordinal(n: int) -> str:

@@ -93,3 +93,9 @@ def school_censuses(school: School) -> QuerySet[Census]:
 
 def school_budgets(school: School) -> QuerySet[Budget]:
     return Budget.objects.filter(school=school).order_by("-financial_year")
+
+
+def school_headteachers(school: School) -> QuerySet[Person]:
+    """The school's headteacher(s) as the partnership knows them: their name and work email are shared
+    with every member, whatever the constitution says about the rest of the school's people."""
+    return Person.objects.filter(school=school, position=Person.Position.HEADTEACHER).order_by("full_name")

@@ -5,6 +5,7 @@ from django_scopes import scopes_disabled
 
 from accounts.models import Invitation
 from partnerships.models import Membership, Partnership, RoleAssignment
+from partnerships.roles import PRIVATE_SCHOOL_ROLES
 from schools.models import School
 
 
@@ -57,6 +58,14 @@ def roles_matching(roles, search: str):
     return roles.filter(
         Q(user__full_name__icontains=search) | Q(user__email__icontains=search) | Q(school__name__icontains=search)
     )
+
+
+def roles_shared(roles, school_ids: frozenset[int] | None):
+    """`roles` without the private roles (PRIVATE_SCHOOL_ROLES) of schools outside `school_ids`, the
+    schools whose people the viewer may see (SchoolPrivacy.school_ids; None: every school)."""
+    if school_ids is None:
+        return roles
+    return roles.filter(~Q(role__in=PRIVATE_SCHOOL_ROLES) | Q(school_id__in=school_ids))
 
 
 def invitations_pending():

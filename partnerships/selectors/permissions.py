@@ -12,8 +12,10 @@ from django_scopes import scopes_disabled
 from guardian.models import UserObjectPermission
 
 from accounts.models import User
-from partnerships.models import Partnership, RoleAssignment
+from partnerships.models import Constitution, Partnership, RoleAssignment
+from partnerships.models.constitution import InformationCategory, SharedWith
 from partnerships.roles import permissions_for, school_permissions_for
+from partnerships.selectors.constitution import constitution_of
 from schools.models import School
 
 
@@ -83,3 +85,74 @@ def has_object_grant(user: User, perm: str, obj) -> bool:
             RoleAssignment.objects.filter(user=user).active().values_list("partnership_id", flat=True).distinct()
         )
     return bool(partnership_ids) and object_in_partnerships(obj, partnership_ids)
+
+
+# A member school's private records: who sees its people, contact details, census, budget and contribution.
+
+
+class SchoolPrivacy:
+    """Who may see each category (InformationCategory) of one member school's private records: the one rule.
+
+    A school's private records are seen by the school's own people (a role held for that school gives
+    `view_school_private`), its assigned adviser (the same), the coordinator (`view_school_records`),
+    and, for figures (census, budget, contribution), the banker school's finance officer
+    (`keep_partnership_funds` held for the constitution's banker school): contributions are worked out
+    from them. Anyone else sees them only where the constitution's information sharing switches that
+    category on for them (every member school's headteachers, or everyone in the partnership). Everyone
+    sees a school's name, phase, address and its headteacher's name and work email.
+
+    Built once per page from the roles the request has already loaded (request.tenant, or a
+    TenantContext made for a task or report) and the constitution, so it answers for any number of
+    schools without another query. Later features ask it too: a school's contribution is
+    `sees(school, InformationCategory.CONTRIBUTION)`.
+    """
+
+    FIGURES = frozenset({InformationCategory.CENSUS, InformationCategory.BUDGET, InformationCategory.CONTRIBUTION})
+
+    def __init__(self, tenant, constitution: Constitution):
+        self.tenant = tenant
+        self.constitution = constitution
+
+    def _sees_every_school(self, category: str) -> bool:
+        if self.tenant.has("view_school_records"):
+            return True
+        banker_id = self.constitution.banker_school_id
+        if (
+            category in self.FIGURES
+            and banker_id is not None
+            and self.tenant.has_for_school("keep_partnership_funds", banker_id)
+        ):
+            return True
+        shared = self.constitution.shared_with(category)
+        return shared == SharedWith.PARTNERSHIP or (
+            shared == SharedWith.HEADTEACHERS and self.tenant.has("view_shared_with_headteachers")
+        )
+
+    def sees(self, school, category: str) -> bool:
+        """Whether the viewer may see `category` of `school` (a School or its pk)."""
+        return self._sees_every_school(category) or self.tenant.has_for_school("view_school_private", school)
+
+    def school_ids(self, category: str) -> frozenset[int] | None:
+        """The schools whose `category` the viewer may see, for filtering a list: None means every school."""
+        if self._sees_every_school(category):
+            return None
+        return frozenset(
+            role.school_id
+            for role in self.tenant.roles
+            if role.school_id is not None and self.tenant.has_for_school("view_school_private", role.school_id)
+        )
+
+    def shared_with(self, category: str) -> str:
+        """The constitution's switch for `category`, for pages that say what is shared."""
+        return self.constitution.shared_with(category)
+
+
+def school_privacy(tenant) -> SchoolPrivacy:
+    """The privacy rule for `tenant` (request.tenant, or partnerships.tenancy.TenantContext(user,
+    partnership) outside a request): one query, for the constitution."""
+    return SchoolPrivacy(tenant, constitution_of(tenant.partnership))
+
+
+def can_see_school_private(tenant, school, category: str) -> bool:
+    """Whether `tenant`'s user may see `category` of `school`'s private records: see SchoolPrivacy."""
+    return school_privacy(tenant).sees(school, category)

@@ -24,10 +24,13 @@ from partnerships.forms.members import (
     PersonForm,
     RegisterImportForm,
 )
+from partnerships.models.constitution import InformationCategory as Category
 from partnerships.roles import Role
 from partnerships.selectors import members as selectors
+from partnerships.selectors.constitution import information_sharing_rows
 from partnerships.selectors.development import areas_for_school
 from partnerships.selectors.groups import groups_for_school
+from partnerships.selectors.permissions import school_privacy
 from partnerships.services import members as services
 from schools.models import Person
 
@@ -58,15 +61,21 @@ class DirectoryView(TenantViewMixin, View):
         return render(request, self.template_name, context, status=200 if valid else 400)
 
 
-class _SchoolLookup(View):
-    """Finds the school (and person) in the URL after the permission check, before any handler runs,
-    so a school that was never a member is 404 whatever the method."""
+class _SchoolLookup:
+    """Finds the school (and person) in the URL before the permission check and any handler, so a
+    school that was never a member is 404 whatever the method, and so is a page of the school's
+    private records (`private_category`) to anyone who may not see them: to them it does not exist."""
+
+    private_category: str | None = None
 
     def dispatch(self, request, *args, **kwargs):
         urn = kwargs["school_urn"]
         self.school = selectors.member_school_or_none(urn)
         if self.school is None:
             raise Http404("This school has never been a member of the partnership")
+        self.privacy = school_privacy(request.tenant)
+        if self.private_category and not self.privacy.sees(self.school, self.private_category):
+            raise Http404("This school's records are not shared with you")
         if "person_pk" in kwargs:
             person_pk = kwargs["person_pk"]
             if person_pk > 2_147_483_647:
@@ -79,7 +88,7 @@ class _SchoolLookup(View):
         """For pages whose permission depends on the school in the URL as well as the partnership."""
 
 
-class SchoolMixin(TenantViewMixin, _SchoolLookup):
+class SchoolMixin(_SchoolLookup, TenantViewMixin, View):
     permission_required = "manage_members"
 
     def school_url(self, anchor: str = "") -> str:
@@ -90,18 +99,25 @@ class SchoolMixin(TenantViewMixin, _SchoolLookup):
 
 
 class SchoolView(SchoolMixin):
+    """A member school's page. Everyone sees its name, phase, address and headteacher; its people, their
+    contact details, census and budget only those SchoolPrivacy lets see them (the rest is not loaded)."""
+
     permission_required = "view_members"
     template_name = "schools/school.html"
 
     def get(self, request, *args, school_urn, **kwargs):
         school = self.school
+        privacy = self.privacy
         today = timezone.localdate()
         memberships = selectors.school_memberships(school)
         membership = memberships[0]
         is_current = membership.is_current(today)
         can_invite = request.tenant.has("manage_people") and is_current
-        # People and roles are shown to those who may see the partnership's people (not LA observers).
-        sees_people = request.tenant.has("view_people")
+        # People and roles are shown to those who may see the partnership's people (not LA observers),
+        # and of this school only if its staff contacts are shared with them.
+        sees_people = request.tenant.has("view_people") and privacy.sees(school, Category.STAFF_CONTACTS)
+        sees_census = privacy.sees(school, Category.CENSUS)
+        sees_budget = privacy.sees(school, Category.BUDGET)
         people = []
         for person in selectors.school_people(school) if sees_people else ():
             invite_url = None
@@ -119,9 +135,15 @@ class SchoolView(SchoolMixin):
             "memberships": memberships,
             "people": people,
             "sees_people": sees_people,
+            "headteachers": [] if sees_people else list(selectors.school_headteachers(school)),
+            "sees_census": sees_census,
+            "sees_budget": sees_budget,
+            "not_shared": _not_shared(sees_people=sees_people, sees_census=sees_census, sees_budget=sees_budget),
+            "sharing": information_sharing_rows(privacy.constitution),
+            "sharing_reason": privacy.constitution.information_sharing,
             "roles": list(selectors.school_roles(school, today)) if sees_people else [],
-            "censuses": list(selectors.school_censuses(school)),
-            "budgets": list(selectors.school_budgets(school)),
+            "censuses": list(selectors.school_censuses(school)) if sees_census else [],
+            "budgets": list(selectors.school_budgets(school)) if sees_budget else [],
             "can_manage": request.tenant.has("manage_members"),
             "can_manage_people": can_manage_school_people(request.tenant, school),
             "today": today,
@@ -129,6 +151,23 @@ class SchoolView(SchoolMixin):
             "areas": list(areas_for_school(school)),
         }
         return render(request, self.template_name, context)
+
+
+def _not_shared(*, sees_people: bool, sees_census: bool, sees_budget: bool) -> str:
+    """What of a school's records the viewer does not see, as the sentence the page says it in."""
+    hidden = [
+        what
+        for what, seen in (
+            ("people and their contact details", sees_people),
+            ("census figures", sees_census),
+            ("budget", sees_budget),
+        )
+        if not seen
+    ]
+    if not hidden:
+        return ""
+    listed = hidden[0] if len(hidden) == 1 else ", ".join(hidden[:-1]) + " and " + hidden[-1]
+    return f"This school's {listed} {'is' if hidden == ['budget'] else 'are'} not shared with you"
 
 
 def _upload(form) -> tuple[bytes, str]:
@@ -198,6 +237,7 @@ class _SchoolFormView(SchoolMixin, ServiceFormView):
 
 
 class CensusRecordView(_SchoolFormView):
+    private_category = Category.CENSUS
     template_name = "schools/census_form.html"
     form_class = CensusForm
     success_message = "January {year} census figures saved"
@@ -217,6 +257,7 @@ class CensusRecordView(_SchoolFormView):
 
 
 class BudgetRecordView(_SchoolFormView):
+    private_category = Category.BUDGET
     template_name = "schools/budget_form.html"
     form_class = BudgetForm
 
@@ -243,6 +284,7 @@ class _SchoolPeopleFormView(_SchoolFormView):
     school only (a school-level permission, so a head of another school is refused)."""
 
     permission_required = "view_members"
+    private_category = Category.STAFF_CONTACTS
 
     def check_school_permission(self) -> None:
         if not can_manage_school_people(self.request.tenant, self.school):

@@ -11,8 +11,10 @@ from core.pagination import paginate
 from core.views import ServiceFormView, TenantViewMixin
 from partnerships.forms.people import InviteForm, PartnershipSettingsForm, RoleEndForm
 from partnerships.models import RoleAssignment
+from partnerships.models.constitution import InformationCategory
 from partnerships.selectors import people as selectors
 from partnerships.selectors.agreements import agreement_on
+from partnerships.selectors.permissions import school_privacy
 from partnerships.services import partnership_update_settings, role_end
 from partnerships.services.invitations import invitation_create, invitation_withdraw
 
@@ -49,6 +51,9 @@ class PeopleView(TenantViewMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         showing_history = self.request.GET.get("show") == "history"
         roles = selectors.roles_history() if showing_history else selectors.roles_current()
+        # A school's deputies and governors are its own people: shown only to those who may see them.
+        shared_with_me = school_privacy(self.request.tenant).school_ids(InformationCategory.STAFF_CONTACTS)
+        roles = selectors.roles_shared(roles, shared_with_me)
         search = self.request.GET.get("q", "")[:100].strip()
         context["page_obj"] = paginate(self.request, selectors.roles_matching(roles, search))
         context["showing_history"] = showing_history

@@ -37,6 +37,7 @@ def test_the_demo_sets_each_partnership_up_as_its_agreement_says(db, settings):
     heart_of_manchester_pays_2_pounds_per_fte_to_rolls_crescent_and_does_not_refund(constitutions)
     kingston_north_follows_the_terms_of_reference(constitutions)
     education_kingston_and_swale(constitutions)
+    each_partnership_shares_school_records_as_its_agreement_says(constitutions)
     every_partnership_has_this_years_and_next_years_terms()
     two_schools_are_leaving_with_notice_given()
     the_coordinator_sees_the_constitution_and_the_leaver(settings)
@@ -82,6 +83,19 @@ def education_kingston_and_swale(constitutions):
     swale = constitutions["swale-lcsp"]
     assert swale.meeting_frequency == Constitution.Frequency.TERMLY
     assert "not disclosed to any third party" in swale.information_sharing
+
+
+def each_partnership_shares_school_records_as_its_agreement_says(constitutions):
+    shared = {
+        slug: (c.share_staff_contacts, c.share_census, c.share_budget, c.share_contributions)
+        for slug, c in constitutions.items()
+    }
+    private = ("nobody_else",) * 4
+    # Kent: staff and pupil records are confidential; the others share nothing of a school's own either,
+    # except Heart of Manchester, whose heads share accountability for the money and whose staff networks
+    # work across the schools.
+    assert shared.pop("heart-of-manchester") == ("partnership", "headteachers", "nobody_else", "headteachers")
+    assert shared == dict.fromkeys(["exeter-beacon", "kingston-north", "education-kingston", "swale-lcsp"], private)
 
 
 def every_partnership_has_this_years_and_next_years_terms():

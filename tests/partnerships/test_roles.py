@@ -33,6 +33,7 @@ def test_starting_a_role_gives_its_permissions_and_is_audited(tenant_a):
         "act_for_school",
         "govern_school",
         "manage_school_people",
+        "view_school_private",
     }
     assert school_permissions(user, p, tenant_a.schools[1]) == set()
     with scopes_disabled():

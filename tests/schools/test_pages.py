@@ -314,8 +314,9 @@ def test_the_directory_runs_a_constant_number_of_queries(tenant_a, client_for, p
 @pytest.mark.parametrize("who", ["coordinator", "headteacher"])
 def test_the_school_page_runs_a_constant_number_of_queries(tenant_a, client_for, who):
     url = school_url(tenant_a, tenant_a.schools[0])
-    # 12 for the school, its people, roles and figures; one each for its groups and development areas.
-    assert_constant_queries(client_for(getattr(tenant_a, who)), url, grow=lambda: _grow(tenant_a), at_most=12)
+    # 13: the school, the constitution (who may see its private records), its people, roles and figures;
+    # one each for its groups and development areas.
+    assert_constant_queries(client_for(getattr(tenant_a, who)), url, grow=lambda: _grow(tenant_a), at_most=13)
 
 
 def test_the_school_page_shows_its_groups_and_development_areas(tenant_a, client_for):
@@ -345,7 +346,9 @@ def test_the_school_page_shows_its_groups_and_development_areas(tenant_a, client
 @pytest.mark.parametrize("suffix", ["census/", "budget/?year=2010", "people/add/"])
 def test_the_figures_and_people_forms_run_a_constant_number_of_queries(tenant_a, client_for, suffix):
     url = school_url(tenant_a, tenant_a.schools[0], suffix)
-    assert_constant_queries(client_for(tenant_a.coordinator), url, grow=lambda: _grow(tenant_a), at_most=6)
+    # 7: session, user, partnership, roles, the school, the constitution (who may see the school's
+    # records), and the form's own read.
+    assert_constant_queries(client_for(tenant_a.coordinator), url, grow=lambda: _grow(tenant_a), at_most=7)
 
 
 def test_local_authority_observers_see_the_school_but_not_its_people(tenant_a, client_for):

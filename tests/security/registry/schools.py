@@ -34,3 +34,14 @@ ALLOWED = {
     "members:person_edit": {R.COORDINATOR},
     "members:person_remove": {R.COORDINATOR},
 }
+
+# A school's people, census and budget pages are its private records: to anyone who may not see them
+# (here every role but the coordinator, the school roles being held for another school) they are 404.
+_NOT_THE_SCHOOLS = set(Role) - {R.COORDINATOR}
+NOT_FOUND = {
+    "members:census_record": _NOT_THE_SCHOOLS,
+    "members:budget_record": _NOT_THE_SCHOOLS,
+    "members:person_add": _NOT_THE_SCHOOLS,
+    "members:person_edit": _NOT_THE_SCHOOLS,
+    "members:person_remove": _NOT_THE_SCHOOLS,
+}
