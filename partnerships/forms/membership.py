@@ -66,9 +66,19 @@ class LeavingNoticeForm(forms.Form):
         label="Notes (optional)", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )
 
-    def __init__(self, *args, **kwargs):
+    leaving_on = forms.DateField(
+        label="Leaving date (optional)",
+        widget=DateInput,
+        required=False,
+        help_text="The agreement sets no notice period: enter the school's last day as a member, as agreed "
+        "with the partnership. Leave empty if it leaves on the day its notice was received",
+    )
+
+    def __init__(self, *args, notice_rule: bool = True, **kwargs):
         kwargs.setdefault("initial", {"received_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
+        if notice_rule:  # the leaving date is worked out from the agreement's notice period
+            del self.fields["leaving_on"]
 
     def clean_letter(self):
         letter = self.cleaned_data["letter"]
