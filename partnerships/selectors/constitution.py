@@ -151,7 +151,7 @@ def constitution_sections(constitution, *, members: int) -> list[dict]:
     ]
 
     if c.chair_term_years is None:
-        elected = f"Term of office: {NOT_SET.lower()}"
+        elected = NOT_SET
     else:
         elected = "Elected every year" if c.chair_term_years == 1 else f"Elected every {c.chair_term_years} years"
     who = {
@@ -160,7 +160,7 @@ def constitution_sections(constitution, *, members: int) -> list[dict]:
         None: NOT_SET,
     }[c.chair_must_be_headteacher]
     rows["offices"] = [
-        ("Chair and vice chair", elected),
+        ("Term of office", elected),
         ("Who may be chair or vice chair", who),
         (
             "Longest a chair may serve",
