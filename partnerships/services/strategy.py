@@ -309,7 +309,7 @@ def rota_plan_next(*, partnership: Partnership) -> RotaPlan:
         )
     count = _head_count_or_error(partnership)
     constitution = constitution_of(partnership)
-    needs_both = constitution.strategy_needs_primary_and_secondary
+    needs_both = bool(constitution.strategy_needs_primary_and_secondary)  # unset: no rule
     eligibility = rota_eligibility(partnership, term)
     last = _last_served(partnership)
     order = sorted(
