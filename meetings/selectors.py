@@ -13,12 +13,13 @@ from django.utils import timezone
 from core.models import OutboxMessage
 from meetings.models import Attendance, CalendarFeed, Invitee, Meeting
 from partnerships.models import Constitution, GroupMember, Membership, Partnership, RoleAssignment
+from partnerships.models.constitution import DEFAULT_NOTICE_DAYS
 from partnerships.roles import Role
 from partnerships.selectors.constitution import constitution_of
 from schools.models import School
 
-# Used where the agreement sets no notice period: scheduling inside it warns, never refuses.
-DEFAULT_NOTICE_DAYS = 7
+# DEFAULT_NOTICE_DAYS is used where the agreement sets no notice period: scheduling inside it warns,
+# never refuses. It is the constitution's own default, defined once there.
 
 
 def clear_days(sent_on: datetime.date, meeting_on: datetime.date) -> int:

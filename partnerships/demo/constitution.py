@@ -1,7 +1,8 @@
 """Demo data for the constitution, term dates and membership; called by load_demo for each seed partnership.
 
 Each partnership's constitution is set from its own agreement (../shared/seeds), through the same
-service the coordinator uses, so the seeds pass the same rules. Two schools are leaving with notice given.
+service the coordinator uses, so the seeds pass the same rules. Only the rules an agreement makes are set:
+every other rule stays "not set by the agreement". Two schools are leaving with notice given.
 """
 
 import datetime
@@ -15,7 +16,9 @@ from django_scopes import scope
 from core.dates import has_ended, in_force
 from partnerships.calendar import academic_year_of
 from partnerships.models import Constitution, LeavingNotice, Membership
+from partnerships.models.constitution import RULES as CONSTITUTION_RULES
 from partnerships.models.constitution import SHARING_FIELDS, SharedWith
+from partnerships.selectors.constitution import constitution_of
 from partnerships.selectors.terms import terms_for_years
 from partnerships.services.constitution import constitution_update
 from partnerships.services.membership import leaving_notice_record
@@ -26,10 +29,10 @@ F, B = Constitution.Frequency, Constitution.Basis
 # who need them (the default): the agreements of Exeter Beacon, EducationKingston and the Kingston North
 # template (which decides per activity) share none of them between schools, and Kent's forbids it.
 _NOTHING_SHARED = {field: SharedWith.NOBODY_ELSE for field in SHARING_FIELDS.values()}
-_NO_ROTA = {"strategy_head_reps": 0, "strategy_reserve_rotates": False, "strategy_needs_primary_and_secondary": False}
 
 RULES: dict[str, dict] = {
-    # Exeter Beacon Learning Community partnership agreement (2009-2011).
+    # Exeter Beacon Learning Community partnership agreement (2009-2011). It sets no notice of meetings, no
+    # quorum and no leaving notice (a school wishing to withdraw renegotiates with the Strategy Group).
     "exeter-beacon": {
         "meeting_frequency": F.HALF_TERMLY,
         "chair_term_years": 1,
@@ -52,10 +55,11 @@ RULES: dict[str, dict] = {
         "before the Partnership meeting. Issues from individual schools are raised with the development "
         "coordinators and the Partnership through the Strategy Group. Governors receive reports on progress.",
     },
-    # Heart of Manchester partnership agreement (8 schools).
+    # Heart of Manchester partnership agreement (8 schools). It sets nothing about the chair's term or
+    # limit, nor how often the strategic group meets (only the standing groups "usually meet each half term").
     "heart-of-manchester": {
-        "meeting_frequency": F.HALF_TERMLY,
-        **_NO_ROTA,
+        # The strategic group is every school's headteacher: there are no representatives on a rota.
+        "strategy_head_reps": 0,
         "strategy_group_notes": "The strategic group is the headteachers of the eight schools. The Deputy and "
         "Assistant Heads network, the EYFS network and the Office/Business Managers group are permanent "
         "standing groups; task groups work for a period the strategic group sets. All report to the "
@@ -64,8 +68,7 @@ RULES: dict[str, dict] = {
         "contribution_rate": Decimal("2.00"),
         "banker_school": 990207,  # Rolls Crescent
         # "A portion of the joint funding ... will be used to cover the administrative costs of that school":
-        # the agreement names no figure; 10% is the demo's choice.
-        "banker_admin_share_percent": Decimal("10"),
+        # the agreement names no figure, so the administration share is not set.
         "leaving_notice_terms": 1,
         "leaver_contribution_refunded": False,
         # "We share accountability for ... the devolved finance": the heads of the strategic group see each
@@ -88,9 +91,7 @@ RULES: dict[str, dict] = {
         "meeting_frequency": F.MINIMUM_PER_YEAR,
         "min_meetings_per_year": 3,
         "notice_days": 7,
-        "quorum_kind": Constitution.Quorum.PERCENT,
-        "quorum_value": 50,
-        **_NO_ROTA,
+        # The template asks "Quorum for meetings?" without answering it: no quorum is set.
         "strategy_group_notes": "Headteachers hold the strategic meetings, which set and review the focus of "
         "school improvement. Each meeting nominates a chair and a note-taker, who circulates the action points. "
         "Governors, teachers, support staff and pupils meet as the focus requires.",
@@ -106,8 +107,6 @@ RULES: dict[str, dict] = {
     },
     # EducationKingston subscription service (draft, 2011): schools subscribe; no partnership contributions.
     "education-kingston": {
-        "meeting_frequency": F.TERMLY,
-        **_NO_ROTA,
         **_NOTHING_SHARED,
         "strategy_group_notes": "Headteacher partnership meetings, governors' partnership meetings and EK Forum "
         "meetings for full-subscription member schools.",
@@ -118,8 +117,6 @@ RULES: dict[str, dict] = {
     },
     # Kent agreement for a Primary Excellence Project headteacher across the LCSP.
     "swale-lcsp": {
-        "meeting_frequency": F.TERMLY,
-        **_NO_ROTA,
         "strategy_group_notes": "The LCSP board. The PEP headteacher is school improvement partner for up to "
         "10 of the partnership's primary schools.",
         "contribution_basis": B.NONE,
@@ -146,7 +143,8 @@ def load(partnership, spec: dict, admin) -> None:
     terms = terms_for_years(partnership, year - 1, year + 1)
     with scope(partnership=partnership):
         _approvals(partnership)
-        rules = dict(RULES.get(spec["slug"], {}))
+        # Every rule the agreement does not make is not set, whatever an earlier load left.
+        rules = dict.fromkeys(CONSTITUTION_RULES) | RULES.get(spec["slug"], {})
         if rules.get("banker_school"):
             rules["banker_school"] = School.objects.get(urn=rules["banker_school"])
         constitution_update(actor=admin, partnership=partnership, changes=rules, section="")
@@ -173,6 +171,10 @@ def _leaver(partnership, admin, terms, today, urn: int, given_by: str, when: str
         received = min(today, term.starts + datetime.timedelta(days=21))
     else:  # the first Monday of the last holiday
         received = min(today, previous.ends + datetime.timedelta(days=3))
+    # Where the agreement sets no notice period, the school leaves at the end of the term, as agreed.
+    agreed = None
+    if not constitution_of(partnership).is_set("leaving_notice_terms"):
+        agreed = next(t.ends for t in terms if t.ends >= received)
     letter = SimpleUploadedFile(
         "notice.pdf",
         _letter_pdf(
@@ -194,6 +196,7 @@ def _leaver(partnership, admin, terms, today, urn: int, given_by: str, when: str
         given_by=given_by,
         letter=letter,
         notes="Demo notice.",
+        leaving_on=agreed,
         today=today,
     )
 

@@ -130,7 +130,7 @@ def _deputy(partnership, admin, urn: int, name: str) -> User:
 def _rotas(partnership, spec, admin):
     slug = spec["slug"]
     count = constitution_of(partnership).strategy_head_reps
-    if count < 1:
+    if not count:  # no rota, or the agreement does not say
         return
     today = timezone.localdate()
     term = term_on_or_after(partnership, today)

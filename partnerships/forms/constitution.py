@@ -17,21 +17,28 @@ def _always(category: str) -> str:
     return ALWAYS_SEEN_BY[category][0].upper() + ALWAYS_SEEN_BY[category][1:]
 
 
+NOT_SAID = "The agreement does not say"
+_EMPTY_MEANS_UNSET = "Leave empty if the agreement does not say"
 _HELP = {
     "min_meetings_per_year": "Only used when the partnership meets a minimum number of times a year",
-    "quorum_value": "A percentage of the member schools (1 to 100), or a number of schools",
-    "chair_term_years": "How long the chair and vice chair serve before they are elected again",
-    "chair_max_consecutive_years": "Re-electing a chair beyond this is refused",
-    "strategy_head_reps": "Besides the chair, vice chair and coordinator. 0 if the agreement has no rota",
+    "notice_days": _EMPTY_MEANS_UNSET,
+    "quorum_value": "A percentage of the member schools (1 to 100), or a number of schools. " + _EMPTY_MEANS_UNSET,
+    "chair_term_years": "How long the chair and vice chair serve before they are elected again. " + _EMPTY_MEANS_UNSET,
+    "chair_max_consecutive_years": "Re-electing a chair beyond this is refused. "
+    "Leave empty if the agreement sets no limit",
+    "strategy_head_reps": "Besides the chair, vice chair and coordinator. 0 if the agreement has no rota. "
+    + _EMPTY_MEANS_UNSET,
     "strategy_group_notes": "Who else belongs, who may substitute, in plain words",
     "contribution_rate": "In pounds: per FTE pupil, or the same amount from every school. Not used for other bases",
     "banker_school": "The member school that holds the partnership's funds",
-    "banker_admin_share_percent": "The share of the funds the banker school keeps for its administration, 0 to 100",
-    "leaving_notice_terms": "A school leaves at the end of this many terms after the term in which its notice arrives",
-    "development_area_target": "0 if the agreement does not say",
-    "development_area_minimum": "0 for no minimum",
-    "cpd_free_hours_per_term": "0 if the agreement does not say",
-    "information_sharing": "What the agreement says about sharing information, and what is never stored",
+    "banker_admin_share_percent": "The share of the funds the banker school keeps for its administration, 0 to 100. "
+    "Leave empty if the agreement names no figure",
+    "leaving_notice_terms": "A school leaves at the end of this many terms after the term in which its notice "
+    "arrives. Leave empty if the agreement sets no notice period",
+    "development_area_target": _EMPTY_MEANS_UNSET,
+    "development_area_minimum": "0 for no minimum. " + _EMPTY_MEANS_UNSET,
+    "cpd_free_hours_per_term": _EMPTY_MEANS_UNSET,
+    "information_sharing": "What is shared with whom, and what is never stored",
     # Who always sees a school's records, whatever is chosen: the words are the constitution page's.
     "share_staff_contacts": "Every member sees each school's name, phase, address and headteacher. "
     f"{_always(InformationCategory.STAFF_CONTACTS)} always see the rest",
@@ -57,6 +64,10 @@ _RADIOS = {
     "share_budget",
     "share_contributions",
 }
+
+
+def _yes_no(value: str) -> bool:
+    return value == "True"
 
 
 class BankerSchoolField(forms.ModelChoiceField):
@@ -86,7 +97,24 @@ class ConstitutionSectionForm(forms.Form):
             else:
                 field = model_field.formfield()
             if name in _RADIOS:
-                field = forms.ChoiceField(choices=model_field.choices, widget=forms.RadioSelect, label=field.label)
+                choices = list(model_field.choices)
+                if model_field.null:  # a rule the agreement may not make
+                    choices.append(("", NOT_SAID))
+                field = forms.TypedChoiceField(
+                    choices=choices,
+                    widget=forms.RadioSelect,
+                    label=field.label,
+                    required=not model_field.null,
+                    empty_value=None,
+                )
+            elif isinstance(model_field, models.BooleanField) and model_field.null:
+                field = forms.TypedChoiceField(
+                    choices=[("True", "Yes"), ("False", "No"), ("", NOT_SAID)],
+                    widget=forms.RadioSelect,
+                    coerce=_yes_no,
+                    required=False,
+                    empty_value=None,
+                )
             if isinstance(model_field, models.TextField):
                 field.max_length = MAX_TEXT
                 field.widget = forms.Textarea(attrs={"rows": 6, "maxlength": MAX_TEXT})
@@ -103,6 +131,13 @@ class ConstitutionSectionForm(forms.Form):
             self.fields["min_meetings_per_year"].required = False
         if "cpd_free_hours_per_term" in self.fields:
             self.fields["cpd_free_hours_per_term"].min_value = Decimal(0)
+
+    def clean(self):
+        data = super().clean()
+        # "The agreement does not say" for the quorum clears its value too.
+        if "quorum_kind" in self.fields and data.get("quorum_kind") is None and "quorum_value" not in self.errors:
+            data["quorum_value"] = None
+        return data
 
 
 def section_form_class(section: str) -> type[ConstitutionSectionForm]:

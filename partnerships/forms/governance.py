@@ -71,15 +71,21 @@ class ElectionForm(forms.Form):
         help_text="For example, how a tied vote was decided",
     )
 
-    def __init__(self, *args, partnership, term_years: int = 1, **kwargs):
+    def __init__(self, *args, partnership, term_years: int | None = 1, **kwargs):
         super().__init__(*args, **kwargs)
         users = User.objects.filter(pk__in=RoleAssignment.objects.filter(partnership=partnership).values("user_id"))
         choices = _people_choices(partnership)
-        years = f"{term_years} year{'s' if term_years != 1 else ''}"
-        self.fields["term_ends"].help_text = (
-            f"Leave empty for the term the agreement sets: {years} from the first day. "
-            "This is the last day in office: the day before the next term starts"
-        )
+        if term_years is None:
+            self.fields["term_ends"].help_text = (
+                "The agreement sets no term of office: enter the last day in office, the day before the next "
+                "term starts"
+            )
+        else:
+            years = f"{term_years} year{'s' if term_years != 1 else ''}"
+            self.fields["term_ends"].help_text = (
+                f"Leave empty for the term the agreement sets: {years} from the first day. "
+                "This is the last day in office: the day before the next term starts"
+            )
         for number in range(1, CANDIDATE_ROWS + 1):
             self.fields[f"candidate_{number}"] = PersonChoiceField(
                 label="Name",

@@ -51,6 +51,14 @@ class MembershipJoinForm(forms.Form):
 
 class LeavingNoticeForm(forms.Form):
     received_on = forms.DateField(label="Date the notice was received", widget=DateInput)
+    leaving_on = forms.DateField(
+        label="Leaving date (optional)",
+        widget=DateInput,
+        required=False,
+        error_messages={"invalid": "Enter the leaving date as a real date, for example 18 12 2026"},
+        help_text="The agreement sets no notice period: enter the school's last day as a member, as agreed "
+        "with the partnership. Leave empty if it leaves on the day its notice was received",
+    )
     given_by = forms.CharField(
         label="From",
         max_length=150,
@@ -66,9 +74,11 @@ class LeavingNoticeForm(forms.Form):
         label="Notes (optional)", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, notice_rule: bool = True, **kwargs):
         kwargs.setdefault("initial", {"received_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
+        if notice_rule:  # the leaving date is worked out from the agreement's notice period
+            del self.fields["leaving_on"]
 
     def clean_letter(self):
         letter = self.cleaned_data["letter"]

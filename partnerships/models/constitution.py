@@ -71,6 +71,33 @@ SHARING_FIELDS = {
 }
 
 
+# The rules an agreement may leave unset: NULL means "not set by the agreement", shown as such and never
+# enforced. A new partnership starts with every one of them unset; later rules arrive the same way.
+RULES: tuple[str, ...] = (
+    "meeting_frequency",
+    "min_meetings_per_year",
+    "notice_days",
+    "quorum_kind",
+    "quorum_value",
+    "chair_term_years",
+    "chair_max_consecutive_years",
+    "chair_must_be_headteacher",
+    "strategy_head_reps",
+    "strategy_reserve_rotates",
+    "strategy_needs_primary_and_secondary",
+    "banker_admin_share_percent",
+    "leaving_notice_terms",
+    "leaver_contribution_refunded",
+    "development_area_target",
+    "development_area_minimum",
+    "cpd_free_hours_per_term",
+)
+
+# A working value where the software needs one and the agreement sets none (suggesting a meeting date).
+# It is a default, not the partnership's rule: pages say the agreement is silent.
+DEFAULT_NOTICE_DAYS = 7
+
+
 class Constitution(models.Model):
     """The rules of a partnership's agreement that the software enforces. One per partnership."""
 
@@ -94,36 +121,51 @@ class Constitution(models.Model):
         "partnerships.Partnership", on_delete=models.CASCADE, related_name="constitution"
     )
 
-    meeting_frequency = models.CharField(max_length=20, choices=Frequency.choices, default=Frequency.HALF_TERMLY)
+    # NULL, not "", is "not set by the agreement" for every rule, choices included: one meaning, one check.
+    meeting_frequency = models.CharField(  # noqa: DJ001
+        "How often the partnership meets", max_length=20, choices=Frequency.choices, null=True, blank=True
+    )
     min_meetings_per_year = models.PositiveSmallIntegerField(
-        "Strategic meetings a year, at least", default=3, validators=[MinValueValidator(1), MaxValueValidator(50)]
+        "Strategic meetings a year, at least",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
     )
     notice_days = models.PositiveSmallIntegerField(
-        "Days' notice of a meeting", default=7, validators=[MinValueValidator(0), MaxValueValidator(90)]
+        "Days' notice of a meeting", null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(90)]
     )
-    quorum_kind = models.CharField(max_length=10, choices=Quorum.choices, default=Quorum.PERCENT)
+    quorum_kind = models.CharField(  # noqa: DJ001
+        "How the quorum is set", max_length=10, choices=Quorum.choices, null=True, blank=True
+    )
     quorum_value = models.PositiveSmallIntegerField(
-        default=50, validators=[MinValueValidator(1)], help_text="A percentage (1 to 100) or a number of schools"
+        "Quorum",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="A percentage (1 to 100) or a number of schools",
     )
 
     chair_term_years = models.PositiveSmallIntegerField(
-        "Chair's term in years", default=1, validators=[MinValueValidator(1), MaxValueValidator(5)]
+        "Chair's term in years", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     chair_max_consecutive_years = models.PositiveSmallIntegerField(
-        "Most consecutive years as chair", default=4, validators=[MinValueValidator(1), MaxValueValidator(20)]
+        "Most consecutive years as chair",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
     )
     chair_must_be_headteacher = models.BooleanField(
-        "The chair and vice chair must be headteachers of member schools", default=True
+        "The chair and vice chair must be headteachers of member schools", null=True, blank=True
     )
 
     strategy_head_reps = models.PositiveSmallIntegerField(
-        "Headteacher representatives on the strategy group", default=2, validators=[MaxValueValidator(10)]
+        "Headteacher representatives on the strategy group", null=True, blank=True, validators=[MaxValueValidator(10)]
     )
     strategy_reserve_rotates = models.BooleanField(
-        "Each representative has a reserve who becomes the representative the next term", default=True
+        "Each representative has a reserve who becomes the representative the next term", null=True, blank=True
     )
     strategy_needs_primary_and_secondary = models.BooleanField(
-        "The strategy group must include primary and secondary schools", default=True
+        "The strategy group must include primary and secondary schools", null=True, blank=True
     )
     strategy_group_notes = models.TextField("Strategy group composition", blank=True)
 
@@ -149,28 +191,33 @@ class Constitution(models.Model):
         "Banker school's administration share (%)",
         max_digits=5,
         decimal_places=2,
-        default=0,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
 
     leaving_notice_terms = models.PositiveSmallIntegerField(
-        "Terms' written notice to leave", default=1, validators=[MaxValueValidator(6)]
+        "Terms' written notice to leave", null=True, blank=True, validators=[MaxValueValidator(6)]
     )
     leaver_contribution_refunded = models.BooleanField(
-        "A leaving school's contribution for the year is refunded", default=False
+        "A leaving school's contribution for the year is refunded", null=True, blank=True
     )
 
     development_area_minimum = models.PositiveSmallIntegerField(
-        "Development areas each school must take part in, at least", default=0, validators=[MaxValueValidator(20)]
+        "Development areas each school must take part in, at least",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(20)],
     )
     development_area_target = models.PositiveSmallIntegerField(
-        "About how many development areas a year", default=0, validators=[MaxValueValidator(30)]
+        "About how many development areas a year", null=True, blank=True, validators=[MaxValueValidator(30)]
     )
     cpd_free_hours_per_term = models.DecimalField(
         "Hours of CPD leaders may give free each term",
         max_digits=4,
         decimal_places=1,
-        default=0,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
     )
     information_sharing = models.TextField("What information is shared with whom", blank=True)
@@ -193,11 +240,21 @@ class Constitution(models.Model):
 
     class Meta:
         constraints = [
+            # Unset rules (NULL) pass; when both are set, the limit covers at least one term.
             models.CheckConstraint(
-                condition=Q(chair_max_consecutive_years__gte=F("chair_term_years")), name="chair_limit_covers_a_term"
+                condition=Q(chair_max_consecutive_years__isnull=True)
+                | Q(chair_term_years__isnull=True)
+                | Q(chair_max_consecutive_years__gte=F("chair_term_years")),
+                name="chair_limit_covers_a_term",
             ),
             models.CheckConstraint(
                 condition=~Q(quorum_kind="percent") | Q(quorum_value__lte=100), name="quorum_percent_at_most_100"
+            ),
+            # A quorum is set as a kind and a value together, or not at all.
+            models.CheckConstraint(
+                condition=Q(quorum_kind__isnull=True, quorum_value__isnull=True)
+                | Q(quorum_kind__isnull=False, quorum_value__isnull=False),
+                name="quorum_kind_and_value_together",
             ),
         ]
 
@@ -208,8 +265,27 @@ class Constitution(models.Model):
         """Who else sees `category` (an InformationCategory) of each member school's records: a SharedWith."""
         return getattr(self, SHARING_FIELDS[category])
 
-    def quorum_schools(self, members: int) -> int:
-        """How many of `members` member schools make a quorum (a percentage is rounded up)."""
+    def is_set(self, rule: str) -> bool:
+        """Whether the agreement sets `rule` (one of RULES). An unset rule never refuses anything."""
+        if rule not in RULES:
+            raise ValueError(f"{rule} is not a rule an agreement may leave unset")
+        if rule in ("quorum_kind", "quorum_value"):
+            return self.quorum_kind is not None and self.quorum_value is not None
+        return getattr(self, rule) is not None
+
+    @property
+    def notice_days_or_default(self) -> int:
+        """The agreement's days' notice of a meeting, or DEFAULT_NOTICE_DAYS when it sets none.
+
+        Only for suggesting a date: where the agreement is silent, say so and warn; never refuse.
+        """
+        return DEFAULT_NOTICE_DAYS if self.notice_days is None else self.notice_days
+
+    def quorum_schools(self, members: int) -> int | None:
+        """How many of `members` member schools make a quorum (a percentage is rounded up);
+        None when the agreement sets no quorum."""
+        if not self.is_set("quorum_kind"):
+            return None
         if self.quorum_kind == self.Quorum.NUMBER:
             return self.quorum_value
         return -(-members * self.quorum_value // 100)

@@ -95,6 +95,9 @@ def schools_to_join(query: str, *, limit: int = 20) -> list[School]:
 # --- The constitution page, in plain English -------------------------------------------------------
 
 
+NOT_SET = "Not set by the agreement"
+
+
 def _plural(n, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
@@ -116,13 +119,21 @@ def constitution_sections(constitution, *, members: int) -> list[dict]:
     F, Q, B = Constitution.Frequency, Constitution.Quorum, Constitution.Basis
     rows: dict[str, list[tuple[str, str]]] = {}
 
-    frequency = {
-        F.HALF_TERMLY: "Every half term",
-        F.TERMLY: "Every term",
-        F.MINIMUM_PER_YEAR: f"At least {_plural(c.min_meetings_per_year, 'strategic meeting')} a year",
-    }[c.meeting_frequency]
-    if c.quorum_kind == Q.PERCENT:
-        needed = c.quorum_schools(members)
+    frequency = (
+        NOT_SET
+        if c.meeting_frequency is None
+        else {
+            F.HALF_TERMLY: "Every half term",
+            F.TERMLY: "Every term",
+            F.MINIMUM_PER_YEAR: f"At least {_plural(c.min_meetings_per_year, 'strategic meeting')} a year"
+            if c.min_meetings_per_year
+            else "A minimum number of strategic meetings a year",
+        }[c.meeting_frequency]
+    )
+    needed = c.quorum_schools(members)
+    if needed is None:
+        quorum = NOT_SET
+    elif c.quorum_kind == Q.PERCENT:
         quorum = (
             f"{c.quorum_value}% of the member schools: {needed} of the {members} schools today"
             if members
@@ -130,37 +141,55 @@ def constitution_sections(constitution, *, members: int) -> list[dict]:
         )
     else:
         quorum = f"{_plural(c.quorum_value, 'member school')}"
+    if c.notice_days is None:
+        notice = NOT_SET
+    else:
+        notice = f"{_plural(c.notice_days, 'day')}' notice" if c.notice_days != 1 else "1 day's notice"
     rows["meetings"] = [
         ("How often the partnership meets", frequency),
-        ("Notice of meetings", f"{_plural(c.notice_days, 'day')}' notice" if c.notice_days != 1 else "1 day's notice"),
+        ("Notice of meetings", notice),
         ("Quorum", quorum),
     ]
 
+    if c.chair_term_years is None:
+        elected = NOT_SET
+    else:
+        elected = "Elected every year" if c.chair_term_years == 1 else f"Elected every {c.chair_term_years} years"
+    who = {
+        True: "From the headteachers of member schools",
+        False: "Not only headteachers: any member of a member school",
+        None: NOT_SET,
+    }[c.chair_must_be_headteacher]
     rows["offices"] = [
-        (
-            "Chair and vice chair",
-            ("Elected every year" if c.chair_term_years == 1 else f"Elected every {c.chair_term_years} years")
-            + (", from the headteachers of member schools" if c.chair_must_be_headteacher else ""),
-        ),
+        ("Term of office", elected),
+        ("Who may be chair or vice chair", who),
         (
             "Longest a chair may serve",
-            f"{_plural(c.chair_max_consecutive_years, 'consecutive year')}, if re-elected",
+            NOT_SET
+            if c.chair_max_consecutive_years is None
+            else f"{_plural(c.chair_max_consecutive_years, 'consecutive year')}, if re-elected",
         ),
     ]
 
-    if c.strategy_head_reps:
+    if c.strategy_head_reps is None:
+        reps = NOT_SET
+    elif c.strategy_head_reps:
         reps = _plural(c.strategy_head_reps, "headteacher representative")
         if c.strategy_reserve_rotates:
             reps += ", on a termly rota: each has a reserve who becomes the representative the next term"
+        elif c.strategy_reserve_rotates is None:
+            reps += f", on a termly rota. Reserves: {NOT_SET.lower()}"
     else:
         reps = "No headteacher representatives on a rota"
     rows["strategy"] = [
         ("Headteacher representatives", reps),
         (
             "Primary and secondary",
-            "The group must include primary and secondary schools"
-            if c.strategy_needs_primary_and_secondary
-            else "No rule",
+            {
+                True: "The group must include primary and secondary schools",
+                False: "No rule: the agreement says the group need not include both",
+                None: NOT_SET,
+            }[c.strategy_needs_primary_and_secondary],
         ),
         ("Who belongs", c.strategy_group_notes or "Not set out"),
     ]
@@ -181,7 +210,7 @@ def constitution_sections(constitution, *, members: int) -> list[dict]:
         rows["money"].append(
             (
                 "Banker school's administration share",
-                f"{share.normalize():f}% of the funds it holds" if share else "None",
+                NOT_SET if share is None else f"{share.normalize():f}% of the funds it holds" if share else "None",
             )
         )
 
@@ -189,27 +218,33 @@ def constitution_sections(constitution, *, members: int) -> list[dict]:
         ("Leaving", leaving_rule(c)),
         (
             "A leaver's contribution",
-            "Refunded" if c.leaver_contribution_refunded else "Not refunded for the financial year in which it leaves",
+            {
+                True: "Refunded",
+                False: "Not refunded for the financial year in which it leaves",
+                None: NOT_SET,
+            }[c.leaver_contribution_refunded],
         ),
     ]
 
+    target, minimum = c.development_area_target, c.development_area_minimum
     rows["development"] = [
         (
             "Development areas a year",
-            f"About {c.development_area_target}" if c.development_area_target else "Not set",
+            NOT_SET if target is None else f"About {target}" if target else "No number",
         ),
         (
             "Each school takes part in",
-            f"At least {_plural(c.development_area_minimum, 'area')}" if c.development_area_minimum else "No minimum",
+            NOT_SET if minimum is None else f"At least {_plural(minimum, 'area')}" if minimum else "No minimum",
         ),
     ]
     hours = c.cpd_free_hours_per_term
-    rows["cpd"] = [
-        (
-            "Leaders' professional development for colleagues",
-            f"Free of charge for up to {_hours(hours)} hour{'s' if hours != 1 else ''} a term" if hours else "Not set",
-        )
-    ]
+    if hours is None:
+        cpd = NOT_SET
+    elif hours:
+        cpd = f"Free of charge for up to {_hours(hours)} hour{'s' if hours != 1 else ''} a term"
+    else:
+        cpd = "No free hours"
+    rows["cpd"] = [("Leaders' professional development for colleagues", cpd)]
     rows["information"] = [
         *information_sharing_rows(c),
         ("What the agreement says", c.information_sharing or "Not set out"),
@@ -254,6 +289,11 @@ def _ordinal(n: int) -> str:
 def leaving_rule(constitution) -> str:
     """The notice rule in a sentence: "One term's written notice: a school leaves at the end of ..."."""
     n = constitution.leaving_notice_terms
+    if n is None:
+        return (
+            f"{NOT_SET}: there is no notice period, so record the leaving date the school and the partnership "
+            "agree. Without one, the school leaves on the day its notice arrives"
+        )
     if not n:
         return (
             "Written notice, with no notice period: a school leaves at the end of the term in which its notice arrives"

@@ -110,8 +110,8 @@ class YearParticipation:
     year: int
     areas: list[DevelopmentArea]
     schools: list[SchoolParticipation]
-    minimum: int
-    target: int
+    minimum: int | None  # None: the agreement does not say
+    target: int | None
 
     @property
     def label(self) -> str:
@@ -124,7 +124,7 @@ class YearParticipation:
     @property
     def area_count_is_off_target(self) -> bool:
         """The agreement asks for "about" N areas: more than one away from it deserves a warning."""
-        return self.target > 0 and abs(len(self.areas) - self.target) > 1
+        return bool(self.target) and abs(len(self.areas) - self.target) > 1
 
 
 def participation_for_year(partnership: Partnership, year: int, on: datetime.date | None = None) -> YearParticipation:
@@ -140,7 +140,7 @@ def participation_for_year(partnership: Partnership, year: int, on: datetime.dat
             row.entries.append((by_area[part.area_id], part.lead))
     for row in rows.values():
         row.entries.sort(key=lambda entry: entry[0].name)
-        row.below_minimum = row.count < rules.development_area_minimum
+        row.below_minimum = rules.development_area_minimum is not None and row.count < rules.development_area_minimum
     return YearParticipation(
         year=year,
         areas=areas,

@@ -60,7 +60,11 @@ def constitution_validate(
     ):
         add("min_meetings_per_year", "Enter the least number of strategic meetings a year")
     quorum = involves("quorum_kind", "quorum_value")
-    if quorum and c.quorum_kind == Constitution.Quorum.PERCENT and not 1 <= (c.quorum_value or 0) <= 100:
+    if quorum and c.quorum_kind is None and c.quorum_value is not None:
+        add("quorum_kind", "Choose how the quorum is set, or clear the quorum if the agreement does not say")
+    elif quorum and c.quorum_kind is not None and c.quorum_value is None:
+        add("quorum_value", "Enter the quorum, or choose that the agreement does not say")
+    elif quorum and c.quorum_kind == Constitution.Quorum.PERCENT and not 1 <= (c.quorum_value or 0) <= 100:
         add("quorum_value", "A quorum given as a percentage must be between 1 and 100")
     elif quorum and c.quorum_kind == Constitution.Quorum.NUMBER and not 1 <= (c.quorum_value or 0) <= max(members, 1):
         add(
@@ -68,8 +72,11 @@ def constitution_validate(
             f"A quorum given as a number of schools must be between 1 and the {members} member "
             f"school{'s' if members != 1 else ''}",
         )
-    if involves("chair_term_years", "chair_max_consecutive_years") and (c.chair_max_consecutive_years or 0) < (
-        c.chair_term_years or 0
+    if (
+        involves("chair_term_years", "chair_max_consecutive_years")
+        and c.chair_max_consecutive_years is not None
+        and c.chair_term_years is not None
+        and c.chair_max_consecutive_years < c.chair_term_years
     ):
         add(
             "chair_max_consecutive_years",
@@ -132,7 +139,8 @@ def constitution_update(
     *, actor: User, partnership: Partnership, changes: Mapping[str, Any], section: str = ""
 ) -> Constitution:
     """Change some of the constitution's rules. `changes` maps field names to new values (a School
-    for banker_school). The rate is cleared when the basis does not use one. Audited with old and new
+    for banker_school); None means the agreement does not set that rule, and then nothing enforces it.
+    The rate is cleared when the basis does not use one. Audited with old and new
     values; nothing is written when nothing changed."""
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
@@ -144,10 +152,8 @@ def constitution_update(
             setattr(constitution, field, value)
         if constitution.contribution_basis not in RATE_BASES:
             constitution.contribution_rate = None
-        if constitution.meeting_frequency != Constitution.Frequency.MINIMUM_PER_YEAR and not (
-            constitution.min_meetings_per_year
-        ):
-            constitution.min_meetings_per_year = old["min_meetings_per_year"]
+        if constitution.quorum_kind is None and "quorum_value" not in changes:
+            constitution.quorum_value = None  # "the agreement does not say" clears the whole quorum
         changed = set(changes) | {f for f in EDITABLE_FIELDS if old[f] != getattr(constitution, f)}
         constitution_validate(constitution, member_school_ids=_current_member_school_ids(partnership), fields=changed)
         diff = {

@@ -136,6 +136,11 @@ def refund_statement(*, partnership: Partnership, constitution: Constitution, sc
         holder = f" {constitution.banker_school.name}, the banker school, keeps it for the partnership."
     if constitution.contribution_basis == Constitution.Basis.NONE:
         return f"{partnership.name} does not ask schools for contributions, so there is nothing to refund."
+    if constitution.leaver_contribution_refunded is None:
+        return (
+            f"{partnership.name}'s agreement does not say whether a leaving school's contribution is refunded: "
+            f"agree what happens to {school.name}'s contribution for the {year_label} financial year."
+        )
     if constitution.leaver_contribution_refunded:
         return (
             f"{partnership.name} refunds a leaving school's contribution: {school.name}'s contribution for "
@@ -221,12 +226,15 @@ def leaving_notice_record(
     given_by: str,
     letter: UploadedFile | None = None,
     notes: str = "",
+    leaving_on: datetime.date | None = None,
     today: datetime.date | None = None,
 ) -> LeavingNotice:
     """Record a school's formal written notice to leave and set its leaving date from the rule.
 
     The leaving date is the school's last day as a member (Membership.left), worked out by
     leaving_date() from the constitution's leaving_notice_terms and the partnership's term dates.
+    Where the agreement sets no notice period, nothing is worked out: the leaving date is `leaving_on`,
+    the date the school and the partnership agree, or without one the day the notice arrived.
     The constitution's rule on refunding the leaver's contribution is stated in the audit data.
     """
     today = today or timezone.localdate()
@@ -264,14 +272,19 @@ def leaving_notice_record(
             errors["__all__"] = f"{school.name} already left the partnership on {date_label(membership.left)}"
         elif membership.left is not None:
             errors["__all__"] = f"{school.name} is already due to leave on {date_label(membership.left)}"
-        if errors:
-            raise ValidationError(errors)
-
         constitution = constitution_of(partnership)
         notice_terms = constitution.leaving_notice_terms
         first_year = academic_year_of(received_on)
-        terms = terms_for_years(partnership, first_year, first_year + 1 + math.ceil(notice_terms / 3))
-        leaves = leaving_date(received_on=received_on, terms=terms, notice_terms=notice_terms)
+        if notice_terms is None:  # the agreement sets no notice period: the date agreed, never a default one
+            terms = terms_for_years(partnership, first_year, first_year + 1)
+            leaves = leaving_on or received_on
+            if leaves < received_on:
+                errors["leaving_on"] = "The leaving date must be the same as or after the date the notice was received"
+        if errors:
+            raise ValidationError(errors)
+        if notice_terms is not None:
+            terms = terms_for_years(partnership, first_year, first_year + 1 + math.ceil(notice_terms / 3))
+            leaves = leaving_date(received_on=received_on, terms=terms, notice_terms=notice_terms)
         arrived_in = next((t for t in terms if in_force(t.starts, t.ends, received_on)), None)
         notice = LeavingNotice(
             partnership=partnership,
@@ -314,7 +327,7 @@ def leaving_notice_record(
     return notice
 
 
-def notice_explanation(*, notice: LeavingNotice, terms: Sequence) -> str:
+def notice_explanation(*, notice: LeavingNotice, terms: Sequence, notice_rule: bool = True) -> str:
     """How the leaving date follows from the day the notice arrived, in a sentence, for the notice's page.
 
     Worked out again from the term dates (the notice period is the number of terms between), so it
@@ -324,6 +337,11 @@ def notice_explanation(*, notice: LeavingNotice, terms: Sequence) -> str:
     ending = next((t for t in terms if t.ends == leaves), None)
     where = f"during the {term_label(arrived_in).lower()}" if arrived_in else "in a school holiday"
     school = notice.membership.school.name
+    if not notice_rule:
+        return (
+            f"The notice arrived {where}. The agreement sets no notice period: {school} leaves on "
+            f"{date_label(leaves)}, the leaving date recorded with the notice."
+        )
     if ending is None:
         return f"The notice arrived {where}. {school} leaves on {date_label(leaves)}."
     count = len([t for t in terms if received <= t.ends <= leaves]) - (1 if arrived_in else 0)

@@ -174,12 +174,14 @@ def election_record(
     if held_on > today:
         errors["held_on"] = "The date of the election must be today or in the past"
     term_starts = term_starts or held_on
-    term_years = constitution.chair_term_years
-    longest_end = add_years(term_starts, term_years) - ONE_DAY  # the last day of a full term
+    term_years = constitution.chair_term_years  # None: the agreement sets no term of office
+    longest_end = add_years(term_starts, term_years) - ONE_DAY if term_years else None  # last day of a full term
     term_ends = term_ends or longest_end
-    if term_ends < term_starts:
+    if term_ends is None:
+        errors["term_ends"] = "The agreement sets no term of office: enter the last day in office"
+    elif term_ends < term_starts:
         errors["term_ends"] = f"The term cannot end before it starts on {date_label(term_starts)}"
-    elif office == Election.Office.CHAIR and term_ends > longest_end:
+    elif office == Election.Office.CHAIR and longest_end is not None and term_ends > longest_end:
         errors["term_ends"] = (
             f"The agreement sets a chair's term of {term_years} year{'s' if term_years != 1 else ''}: "
             f"a term starting on {date_label(term_starts)} must end by {date_label(longest_end)}"
@@ -197,7 +199,7 @@ def election_record(
         candidates=candidates,
         held_on=held_on,
         term_starts=term_starts,
-        must_be_headteacher=constitution.chair_must_be_headteacher,
+        must_be_headteacher=bool(constitution.chair_must_be_headteacher),
         errors=errors,
     )
     _check_outcome(method=method, candidates=candidates, elected=elected, notes=notes, errors=errors)
@@ -248,8 +250,8 @@ def election_record(
                 }
             )
 
-    if role == Role.CHAIR:
-        limit = constitution.chair_max_consecutive_years
+    limit = constitution.chair_max_consecutive_years  # None: the agreement sets no limit, nothing is refused
+    if role == Role.CHAIR and limit is not None:
         periods = [(r.start, r.end) for r in mine if r.user_id == elected.pk and r is not adopted]
         since = consecutive_since(periods, term_starts)
         served = years_counted(since, term_starts) if since else 0

@@ -155,6 +155,11 @@ def _term_has_ended(term: Term) -> str | None:
 
 def _head_count_or_error(partnership: Partnership) -> int:
     seats = constitution_of(partnership).strategy_head_reps
+    if seats is None:
+        raise ValidationError(
+            "The agreement does not say how many headteacher representatives sit on the strategy group: "
+            "set how many there are on the constitution page before building a rota"
+        )
     if seats < 1:
         raise ValidationError(
             "The constitution has no headteacher representatives on the strategy group: "
@@ -306,7 +311,7 @@ def rota_plan_next(*, partnership: Partnership) -> RotaPlan:
         )
     count = _head_count_or_error(partnership)
     constitution = constitution_of(partnership)
-    needs_both = constitution.strategy_needs_primary_and_secondary
+    needs_both = bool(constitution.strategy_needs_primary_and_secondary)  # unset: no rule
     eligibility = rota_eligibility(partnership, term)
     last = _last_served(partnership)
     order = sorted(

@@ -60,7 +60,7 @@ class AreaListView(TenantViewMixin, TemplateView):
             areas=areas,
             minimum=rules.development_area_minimum,
             target=rules.development_area_target,
-            off_target=rules.development_area_target > 0 and abs(len(areas) - rules.development_area_target) > 1,
+            off_target=bool(rules.development_area_target) and abs(len(areas) - rules.development_area_target) > 1,
         )
         return context
 

@@ -105,7 +105,7 @@ class RotaCreateView(ServiceFormView):
         return selectors.constitution_of(self.partnership)
 
     def get_form_kwargs(self):
-        return super().get_form_kwargs() | {"seats": self.constitution.strategy_head_reps}
+        return super().get_form_kwargs() | {"seats": self.constitution.strategy_head_reps or 0}
 
     def get_context_data(self, **kwargs):
         term = selectors.term_on_or_after(self.partnership, timezone.localdate())

@@ -3,6 +3,7 @@ import os
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -105,8 +106,15 @@ class LeavingNoticeRecordView(ServiceFormView):
     def lookup(self, membership_pk, **kwargs):
         return get_object_or_404(selectors.memberships_for_page(), pk=membership_pk)
 
+    @cached_property
+    def constitution(self):
+        return constitution_of(self.partnership)
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"notice_rule": self.constitution.is_set("leaving_notice_terms")}
+
     def get_context_data(self, **kwargs):
-        constitution = constitution_of(self.partnership)
+        constitution = self.constitution
         return super().get_context_data(
             notices=list(self.object.notices.all()),
             constitution=constitution,
@@ -145,7 +153,9 @@ class LeavingNoticeDetailView(TenantViewMixin, TemplateView):
             notice=notice,
             membership=notice.membership,
             constitution=constitution,
-            explanation=notice_explanation(notice=notice, terms=terms),
+            explanation=notice_explanation(
+                notice=notice, terms=terms, notice_rule=constitution.is_set("leaving_notice_terms")
+            ),
             refund=refund_statement(
                 partnership=self.partnership, constitution=constitution, school=school, leaving_on=notice.leaving_on
             ),

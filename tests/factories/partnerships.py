@@ -46,6 +46,35 @@ D = datetime.date
 # --- The partnership, its member schools and roles -----------------------------------------------------------
 
 
+# The rules a test partnership's agreement makes: it sets every rule, so tests see them enforced. A new
+# partnership outside the tests starts with none set; tests of unset rules clear them (unset_rules).
+AGREED_RULES = {
+    "meeting_frequency": Constitution.Frequency.HALF_TERMLY,
+    "min_meetings_per_year": 3,
+    "notice_days": 7,
+    "quorum_kind": Constitution.Quorum.PERCENT,
+    "quorum_value": 50,
+    "chair_term_years": 1,
+    "chair_max_consecutive_years": 4,
+    "chair_must_be_headteacher": True,
+    "strategy_head_reps": 2,
+    "strategy_reserve_rotates": True,
+    "strategy_needs_primary_and_secondary": True,
+    "banker_admin_share_percent": 0,
+    "leaving_notice_terms": 1,
+    "leaver_contribution_refunded": False,
+    "development_area_target": 0,
+    "development_area_minimum": 0,
+    "cpd_free_hours_per_term": 0,
+}
+
+
+def unset_rules(partnership, *rules: str) -> None:
+    """The agreement does not make these rules (none given: every rule)."""
+    with scopes_disabled():
+        Constitution.objects.filter(partnership=partnership).update(**dict.fromkeys(rules or AGREED_RULES))
+
+
 class PartnershipFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Partnership
@@ -60,6 +89,8 @@ class PartnershipFactory(factory.django.DjangoModelFactory):
         # Every partnership has its constitution and this and next year's terms (partnership_create).
         if create:
             partnership_prepare(partnership=obj)
+            with scopes_disabled():
+                Constitution.objects.filter(partnership=obj).update(**AGREED_RULES)
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

@@ -154,6 +154,12 @@ def test_inside_the_agreements_notice_period_a_meeting_needs_the_reason_it_is_ur
     assert event.data["short_notice_reason"] == "The budget must be set by Friday"
 
 
+def test_where_the_agreement_sets_no_notice_period_nothing_is_refused(tenant_a):
+    set_notice(tenant_a, None)
+    meeting = schedule(tenant_a, day=datetime.date(2026, 12, 1))
+    assert meeting.pk and meeting.short_notice_reason == ""
+
+
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [

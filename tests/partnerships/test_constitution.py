@@ -1,8 +1,10 @@
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
@@ -10,14 +12,14 @@ from accounts.models import AuditEvent
 from core.testing import assert_constant_queries
 from partnerships.calendar import academic_year_of
 from partnerships.models import Constitution, Membership, Term
-from partnerships.models.constitution import SECTIONS
+from partnerships.models.constitution import DEFAULT_NOTICE_DAYS, RULES, SECTIONS
 from partnerships.roles import Role
 from partnerships.selectors.constitution import constitution_of, constitution_sections
 from partnerships.services.constitution import constitution_update
 from partnerships.services.partnerships import partnership_create
 from schools.models import School
 from tests.factories.accounts import UserFactory
-from tests.factories.partnerships import ConstitutionFactory, MembershipFactory, give_role
+from tests.factories.partnerships import ConstitutionFactory, MembershipFactory, give_role, unset_rules
 from tests.factories.schools import SchoolFactory
 
 pytestmark = pytest.mark.django_db
@@ -44,11 +46,9 @@ def test_a_new_partnership_has_its_constitution_and_terms_from_the_start():
     year = academic_year_of(timezone.localdate())
     with scope(partnership=partnership):
         assert sorted(Term.objects.values_list("academic_year", flat=True)) == [year] * 3 + [year + 1] * 3
-    assert (first.meeting_frequency, first.leaving_notice_terms, first.leaver_contribution_refunded) == (
-        Constitution.Frequency.HALF_TERMLY,
-        1,
-        False,
-    )
+    # The coordinator fills in what the agreement says: until then no rule is set, none defaulted.
+    assert {rule: getattr(first, rule) for rule in RULES} == dict.fromkeys(RULES)
+    assert not any(first.is_set(rule) for rule in RULES) and first.quorum_schools(14) is None
     with scopes_disabled():
         assert Constitution.objects.filter(partnership=partnership).count() == 1
 
@@ -158,7 +158,13 @@ def test_the_rules_read_as_plain_english():
         meeting_frequency="minimum_per_year",
         min_meetings_per_year=3,
         notice_days=7,
+        quorum_kind="percent",
         quorum_value=50,
+        chair_term_years=1,
+        chair_max_consecutive_years=4,
+        chair_must_be_headteacher=True,
+        leaving_notice_terms=1,
+        leaver_contribution_refunded=False,
         cpd_free_hours_per_term=Decimal("3.0"),
         contribution_basis="per_fte",
         contribution_rate=Decimal("2.00"),
@@ -169,7 +175,8 @@ def test_the_rules_read_as_plain_english():
     assert text["How often the partnership meets"] == "At least 3 strategic meetings a year"
     assert text["Notice of meetings"] == "7 days' notice"
     assert text["Quorum"] == "50% of the member schools: 7 of the 14 schools today"
-    assert text["Chair and vice chair"] == "Elected every year, from the headteachers of member schools"
+    assert text["Term of office"] == "Elected every year"
+    assert text["Who may be chair or vice chair"] == "From the headteachers of member schools"
     assert text["Longest a chair may serve"] == "4 consecutive years, if re-elected"
     assert text["Contributions"] == "£2.00 per full-time equivalent pupil at the January census"
     assert text["Development areas a year"] == "About 5" and text["Each school takes part in"] == "At least 3 areas"
@@ -211,8 +218,7 @@ def section_data(tenant, section):
         if hasattr(value, "pk"):
             value = value.pk
         if isinstance(value, bool):
-            if value:
-                data[name] = "on"
+            data[name] = str(value)  # the Yes / No / "does not say" radios
             continue
         data[name] = "" if value is None else str(value)
     return data
@@ -350,3 +356,97 @@ def test_the_large_constitution_page_counts_every_member_for_the_quorum(tenant_a
         MembershipFactory(partnership=tenant_a.partnership, school=SchoolFactory())
     body = client_for(tenant_a.coordinator).get(f"/p/{tenant_a.slug}/constitution/").content.decode()
     assert "50% of the member schools: 102 of the 203 schools today" in body
+
+
+# --- Rules the agreement does not make ------------------------------------------------------------------------
+
+
+def test_the_test_partnerships_agreement_sets_every_rule_that_may_be_unset():
+    from tests.factories.partnerships import AGREED_RULES
+
+    assert set(AGREED_RULES) == set(RULES)
+
+
+def test_an_unset_quorum_needs_no_schools_rather_than_a_default():
+    c = ConstitutionFactory.build(quorum_kind=None, quorum_value=None)
+    assert c.quorum_schools(14) is None and not c.is_set("quorum_value")
+    c.quorum_kind, c.quorum_value = "percent", 50
+    assert c.quorum_schools(14) == 7 and c.is_set("quorum_kind")
+
+
+def test_a_default_notice_is_only_a_default_and_says_the_agreement_is_silent():
+    c = ConstitutionFactory.build(notice_days=None)
+    assert (c.notice_days_or_default, c.is_set("notice_days")) == (DEFAULT_NOTICE_DAYS, False)
+    c.notice_days = 14
+    assert (c.notice_days_or_default, c.is_set("notice_days")) == (14, True)
+
+
+def test_every_unset_rule_reads_not_set_by_the_agreement(tenant_a, client_for):
+    unset_rules(tenant_a.partnership)
+    body = client_for(tenant_a.coordinator).get(f"/p/{tenant_a.slug}/constitution/").content.decode()
+    for question in (
+        "How often the partnership meets",
+        "Notice of meetings",
+        "Quorum",
+        "Term of office",
+        "Who may be chair or vice chair",
+        "Longest a chair may serve",
+        "Headteacher representatives",
+        "Primary and secondary",
+        "Leaving",
+        "A leaver&#x27;s contribution",
+        "Development areas a year",
+        "Each school takes part in",
+        "Leaders&#x27; professional development for colleagues",
+    ):
+        assert re.search(
+            rf"<dt class=\"govuk-summary-list__key\">{question}</dt><dd class=\"govuk-summary-list__value\">"
+            r"Not set by the agreement",
+            body,
+        ), question
+    for default in ("7 days", "50%", "consecutive year", "One term&#x27;s written notice", "Not refunded"):
+        assert default not in body
+
+
+def test_unset_rules_pass_the_database_checks(tenant_a):
+    unset_rules(tenant_a.partnership)
+    update(tenant_a, chair_term_years=2)  # a term with no limit: nothing to cover
+    update(tenant_a, chair_term_years=None, chair_max_consecutive_years=1)
+    with scopes_disabled(), pytest.raises(IntegrityError), transaction.atomic():
+        Constitution.objects.filter(partnership=tenant_a.partnership).update(quorum_kind="percent")
+
+
+def test_the_coordinator_leaves_rules_unset_in_the_forms_and_the_audit_records_it(tenant_a, client_for):
+    client = client_for(tenant_a.coordinator)
+    page = f"/p/{tenant_a.slug}/constitution/meetings/change/"
+    form = client.get(page).content.decode()
+    assert "The agreement does not say" in form and "Leave empty if the agreement does not say" in form
+    data = {
+        **section_data(tenant_a, "meetings"),
+        "meeting_frequency": "",
+        "notice_days": "",
+        "quorum_kind": "",
+        "quorum_value": "50",  # left over from before: "does not say" clears it
+    }
+    assert client.post(page, data).status_code == 302
+    row, _ = saved(tenant_a.partnership)
+    assert (row["meeting_frequency"], row["notice_days"], row["quorum_kind"], row["quorum_value"]) == (None,) * 4
+    with scopes_disabled():
+        event = AuditEvent.objects.filter(action="constitution.changed").latest("pk")
+    assert event.data["changes"]["notice_days"] == {"old": 7, "new": None}
+    assert event.data["changes"]["quorum_kind"] == {"old": "percent", "new": None}
+
+    page = f"/p/{tenant_a.slug}/constitution/offices/change/"
+    data = {**section_data(tenant_a, "offices"), "chair_max_consecutive_years": "", "chair_must_be_headteacher": ""}
+    assert client.post(page, data).status_code == 302
+    row, _ = saved(tenant_a.partnership)
+    assert (row["chair_max_consecutive_years"], row["chair_must_be_headteacher"]) == (None, None)
+    data["chair_must_be_headteacher"] = "False"
+    assert client.post(page, data).status_code == 302
+    assert saved(tenant_a.partnership)[0]["chair_must_be_headteacher"] is False
+
+
+def test_half_a_quorum_is_refused_by_field(tenant_a):
+    with pytest.raises(ValidationError) as caught:
+        update(tenant_a, quorum_value=None)
+    assert caught.value.message_dict["quorum_value"] == ["Enter the quorum, or choose that the agreement does not say"]

@@ -23,6 +23,7 @@ from tests.factories.partnerships import (
     DevelopmentActionFactory,
     DevelopmentAreaFactory,
     MembershipFactory,
+    unset_rules,
 )
 from tests.factories.schools import PersonFactory
 
@@ -392,3 +393,13 @@ def test_a_schools_areas_for_the_school_page(tenant_a):
     AreaParticipationFactory(area=last_year, school=s0)
     with scope(partnership=p):
         assert [(x.area.name, x.lead) for x in areas_for_school(s0, YEAR)] == [("Literacy", lead)]
+
+
+def test_an_agreement_silent_on_a_minimum_marks_nobody_below_it(tenant_a, client_for):
+    unset_rules(tenant_a.partnership, "development_area_minimum", "development_area_target")
+    DevelopmentAreaFactory(partnership=tenant_a.partnership, academic_year=YEAR, name="Only one")
+    response = client_for(tenant_a.coordinator).get(url(tenant_a, f"participation/?year={YEAR}"))
+    year = response.context["year_participation"]
+    assert (year.minimum, year.target, year.below_minimum) == (None, None, [])
+    body = response.content.decode()
+    assert "Below the minimum" not in body and "the agreement asks" not in body

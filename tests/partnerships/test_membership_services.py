@@ -24,6 +24,7 @@ from tests.factories.partnerships import (
     MembershipFactory,
     docx_bytes,
     make_terms,
+    unset_rules,
     upload,
 )
 from tests.factories.schools import SchoolFactory
@@ -316,3 +317,38 @@ def test_leaving_notice_factory_builds_a_notice(tenant_a):
     with scopes_disabled():
         notice = LeavingNoticeFactory(membership__partnership=tenant_a.partnership)
         assert notice.partnership_id == tenant_a.partnership.pk
+
+
+# --- An agreement that sets no notice period -------------------------------------------------------
+
+
+def test_with_no_notice_rule_the_agreed_leaving_date_is_recorded_and_no_period_is_worked_out(tenant_a, member):
+    unset_rules(tenant_a.partnership, "leaving_notice_terms", "leaver_contribution_refunded")
+    constitution_update(
+        actor=tenant_a.coordinator,
+        partnership=tenant_a.partnership,
+        changes={"contribution_basis": Constitution.Basis.PER_FTE, "contribution_rate": 2},
+    )
+    notice = record(tenant_a, member, leaving_on=D(2025, 12, 19))  # the strategy group agreed the end of term
+    with scopes_disabled():
+        member.refresh_from_db()
+        event = AuditEvent.objects.get(action="membership.notice_received")
+    assert notice.leaving_on == member.left == D(2025, 12, 19)
+    assert event.data["notice_terms"] is None and event.data["leaver_contribution_refunded"] is None
+    assert "does not say whether a leaving school's contribution is refunded" in event.data["refund_rule"]
+
+
+def test_with_no_notice_rule_and_no_agreed_date_the_school_leaves_on_the_day_of_its_notice(tenant_a, member):
+    unset_rules(tenant_a.partnership, "leaving_notice_terms")
+    assert record(tenant_a, member, received_on=D(2025, 10, 1)).leaving_on == D(2025, 10, 1)
+
+
+def test_with_no_notice_rule_a_leaving_date_before_the_notice_is_refused(tenant_a, member):
+    unset_rules(tenant_a.partnership, "leaving_notice_terms")
+    before = counts()
+    with pytest.raises(ValidationError) as caught:
+        record(tenant_a, member, leaving_on=D(2025, 9, 30))
+    assert caught.value.message_dict["leaving_on"] == [
+        "The leaving date must be the same as or after the date the notice was received"
+    ]
+    assert counts() == before

@@ -9,7 +9,7 @@ from partnerships.models import LeavingNotice, Membership
 from partnerships.roles import Role
 from schools.models import School
 from tests.factories.accounts import UserFactory
-from tests.factories.partnerships import PDF, give_role, make_terms, upload
+from tests.factories.partnerships import PDF, give_role, make_terms, unset_rules, upload
 from tests.factories.schools import SchoolFactory
 
 pytestmark = pytest.mark.django_db
@@ -377,3 +377,27 @@ def test_membership_pages_run_a_constant_number_of_queries(tenant_a, client_for,
     path = path.format(membership=membership.pk, notice=notice.pk)
     client = client_for(tenant_a.coordinator)
     assert_constant_queries(client, url(tenant_a, path), grow=lambda: _grow(tenant_a), at_most=budget)
+
+
+def test_with_no_notice_rule_the_form_asks_for_the_agreed_leaving_date_and_says_why(tenant_a, client_for):
+    with scopes_disabled():
+        make_terms(tenant_a.partnership)
+    unset_rules(tenant_a.partnership, "leaving_notice_terms")
+    membership = membership_of(tenant_a)
+    client = client_for(tenant_a.coordinator)
+    form = client.get(url(tenant_a, f"{membership.pk}/notice/")).content.decode()
+    assert "The agreement sets no notice period" in form and 'id="id_leaving_on' in form
+    assert "worked out from" not in form
+    response = client.post(url(tenant_a, f"{membership.pk}/notice/"), notice_data(leaving_on="2025-12-19"))
+    assert response.status_code == 302
+    with scopes_disabled():
+        membership.refresh_from_db()
+    assert membership.left == D(2025, 12, 19)
+    page = client.get(response["Location"]).content.decode()
+    assert "The agreement sets no notice period" in page and "With one term" not in page
+
+
+def test_with_a_notice_rule_the_form_does_not_ask_for_a_leaving_date(tenant_a, client_for):
+    membership = membership_of(tenant_a)
+    form = client_for(tenant_a.coordinator).get(url(tenant_a, f"{membership.pk}/notice/")).content.decode()
+    assert 'id="id_leaving_on' not in form

@@ -14,7 +14,7 @@ from partnerships.roles import Role
 from partnerships.selectors.governance import chair_school, offices_current
 from partnerships.services.offices import election_record
 from tests.factories.accounts import UserFactory
-from tests.factories.partnerships import give_role, member_school_with_head, record_election
+from tests.factories.partnerships import give_role, member_school_with_head, record_election, unset_rules
 
 pytestmark = pytest.mark.django_db
 
@@ -348,3 +348,28 @@ def test_the_current_holders_show_since_when_and_which_year(heads):
         chair = offices_current(heads.partnership, on=D(2024, 11, 22))[Role.CHAIR][0]
     assert (chair.user, chair.since, chair.until, chair.year_number) == (pat, D(2022, 9, 1), D(2025, 8, 31), 3)
     assert chair.school == heads.schools[0] and chair.year_ordinal == "third"
+
+
+def test_an_agreement_that_sets_no_limit_never_refuses_a_fifth_year(heads):
+    unset_rules(heads.partnership, "chair_max_consecutive_years")
+    pat = heads.heads[0]
+    for year in range(2018, 2024):  # six consecutive years
+        elect(heads, pat, year)
+    with scopes_disabled():
+        assert Election.objects.filter(elected=pat, office="chair").count() == 6
+
+
+def test_with_no_term_of_office_the_last_day_in_office_is_asked_for(heads, client_for):
+    unset_rules(heads.partnership, "chair_term_years")
+    pat = heads.heads[0]
+    assert errors_of(lambda: elect(heads, pat, 2024))["term_ends"] == [
+        "The agreement sets no term of office: enter the last day in office"
+    ]
+    assert elect(heads, pat, 2024, term_ends=D(2027, 8, 31)).term_ends == D(2027, 8, 31)  # no term to exceed
+    body = client_for(heads.coordinator).get(f"/p/{heads.partnership.slug}/governance/offices/").content.decode()
+    assert "The agreement sets no term of office for the chair and vice chair." in body
+
+
+def test_an_agreement_silent_on_headteachers_accepts_a_governor_as_chair(heads):
+    unset_rules(heads.partnership, "chair_must_be_headteacher")
+    assert elect(heads, heads.governor, 2024).elected == heads.governor

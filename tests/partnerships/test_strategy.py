@@ -28,7 +28,7 @@ from partnerships.services.strategy import (
 from partnerships.services.terms import terms_ensure
 from schools.models import School
 from tests.factories.accounts import UserFactory
-from tests.factories.partnerships import give_role, make_rota, member_school_with_head
+from tests.factories.partnerships import give_role, make_rota, member_school_with_head, unset_rules
 from tests.factories.schools import SchoolFactory
 
 pytestmark = pytest.mark.django_db
@@ -578,3 +578,17 @@ def test_nothing_else_starts_or_ends_a_representatives_role(group):
     with scope(partnership=group.partnership):
         offered = {value for value, _ in InviteForm(partnership=group.partnership).fields["role"].choices}
     assert Role.HEADTEACHER in offered and not offered & ROTA_ROLES
+
+
+def test_an_agreement_silent_on_representatives_builds_no_rota_and_says_why(group, client_for):
+    unset_rules(group.partnership, "strategy_head_reps")
+    s = group.s
+    errors = errors_of(lambda: first(group, [(s["X"], s["C"]), (s["D"], s["E"])]))
+    assert errors["__all__"] == [
+        "The agreement does not say how many headteacher representatives sit on the strategy group: "
+        "set how many there are on the constitution page before building a rota"
+    ]
+    with scopes_disabled():
+        assert not StrategyRota.objects.filter(partnership=group.partnership).exists()
+    body = client_for(group.coordinator).get(f"/p/{group.partnership.slug}/governance/strategy/").content.decode()
+    assert "The agreement does not say how many headteacher representatives sit on the strategy group" in body
