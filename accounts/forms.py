@@ -1,8 +1,10 @@
 from django import forms
 from django.contrib.auth import password_validation
 
+from core.forms import Form
 
-class AcceptInvitationForm(forms.Form):
+
+class AcceptInvitationForm(Form):
     full_name = forms.CharField(
         label="Your full name", max_length=150, error_messages={"required": "Enter your full name"}
     )

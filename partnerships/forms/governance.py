@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import User
-from core.forms import DateInput, apply_service_errors
+from core.forms import DateInput, Form, apply_service_errors
 from partnerships.models import Election, Membership, RoleAssignment
 from partnerships.roles import Role
 from partnerships.services.offices import MAX_NOTES
@@ -46,7 +46,7 @@ def _member_schools():
     return School.objects.filter(pk__in=Membership.objects.current().values("school_id")).order_by("name")
 
 
-class ElectionForm(forms.Form):
+class ElectionForm(Form):
     office = forms.ChoiceField(label="Office", choices=Election.Office.choices, widget=forms.RadioSelect)
     held_on = forms.DateField(label="Date of the election", widget=DateInput)
     term_starts = forms.DateField(
@@ -61,7 +61,12 @@ class ElectionForm(forms.Form):
         widget=DateInput,
         help_text="Leave empty for the term the agreement sets",
     )
-    method = forms.ChoiceField(label="How was it decided?", choices=Election.Method.choices, widget=forms.RadioSelect)
+    method = forms.ChoiceField(
+        label="How was it decided?",
+        choices=Election.Method.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how the election was decided"},
+    )
     elected = PersonChoiceField(label="Who was elected?", queryset=User.objects.none(), empty_label="Choose a person")
     notes = forms.CharField(
         label="Notes (optional)",
@@ -159,7 +164,7 @@ class ElectionForm(forms.Form):
         apply_service_errors(self, error)
 
 
-class FirstRotaForm(forms.Form):
+class FirstRotaForm(Form):
     """The representatives and reserves of the first rota, one pair per seat."""
 
     def __init__(self, *args, seats: int, **kwargs):
@@ -178,6 +183,11 @@ class FirstRotaForm(forms.Form):
                 empty_label="No reserve",
                 help_text="The reserve becomes this seat's representative next term",
             )
+        self.error_phrases = {
+            f"{kind}_{number}": f"the {kind}'s school for seat {number}"
+            for number in range(1, seats + 1)
+            for kind in ("representative", "reserve")
+        }
         self.seat_count = seats
 
     @property
@@ -191,7 +201,7 @@ class FirstRotaForm(forms.Form):
         ]
 
 
-class SeatForm(forms.Form):
+class SeatForm(Form):
     representative = forms.ModelChoiceField(
         label="Representative's school", queryset=School.objects.none(), empty_label="Choose a school"
     )
@@ -227,5 +237,5 @@ class SeatForm(forms.Form):
         ]
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(Form):
     """No fields: the button is the answer. Errors from the service show in the error summary."""

@@ -94,14 +94,14 @@ def test_the_coordinator_records_an_election_and_the_pages_show_it(gov, client_f
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"office": ""}, "office", "This field is required"),
-        ({"office": "emperor"}, "office", "Select a valid choice"),
-        ({"held_on": "2026-02-30"}, "held_on", "Enter a valid date"),
-        ({"held_on": "yesterday"}, "held_on", "Enter a valid date"),
+        ({"office": ""}, "office", "Select the office"),
+        ({"office": "emperor"}, "office", "from the options given"),
+        ({"held_on": "2026-02-30"}, "held_on", "must be a real date"),
+        ({"held_on": "yesterday"}, "held_on", "must be a real date"),
         ({"held_on": "2099-01-01"}, "held_on", "today or in the past"),
         ({"term_ends": "2026-08-01"}, "term_ends", "cannot end before it starts"),
         ({"term_ends": "2029-09-01"}, "term_ends", "a chair's term of 1 year"),
-        ({"method": "lottery"}, "method", "Select a valid choice"),
+        ({"method": "lottery"}, "method", "from the options given"),
         ({"candidate_1": "abc"}, "candidate_1", "Choose candidate 1 from the list"),
         ({"candidate_1": "99999999"}, "candidate_1", "Choose candidate 1 from the list"),
         ({"candidate_1": "", "votes_1": "3"}, "candidate_1", "Choose the candidate these votes are for"),
@@ -109,11 +109,11 @@ def test_the_coordinator_records_an_election_and_the_pages_show_it(gov, client_f
         ({"votes_1": "1.5"}, "votes_1", "as a whole number"),
         ({"votes_1": "9" * 40}, "votes_1", "must be 10000 or fewer"),
         ({"votes_2": ""}, "votes_2", "Enter the number of votes for"),
-        ({"elected": ""}, "elected", "This field is required"),
+        ({"elected": ""}, "elected", "Select who was elected"),
         ({"votes_1": "2"}, "elected", "the person elected must have the most votes"),
         ({"votes_1": "4"}, "notes", "tied with 4 votes"),
         ({"method": "acclamation"}, "method", "An election by acclamation has one candidate"),
-        ({"notes": "x" * 5000}, "notes", "at most 2000 characters"),
+        ({"notes": "x" * 5000}, "notes", "2000 characters or fewer"),
     ],
 )
 def test_bad_elections_are_refused_next_to_the_field_and_save_nothing(gov, client_for, changes, field, message):
@@ -220,9 +220,9 @@ def test_the_coordinator_sets_up_builds_and_confirms_rotas_through_the_pages(gov
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
-        ({"representative_1": ""}, "representative_1", "This field is required"),
-        ({"representative_1": "abc"}, "representative_1", "Select a valid choice"),
-        ({"reserve_1": "0"}, "reserve_1", "Select a valid choice"),
+        ({"representative_1": ""}, "representative_1", "Select the representative's school for seat 1"),
+        ({"representative_1": "abc"}, "representative_1", "from the options given"),
+        ({"reserve_1": "0"}, "reserve_1", "from the options given"),
         ({"reserve_1": "REP1"}, "reserve_1", "this seat's representative"),
         ({"representative_2": "REP1"}, "representative_2", "already the representative for seat 1"),
         ({"reserve_2": "RES1"}, "reserve_2", "already the reserve for seat 1"),
@@ -248,8 +248,8 @@ def test_a_bad_first_rota_is_refused_and_saves_nothing(gov, client_for, data, fi
         ({"reserve": "REP"}, "reserve", "this seat's representative"),
         ({"representative": "OTHER_REP"}, "representative", "already the representative for seat 2"),
         ({"reserve": "OTHER_REP"}, "reserve", "is the representative for seat 2"),
-        ({"representative": "x" * 500}, "representative", "Select a valid choice"),
-        ({"substitute": "123456789"}, "substitute", "Select a valid choice"),
+        ({"representative": "x" * 500}, "representative", "from the options given"),
+        ({"substitute": "123456789"}, "substitute", "from the options given"),
         ({"substitute": "DEPUTY"}, "substitute", "is not a deputy headteacher of"),
     ],
 )
