@@ -6,6 +6,7 @@ from accounts.models import User
 from core.forms import DateInput, Form, apply_service_errors
 from partnerships.models import Election, Membership, RoleAssignment
 from partnerships.roles import Role
+from partnerships.selectors.offices import eligible_candidates
 from partnerships.services.offices import MAX_NOTES
 from schools.models import School
 
@@ -16,30 +17,6 @@ MAX_VOTES = 10000
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         return getattr(obj, "choice_label", None) or str(obj)
-
-
-def _people_choices(partnership):
-    """Everyone who has held a role in the partnership, labelled with the school they now lead (2 queries)."""
-    people = list(
-        User.objects.filter(pk__in=RoleAssignment.objects.filter(partnership=partnership).values("user_id")).order_by(
-            "full_name", "email"
-        )
-    )
-    schools: dict[int, str] = {}
-    for head in (
-        RoleAssignment.objects.filter(partnership=partnership, role=Role.HEADTEACHER)
-        .active()
-        .select_related("school")
-        .order_by("school__name")
-    ):
-        schools.setdefault(head.user_id, head.school.name)
-    choices = [("", "Choose a person")]
-    for person in people:
-        label = person.full_name or person.email
-        if person.pk in schools:
-            label += f", headteacher of {schools[person.pk]}"
-        choices.append((person.pk, label))
-    return choices
 
 
 def _member_schools():
@@ -53,13 +30,13 @@ class ElectionForm(Form):
         label="First day of the term of office",
         required=False,
         widget=DateInput,
-        help_text="Leave empty if the term started on the day of the election",
+        help_text="Leave empty if the term of office started on the day of the election",
     )
     term_ends = forms.DateField(
         label="Last day of the term of office",
         required=False,
         widget=DateInput,
-        help_text="Leave empty for the term the agreement sets",
+        help_text="Leave empty for the term of office the agreement sets",
     )
     method = forms.ChoiceField(
         label="How was it decided?",
@@ -76,21 +53,38 @@ class ElectionForm(Form):
         help_text="For example, how a tied vote was decided",
     )
 
-    def __init__(self, *args, partnership, term_years: int = 1, **kwargs):
+    def __init__(self, *args, partnership, constitution, office: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        users = User.objects.filter(pk__in=RoleAssignment.objects.filter(partnership=partnership).values("user_id"))
-        choices = _people_choices(partnership)
-        years = f"{term_years} year{'s' if term_years != 1 else ''}"
-        self.fields["term_ends"].help_text = (
-            f"Leave empty for the term the agreement sets: {years} from the first day. "
-            "This is the last day in office: the day before the next term starts"
+        if term_years := constitution.chair_term_years:
+            years = f"{term_years} year{'s' if term_years != 1 else ''}"
+            self.fields["term_ends"].help_text = (
+                f"Leave empty for the term of office the agreement sets: {years} from the first day. "
+                "This is the last day in office: the day before the next term of office starts"
+            )
+        # The office is chosen first (the page asks for it), since who may stand depends on it.
+        self.office = office if office in Election.Office.values else None
+        if self.office:
+            self.fields["office"].widget = forms.HiddenInput()
+            self.initial["office"] = self.office
+        # Only the people the service would accept are offered: the one definition of who may stand,
+        # on the dates entered (today's until then). Anyone else sent is refused by the service, with why.
+        held_on = self._date_entered("held_on") or timezone.localdate()
+        self.candidates = eligible_candidates(
+            partnership,
+            self.office or Election.Office.CHAIR,
+            held_on=held_on,
+            term_starts=self._date_entered("term_starts") or held_on,
+            term_ends=self._date_entered("term_ends"),
+            constitution=constitution,
         )
+        users = User.objects.filter(pk__in=RoleAssignment.objects.filter(partnership=partnership).values("user_id"))
+        choices = [("", "Choose a person")] + [(e.user.pk, e.label) for e in self.candidates.eligible]
         for number in range(1, CANDIDATE_ROWS + 1):
             self.fields[f"candidate_{number}"] = PersonChoiceField(
                 label="Name",
                 queryset=users,
                 required=False,
-                error_messages={"invalid_choice": f"Choose candidate {number} from the list"},
+                error_messages={"invalid_choice": f"Select candidate {number} from the list"},
             )
             self.fields[f"votes_{number}"] = forms.IntegerField(
                 label="Votes",
@@ -117,13 +111,24 @@ class ElectionForm(Form):
         )
         self.fields["held_on"].initial = timezone.localdate()
 
+    def _date_entered(self, name: str):
+        """A date as sent, if it is a real one (before the form is cleaned), else None."""
+        if not self.is_bound:
+            return None
+        field = self.fields[name]
+        try:
+            return field.clean(field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name)))
+        except ValidationError:
+            return None
+
     @property
     def candidate_rows(self):
         return [(n, self[f"candidate_{n}"], self[f"votes_{n}"]) for n in range(1, CANDIDATE_ROWS + 1)]
 
     @property
     def fields_before_candidates(self):
-        return [self[name] for name in ("office", "held_on", "term_starts", "term_ends", "method")]
+        names = ("held_on", "term_starts", "term_ends", "method")
+        return [self[name] for name in (names if self.office else ("office", *names))]
 
     def clean(self):
         data = super().clean()

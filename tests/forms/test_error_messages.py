@@ -78,7 +78,6 @@ def build(tenant_a):
         "school": tenant_a.schools[0],
         "seats": 2,
         "email": "someone@example.com",
-        "term_years": 1,
         "office": "chair",
     }
 

@@ -8,10 +8,12 @@ from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from accounts.models import AuditEvent, User
+from core.dates import date_label
 from core.testing import assert_constant_queries
 from partnerships.models import Candidate, Election, Membership, RoleAssignment, RotaSeat, StrategyRota
 from partnerships.roles import Role
 from partnerships.selectors.governance import next_term_after, term_on_or_after
+from partnerships.selectors.offices import add_years
 from partnerships.services.terms import terms_ensure
 from schools.models import School
 from tests.factories.accounts import UserFactory
@@ -99,11 +101,11 @@ def test_the_coordinator_records_an_election_and_the_pages_show_it(gov, client_f
         ({"held_on": "2026-02-30"}, "held_on", "must be a real date"),
         ({"held_on": "yesterday"}, "held_on", "must be a real date"),
         ({"held_on": "2099-01-01"}, "held_on", "today or in the past"),
-        ({"term_ends": "2026-08-01"}, "term_ends", "cannot end before it starts"),
-        ({"term_ends": "2029-09-01"}, "term_ends", "a chair's term of 1 year"),
+        ({"term_ends": "2026-08-01"}, "term_ends", "The term of office cannot end before it starts"),
+        ({"term_ends": "2029-09-01"}, "term_ends", "a chair's term of office of 1 year"),
         ({"method": "lottery"}, "method", "from the options given"),
-        ({"candidate_1": "abc"}, "candidate_1", "Choose candidate 1 from the list"),
-        ({"candidate_1": "99999999"}, "candidate_1", "Choose candidate 1 from the list"),
+        ({"candidate_1": "abc"}, "candidate_1", "Select candidate 1 from the list"),
+        ({"candidate_1": "99999999"}, "candidate_1", "Select candidate 1 from the list"),
         ({"candidate_1": "", "votes_1": "3"}, "candidate_1", "Choose the candidate these votes are for"),
         ({"votes_1": "-1"}, "votes_1", "cannot be fewer than 0"),
         ({"votes_1": "1.5"}, "votes_1", "as a whole number"),
@@ -147,10 +149,41 @@ def test_a_fifth_consecutive_year_is_refused_on_the_page(gov, client_for):
         election_data(gov, held_on="2025-07-01", term_starts="2025-09-01"),
     )
     assert response.status_code == 400
-    assert "a further term would be a fifth consecutive year, and the agreement allows at most 4" in (
+    assert "a further term of office would be a fifth consecutive year; the agreement allows at most 4" in (
         response.content.decode().replace("&#x27;", "'")
     )
     assert saved(gov.partnership) == before
+
+
+def test_the_election_form_offers_only_those_who_can_stand_and_says_why_others_are_missing(gov, client_for):
+    pat, today = gov.heads[0], timezone.localdate()
+    first = add_years(today, -4)
+    for years in (4, 3, 2, 1):  # chair for four years up to yesterday: the form lists candidates for today
+        record_election(gov.coordinator, gov.partnership, pat, starts=add_years(today, -years))
+    client = client_for(gov.coordinator)
+    body = client.get(url(gov, "offices/record/?office=chair")).content.decode().replace("&#x27;", "'")
+    offered = body.split('id="id_candidate_1"')[1].split("</select>")[0]
+    for head, school in zip(gov.heads[1:], gov.extra[1:], strict=True):
+        assert f"{head.full_name}, headteacher of {school.name}" in offered
+    # A coordinator, a former headteacher and a chair at the limit would all be refused: none is offered.
+    for person in (gov.coordinator, pat, "Alpha Partnership Former Head"):
+        assert str(person) not in offered
+    assert offered == body.split('id="id_elected"')[1].split("</select>")[0]  # the same list
+    explained = body.split("Why is someone not in the list?")[1].split("</details>")[0]
+    assert "Coordinators who do not lead a member school on " in explained
+    assert "the agreement says the chair must be the headteacher of a member school" in explained
+    assert f"{pat}, chair since {date_label(first)}: a further term of office would be a fifth consecutive" in explained
+    # The vice chair has no term limit: the chair may stand for it.
+    vice = client.get(url(gov, "offices/record/?office=vice_chair")).content.decode()
+    assert pat.full_name in vice.split('id="id_candidate_1"')[1].split("</select>")[0]
+
+
+def test_the_office_is_chosen_before_the_candidates(gov, client_for):
+    body = client_for(gov.coordinator).get(url(gov, "offices/record/")).content.decode()
+    assert 'method="get"' in body and 'name="office" type="radio"' in body
+    assert 'id="id_candidate_1"' not in body
+    chair = client_for(gov.coordinator).get(url(gov, "offices/record/?office=chair")).content.decode()
+    assert '<input type="hidden" name="office" value="chair"' in chair and "Choose a different office" in chair
 
 
 @pytest.mark.parametrize(
