@@ -4,10 +4,12 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.forms import DateInput, Form, apply_service_errors
+from partnerships.forms.groups import offer_only
 from partnerships.models import Election, Membership, RoleAssignment
 from partnerships.roles import Role
 from partnerships.selectors.offices import eligible_candidates
 from partnerships.services.offices import MAX_NOTES
+from partnerships.services.strategy import rota_eligibility
 from schools.models import School
 
 CANDIDATE_ROWS = 6
@@ -21,6 +23,24 @@ class PersonChoiceField(forms.ModelChoiceField):
 
 def _member_schools():
     return School.objects.filter(pk__in=Membership.objects.current().values("school_id")).order_by("name")
+
+
+def _rota_schools(partnership, term, taken: dict[int, str] | None = None) -> tuple[list[School], list[str]]:
+    """The schools a rota seat in `term` may have, by the rule the service applies
+    (`services.strategy.rota_eligibility`), and why each other member school is not offered. `taken`
+    names the schools on the rota's other seats already: {school pk: "the representative for seat 2"}."""
+    eligibility = rota_eligibility(partnership, term)
+    taken = taken or {}
+    offered, not_listed = [], []
+    for school in sorted(eligibility.schools(), key=lambda s: s.name):
+        problem = eligibility.problem(school)
+        if problem is None and school.pk in taken:
+            problem = f"{school.name} is {taken[school.pk]} already: a school can be on the rota only once"
+        if problem:
+            not_listed.append(problem)
+        else:
+            offered.append(school)
+    return offered, not_listed
 
 
 class ElectionForm(Form):
@@ -172,15 +192,19 @@ class ElectionForm(Form):
 class FirstRotaForm(Form):
     """The representatives and reserves of the first rota, one pair per seat."""
 
-    def __init__(self, *args, seats: int, **kwargs):
+    def __init__(self, *args, seats: int, partnership, term, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only the schools the service accepts are offered; any other member school sent is refused by
+        # the service with its reason, and the page lists those reasons under "not in the list".
         schools = _member_schools()
+        offered, self.not_listed = _rota_schools(partnership, term)
         for number in range(1, seats + 1):
             self.fields[f"representative_{number}"] = forms.ModelChoiceField(
                 label=f"Seat {number}: representative's school",
                 queryset=schools,
                 empty_label="Choose a school",
             )
+            offer_only(self.fields[f"representative_{number}"], offered)
             self.fields[f"reserve_{number}"] = forms.ModelChoiceField(
                 label=f"Seat {number}: reserve's school",
                 queryset=schools,
@@ -188,6 +212,7 @@ class FirstRotaForm(Form):
                 empty_label="No reserve",
                 help_text="The reserve becomes this seat's representative next term",
             )
+            offer_only(self.fields[f"reserve_{number}"], offered)
         self.error_phrases = {
             f"{kind}_{number}": f"the {kind}'s school for seat {number}"
             for number in range(1, seats + 1)
@@ -225,11 +250,19 @@ class SeatForm(Form):
         help_text="A deputy headteacher of the representative's school may attend in the headteacher's place",
     )
 
-    def __init__(self, *args, partnership, **kwargs):
+    def __init__(self, *args, partnership, seat, **kwargs):
         super().__init__(*args, **kwargs)
         schools = _member_schools()
         self.fields["representative"].queryset = schools
         self.fields["reserve"].queryset = schools
+        taken = {}
+        for other in seat.rota.seats.exclude(pk=seat.pk):
+            taken[other.representative_id] = f"the representative for seat {other.seat}"
+            if other.reserve_id:
+                taken[other.reserve_id] = f"the reserve for seat {other.seat}"
+        offered, self.not_listed = _rota_schools(partnership, seat.rota.term, taken)
+        offer_only(self.fields["representative"], offered)
+        offer_only(self.fields["reserve"], offered)
         deputies = list(
             RoleAssignment.objects.filter(partnership=partnership, role=Role.DEPUTY)
             .active()

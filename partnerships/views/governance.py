@@ -117,11 +117,19 @@ class RotaCreateView(ServiceFormView):
     def constitution(self):
         return selectors.constitution_of(self.partnership)
 
+    @cached_property
+    def term(self):
+        return selectors.term_on_or_after(self.partnership, timezone.localdate())
+
     def get_form_kwargs(self):
-        return super().get_form_kwargs() | {"seats": self.constitution.strategy_head_reps}
+        return super().get_form_kwargs() | {
+            "seats": self.constitution.strategy_head_reps,
+            "partnership": self.partnership,
+            "term": self.term,
+        }
 
     def get_context_data(self, **kwargs):
-        term = selectors.term_on_or_after(self.partnership, timezone.localdate())
+        term = self.term
         return super().get_context_data(
             term_label=selectors.term_label(term),
             term=term,
@@ -182,7 +190,7 @@ class SeatEditView(ServiceFormView):
         return {"representative": seat.representative_id, "reserve": seat.reserve_id, "substitute": seat.substitute_id}
 
     def get_form_kwargs(self):
-        return super().get_form_kwargs() | {"partnership": self.partnership}
+        return super().get_form_kwargs() | {"partnership": self.partnership, "seat": self.object}
 
     def get_context_data(self, **kwargs):
         term = self.object.rota.term

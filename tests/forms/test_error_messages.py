@@ -16,7 +16,7 @@ from core.forms import Form, field_phrase
 from partnerships.forms.constitution import ConstitutionSectionForm, section_form_class
 from partnerships.models.constitution import SECTIONS
 from partnerships.selectors.constitution import constitution_of
-from tests.factories.partnerships import make_terms
+from tests.factories.partnerships import make_rota, make_terms
 
 pytestmark = pytest.mark.django_db
 
@@ -71,12 +71,15 @@ def build(tenant_a):
     """Makes any project form with the keyword arguments its constructor asks for."""
     partnership = tenant_a.partnership
     make_terms(partnership, years=(2026,))
+    rota = make_rota(partnership, [(tenant_a.schools[0], None), (tenant_a.schools[1], None)], confirmed=False)
     arguments = {
         "partnership": partnership,
         "constitution": constitution_of(partnership),
         "terms": [],
         "school": tenant_a.schools[0],
         "seats": 2,
+        "seat": rota.seats.first(),
+        "term": rota.term,
         "email": "someone@example.com",
         "office": "chair",
     }

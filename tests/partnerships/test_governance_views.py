@@ -216,6 +216,40 @@ def test_a_headteacher_sees_the_group_with_its_warning(gov, client_for):
     assert "Build next term" not in body  # coordinators only
 
 
+def _options(body: str, field: str) -> str:
+    return body.split(f'id="id_{field}"')[1].split("</select>")[0]
+
+
+def test_the_rota_forms_offer_only_schools_that_can_sit_and_say_why_others_are_missing(gov, client_for):
+    s = {school.name: school for school in gov.extra}
+    today = timezone.localdate()
+    record_election(gov.coordinator, gov.partnership, gov.heads[0], starts=today)  # Pinhoe's head is chair
+    with scopes_disabled():
+        leaving = Membership.objects.get(partnership=gov.partnership, school=s["St James's School"])
+        leaving.left = today + datetime.timedelta(days=300)
+        leaving.save()
+    client = client_for(gov.coordinator)
+    body = client.get(url(gov, "strategy/first/")).content.decode().replace("&#x27;", "'")
+    for field in ("representative_1", "reserve_1", "representative_2"):
+        offered = _options(body, field)
+        assert "Stokehill Junior" in offered and "St Luke's College" in offered
+        # The chair's school, a school leaving and a school with no headteacher would be refused.
+        for refused in ("Pinhoe Primary", "St James's School", gov.schools[1].name):
+            assert refused not in offered, (field, refused)
+    explained = body.split("Why is a school not in the list?")[1].split("</details>")[0]
+    assert "Pinhoe Primary's headteacher is the chair, who is on the group already" in explained
+    assert "St James's School is leaving the partnership on" in explained
+    assert f"{gov.schools[1].name} has no headteacher with a role in the partnership" in explained
+    # Changing a seat offers neither those nor the schools on the rota's other seats.
+    rota = make_rota(gov.partnership, [(s["Stokehill Junior"], None), (s["St Luke's College"], None)], confirmed=False)
+    with scopes_disabled():
+        seat = rota.seats.get(seat=1)
+    body = client.get(url(gov, f"strategy/seats/{seat.pk}/")).content.decode().replace("&#x27;", "'")
+    assert "Stokehill Junior" in _options(body, "representative")
+    assert "St Luke's College" not in _options(body, "representative")
+    assert "St Luke's College is the representative for seat 2 already" in body
+
+
 def test_the_coordinator_sets_up_builds_and_confirms_rotas_through_the_pages(gov, client_for):
     s = {school.name: school for school in gov.extra}
     client = client_for(gov.coordinator)
@@ -412,9 +446,11 @@ PAGES = [
     # interests register (7).
     ("", 23),
     ("offices/", 8),  # + office roles (1), heads (1), elections and candidates (2), constitution (1)
-    ("offices/record/", 7),  # + constitution (1), people and headteachers for the choices (2)
+    # + constitution (1), everyone's roles and the member schools, for who may stand (2)
+    ("offices/record/?office=chair", 7),
     ("strategy/", 15),  # the strategy group this term, next term and later terms with a rota
-    ("strategy/first/", 7),
+    # + term (1), rotas (1), constitution (1), members and headteachers, for who may sit on the rota (2)
+    ("strategy/first/", 9),
 ]
 
 
@@ -426,7 +462,7 @@ def test_pages_run_a_constant_number_of_queries(gov, client_for, path, budget):
     assert_constant_queries(client, url(gov, path), grow=lambda: _grow(gov), at_most=budget)
 
 
-@pytest.mark.parametrize(("page", "budget"), [("seat", 8), ("confirm", 11)])
+@pytest.mark.parametrize(("page", "budget"), [("seat", 9), ("confirm", 11)])
 def test_the_seat_and_confirm_pages_run_a_constant_number_of_queries(gov, client_for, page, budget):
     with scopes_disabled():
         _small(gov)
