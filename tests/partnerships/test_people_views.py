@@ -317,8 +317,8 @@ def test_your_roles_shows_since_when_the_office_has_been_held_without_a_break(te
         governance = client.get(f"/p/{tenant_a.slug}/governance/").content.decode()
     roles = " ".join(dashboard.split("Your roles")[1].split("</ul>")[0].split())
     assert "Chair<br><span" in roles
-    assert "since 1 September 2024; last day of this term of office 31 August 2027" in roles
-    assert "1 Sep 2026" not in roles and "since 1 September 2026; last day" not in roles
+    assert "since 1 September 2024; the last day of this term of office is 31 August 2027" in roles
+    assert "1 Sep 2026" not in roles and "since 1 September 2026; the last day" not in roles
     assert f"Governor, {tenant_a.schools[0].name}<br>" in roles and "since 1 September 2026</span>" in roles
     assert "Chair since 1 September 2024" in governance
     assert "the last day of this term of office is 31 August 2027" in governance
