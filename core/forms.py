@@ -115,7 +115,7 @@ def govuk_error_messages(field: forms.Field, phrase: str = "") -> dict[str, str]
         invalid = f"Select {phrase}: what was sent was not a file"
     else:
         invalid = f"Enter {phrase} in the correct format"
-    choose = f"Select {phrase} from the options given"
+    choose = f"Select {phrase} using one of the options given"
     return {
         "required": missing,
         "invalid": invalid,

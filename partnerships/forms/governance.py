@@ -104,7 +104,7 @@ class ElectionForm(Form):
                 label="Name",
                 queryset=users,
                 required=False,
-                error_messages={"invalid_choice": f"Select candidate {number} from the list"},
+                error_messages={"invalid_choice": f"Choose candidate {number} from the list"},
             )
             self.fields[f"votes_{number}"] = forms.IntegerField(
                 label="Votes",

@@ -178,12 +178,12 @@ def test_the_coordinator_sets_up_a_task_group_with_a_period_and_a_reporting_line
         ({"name": ""}, "name", "Enter the name of the group"),
         ({"name": "x" * 5000}, "name", "150 characters or fewer"),
         ({"remit": "r" * 6000}, "remit", "5000 characters or fewer"),
-        ({"kind": "committee"}, "kind", "from the options given"),
-        ({"chairing": "whoever"}, "chairing", "from the options given"),
+        ({"kind": "committee"}, "kind", "using one of the options given"),
+        ({"chairing": "whoever"}, "chairing", "using one of the options given"),
         ({"chairing": Group.Chairing.NAMED}, "chair", "Choose the person who chairs the group"),
-        ({"chairing": Group.Chairing.NAMED, "chair": "abc"}, "chair", "from the options given"),
-        ({"chairing": Group.Chairing.NAMED, "chair": "99999999999999999999"}, "chair", "from the options given"),
-        ({"host_school": "-1"}, "host_school", "from the options given"),
+        ({"chairing": Group.Chairing.NAMED, "chair": "abc"}, "chair", "using one of the options given"),
+        ({"chairing": Group.Chairing.NAMED, "chair": "99999999999999999999"}, "chair", "one of the options"),
+        ({"host_school": "-1"}, "host_school", "using one of the options given"),
         ({"reports_to": "   "}, "reports_to", "Enter who the group reports to"),
     ],
 )
@@ -302,7 +302,7 @@ def test_a_person_of_another_partnership_cannot_be_added(tenant_a, tenant_b, cli
     other = PersonFactory(partnership=tenant_b.partnership, school=tenant_b.schools[0])
     response = client_for(tenant_a.coordinator).post(url(tenant_a, f"{group.pk}/members/add/"), {"person": other.pk})
     assert response.status_code == 400
-    assert "from the options given" in response.context["form"].errors["person"][0]
+    assert "using one of the options given" in response.context["form"].errors["person"][0]
     with scopes_disabled():
         assert not GroupMember.objects.filter(group=group).exists()
 
