@@ -1,6 +1,7 @@
 """GOV.UK Design System rendering for every Django form (the project's FORM_RENDERER)."""
 
 import datetime
+import re
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
@@ -59,6 +60,121 @@ class DateInput(forms.MultiWidget):
     def id_for_label(self, id_):
         # The day box carries the field's own id, so labels and the error summary's link find it.
         return id_
+
+
+# --- Error messages that name their field ----------------------------------------------------------
+# Django's own messages ("This field is required.", "Enter a valid date.") name no field, so an error
+# summary listing two of them says nothing. GOV.UK's error messages name the field and say what to do:
+# "Enter the full name", "Select the office", "Date of the election must be a real date". Every form
+# of the project is a `core.forms.Form`, which gives each field such messages in place of Django's
+# defaults; a message a form sets itself (error_messages=...) is kept.
+
+# Labels that already read as the object of "Enter"/"Select" without "the".
+_NO_ARTICLE = {"a", "an", "the", "your", "their", "its", "who", "what", "which", "when", "where", "how", "whether"}
+_CHOICE_WIDGETS = (forms.Select, forms.RadioSelect, forms.CheckboxSelectMultiple, forms.SelectMultiple)
+
+
+def field_phrase(label) -> str:
+    """A label as the object of a sentence: "Full name" -> "the full name", "Who was elected?" ->
+    "who was elected", "URN" -> "the URN"."""
+    text = re.sub(r"\s*\((optional|if any)\)\s*$", "", str(label or "this answer")).strip().rstrip("?:.").strip()
+    first = text.split(" ", 1)[0]
+    if not (len(first) > 1 and first[1].isupper()):  # keep acronyms such as URN and FTE as they are
+        text = text[:1].lower() + text[1:]
+    return text if first.lower() in _NO_ARTICLE else f"the {text}"
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def govuk_error_messages(field: forms.Field, phrase: str = "") -> dict[str, str]:
+    """GOV.UK messages for a field's built-in errors, each naming the field and saying what to do.
+
+    `phrase` names the field where its label does not read well in a sentence ("Starts": "the date
+    the group starts"); by default it is made from the label."""
+    phrase = phrase or field_phrase(field.label)
+    widget = field.widget
+    if isinstance(field, forms.FileField):
+        missing = f"Select {phrase}"
+    elif isinstance(field, forms.BooleanField) or isinstance(widget, forms.CheckboxInput):
+        missing = f"Tick the box to confirm {phrase}"
+    elif isinstance(field, forms.ChoiceField | forms.ModelChoiceField) or isinstance(widget, _CHOICE_WIDGETS):
+        missing = f"Select {phrase}"
+    else:
+        missing = f"Enter {phrase}"
+    if isinstance(field, forms.DateField):
+        invalid = f"{_sentence(phrase)} must be a real date"
+    elif isinstance(field, forms.DecimalField | forms.FloatField):  # before IntegerField, their base class
+        invalid = f"{_sentence(phrase)} must be a number, like 12.50"
+    elif isinstance(field, forms.IntegerField):
+        invalid = f"{_sentence(phrase)} must be a whole number, like 12"
+    elif isinstance(field, forms.EmailField):
+        invalid = f"Enter {phrase} in the correct format, like name@example.com"
+    elif isinstance(field, forms.FileField):
+        invalid = f"Select {phrase}: what was sent was not a file"
+    else:
+        invalid = f"Enter {phrase} in the correct format"
+    choose = f"Select {phrase} using one of the options given"
+    return {
+        "required": missing,
+        "invalid": invalid,
+        "invalid_choice": choose,
+        "invalid_list": choose,
+        "invalid_pk_value": choose,
+        "missing": missing,
+        "empty": f"{_sentence(phrase)} is empty: select a file that has something in it",
+        "contradiction": f"Either select {phrase} or tick the box to remove it, not both",
+        "max_length": f"{_sentence(phrase)} must be %(limit_value)d characters or fewer",
+        "min_length": f"{_sentence(phrase)} must be %(limit_value)d characters or more",
+        "max_value": f"{_sentence(phrase)} must be %(limit_value)s or less",
+        "min_value": f"{_sentence(phrase)} must be %(limit_value)s or more",
+        "step_size": f"{_sentence(phrase)} must be a multiple of %(limit_value)s",
+        "max_digits": f"{_sentence(phrase)} must have no more than %(max)s digits",
+        "max_decimal_places": f"{_sentence(phrase)} must have no more than %(max)s decimal places",
+        "max_whole_digits": f"{_sentence(phrase)} must have no more than %(max)s digits before the decimal point",
+        "incomplete": missing,
+    }
+
+
+def _defaults(field: forms.Field) -> dict[str, str]:
+    """The messages Django gives this kind of field when the form sets none of its own."""
+    messages: dict[str, str] = {}
+    for cls in reversed(type(field).__mro__):
+        messages.update({key: str(value) for key, value in getattr(cls, "default_error_messages", {}).items()})
+    return messages
+
+
+def use_govuk_error_messages(field: forms.Field, phrase: str = "") -> None:
+    """Replace a field's default messages (not those a form set itself) with ones that name it.
+
+    Validators' messages (a maximum length, a minimum value) are replaced too: a field's message for
+    a validator's code takes the validator's place."""
+    defaults = _defaults(field)
+    for key, message in govuk_error_messages(field, phrase).items():
+        current = field.error_messages.get(key)
+        if current is None or str(current) == defaults.get(key):
+            field.error_messages[key] = message
+    for subfield in getattr(field, "fields", ()):  # MultiValueField and ComboField
+        subfield.label = subfield.label or field.label
+        use_govuk_error_messages(subfield, phrase)
+
+
+class GovukErrorsMixin:
+    """Give every field messages that name it, just before the form is validated (so fields a form
+    adds in its __init__ are covered too). `error_phrases` names a field whose label does not read
+    well inside a sentence: {"starts": "the date the group starts"}."""
+
+    error_phrases: dict[str, str] = {}
+
+    def full_clean(self):
+        for name, field in self.fields.items():
+            use_govuk_error_messages(field, self.error_phrases.get(name, ""))
+        super().full_clean()
+
+
+class Form(GovukErrorsMixin, forms.Form):
+    """The base of every form in the project: Django's Form with GOV.UK error messages."""
 
 
 def apply_service_errors(form: forms.Form, error) -> None:

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import User
-from core.forms import DateInput
+from core.forms import DateInput, Form
 from meetings.models import Attendance, Invitee, Meeting
 from meetings.services import SUBSTITUTE_POSITIONS
 from partnerships.models import Group, Membership, RoleAssignment
@@ -24,7 +24,7 @@ def _someone(label: str, who: str) -> forms.ModelChoiceField:
     )
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(Form):
     """A meeting's details. The day and the two times make the start and end in the UK's time."""
 
     kind = forms.ChoiceField(
@@ -151,7 +151,7 @@ def meeting_initial(meeting: Meeting) -> dict:
     }
 
 
-class CancelForm(forms.Form):
+class CancelForm(Form):
     reason = forms.CharField(
         label="Why is the meeting cancelled?",
         max_length=2000,
@@ -161,7 +161,7 @@ class CancelForm(forms.Form):
     )
 
 
-class InviteeAddForm(forms.Form):
+class InviteeAddForm(Form):
     user = forms.ModelChoiceField(
         label="Person to invite",
         queryset=User.objects.none(),
@@ -185,7 +185,7 @@ class InviteeAddForm(forms.Form):
         )
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(Form):
     answer = forms.ChoiceField(
         label="Can you come?",
         choices=[
@@ -226,7 +226,7 @@ class AnswerForm(forms.Form):
             self.fields["answer"].choices = self.fields["answer"].choices[:2]
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(Form):
     school = forms.ModelChoiceField(
         label="School",
         queryset=School.objects.none(),

@@ -56,8 +56,6 @@ NOT_USE_CASES = {
     "membership.letter_validate": "validates",
     "membership.notice_explanation": "words for a page",
     "membership.refund_statement": "words for a page",
-    "offices.add_years": "a calculation",
-    "offices.years_counted": "a calculation",
     "partnerships.partnership_prepare": "saves the defaults every partnership has (constitution, terms)",
     "roles.role_validate": "validates",
     "strategy.rota_eligibility": "reads",

@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.db import models
 
-from core.forms import DateInput
+from core.forms import DateInput, Form
 from partnerships.calendar import TERM_LABELS, TERM_NAMES
 from partnerships.models import Constitution, Membership
 from partnerships.models.constitution import SECTIONS, InformationCategory
@@ -75,7 +75,7 @@ class BankerSchoolField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.urn})"
 
 
-class ConstitutionSectionForm(forms.Form):
+class ConstitutionSectionForm(Form):
     """The fields of one section of the constitution, with the model's labels and choices."""
 
     section: str = ""
@@ -144,7 +144,7 @@ def section_form_class(section: str) -> type[ConstitutionSectionForm]:
     return type(f"{section.title()}SectionForm", (ConstitutionSectionForm,), {"section": section})
 
 
-class TermDatesForm(forms.Form):
+class TermDatesForm(Form):
     """One academic year's three terms, four dates each, in one form."""
 
     PART_LABELS = {

@@ -1,6 +1,6 @@
 from django import forms
 
-from core.forms import DateInput
+from core.forms import DateInput, Form
 from partnerships.forms.groups import offer_only, person_label
 from partnerships.models.development import Status
 from partnerships.selectors.development import headteachers_of_current_members, year_choices
@@ -19,7 +19,7 @@ class _CoordinatorMixin:
         offer_only(field, headteachers_of_current_members(), _headteacher_label, "Not chosen yet")
 
 
-class DevelopmentAreaForm(_CoordinatorMixin, forms.Form):
+class DevelopmentAreaForm(_CoordinatorMixin, Form):
     academic_year = forms.TypedChoiceField(label="Academic year", coerce=int, choices=())
     name = forms.CharField(label="Name of the area", max_length=150)
     coordinator = forms.ModelChoiceField(
@@ -38,7 +38,7 @@ class DevelopmentAreaForm(_CoordinatorMixin, forms.Form):
         self._coordinator_choices()
 
 
-class DevelopmentAreaChangeForm(_CoordinatorMixin, forms.Form):
+class DevelopmentAreaChangeForm(_CoordinatorMixin, Form):
     name = forms.CharField(label="Name of the area", max_length=150)
     coordinator = forms.ModelChoiceField(
         label="Development coordinator",
@@ -63,11 +63,13 @@ class DevelopmentAreaChangeForm(_CoordinatorMixin, forms.Form):
         self._coordinator_choices()
 
 
-class DevelopmentActionForm(forms.Form):
+class DevelopmentActionForm(Form):
     description = forms.CharField(label="Action", max_length=300)
     owner = forms.ModelChoiceField(
         label="Owner", queryset=Person.objects.none(), required=False, help_text="Who makes sure it happens"
     )
+    error_phrases = {"due": "the date the action is due by"}
+
     due = forms.DateField(label="Due by", widget=DateInput, required=False)
     status = forms.ChoiceField(label="Status", choices=Status.choices, initial=Status.PLANNED)
 
@@ -77,8 +79,10 @@ class DevelopmentActionForm(forms.Form):
         offer_only(self.fields["owner"], people_of_current_members(), person_label, "No owner yet")
 
 
-class DevelopmentMilestoneForm(forms.Form):
+class DevelopmentMilestoneForm(Form):
     description = forms.CharField(label="Milestone", max_length=300)
+    error_phrases = {"due": "the date the milestone is due by"}
+
     due = forms.DateField(label="Due by", widget=DateInput)
     status = forms.ChoiceField(label="Status", choices=Status.choices, initial=Status.PLANNED)
 
@@ -100,7 +104,7 @@ class _LeadMixin:
         field.widget.choices = [("", "Not named yet")] + list(groups.items())
 
 
-class AreaParticipationForm(_LeadMixin, forms.Form):
+class AreaParticipationForm(_LeadMixin, Form):
     school = forms.ModelChoiceField(label="School", queryset=School.objects.none(), empty_label="Choose a school")
     lead = forms.ModelChoiceField(
         label="Lead person",
@@ -121,7 +125,7 @@ class AreaParticipationForm(_LeadMixin, forms.Form):
         self._lead_choices(None)
 
 
-class AreaLeadForm(_LeadMixin, forms.Form):
+class AreaLeadForm(_LeadMixin, Form):
     lead = forms.ModelChoiceField(label="Lead person", queryset=Person.objects.none(), required=False)
 
     def __init__(self, *args, school: School, **kwargs):

@@ -3,10 +3,13 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import User
-from core.forms import DateInput, apply_service_errors
+from core.forms import DateInput, Form, apply_service_errors
+from partnerships.forms.groups import offer_only
 from partnerships.models import Election, Membership, RoleAssignment
 from partnerships.roles import Role
+from partnerships.selectors.offices import eligible_candidates
 from partnerships.services.offices import MAX_NOTES
+from partnerships.services.strategy import rota_eligibility
 from schools.models import School
 
 CANDIDATE_ROWS = 6
@@ -18,50 +21,49 @@ class PersonChoiceField(forms.ModelChoiceField):
         return getattr(obj, "choice_label", None) or str(obj)
 
 
-def _people_choices(partnership):
-    """Everyone who has held a role in the partnership, labelled with the school they now lead (2 queries)."""
-    people = list(
-        User.objects.filter(pk__in=RoleAssignment.objects.filter(partnership=partnership).values("user_id")).order_by(
-            "full_name", "email"
-        )
-    )
-    schools: dict[int, str] = {}
-    for head in (
-        RoleAssignment.objects.filter(partnership=partnership, role=Role.HEADTEACHER)
-        .active()
-        .select_related("school")
-        .order_by("school__name")
-    ):
-        schools.setdefault(head.user_id, head.school.name)
-    choices = [("", "Choose a person")]
-    for person in people:
-        label = person.full_name or person.email
-        if person.pk in schools:
-            label += f", headteacher of {schools[person.pk]}"
-        choices.append((person.pk, label))
-    return choices
-
-
 def _member_schools():
     return School.objects.filter(pk__in=Membership.objects.current().values("school_id")).order_by("name")
 
 
-class ElectionForm(forms.Form):
+def _rota_schools(partnership, term, taken: dict[int, str] | None = None) -> tuple[list[School], list[str]]:
+    """The schools a rota seat in `term` may have, by the rule the service applies
+    (`services.strategy.rota_eligibility`), and why each other member school is not offered. `taken`
+    names the schools on the rota's other seats already: {school pk: "the representative for seat 2"}."""
+    eligibility = rota_eligibility(partnership, term)
+    taken = taken or {}
+    offered, not_listed = [], []
+    for school in sorted(eligibility.schools(), key=lambda s: s.name):
+        problem = eligibility.problem(school)
+        if problem is None and school.pk in taken:
+            problem = f"{school.name} is {taken[school.pk]} already: a school can be on the rota only once"
+        if problem:
+            not_listed.append(problem)
+        else:
+            offered.append(school)
+    return offered, not_listed
+
+
+class ElectionForm(Form):
     office = forms.ChoiceField(label="Office", choices=Election.Office.choices, widget=forms.RadioSelect)
     held_on = forms.DateField(label="Date of the election", widget=DateInput)
     term_starts = forms.DateField(
         label="First day of the term of office",
         required=False,
         widget=DateInput,
-        help_text="Leave empty if the term started on the day of the election",
+        help_text="Leave empty if the term of office started on the day of the election",
     )
     term_ends = forms.DateField(
         label="Last day of the term of office",
         required=False,
         widget=DateInput,
-        help_text="Leave empty for the term the agreement sets",
+        help_text="Leave empty for the term of office the agreement sets",
     )
-    method = forms.ChoiceField(label="How was it decided?", choices=Election.Method.choices, widget=forms.RadioSelect)
+    method = forms.ChoiceField(
+        label="How was it decided?",
+        choices=Election.Method.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how the election was decided"},
+    )
     elected = PersonChoiceField(label="Who was elected?", queryset=User.objects.none(), empty_label="Choose a person")
     notes = forms.CharField(
         label="Notes (optional)",
@@ -71,21 +73,38 @@ class ElectionForm(forms.Form):
         help_text="For example, how a tied vote was decided",
     )
 
-    def __init__(self, *args, partnership, term_years: int | None = 1, **kwargs):
+    def __init__(self, *args, partnership, constitution, office: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        users = User.objects.filter(pk__in=RoleAssignment.objects.filter(partnership=partnership).values("user_id"))
-        choices = _people_choices(partnership)
+        term_years = constitution.chair_term_years
         if term_years is None:
             self.fields["term_ends"].help_text = (
                 "The agreement sets no term of office: enter the last day in office, the day before the next "
-                "term starts"
+                "term of office starts"
             )
         else:
             years = f"{term_years} year{'s' if term_years != 1 else ''}"
             self.fields["term_ends"].help_text = (
-                f"Leave empty for the term the agreement sets: {years} from the first day. "
-                "This is the last day in office: the day before the next term starts"
+                f"Leave empty for the term of office the agreement sets: {years} from the first day. "
+                "This is the last day in office: the day before the next term of office starts"
             )
+        # The office is chosen first (the page asks for it), since who may stand depends on it.
+        self.office = office if office in Election.Office.values else None
+        if self.office:
+            self.fields["office"].widget = forms.HiddenInput()
+            self.initial["office"] = self.office
+        # Only the people the service would accept are offered: the one definition of who may stand,
+        # on the dates entered (today's until then). Anyone else sent is refused by the service, with why.
+        held_on = self._date_entered("held_on") or timezone.localdate()
+        self.candidates = eligible_candidates(
+            partnership,
+            self.office or Election.Office.CHAIR,
+            held_on=held_on,
+            term_starts=self._date_entered("term_starts") or held_on,
+            term_ends=self._date_entered("term_ends"),
+            constitution=constitution,
+        )
+        users = User.objects.filter(pk__in=RoleAssignment.objects.filter(partnership=partnership).values("user_id"))
+        choices = [("", "Choose a person")] + [(e.user.pk, e.label) for e in self.candidates.eligible]
         for number in range(1, CANDIDATE_ROWS + 1):
             self.fields[f"candidate_{number}"] = PersonChoiceField(
                 label="Name",
@@ -118,13 +137,24 @@ class ElectionForm(forms.Form):
         )
         self.fields["held_on"].initial = timezone.localdate()
 
+    def _date_entered(self, name: str):
+        """A date as sent, if it is a real one (before the form is cleaned), else None."""
+        if not self.is_bound:
+            return None
+        field = self.fields[name]
+        try:
+            return field.clean(field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name)))
+        except ValidationError:
+            return None
+
     @property
     def candidate_rows(self):
         return [(n, self[f"candidate_{n}"], self[f"votes_{n}"]) for n in range(1, CANDIDATE_ROWS + 1)]
 
     @property
     def fields_before_candidates(self):
-        return [self[name] for name in ("office", "held_on", "term_starts", "term_ends", "method")]
+        names = ("held_on", "term_starts", "term_ends", "method")
+        return [self[name] for name in (names if self.office else ("office", *names))]
 
     def clean(self):
         data = super().clean()
@@ -165,18 +195,22 @@ class ElectionForm(forms.Form):
         apply_service_errors(self, error)
 
 
-class FirstRotaForm(forms.Form):
+class FirstRotaForm(Form):
     """The representatives and reserves of the first rota, one pair per seat."""
 
-    def __init__(self, *args, seats: int, **kwargs):
+    def __init__(self, *args, seats: int, partnership, term, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only the schools the service accepts are offered; any other member school sent is refused by
+        # the service with its reason, and the page lists those reasons under "not in the list".
         schools = _member_schools()
+        offered, self.not_listed = _rota_schools(partnership, term)
         for number in range(1, seats + 1):
             self.fields[f"representative_{number}"] = forms.ModelChoiceField(
                 label=f"Seat {number}: representative's school",
                 queryset=schools,
                 empty_label="Choose a school",
             )
+            offer_only(self.fields[f"representative_{number}"], offered)
             self.fields[f"reserve_{number}"] = forms.ModelChoiceField(
                 label=f"Seat {number}: reserve's school",
                 queryset=schools,
@@ -184,6 +218,12 @@ class FirstRotaForm(forms.Form):
                 empty_label="No reserve",
                 help_text="The reserve becomes this seat's representative next term",
             )
+            offer_only(self.fields[f"reserve_{number}"], offered)
+        self.error_phrases = {
+            f"{kind}_{number}": f"the {kind}'s school for seat {number}"
+            for number in range(1, seats + 1)
+            for kind in ("representative", "reserve")
+        }
         self.seat_count = seats
 
     @property
@@ -197,7 +237,7 @@ class FirstRotaForm(forms.Form):
         ]
 
 
-class SeatForm(forms.Form):
+class SeatForm(Form):
     representative = forms.ModelChoiceField(
         label="Representative's school", queryset=School.objects.none(), empty_label="Choose a school"
     )
@@ -216,11 +256,19 @@ class SeatForm(forms.Form):
         help_text="A deputy headteacher of the representative's school may attend in the headteacher's place",
     )
 
-    def __init__(self, *args, partnership, **kwargs):
+    def __init__(self, *args, partnership, seat, **kwargs):
         super().__init__(*args, **kwargs)
         schools = _member_schools()
         self.fields["representative"].queryset = schools
         self.fields["reserve"].queryset = schools
+        taken = {}
+        for other in seat.rota.seats.exclude(pk=seat.pk):
+            taken[other.representative_id] = f"the representative for seat {other.seat}"
+            if other.reserve_id:
+                taken[other.reserve_id] = f"the reserve for seat {other.seat}"
+        offered, self.not_listed = _rota_schools(partnership, seat.rota.term, taken)
+        offer_only(self.fields["representative"], offered)
+        offer_only(self.fields["reserve"], offered)
         deputies = list(
             RoleAssignment.objects.filter(partnership=partnership, role=Role.DEPUTY)
             .active()
@@ -233,7 +281,7 @@ class SeatForm(forms.Form):
         ]
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(Form):
     """No fields: the button is the answer. Errors from the service show in the error summary."""
 
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 
-from core.forms import DateInput
+from core.forms import DateInput, Form
 from partnerships.models import Group
 from partnerships.selectors.groups import current_member_schools, people_of_current_members
 from partnerships.services.groups import DEFAULT_REPORTS_TO
@@ -22,7 +22,14 @@ def offer_only(field: forms.ModelChoiceField, offered, label=str, empty_label: s
     field.widget.choices = empty + [(obj.pk, label(obj)) for obj in offered]
 
 
-class GroupForm(forms.Form):
+class GroupForm(Form):
+    error_phrases = {
+        "name": "the name of the group",
+        "starts": "the date the group starts",
+        "ends": "the date the group ends",
+        "reports_to": "who the group reports to",
+    }
+
     name = forms.CharField(label="Name", max_length=150)
     kind = forms.ChoiceField(label="Kind of group", choices=Group.Kind.choices, widget=forms.RadioSelect)
     remit = forms.CharField(
@@ -81,7 +88,7 @@ class GroupForm(forms.Form):
         }
 
 
-class GroupHostForm(forms.Form):
+class GroupHostForm(Form):
     host_school = forms.ModelChoiceField(
         label="Host school for the next meeting",
         queryset=School.objects.none(),
@@ -95,7 +102,7 @@ class GroupHostForm(forms.Form):
         offer_only(self.fields["host_school"], current_member_schools(), empty_label="No host school yet")
 
 
-class GroupMemberForm(forms.Form):
+class GroupMemberForm(Form):
     person = forms.ModelChoiceField(
         label="Person",
         queryset=Person.objects.none(),

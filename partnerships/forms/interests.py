@@ -1,15 +1,17 @@
 from django import forms
 
+from core.forms import Form
 from partnerships.models import Interest, InterestDeclaration
 
 ROWS = 6
 
 
-class DeclarationForm(forms.Form):
+class DeclarationForm(Form):
     """A yearly declaration: "nothing to declare", or up to six interests (kind and description)."""
 
     has_interests = forms.ChoiceField(
         label="Do you have any interests to declare?",
+        error_messages={"required": "Select yes if you have any interests to declare, or no if you have none"},
         choices=[("no", "No, I have nothing to declare"), ("yes", "Yes, I have interests to declare")],
         widget=forms.RadioSelect,
         help_text="For example a business you own or work for that may supply the partnership, or a close "

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 
-from core.forms import DateInput
+from core.forms import DateInput, Form
 from partnerships.calendar import financial_year_of
 from partnerships.selectors.members import STATUSES
 from schools.models import Person, School
@@ -11,7 +11,7 @@ MAX_UPLOAD_BYTES = 100 * 1024 * 1024  # the whole-of-England GIAS extract is abo
 FIRST_YEAR = 2000
 
 
-class DirectoryFilterForm(forms.Form):
+class DirectoryFilterForm(Form):
     q = forms.CharField(
         label="School name or URN",
         required=False,
@@ -36,7 +36,7 @@ class CsvFileField(forms.FileField):
         return upload
 
 
-class RegisterImportForm(forms.Form):
+class RegisterImportForm(Form):
     file = CsvFileField(
         label="GIAS establishment file (CSV)",
         help_text="Download the establishment fields from Get Information about Schools as a CSV file. "
@@ -67,7 +67,7 @@ def _year_input():
     return forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-4"})
 
 
-class CensusImportForm(forms.Form):
+class CensusImportForm(Form):
     year = forms.IntegerField(
         label="Census year",
         help_text="The year of the January census, for example 2026",
@@ -81,7 +81,7 @@ class CensusImportForm(forms.Form):
     )
 
 
-class CensusForm(forms.Form):
+class CensusForm(Form):
     year = forms.IntegerField(
         label="Census year",
         help_text="The year of the January census, for example 2026",
@@ -112,7 +112,7 @@ class CensusForm(forms.Form):
         return data
 
 
-class BudgetForm(forms.Form):
+class BudgetForm(Form):
     financial_year = forms.TypedChoiceField(label="Financial year", coerce=int)
     amount = forms.DecimalField(
         label="Budget (£)",
@@ -138,7 +138,7 @@ class BudgetForm(forms.Form):
         ]
 
 
-class PersonForm(forms.Form):
+class PersonForm(Form):
     full_name = forms.CharField(label="Full name", max_length=150)
     email = forms.EmailField(label="Email address (optional)", required=False)
     position = forms.ChoiceField(label="Position", choices=[("", "Choose a position"), *Person.Position.choices])

@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from core.forms import DateInput
+from core.forms import DateInput, Form
 from partnerships.services.membership import letter_validate
 from schools.models import School
 
@@ -17,7 +17,7 @@ class SchoolByUrnField(forms.Field):
         if not value:
             return None
         if len(value) > self.max_length:
-            raise ValidationError(f"Enter at most {self.max_length} characters")
+            raise ValidationError(f"Enter the URN of the school: at most {self.max_length} characters")
         if not value.isdigit() or len(value) > 9:
             raise ValidationError("Enter the school's URN: a number, for example 100000")
         school = School.objects.filter(urn=int(value)).first()
@@ -32,7 +32,7 @@ class SchoolByUrnField(forms.Field):
         return {**super().widget_attrs(widget), "maxlength": str(self.max_length)}
 
 
-class MembershipJoinForm(forms.Form):
+class MembershipJoinForm(Form):
     school = SchoolByUrnField(
         label="URN of the school",
         help_text="The school's unique reference number. Search for the school above to find it",
@@ -49,7 +49,7 @@ class MembershipJoinForm(forms.Form):
     )
 
 
-class LeavingNoticeForm(forms.Form):
+class LeavingNoticeForm(Form):
     received_on = forms.DateField(label="Date the notice was received", widget=DateInput)
     leaving_on = forms.DateField(
         label="Leaving date (optional)",
@@ -59,6 +59,9 @@ class LeavingNoticeForm(forms.Form):
         help_text="The agreement sets no notice period: enter the school's last day as a member, as agreed "
         "with the partnership. Leave empty if it leaves on the day its notice was received",
     )
+
+    error_phrases = {"given_by": "who the notice is from"}
+
     given_by = forms.CharField(
         label="From",
         max_length=150,
@@ -89,7 +92,7 @@ class LeavingNoticeForm(forms.Form):
         return letter
 
 
-class WithdrawalNotesForm(forms.Form):
+class WithdrawalNotesForm(Form):
     withdrawal_notes = forms.CharField(
         label="Withdrawal notes",
         required=False,

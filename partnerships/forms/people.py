@@ -1,13 +1,13 @@
 from django import forms
 from django.utils import timezone
 
-from core.forms import DateInput
+from core.forms import DateInput, Form
 from partnerships.models import Membership
 from partnerships.roles import ROTA_ROLES, Role
 from schools.models import School
 
 
-class InviteForm(forms.Form):
+class InviteForm(Form):
     full_name = forms.CharField(
         label="Full name",
         max_length=150,
@@ -42,10 +42,10 @@ class InviteForm(forms.Form):
         self.fields["school"].queryset = School.objects.filter(pk__in=current).order_by("name")
 
 
-class RoleEndForm(forms.Form):
+class RoleEndForm(Form):
     end = forms.DateField(
         label="Last day in the role",
-        error_messages={"required": "Enter the last day in the role", "invalid": "Enter a real date"},
+        error_messages={"required": "Enter the last day in the role"},
         widget=DateInput,
         help_text="The person can act in this role until the end of this day, and not after it",
     )
@@ -55,7 +55,7 @@ class RoleEndForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class PartnershipSettingsForm(forms.Form):
+class PartnershipSettingsForm(Form):
     require_mfa_for_coordinators = forms.BooleanField(
         label="Require two-factor authentication for coordinators",
         required=False,

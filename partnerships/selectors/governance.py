@@ -52,6 +52,19 @@ def consecutive_since(starts_ends: list[tuple[datetime.date, datetime.date | Non
     return since if since < day else None
 
 
+def continuous_start(assignment: RoleAssignment, assignments) -> datetime.date:
+    """The first day of the unbroken period in which `assignment`'s holder has held its role (for the
+    same school): assignments of one role that follow each other without a gap are one period in
+    office, so a chair re-elected every year has been chair since their first election. The one
+    definition of "since" for the dashboard's "Your roles" and the governance pages."""
+    periods = [
+        (r.start, r.end)
+        for r in assignments
+        if r.user_id == assignment.user_id and r.role == assignment.role and r.school_id == assignment.school_id
+    ]
+    return consecutive_since(periods, assignment.start) or assignment.start
+
+
 # --- Offices ------------------------------------------------------------------------------------------
 
 
@@ -106,10 +119,9 @@ def offices_current(partnership: Partnership, on: datetime.date | None = None) -
     heads = _head_schools(partnership, {r.user_id for r in current}, on)
     result: dict[str, list[OfficeHolder]] = {Role.CHAIR: [], Role.VICE_CHAIR: []}
     for assignment in current:
-        periods = [(r.start, r.end) for r in roles if r.user_id == assignment.user_id and r.role == assignment.role]
         election = election_of(assignment)
         school = election.school if election and election.school_id else heads.get(assignment.user_id)
-        since = consecutive_since(periods, assignment.start) or assignment.start
+        since = continuous_start(assignment, roles)
         result[assignment.role].append(
             OfficeHolder(
                 role=assignment.role,

@@ -1,12 +1,47 @@
 """Reads that pages share. Each returns a queryset with its joins, so pages do not query in loops."""
 
+import datetime
+from dataclasses import dataclass
+
 from django.db.models import Count, Q
+from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from accounts.models import Invitation
 from partnerships.models import Membership, Partnership, RoleAssignment
-from partnerships.roles import PRIVATE_SCHOOL_ROLES
+from partnerships.roles import PRIVATE_SCHOOL_ROLES, Role
+from partnerships.selectors.governance import continuous_start
 from schools.models import School
+
+OFFICES = frozenset({Role.CHAIR, Role.VICE_CHAIR})
+
+
+@dataclass
+class RoleHeld:
+    """A role in force, with the first day of the unbroken period in which its holder has held it."""
+
+    assignment: RoleAssignment
+    since: datetime.date
+
+    @property
+    def last_day(self) -> datetime.date | None:
+        return self.assignment.end
+
+    @property
+    def is_office(self) -> bool:
+        return self.assignment.role in OFFICES
+
+
+def roles_held(partnership: Partnership, user, on: datetime.date | None = None) -> list[RoleHeld]:
+    """A person's roles in force in a partnership on a day, each since the start of its unbroken
+    period (`governance.continuous_start`), as "Your roles" shows them. One query."""
+    on = on or timezone.localdate()
+    with scopes_disabled():  # the person's own roles, in this one partnership
+        mine = list(
+            RoleAssignment.objects.filter(partnership=partnership, user=user).select_related("school").order_by("start")
+        )
+    held = [RoleHeld(r, continuous_start(r, mine)) for r in mine if r.is_active(on)]
+    return sorted(held, key=lambda h: (Role.values.index(h.assignment.role), h.since))
 
 
 def partnerships_for_user(user):

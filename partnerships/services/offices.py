@@ -1,14 +1,14 @@
 """Offices: recording the election of the chair or vice chair under the agreement's rules.
 
 The agreements say who may stand (Exeter Beacon: "chaired by a Head teacher, elected by the
-partnership annually"), how long a term is, and how long a chair may serve ("for up to, but no longer
-than 4 years"). An election ends the previous holder's role the day before the new term starts and
-starts the winner's, so the roles (and the permissions they grant) always follow the recorded elections.
+partnership annually"), how long a term of office is, and how long a chair may serve ("for up to, but
+no longer than 4 years"); who may stand is defined once, in `selectors.offices.eligible_candidates`.
+An election ends the previous holder's role the day before the new term of office starts and starts
+the winner's, so the roles (and the permissions they grant) always follow the recorded elections.
 Like every end date, `term_ends` is the last day of office.
 """
 
 import datetime
-import math
 from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
@@ -18,47 +18,29 @@ from django.utils import timezone
 from accounts.audit import AuditAction, audit_record
 from accounts.models import User
 from core.dates import ONE_DAY, date_label, in_force
-from partnerships.models import Candidate, Election, Membership, Partnership, RoleAssignment
+from partnerships.models import Candidate, Election, Partnership, RoleAssignment
 from partnerships.roles import Role
-from partnerships.selectors.governance import consecutive_since, constitution_of, election_of, ordinal
+from partnerships.selectors.governance import constitution_of, election_of
+from partnerships.selectors.offices import OFFICE_ROLES, add_years, eligible_candidates
 from partnerships.services.roles import role_end, role_start
 
-OFFICE_ROLES = {Election.Office.CHAIR: Role.CHAIR, Election.Office.VICE_CHAIR: Role.VICE_CHAIR}
 MAX_CANDIDATES = 20
 MAX_NOTES = 2000
-
-
-def add_years(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
-def years_counted(start: datetime.date, end: datetime.date) -> int:
-    """Years of office from start to the day before end as a limit counts them: a part year counts as a
-    whole year, but up to a month is ignored, so terms that begin on slightly different days do not add
-    a year."""
-    days = (end - start).days - 31
-    return max(0, math.ceil(days / 365.25)) if days > 0 else 0
 
 
 def _check_candidates(
     *,
     partnership: Partnership,
-    office_label: str,
+    office: str,
     candidates: Sequence[tuple[object, int | None]],
     held_on: datetime.date,
     term_starts: datetime.date,
-    must_be_headteacher: bool,
+    term_ends: datetime.date,
     errors: dict[str, str],
 ) -> dict[int, object]:
-    """Per-candidate rules; returns each candidate's school as headteacher on the first day of the term."""
-    user_ids = [user.pk for user, _ in candidates]
-    roles = list(RoleAssignment.objects.filter(partnership=partnership, user_id__in=user_ids).select_related("school"))
-    members = set(
-        Membership.objects.filter(partnership=partnership).current(term_starts).values_list("school_id", flat=True)
-    )
+    """Per-candidate rules, from the one definition of who may stand (the form offers the same people);
+    returns each candidate's school as headteacher on the first day of the term of office."""
+    eligible = eligible_candidates(partnership, office, held_on=held_on, term_starts=term_starts, term_ends=term_ends)
     schools: dict[int, object] = {}
     seen: set[int] = set()
     for number, (user, _) in enumerate(candidates, start=1):
@@ -67,28 +49,11 @@ def _check_candidates(
             errors[key] = f"{user} is already a candidate: list each person once"
             continue
         seen.add(user.pk)
-        mine = [r for r in roles if r.user_id == user.pk]
-        if not any(r.is_active(held_on) or r.is_active(term_starts) for r in mine):
-            errors[key] = (
-                f"{user} has no role in {partnership.name} on {date_label(held_on)}, the date of the election, "
-                f"or when the term starts: only people with a role in the partnership can stand"
-            )
-            continue
-        heads = sorted(
-            (r for r in mine if r.role == Role.HEADTEACHER and r.is_active(term_starts)), key=lambda r: r.school.name
-        )
-        member_heads = [r for r in heads if r.school_id in members]
-        if member_heads:
-            schools[user.pk] = member_heads[0].school
-        if must_be_headteacher and not member_heads:
-            if heads:
-                reason = f"{heads[0].school.name} is not a member of {partnership.name} on {date_label(term_starts)}"
-            else:
-                reason = f"{user} is not a headteacher on {date_label(term_starts)}, when the term starts"
-            errors[key] = (
-                f"{user} cannot stand: the agreement says the {office_label} must be the headteacher of a "
-                f"member school, and {reason}"
-            )
+        refusal = eligible.refusal(user)
+        if refusal:
+            errors[key] = refusal
+        elif school := eligible.school_of(user):
+            schools[user.pk] = school
     return schools
 
 
@@ -180,11 +145,12 @@ def election_record(
     if term_ends is None:
         errors["term_ends"] = "The agreement sets no term of office: enter the last day in office"
     elif term_ends < term_starts:
-        errors["term_ends"] = f"The term cannot end before it starts on {date_label(term_starts)}"
+        errors["term_ends"] = f"The term of office cannot end before it starts on {date_label(term_starts)}"
     elif office == Election.Office.CHAIR and longest_end is not None and term_ends > longest_end:
         errors["term_ends"] = (
-            f"The agreement sets a chair's term of {term_years} year{'s' if term_years != 1 else ''}: "
-            f"a term starting on {date_label(term_starts)} must end by {date_label(longest_end)}"
+            f"The agreement sets a chair's term of office of {term_years} year{'s' if term_years != 1 else ''}: "
+            f"a term of office starting on {date_label(term_starts)} must have its last day by "
+            f"{date_label(longest_end)}"
         )
     if not candidates:
         errors["candidate_1"] = "Enter at least one candidate"
@@ -195,11 +161,11 @@ def election_record(
 
     schools = _check_candidates(
         partnership=partnership,
-        office_label=label,
+        office=office,
         candidates=candidates,
         held_on=held_on,
         term_starts=term_starts,
-        must_be_headteacher=bool(constitution.chair_must_be_headteacher),
+        term_ends=term_ends,
         errors=errors,
     )
     _check_outcome(method=method, candidates=candidates, elected=elected, notes=notes, errors=errors)
@@ -216,8 +182,8 @@ def election_record(
     if clash is not None and clash.term_starts <= term_ends:
         raise ValidationError(
             {
-                "term_starts": f"{clash.elected} was elected {label} for the term from "
-                f"{date_label(clash.term_starts)}: this term would overlap it"
+                "term_starts": f"{clash.elected} was elected {label} for the term of office from "
+                f"{date_label(clash.term_starts)}: this term of office would overlap it"
             }
         )
 
@@ -247,21 +213,6 @@ def election_record(
                 {
                     "elected": f"{elected} is {assignment.get_role_display().lower()}{until}: one person cannot "
                     f"hold both offices, so end that role on the people page first"
-                }
-            )
-
-    limit = constitution.chair_max_consecutive_years  # None: the agreement sets no limit, nothing is refused
-    if role == Role.CHAIR and limit is not None:
-        periods = [(r.start, r.end) for r in mine if r.user_id == elected.pk and r is not adopted]
-        since = consecutive_since(periods, term_starts)
-        served = years_counted(since, term_starts) if since else 0
-        total = served + max(1, years_counted(term_starts, term_ends + ONE_DAY))
-        if total > limit:
-            verb = "be" if total - served == 1 else "run into"
-            raise ValidationError(
-                {
-                    "elected": f"{elected} has been chair since {date_label(since)}; a further term would "
-                    f"{verb} a {ordinal(total)} consecutive year, and the agreement allows at most {limit}"
                 }
             )
 

@@ -8,7 +8,7 @@ from django.views.generic import TemplateView
 
 from core.views import ServiceFormView, TenantViewMixin
 from partnerships.forms.governance import ConfirmForm, ElectionForm, FirstRotaForm, RotaConfirmForm, SeatForm
-from partnerships.models import RotaSeat, StrategyRota
+from partnerships.models import Election, RotaSeat, StrategyRota
 from partnerships.selectors import development as selectors_development
 from partnerships.selectors import governance as selectors
 from partnerships.selectors import groups as selectors_groups
@@ -58,15 +58,28 @@ class ElectionRecordView(ServiceFormView):
     def constitution(self):
         return selectors.constitution_of(self.partnership)
 
-    def get_initial(self):
-        return {"office": self.request.GET.get("office", "")[:20]}
+    @cached_property
+    def office(self) -> str | None:
+        """The office the election is for: chosen first, as who may stand depends on it."""
+        source = self.request.POST if self.request.method == "POST" else self.request.GET
+        office = source.get("office", "")
+        return office if office in Election.Office.values else None
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        return kwargs | {"partnership": self.partnership, "term_years": self.constitution.chair_term_years}
+        return kwargs | {
+            "partnership": self.partnership,
+            "office": self.office,
+            "constitution": self.constitution,
+        }
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(constitution=self.constitution, **kwargs)
+        return super().get_context_data(
+            constitution=self.constitution,
+            choosing_office=self.request.method != "POST" and self.office is None,
+            office_label=Election.Office(self.office).label if self.office else "",
+            **kwargs,
+        )
 
     def perform(self, form):
         return election_record(actor=self.request.user, partnership=self.partnership, **form.service_arguments())
@@ -104,11 +117,19 @@ class RotaCreateView(ServiceFormView):
     def constitution(self):
         return selectors.constitution_of(self.partnership)
 
+    @cached_property
+    def term(self):
+        return selectors.term_on_or_after(self.partnership, timezone.localdate())
+
     def get_form_kwargs(self):
-        return super().get_form_kwargs() | {"seats": self.constitution.strategy_head_reps or 0}
+        return super().get_form_kwargs() | {
+            "seats": self.constitution.strategy_head_reps or 0,
+            "partnership": self.partnership,
+            "term": self.term,
+        }
 
     def get_context_data(self, **kwargs):
-        term = selectors.term_on_or_after(self.partnership, timezone.localdate())
+        term = self.term
         return super().get_context_data(
             term_label=selectors.term_label(term),
             term=term,
@@ -169,7 +190,7 @@ class SeatEditView(ServiceFormView):
         return {"representative": seat.representative_id, "reserve": seat.reserve_id, "substitute": seat.substitute_id}
 
     def get_form_kwargs(self):
-        return super().get_form_kwargs() | {"partnership": self.partnership}
+        return super().get_form_kwargs() | {"partnership": self.partnership, "seat": self.object}
 
     def get_context_data(self, **kwargs):
         term = self.object.rota.term

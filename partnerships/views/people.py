@@ -37,6 +37,7 @@ class DashboardView(TenantViewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["agreement"] = agreement_on(self.partnership)
+        context["your_roles"] = selectors.roles_held(self.partnership, self.request.user)
         if self.request.tenant.has("view_members"):
             context["members"] = list(selectors.members_current())
             context["counts"] = selectors.member_counts()

@@ -26,7 +26,6 @@ from partnerships.models import (
     Membership,
     Partnership,
     RoleAssignment,
-    RotaSeat,
     StrategyRota,
 )
 from partnerships.models.constitution import SECTIONS
@@ -243,22 +242,19 @@ def test_coordinator_builds_adjusts_and_confirms_next_terms_rota(site, tenant_a)
     expect(next_group.get_by_role("row", name=SEAT_1)).to_contain_text("Stokehill Junior School")
     expect(next_group.get_by_role("row", name=SEAT_2)).to_contain_text("St James's School")
 
-    # Seat 1: St James's represents seat 2, so it cannot be seat 1's reserve as well.
+    # Seat 1: St James's represents seat 2, so it cannot be seat 1's reserve as well: it is not offered,
+    # and the page says why.
     site.follow(f"Change seat 1, {next_label}")
     expect(page.locator("h1")).to_have_text("Change seat 1")
     expect(page.get_by_label("Representative's school")).to_have_value(str(schools["Stokehill Junior School"].pk))
-    reserve_before = page.get_by_label("Reserve's school").input_value()
-    page.get_by_label("Reserve's school").select_option(label="St James's School")
-    site.submit("Save seat 1", status=400, name="seat-reserve-is-a-representative")
-    expect(error_summary(page)).to_be_focused()
-    message = "St James's School is the representative for seat 2: a representative cannot also be a reserve"
-    expect(error_summary(page)).to_contain_text(message)
-    expect(page.locator("#id_reserve-error")).to_contain_text(message)
-    with scopes_disabled():
-        assert str(RotaSeat.objects.get(rota__term=next_term, seat=1).reserve_id) == reserve_before
+    expect(page.get_by_label("Reserve's school").locator("option", has_text="St James's School")).to_have_count(0)
+    page.get_by_text("Why is a school not in the list?").click()
+    expect(page.locator("details")).to_contain_text(
+        "St James's School is the representative for seat 2 already: a school can be on the rota only once"
+    )
+    site.check("seat-not-listed")
 
     # The headteacher of Stokehill cannot come next term: the deputy substitutes.
-    page.get_by_label("Reserve's school").select_option(reserve_before)
     substitute = "Dee Marsh, deputy headteacher of Stokehill Junior School"
     page.get_by_label("Substitute (optional)").select_option(label=substitute)
     site.submit("Save seat 1", status=200, name="seat-saved")
@@ -374,21 +370,34 @@ def test_coordinator_records_an_election_and_the_term_limit_is_kept(site, tenant
     def candidate(number: int):
         return page.get_by_role("group", name=f"Candidate {number}")
 
-    # Re-electing Pat would be a fifth consecutive year: refused, with the reason, next to the field.
+    # Who may stand depends on the office, so the page asks for it first.
     page.get_by_label("Chair", exact=True).check()
-    fill_date(page, "First day of the term of office", next_term)
-    page.get_by_label("Acclamation (unopposed)").check()
-    candidate(1).get_by_label("Name").select_option(label="Pat Okafor, headteacher of Beacon Primary School")
-    page.get_by_label("Who was elected?").select_option(label="Pat Okafor, headteacher of Beacon Primary School")
-    site.submit("Record the election", status=400, name="election-fifth-year")
-    refusal = (
-        f"Pat Okafor has been chair since 1 September {year - 3}; a further term would be a fifth consecutive "
+    site.submit("Continue", status=200, name="election-office")
+    expect(page.locator(".govuk-caption-l")).to_have_text("Chair")
+
+    # Re-electing Pat would be a fifth consecutive year: Pat is not offered, and the page says why.
+    names = candidate(1).get_by_label("Name")
+    expect(names.locator("option", has_text="Sam Reid, headteacher of Hill Top Primary School")).to_have_count(1)
+    expect(names.locator("option", has_text="Pat Okafor")).to_have_count(0)
+    expect(page.get_by_label("Who was elected?").locator("option", has_text="Pat Okafor")).to_have_count(0)
+    page.get_by_text("Why is someone not in the list?").click()
+    expect(page.locator("details")).to_contain_text(
+        f"Pat Okafor, chair since 1 September {year - 3}: a further term of office would be a fifth consecutive "
         "year, and the agreement allows at most 4"
     )
+    site.check("election-not-listed")
+
+    # Sent without saying who was elected: the error summary names the field and links to it.
+    fill_date(page, "First day of the term of office", next_term)
+    page.get_by_label("Acclamation (unopposed)").check()
+    candidate(1).get_by_label("Name").select_option(label="Sam Reid, headteacher of Hill Top Primary School")
+    site.submit("Record the election", status=400, name="election-unanswered")
     expect(error_summary(page)).to_be_focused()
-    expect(error_summary(page)).to_contain_text(refusal)
-    expect(error_summary(page).get_by_role("link", name=refusal)).to_have_attribute("href", "#id_elected")
-    expect(page.locator("#id_elected-error")).to_contain_text(refusal)
+    expect(error_summary(page).get_by_role("link", name="Select who was elected")).to_have_attribute(
+        "href", "#id_elected"
+    )
+    expect(error_summary(page)).not_to_contain_text("This field is required")
+    expect(page.locator("#id_elected-error")).to_contain_text("Select who was elected")
     assert date_boxes(page, "First day of the term of office") == (
         str(next_term.day),
         str(next_term.month),

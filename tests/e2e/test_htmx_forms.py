@@ -55,7 +55,7 @@ def test_ending_a_role_shows_its_errors_in_place(site, tenant_a):
     expect(summary).to_be_visible()
     expect(summary).to_be_focused()  # GOV.UK's error summary is set up on the swapped-in content too
     expect(summary.get_by_role("link")).to_have_attribute("href", "#id_end")
-    expect(page.locator("#id_end-error")).to_contain_text("Enter a real date")
+    expect(page.locator("#id_end-error")).to_contain_text("The last day in the role must be a real date")
     expect(page.locator(".govuk-form-group--error")).to_have_count(1)
     expect(page.locator("main")).to_have_count(1)
     site.check("not-a-date")

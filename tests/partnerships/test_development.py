@@ -104,12 +104,12 @@ def test_a_headteacher_of_a_school_that_is_not_a_member_is_refused(tenant_a, cli
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"academic_year": "1999"}, "academic_year", "Select a valid choice"),
-        ({"academic_year": "twenty"}, "academic_year", "Select a valid choice"),
-        ({"name": ""}, "name", "This field is required"),
-        ({"name": "n" * 151}, "name", "at most 150 characters"),
-        ({"objectives": "o" * 5001}, "objectives", "at most 5000 characters"),
-        ({"coordinator": "1e9"}, "coordinator", "Select a valid choice"),
+        ({"academic_year": "1999"}, "academic_year", "using one of the options given"),
+        ({"academic_year": "twenty"}, "academic_year", "using one of the options given"),
+        ({"name": ""}, "name", "Enter the name of the area"),
+        ({"name": "n" * 151}, "name", "150 characters or fewer"),
+        ({"objectives": "o" * 5001}, "objectives", "5000 characters or fewer"),
+        ({"coordinator": "1e9"}, "coordinator", "using one of the options given"),
     ],
 )
 def test_bad_areas_are_refused_next_to_the_field(tenant_a, client_for, changes, field, message):

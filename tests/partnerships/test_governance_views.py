@@ -9,10 +9,12 @@ from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from accounts.models import AuditEvent, User
+from core.dates import date_label
 from core.testing import assert_constant_queries
 from partnerships.models import Candidate, Election, Membership, RoleAssignment, RotaSeat, StrategyRota
 from partnerships.roles import Role
 from partnerships.selectors.governance import next_term_after, term_on_or_after
+from partnerships.selectors.offices import add_years
 from partnerships.services.terms import terms_ensure
 from schools.models import School
 from tests.factories.accounts import UserFactory
@@ -95,14 +97,14 @@ def test_the_coordinator_records_an_election_and_the_pages_show_it(gov, client_f
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"office": ""}, "office", "This field is required"),
-        ({"office": "emperor"}, "office", "Select a valid choice"),
-        ({"held_on": "2026-02-30"}, "held_on", "Enter a valid date"),
-        ({"held_on": "yesterday"}, "held_on", "Enter a valid date"),
+        ({"office": ""}, "office", "Select the office"),
+        ({"office": "emperor"}, "office", "using one of the options given"),
+        ({"held_on": "2026-02-30"}, "held_on", "must be a real date"),
+        ({"held_on": "yesterday"}, "held_on", "must be a real date"),
         ({"held_on": "2099-01-01"}, "held_on", "today or in the past"),
-        ({"term_ends": "2026-08-01"}, "term_ends", "cannot end before it starts"),
-        ({"term_ends": "2029-09-01"}, "term_ends", "a chair's term of 1 year"),
-        ({"method": "lottery"}, "method", "Select a valid choice"),
+        ({"term_ends": "2026-08-01"}, "term_ends", "The term of office cannot end before it starts"),
+        ({"term_ends": "2029-09-01"}, "term_ends", "a chair's term of office of 1 year"),
+        ({"method": "lottery"}, "method", "using one of the options given"),
         ({"candidate_1": "abc"}, "candidate_1", "Choose candidate 1 from the list"),
         ({"candidate_1": "99999999"}, "candidate_1", "Choose candidate 1 from the list"),
         ({"candidate_1": "", "votes_1": "3"}, "candidate_1", "Choose the candidate these votes are for"),
@@ -110,11 +112,11 @@ def test_the_coordinator_records_an_election_and_the_pages_show_it(gov, client_f
         ({"votes_1": "1.5"}, "votes_1", "as a whole number"),
         ({"votes_1": "9" * 40}, "votes_1", "must be 10000 or fewer"),
         ({"votes_2": ""}, "votes_2", "Enter the number of votes for"),
-        ({"elected": ""}, "elected", "This field is required"),
+        ({"elected": ""}, "elected", "Select who was elected"),
         ({"votes_1": "2"}, "elected", "the person elected must have the most votes"),
         ({"votes_1": "4"}, "notes", "tied with 4 votes"),
         ({"method": "acclamation"}, "method", "An election by acclamation has one candidate"),
-        ({"notes": "x" * 5000}, "notes", "at most 2000 characters"),
+        ({"notes": "x" * 5000}, "notes", "2000 characters or fewer"),
     ],
 )
 def test_bad_elections_are_refused_next_to_the_field_and_save_nothing(gov, client_for, changes, field, message):
@@ -148,10 +150,41 @@ def test_a_fifth_consecutive_year_is_refused_on_the_page(gov, client_for):
         election_data(gov, held_on="2025-07-01", term_starts="2025-09-01"),
     )
     assert response.status_code == 400
-    assert "a further term would be a fifth consecutive year, and the agreement allows at most 4" in (
+    assert "a further term of office would be a fifth consecutive year; the agreement allows at most 4" in (
         response.content.decode().replace("&#x27;", "'")
     )
     assert saved(gov.partnership) == before
+
+
+def test_the_election_form_offers_only_those_who_can_stand_and_says_why_others_are_missing(gov, client_for):
+    pat, today = gov.heads[0], timezone.localdate()
+    first = add_years(today, -4)
+    for years in (4, 3, 2, 1):  # chair for four years up to yesterday: the form lists candidates for today
+        record_election(gov.coordinator, gov.partnership, pat, starts=add_years(today, -years))
+    client = client_for(gov.coordinator)
+    body = client.get(url(gov, "offices/record/?office=chair")).content.decode().replace("&#x27;", "'")
+    offered = body.split('id="id_candidate_1"')[1].split("</select>")[0]
+    for head, school in zip(gov.heads[1:], gov.extra[1:], strict=True):
+        assert f"{head.full_name}, headteacher of {school.name}" in offered
+    # A coordinator, a former headteacher and a chair at the limit would all be refused: none is offered.
+    for person in (gov.coordinator, pat, "Alpha Partnership Former Head"):
+        assert str(person) not in offered
+    assert offered == body.split('id="id_elected"')[1].split("</select>")[0]  # the same list
+    explained = body.split("Why is someone not in the list?")[1].split("</details>")[0]
+    assert "Coordinators who do not lead a member school on " in explained
+    assert "the agreement says the chair must be the headteacher of a member school" in explained
+    assert f"{pat}, chair since {date_label(first)}: a further term of office would be a fifth consecutive" in explained
+    # The vice chair has no term limit: the chair may stand for it.
+    vice = client.get(url(gov, "offices/record/?office=vice_chair")).content.decode()
+    assert pat.full_name in vice.split('id="id_candidate_1"')[1].split("</select>")[0]
+
+
+def test_the_office_is_chosen_before_the_candidates(gov, client_for):
+    body = client_for(gov.coordinator).get(url(gov, "offices/record/")).content.decode()
+    assert 'method="get"' in body and 'name="office" type="radio"' in body
+    assert 'id="id_candidate_1"' not in body
+    chair = client_for(gov.coordinator).get(url(gov, "offices/record/?office=chair")).content.decode()
+    assert '<input type="hidden" name="office" value="chair"' in chair and "Choose a different office" in chair
 
 
 @pytest.mark.parametrize(
@@ -182,6 +215,40 @@ def test_a_headteacher_sees_the_group_with_its_warning(gov, client_for):
     assert "govuk-warning-text" in body and "no secondary school" in body
     assert "Head of Pinhoe Primary" in body and "Stokehill Junior" in body
     assert "Build next term" not in body  # coordinators only
+
+
+def _options(body: str, field: str) -> str:
+    return body.split(f'id="id_{field}"')[1].split("</select>")[0]
+
+
+def test_the_rota_forms_offer_only_schools_that_can_sit_and_say_why_others_are_missing(gov, client_for):
+    s = {school.name: school for school in gov.extra}
+    today = timezone.localdate()
+    record_election(gov.coordinator, gov.partnership, gov.heads[0], starts=today)  # Pinhoe's head is chair
+    with scopes_disabled():
+        leaving = Membership.objects.get(partnership=gov.partnership, school=s["St James's School"])
+        leaving.left = today + datetime.timedelta(days=300)
+        leaving.save()
+    client = client_for(gov.coordinator)
+    body = client.get(url(gov, "strategy/first/")).content.decode().replace("&#x27;", "'")
+    for field in ("representative_1", "reserve_1", "representative_2"):
+        offered = _options(body, field)
+        assert "Stokehill Junior" in offered and "St Luke's College" in offered
+        # The chair's school, a school leaving and a school with no headteacher would be refused.
+        for refused in ("Pinhoe Primary", "St James's School", gov.schools[1].name):
+            assert refused not in offered, (field, refused)
+    explained = body.split("Why is a school not in the list?")[1].split("</details>")[0]
+    assert "Pinhoe Primary's headteacher is the chair, who is on the group already" in explained
+    assert "St James's School is leaving the partnership on" in explained
+    assert f"{gov.schools[1].name} has no headteacher with a role in the partnership" in explained
+    # Changing a seat offers neither those nor the schools on the rota's other seats.
+    rota = make_rota(gov.partnership, [(s["Stokehill Junior"], None), (s["St Luke's College"], None)], confirmed=False)
+    with scopes_disabled():
+        seat = rota.seats.get(seat=1)
+    body = client.get(url(gov, f"strategy/seats/{seat.pk}/")).content.decode().replace("&#x27;", "'")
+    assert "Stokehill Junior" in _options(body, "representative")
+    assert "St Luke's College" not in _options(body, "representative")
+    assert "St Luke's College is the representative for seat 2 already" in body
 
 
 def test_the_coordinator_sets_up_builds_and_confirms_rotas_through_the_pages(gov, client_for):
@@ -221,9 +288,9 @@ def test_the_coordinator_sets_up_builds_and_confirms_rotas_through_the_pages(gov
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
-        ({"representative_1": ""}, "representative_1", "This field is required"),
-        ({"representative_1": "abc"}, "representative_1", "Select a valid choice"),
-        ({"reserve_1": "0"}, "reserve_1", "Select a valid choice"),
+        ({"representative_1": ""}, "representative_1", "Select the representative's school for seat 1"),
+        ({"representative_1": "abc"}, "representative_1", "using one of the options given"),
+        ({"reserve_1": "0"}, "reserve_1", "using one of the options given"),
         ({"reserve_1": "REP1"}, "reserve_1", "this seat's representative"),
         ({"representative_2": "REP1"}, "representative_2", "already the representative for seat 1"),
         ({"reserve_2": "RES1"}, "reserve_2", "already the reserve for seat 1"),
@@ -249,8 +316,8 @@ def test_a_bad_first_rota_is_refused_and_saves_nothing(gov, client_for, data, fi
         ({"reserve": "REP"}, "reserve", "this seat's representative"),
         ({"representative": "OTHER_REP"}, "representative", "already the representative for seat 2"),
         ({"reserve": "OTHER_REP"}, "reserve", "is the representative for seat 2"),
-        ({"representative": "x" * 500}, "representative", "Select a valid choice"),
-        ({"substitute": "123456789"}, "substitute", "Select a valid choice"),
+        ({"representative": "x" * 500}, "representative", "using one of the options given"),
+        ({"substitute": "123456789"}, "substitute", "using one of the options given"),
         ({"substitute": "DEPUTY"}, "substitute", "is not a deputy headteacher of"),
     ],
 )
@@ -380,9 +447,11 @@ PAGES = [
     # interests register (7).
     ("", 23),
     ("offices/", 8),  # + office roles (1), heads (1), elections and candidates (2), constitution (1)
-    ("offices/record/", 7),  # + constitution (1), people and headteachers for the choices (2)
+    # + constitution (1), everyone's roles and the member schools, for who may stand (2)
+    ("offices/record/?office=chair", 7),
     ("strategy/", 15),  # the strategy group this term, next term and later terms with a rota
-    ("strategy/first/", 7),
+    # + term (1), rotas (1), constitution (1), members and headteachers, for who may sit on the rota (2)
+    ("strategy/first/", 9),
 ]
 
 
@@ -394,7 +463,7 @@ def test_pages_run_a_constant_number_of_queries(gov, client_for, path, budget):
     assert_constant_queries(client, url(gov, path), grow=lambda: _grow(gov), at_most=budget)
 
 
-@pytest.mark.parametrize(("page", "budget"), [("seat", 8), ("confirm", 11)])
+@pytest.mark.parametrize(("page", "budget"), [("seat", 9), ("confirm", 11)])
 def test_the_seat_and_confirm_pages_run_a_constant_number_of_queries(gov, client_for, page, budget):
     with scopes_disabled():
         _small(gov)

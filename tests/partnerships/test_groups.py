@@ -172,19 +172,19 @@ def test_the_coordinator_sets_up_a_task_group_with_a_period_and_a_reporting_line
         ({"ends": ""}, "ends", "A task group works for an agreed period: enter the date it ends"),
         ({"ends": "2026-08-31"}, "ends", "The group cannot end before it starts on 1 September 2026"),
         ({"kind": Group.Kind.STANDING, "ends": "2026-08-01"}, "ends", "cannot end before it starts"),
-        ({"starts": "2026-02-30"}, "starts", "Enter a valid date"),
-        ({"starts": "not a date"}, "starts", "Enter a valid date"),
-        ({"starts": ""}, "starts", "This field is required"),
-        ({"name": ""}, "name", "This field is required"),
-        ({"name": "x" * 5000}, "name", "at most 150 characters"),
-        ({"remit": "r" * 6000}, "remit", "at most 5000 characters"),
-        ({"kind": "committee"}, "kind", "Select a valid choice"),
-        ({"chairing": "whoever"}, "chairing", "Select a valid choice"),
+        ({"starts": "2026-02-30"}, "starts", "must be a real date"),
+        ({"starts": "not a date"}, "starts", "must be a real date"),
+        ({"starts": ""}, "starts", "Enter the date the group starts"),
+        ({"name": ""}, "name", "Enter the name of the group"),
+        ({"name": "x" * 5000}, "name", "150 characters or fewer"),
+        ({"remit": "r" * 6000}, "remit", "5000 characters or fewer"),
+        ({"kind": "committee"}, "kind", "using one of the options given"),
+        ({"chairing": "whoever"}, "chairing", "using one of the options given"),
         ({"chairing": Group.Chairing.NAMED}, "chair", "Choose the person who chairs the group"),
-        ({"chairing": Group.Chairing.NAMED, "chair": "abc"}, "chair", "Select a valid choice"),
-        ({"chairing": Group.Chairing.NAMED, "chair": "99999999999999999999"}, "chair", "Select a valid choice"),
-        ({"host_school": "-1"}, "host_school", "Select a valid choice"),
-        ({"reports_to": "   "}, "reports_to", "This field is required"),
+        ({"chairing": Group.Chairing.NAMED, "chair": "abc"}, "chair", "using one of the options given"),
+        ({"chairing": Group.Chairing.NAMED, "chair": "99999999999999999999"}, "chair", "one of the options"),
+        ({"host_school": "-1"}, "host_school", "using one of the options given"),
+        ({"reports_to": "   "}, "reports_to", "Enter who the group reports to"),
     ],
 )
 def test_bad_groups_are_refused_next_to_the_field_and_nothing_is_saved(tenant_a, client_for, changes, field, message):
@@ -302,7 +302,7 @@ def test_a_person_of_another_partnership_cannot_be_added(tenant_a, tenant_b, cli
     other = PersonFactory(partnership=tenant_b.partnership, school=tenant_b.schools[0])
     response = client_for(tenant_a.coordinator).post(url(tenant_a, f"{group.pk}/members/add/"), {"person": other.pk})
     assert response.status_code == 400
-    assert "Select a valid choice" in response.context["form"].errors["person"][0]
+    assert "using one of the options given" in response.context["form"].errors["person"][0]
     with scopes_disabled():
         assert not GroupMember.objects.filter(group=group).exists()
 

@@ -114,17 +114,17 @@ def test_the_coordinator_finds_a_school_on_the_register_and_adds_it(tenant_a, cl
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"school": ""}, "school", "This field is required"),
+        ({"school": ""}, "school", "Enter the URN of the school"),
         ({"school": "abc"}, "school", "Enter the school's URN"),
         ({"school": "-5"}, "school", "Enter the school's URN"),
         ({"school": "999999999"}, "school", "No school with URN 999999999 is on the register"),
-        ({"school": "9" * 40}, "school", "Enter at most 12 characters"),
+        ({"school": "9" * 40}, "school", "Enter the URN of the school: at most 12 characters"),
         ({"joined": "2025-03-11"}, "joined", "cannot join before the strategic group approved it"),
-        ({"joined": "2025-02-30"}, "joined", "Enter a valid date"),
+        ({"joined": "2025-02-30"}, "joined", "must be a real date"),
         ({"approved_on": "2999-01-01", "joined": "2999-02-01"}, "approved_on", "cannot be in the future"),
-        ({"approved_on": "yesterday"}, "approved_on", "Enter a valid date"),
-        ({"approval_reference": ""}, "approval_reference", "This field is required"),
-        ({"approval_reference": "x" * 10000}, "approval_reference", "at most 200 characters"),
+        ({"approved_on": "yesterday"}, "approved_on", "must be a real date"),
+        ({"approval_reference": ""}, "approval_reference", "Enter where the decision is recorded"),
+        ({"approval_reference": "x" * 10000}, "approval_reference", "200 characters or fewer"),
     ],
 )
 def test_bad_joins_are_refused_next_to_the_field_and_change_nothing(tenant_a, client_for, overrides, field, message):
@@ -210,16 +210,16 @@ def test_headteachers_read_the_notice_but_cannot_download_the_letter(tenant_a, c
     [
         ({"received_on": "2999-01-01"}, "received_on", "cannot be in the future"),
         ({"received_on": "2019-01-01"}, "received_on", "before School"),
-        ({"received_on": "2025-13-01"}, "received_on", "Enter a valid date"),
-        ({"received_on": ""}, "received_on", "This field is required"),
-        ({"given_by": ""}, "given_by", "This field is required"),
-        ({"given_by": "x" * 100000}, "given_by", "at most 150 characters"),
-        ({"notes": "x" * 6000}, "notes", "at most 5000 characters"),
-        ({"letter": ""}, "letter", "This field is required"),
+        ({"received_on": "2025-13-01"}, "received_on", "must be a real date"),
+        ({"received_on": ""}, "received_on", "Enter the date the notice was received"),
+        ({"given_by": ""}, "given_by", "Enter who the notice is from"),
+        ({"given_by": "x" * 100000}, "given_by", "150 characters or fewer"),
+        ({"notes": "x" * 6000}, "notes", "5000 characters or fewer"),
+        ({"letter": ""}, "letter", "Select the letter"),
         ({"letter": upload("letter.exe", b"MZ")}, "letter", "must be a PDF"),
         ({"letter": upload("letter.svg", b"<svg onload=alert(1)>")}, "letter", "must be a PDF"),
         ({"letter": upload("letter.pdf", b"<html>hello</html>")}, "letter", "is not a PDF file"),
-        ({"letter": upload("letter.pdf", b"")}, "letter", "The submitted file is empty"),
+        ({"letter": upload("letter.pdf", b"")}, "letter", "The letter is empty"),
         ({"letter": upload("letter.pdf", PDF + b"0" * (10 * 1024 * 1024))}, "letter", "smaller than 10 MB"),
     ],
 )
@@ -299,7 +299,7 @@ def test_the_coordinator_keeps_withdrawal_notes(tenant_a, client_for):
     assert_refused(
         client.post(url(tenant_a, f"{membership.pk}/notes/"), {"withdrawal_notes": "x" * 6000}),
         "withdrawal_notes",
-        "at most 5000 characters",
+        "5000 characters or fewer",
     )
     assert snapshot() == before
 

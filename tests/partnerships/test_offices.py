@@ -6,12 +6,15 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django_scopes import scope, scopes_disabled
 
 from accounts.models import AuditEvent
 from partnerships.models import Candidate, Constitution, Election, RoleAssignment
 from partnerships.roles import Role
+from partnerships.selectors import offices as offices_selectors
 from partnerships.selectors.governance import chair_school, offices_current
+from partnerships.selectors.offices import eligible_candidates
 from partnerships.services.offices import election_record
 from tests.factories.accounts import UserFactory
 from tests.factories.partnerships import give_role, member_school_with_head, record_election, unset_rules
@@ -71,9 +74,9 @@ def test_a_fourth_consecutive_year_is_allowed_and_a_fifth_is_refused_with_the_re
     assert fourth.term_ends == D(2023, 8, 31)  # the last day of office
     before = counts(heads.partnership)
     errors = errors_of(lambda: elect(heads, pat, 2023))
-    assert errors["elected"] == [
-        f"{pat} has been chair since 1 September 2019; a further term would be a fifth consecutive year, "
-        "and the agreement allows at most 4"
+    assert errors["candidate_1"] == [
+        f"{pat} cannot stand for chair: they have been chair since 1 September 2019, and a further term of office "
+        "would be a fifth consecutive year; the agreement allows at most 4"
     ]
     assert counts(heads.partnership) == before
 
@@ -101,7 +104,7 @@ def test_a_gap_of_a_single_day_resets_the_count_but_adjoining_roles_do_not(heads
     if allowed:
         assert elect(heads, pat, 2022).elected == pat
     else:
-        assert "fifth consecutive year" in errors_of(lambda: elect(heads, pat, 2022))["elected"][0]
+        assert "fifth consecutive year" in errors_of(lambda: elect(heads, pat, 2022))["candidate_1"][0]
 
 
 def test_roles_started_by_hand_count_towards_the_limit(heads):
@@ -110,7 +113,7 @@ def test_roles_started_by_hand_count_towards_the_limit(heads):
         give_role(pat, heads.partnership, Role.CHAIR, start=D(2019, 9, 1), end=D(2022, 8, 31))
     elect(heads, pat, 2022)  # the fourth year
     errors = errors_of(lambda: elect(heads, pat, 2023))
-    assert "since 1 September 2019" in errors["elected"][0] and "fifth" in errors["elected"][0]
+    assert "since 1 September 2019" in errors["candidate_1"][0] and "fifth" in errors["candidate_1"][0]
 
 
 def test_a_partnership_with_a_lower_limit_refuses_sooner(heads):
@@ -122,7 +125,7 @@ def test_a_partnership_with_a_lower_limit_refuses_sooner(heads):
     elect(heads, pat, 2020)
     elect(heads, pat, 2021)
     errors = errors_of(lambda: elect(heads, pat, 2022))
-    assert "a third consecutive year, and the agreement allows at most 2" in errors["elected"][0]
+    assert "a third consecutive year; the agreement allows at most 2" in errors["candidate_1"][0]
 
 
 def test_the_vice_chair_has_no_term_limit(heads):
@@ -236,8 +239,8 @@ def test_a_candidate_listed_twice_is_refused(heads):
     ("kwargs", "field", "message"),
     [
         ({"held_on": D(2099, 1, 1)}, "held_on", "today or in the past"),
-        ({"term_ends": D(2024, 8, 1)}, "term_ends", "cannot end before it starts"),
-        ({"term_ends": D(2026, 9, 1)}, "term_ends", "a chair's term of 1 year"),
+        ({"term_ends": D(2024, 8, 1)}, "term_ends", "The term of office cannot end before it starts"),
+        ({"term_ends": D(2026, 9, 1)}, "term_ends", "a chair's term of office of 1 year"),
         ({"candidates": []}, "candidate_1", "at least one candidate"),
     ],
 )
@@ -317,7 +320,7 @@ def test_an_election_that_would_overlap_a_later_recorded_term_is_refused(heads):
     pat, sam = heads.heads[:2]
     elect(heads, pat, 2024)
     errors = errors_of(lambda: elect(heads, sam, 2024))
-    assert "this term would overlap it" in errors["term_starts"][0]
+    assert "this term of office would overlap it" in errors["term_starts"][0]
 
 
 def test_the_chairs_school_is_known(heads, tenant_b):
@@ -373,3 +376,79 @@ def test_with_no_term_of_office_the_last_day_in_office_is_asked_for(heads, clien
 def test_an_agreement_silent_on_headteachers_accepts_a_governor_as_chair(heads):
     unset_rules(heads.partnership, "chair_must_be_headteacher")
     assert elect(heads, heads.governor, 2024).elected == heads.governor
+
+
+# --- One definition of who may stand: the list the form offers, the rule the service applies ----------
+
+
+def test_the_list_offers_only_those_who_can_stand_and_says_why_anyone_is_missing(heads, tenant_a):
+    pat = heads.heads[0]
+    for year in (2020, 2021, 2022, 2023):
+        elect(heads, pat, year)
+    with scopes_disabled():
+        finance = UserFactory(full_name="Fran Finance")
+        give_role(finance, heads.partnership, Role.FINANCE_OFFICER, heads.schools[1], start=D(2015, 9, 1))
+        give_role(UserFactory(), heads.partnership, Role.COORDINATOR, start=D(2015, 9, 1))
+        left = heads.schools[3].memberships.get(partnership=heads.partnership)
+        left.left = D(2024, 8, 31)
+        left.save()
+    with scope(partnership=heads.partnership):
+        offered = eligible_candidates(heads.partnership, "chair", held_on=D(2024, 7, 1), term_starts=D(2024, 9, 1))
+    names = [e.label for e in offered.eligible]
+    assert names == [
+        f"{h.full_name}, headteacher of {s.name}" for h, s in zip(heads.heads[1:3], heads.schools[1:3], strict=True)
+    ]
+    assert offered.not_listed == [
+        "Coordinators, governors and finance officers who do not lead a member school on 1 September 2024: "
+        "the agreement says the chair must be the headteacher of a member school",
+        f"{heads.heads[3]}, because {heads.schools[3].name} is not a member then",
+        f"{pat}, chair since 1 September 2020: a further term of office would be a fifth consecutive year, "
+        "and the agreement allows at most 4",
+        # The tenant's coordinator and headteacher started last month; its former head left in 2023.
+        "3 people with no role in the partnership on the day of the election or when the term of office starts",
+    ]
+    # The vice chair has no term limit: the chair of four years may stand for it.
+    with scope(partnership=heads.partnership):
+        vice = eligible_candidates(heads.partnership, "vice_chair", held_on=D(2024, 7, 1), term_starts=D(2024, 9, 1))
+    assert pat in [e.user for e in vice.eligible]
+
+
+def test_the_service_accepts_exactly_the_people_the_list_offers(heads, tenant_a):
+    """Whoever is offered can be elected; whoever is left out is refused, with the list's own reason."""
+    pat = heads.heads[0]
+    for year in (2020, 2021, 2022, 2023):
+        elect(heads, pat, year)
+    with scope(partnership=heads.partnership):
+        offered = eligible_candidates(heads.partnership, "chair", held_on=D(2024, 7, 1), term_starts=D(2024, 9, 1))
+        people = {r.user for r in RoleAssignment.objects.filter(partnership=heads.partnership).select_related("user")}
+    assert len(people) > len(offered.eligible) > 1
+    for person in people:
+        try:
+            with transaction.atomic():
+                elect(heads, person, 2024, held_on=D(2024, 7, 1))
+                transaction.set_rollback(True)
+            accepted = True
+        except ValidationError as error:
+            assert error.message_dict["candidate_1"] == [offered.refused[person.pk]]
+            accepted = False
+        assert accepted == (person in [e.user for e in offered.eligible]), person
+
+
+def test_rules_the_agreement_does_not_set_restrict_nobody(heads, tenant_a, monkeypatch):
+    """A rule that is not set (None) is no rule: anyone with a role may stand, for as long as they are elected."""
+    pat = heads.heads[0]
+    for year in (2020, 2021, 2022, 2023):
+        elect(heads, pat, year)
+    with scopes_disabled():
+        silent = Constitution.objects.get(partnership=heads.partnership)
+    silent.chair_must_be_headteacher = None
+    silent.chair_max_consecutive_years = None
+    monkeypatch.setattr(offices_selectors, "constitution_of", lambda partnership: silent)
+    with scope(partnership=heads.partnership):
+        offered = eligible_candidates(heads.partnership, "chair", held_on=D(2024, 7, 1), term_starts=D(2024, 9, 1))
+    users = [e.user for e in offered.eligible]
+    assert {pat, heads.governor} <= set(users)
+    assert offered.not_listed == [
+        "3 people with no role in the partnership on the day of the election or when the term of office starts"
+    ]
+    assert f"{heads.governor.full_name}, governor at {heads.schools[0].name}" in [e.label for e in offered.eligible]

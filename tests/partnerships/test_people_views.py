@@ -7,10 +7,12 @@ from django_scopes import scopes_disabled
 from accounts.models import AuditEvent, Invitation
 from partnerships.models import RoleAssignment
 from partnerships.roles import Role
+from tests.clock import on_day
 from tests.factories.accounts import UserFactory
 from tests.factories.partnerships import give_role
 
 pytestmark = pytest.mark.django_db
+D = datetime.date
 
 
 def invite(client, tenant, **data):
@@ -295,3 +297,28 @@ def test_odd_searches_on_the_people_page_are_answered_not_errors(tenant_a, clien
     assert response.status_code == 200
     assert list(response.context["page_obj"]) == []  # "%" and "_" are matched literally, not as wildcards
     assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+def test_your_roles_shows_since_when_the_office_has_been_held_without_a_break(tenant_a, client_for):
+    """Re-elected each year, a chair has been chair since the first election: "Your roles" says the same
+    as the governance page, with the last day of this term of office, not the start of this year's role."""
+    partnership = tenant_a.partnership
+    head = tenant_a.headteacher
+    with scopes_disabled():
+        for year in (2024, 2025):
+            give_role(head, partnership, Role.CHAIR, start=D(year, 9, 1), end=D(year + 1, 8, 31))
+        give_role(head, partnership, Role.CHAIR, start=D(2026, 9, 1), end=D(2027, 8, 31))
+        # A break resets "since": a governor from 2020 to 2022 and again from this September.
+        give_role(head, partnership, Role.GOVERNOR, tenant_a.schools[0], start=D(2020, 9, 1), end=D(2022, 8, 31))
+        give_role(head, partnership, Role.GOVERNOR, tenant_a.schools[0], start=D(2026, 9, 1))
+    client = client_for(head)
+    with on_day(D(2026, 11, 30)):
+        dashboard = client.get(f"/p/{tenant_a.slug}/").content.decode()
+        governance = client.get(f"/p/{tenant_a.slug}/governance/").content.decode()
+    roles = " ".join(dashboard.split("Your roles")[1].split("</ul>")[0].split())
+    assert "Chair<br><span" in roles
+    assert "since 1 September 2024; the last day of this term of office is 31 August 2027" in roles
+    assert "1 Sep 2026" not in roles and "since 1 September 2026; the last day" not in roles
+    assert f"Governor, {tenant_a.schools[0].name}<br>" in roles and "since 1 September 2026</span>" in roles
+    assert "Chair since 1 September 2024" in governance
+    assert "the last day of this term of office is 31 August 2027" in governance

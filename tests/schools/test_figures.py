@@ -265,7 +265,7 @@ def test_the_coordinator_enters_census_figures_on_the_school_page(tenant_a, clie
         ({"headcount": "10001"}, "headcount", "10,000 or fewer"),
         ({"headcount": "20.5"}, "headcount", "whole number"),
         ({"headcount": "abc"}, "headcount", "whole number"),
-        ({"headcount": ""}, "headcount", "required"),
+        ({"headcount": ""}, "headcount", "Enter the pupil headcount"),
         ({"fte": "-1"}, "fte", "The full-time equivalent must be 0 or more"),
         ({"fte": "1.25"}, "fte", "at most one decimal place"),
         ({"fte": "211"}, "fte", "more than the headcount (210)"),
@@ -354,7 +354,7 @@ def test_the_census_import_page(tenant_a, client_for):
             "file",
             "Excel workbook",
         ),
-        ({"year": "", "file": SimpleUploadedFile("c.csv", b"URN,Headcount,FTE\n")}, "year", "required"),
+        ({"year": "", "file": SimpleUploadedFile("c.csv", b"URN,Headcount,FTE\n")}, "year", "Enter the census year"),
     ],
 )
 def test_bad_census_uploads(tenant_a, client_for, post, field, message):

@@ -84,7 +84,7 @@ def test_every_bad_row_is_listed_in_the_error_summary_and_next_to_the_file_field
         (
             {"file": upload(csv_bytes([gias_row(222222, "Oak")])), "add_as_members": "on", "joined": "2026-02-30"},
             "joined",
-            "valid date",
+            "must be a real date",
         ),
         (
             {"file": upload(csv_bytes([gias_row(222222, "Oak")])), "add_as_members": "on", "joined": "1900-01-01"},
@@ -94,7 +94,7 @@ def test_every_bad_row_is_listed_in_the_error_summary_and_next_to_the_file_field
         (
             {"file": upload(csv_bytes([gias_row(222222, "Oak")])), "approval_reference": "x" * 201},
             "approval_reference",
-            "at most 200",
+            "200 characters or fewer",
         ),
     ],
 )

@@ -168,11 +168,11 @@ def test_the_coordinator_adds_changes_and_removes_a_person_through_the_pages(ten
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
-        ({"full_name": ""}, "full_name", "required"),
-        ({"full_name": "x" * 151}, "full_name", "at most 150"),
-        ({"email": "not-an-email"}, "email", "valid email"),
-        ({"position": ""}, "position", "required"),
-        ({"position": "emperor"}, "position", "valid choice"),
+        ({"full_name": ""}, "full_name", "Enter the full name"),
+        ({"full_name": "x" * 151}, "full_name", "150 characters or fewer"),
+        ({"email": "not-an-email"}, "email", "like name@example.com"),
+        ({"position": ""}, "position", "Select the position"),
+        ({"position": "emperor"}, "position", "one of the options"),
     ],
 )
 def test_bad_person_input_is_shown_next_to_the_field(tenant_a, client_for, data, field, message):
