@@ -240,8 +240,8 @@ class AttendanceForm(Form):
         choices=Attendance.Status.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Say how the school was represented",
-            "invalid_choice": "Say how the school was represented",
+            "required": "Choose the school's attendance",
+            "invalid_choice": "Choose the school's attendance from the list",
         },
     )
 

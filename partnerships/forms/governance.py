@@ -288,7 +288,7 @@ class ConfirmForm(Form):
 MAX_PHASE_REASON = 1000
 
 
-class RotaConfirmForm(forms.Form):
+class RotaConfirmForm(Form):
     """Confirming a rota. The reason field is there only when the group lacks a phase the agreement wants:
     the service then refuses without it."""
 

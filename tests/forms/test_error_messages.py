@@ -18,6 +18,7 @@ from core.forms import Form, GovukErrorsMixin, field_phrase
 from partnerships.forms.constitution import ConstitutionSectionForm, section_form_class
 from partnerships.models.constitution import SECTIONS
 from partnerships.selectors.constitution import constitution_of
+from tests.factories.meetings import InviteeFactory, MeetingFactory
 from tests.factories.partnerships import make_rota, make_terms
 
 pytestmark = pytest.mark.django_db
@@ -84,6 +85,8 @@ def build(tenant_a):
     partnership = tenant_a.partnership
     make_terms(partnership, years=(2026,))
     rota = make_rota(partnership, [(tenant_a.schools[0], None), (tenant_a.schools[1], None)], confirmed=False)
+    meeting = MeetingFactory(partnership=partnership, organiser=tenant_a.coordinator)
+    invitee = InviteeFactory(meeting=meeting, user=tenant_a.headteacher, school=tenant_a.schools[0])
     arguments = {
         "partnership": partnership,
         "constitution": constitution_of(partnership),
@@ -94,6 +97,10 @@ def build(tenant_a):
         "term": rota.term,
         "email": "someone@example.com",
         "office": "chair",
+        "meeting": meeting,
+        "invitee": invitee,
+        "schools": tenant_a.schools,
+        "missing_phases": ["secondary"],
     }
     # allauth's forms take what they need from **kwargs.
     takes_user = {
