@@ -45,6 +45,7 @@ LETTER_CONTENT_TYPES = {
     ".png": "image/png",
 }
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+LETTER_REQUIRED = "Select the signed letter to attach. If the notice came by email, choose email instead"
 
 
 class TermLike(Protocol):
@@ -218,6 +219,7 @@ def leaving_notice_record(
     actor: User,
     membership: Membership,
     received_on: datetime.date,
+    method: str,
     given_by: str,
     letter: UploadedFile | None = None,
     notes: str = "",
@@ -225,6 +227,8 @@ def leaving_notice_record(
 ) -> LeavingNotice:
     """Record a school's formal written notice to leave and set its leaving date from the rule.
 
+    `method` is how the notice was given (LeavingNotice.Method): a letter must be attached; an
+    email's copy may be.
     The leaving date is the school's last day as a member (Membership.left), worked out by
     leaving_date() from the constitution's leaving_notice_terms and the partnership's term dates.
     The constitution's rule on refunding the leaver's contribution is stated in the audit data.
@@ -243,8 +247,10 @@ def leaving_notice_record(
             errors["received_on"] = (
                 f"The notice cannot have been received before {school.name} joined on {date_label(membership.joined)}"
             )
+        if method not in LeavingNotice.Method.values:
+            errors["method"] = "Select how the notice was given: by letter or by email"
         if not given_by:
-            errors["given_by"] = "Enter who signed the letter"
+            errors["given_by"] = "Enter who the notice is from"
         elif len(given_by) > 150:
             errors["given_by"] = "Enter at most 150 characters"
         if len(notes) > 5000:
@@ -254,6 +260,8 @@ def leaving_notice_record(
                 letter_validate(letter)
             except ValidationError as error:
                 errors.update({k: v[0] for k, v in error.message_dict.items()})
+        elif method == LeavingNotice.Method.LETTER:
+            errors["letter"] = LETTER_REQUIRED
         earlier = membership.notices.order_by("-received_on").first()
         if earlier is not None:
             errors["__all__"] = (
@@ -277,6 +285,7 @@ def leaving_notice_record(
             partnership=partnership,
             membership=membership,
             received_on=received_on,
+            method=method,
             given_by=given_by,
             leaving_on=leaves,
             notes=notes,
@@ -295,12 +304,16 @@ def leaving_notice_record(
         actor=actor,
         partnership=partnership,
         action=AuditAction.MEMBERSHIP_NOTICE_RECEIVED,
-        summary=f"{school.name} gave notice on {date_label(received_on)} and leaves on {date_label(leaves)}",
+        summary=(
+            f"{school.name} gave notice by {notice.get_method_display().lower()} on {date_label(received_on)} "
+            f"and leaves on {date_label(leaves)}"
+        ),
         data={
             "notice": notice.pk,
             "membership": membership.pk,
             "school": school.urn,
             "received_on": received_on.isoformat(),
+            "method": method,
             "given_by": given_by,
             "leaving_on": leaves.isoformat(),
             "notice_terms": notice_terms,

@@ -157,6 +157,7 @@ def test_odd_search_input_does_not_break_the_join_page(tenant_a, client_for):
 def notice_data(**overrides):
     data = {
         "received_on": "2025-10-01",
+        "method": "letter",
         "given_by": "Sam Patel, headteacher",
         "letter": upload(),
         "notes": "Moving to a multi-academy trust",
@@ -215,7 +216,9 @@ def test_headteachers_read_the_notice_but_cannot_download_the_letter(tenant_a, c
         ({"given_by": ""}, "given_by", "This field is required"),
         ({"given_by": "x" * 100000}, "given_by", "at most 150 characters"),
         ({"notes": "x" * 6000}, "notes", "at most 5000 characters"),
-        ({"letter": ""}, "letter", "This field is required"),
+        ({"letter": ""}, "letter", "Select the signed letter to attach. If the notice came by email, choose email"),
+        ({"method": ""}, "method", "Select how the notice was given: by letter or by email"),
+        ({"method": "fax"}, "method", "Select a valid choice"),
         ({"letter": upload("letter.exe", b"MZ")}, "letter", "must be a PDF"),
         ({"letter": upload("letter.svg", b"<svg onload=alert(1)>")}, "letter", "must be a PDF"),
         ({"letter": upload("letter.pdf", b"<html>hello</html>")}, "letter", "is not a PDF file"),
