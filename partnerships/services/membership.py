@@ -228,7 +228,9 @@ def leaving_notice_record(
     """Record a school's formal written notice to leave and set its leaving date from the rule.
 
     `method` is how the notice was given (LeavingNotice.Method): a letter must be attached; an
-    email's copy may be.
+    email's copy may be. Notice from the banker school is recorded like any other, and the audit row
+    says it came from the banker school (the notice page and the coordinator's dashboard then warn,
+    through selectors.constitution.banker_departure, that a new banker school must be chosen).
     The leaving date is the school's last day as a member (Membership.left), worked out by
     leaving_date() from the constitution's leaving_notice_terms and the partnership's term dates.
     The constitution's rule on refunding the leaver's contribution is stated in the audit data.
@@ -300,6 +302,7 @@ def leaving_notice_record(
         statement = refund_statement(
             partnership=partnership, constitution=constitution, school=school, leaving_on=leaves
         )
+        is_banker = constitution.banker_school_id == school.pk
     audit_record(
         actor=actor,
         partnership=partnership,
@@ -307,6 +310,7 @@ def leaving_notice_record(
         summary=(
             f"{school.name} gave notice by {notice.get_method_display().lower()} on {date_label(received_on)} "
             f"and leaves on {date_label(leaves)}"
+            + (": it is the banker school, so a new banker school must be chosen" if is_banker else "")
         ),
         data={
             "notice": notice.pk,
@@ -316,6 +320,7 @@ def leaving_notice_record(
             "method": method,
             "given_by": given_by,
             "leaving_on": leaves.isoformat(),
+            "banker_school": is_banker,
             "notice_terms": notice_terms,
             "received_in_term": term_label(arrived_in) if arrived_in else "holiday",
             "letter": notice.letter.name or None,
