@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest
 
-SLOTS = frozenset({"dashboard", "school"})
+# "dashboard_warnings" sits at the top of the dashboard, above everything else: what needs acting on.
+SLOTS = frozenset({"dashboard", "dashboard_warnings", "school"})
 
 
 @dataclass(frozen=True)

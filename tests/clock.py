@@ -17,3 +17,11 @@ def on_day(day: datetime.date):
 
     with mock.patch("django.utils.timezone.localdate", localdate):
         yield
+
+
+def roles_held_since(partnership, day: datetime.date) -> None:
+    """Start every open role in the partnership on `day`, so pages visited on a fixed earlier day
+    (with on_day) still admit its people, whose roles the factories start a month before the real today."""
+    from partnerships.models import RoleAssignment
+
+    RoleAssignment.objects.filter(partnership=partnership, end__isnull=True).update(start=day)

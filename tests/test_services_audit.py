@@ -368,6 +368,7 @@ REGISTRY: dict[str, Callable[..., dict]] = {
         "actor": t.coordinator,
         "membership": (make_terms(t.partnership), _membership(t))[1],
         "received_on": D(2025, 10, 1),
+        "method": "email",
         "given_by": "Sam Patel, headteacher",
         "today": D(2026, 1, 10),
     },

@@ -129,10 +129,22 @@ RULES: dict[str, dict] = {
     },
 }
 
-# One school in each of two partnerships is leaving: (URN, who signed, when the notice arrived).
+# One school in each of two partnerships is leaving: (URN, who gave notice, when it arrived, how it was given).
+# Whipton Barton wrote a letter; St Mary's emailed the strategic group (Heart of Manchester asks for
+# notice "formally in writing"), and no copy of the email was attached.
 LEAVERS = {
-    "exeter-beacon": (990110, "Headteacher and chair of governors, Whipton Barton Junior School", "this_term"),
-    "heart-of-manchester": (990208, "Headteacher, St Mary's Church of England Primary School", "last_holiday"),
+    "exeter-beacon": (
+        990110,
+        "Headteacher and chair of governors, Whipton Barton Junior School",
+        "this_term",
+        "letter",
+    ),
+    "heart-of-manchester": (
+        990208,
+        "Headteacher, St Mary's Church of England Primary School",
+        "last_holiday",
+        "email",
+    ),
 }
 
 
@@ -160,7 +172,7 @@ def _approvals(partnership) -> None:
         membership.save(update_fields=["approved_on", "approval_reference"])
 
 
-def _leaver(partnership, admin, terms, today, urn: int, given_by: str, when: str) -> None:
+def _leaver(partnership, admin, terms, today, urn: int, given_by: str, when: str, method: str) -> None:
     membership = Membership.objects.filter(partnership=partnership, school__urn=urn).select_related("school").first()
     if membership is None or LeavingNotice.objects.filter(membership=membership).exists() or membership.left:
         return
@@ -175,24 +187,27 @@ def _leaver(partnership, admin, terms, today, urn: int, given_by: str, when: str
     agreed = None
     if not constitution_of(partnership).is_set("leaving_notice_terms"):
         agreed = next(t.ends for t in terms if t.ends >= received)
-    letter = SimpleUploadedFile(
-        "notice.pdf",
-        _letter_pdf(
-            [
-                f"To the strategic group of {partnership.name}",
-                "",
-                f"{membership.school.name} gives formal written notice that it will leave the partnership.",
-                "",
-                f"Signed: {given_by}",
-                f"Date: {received:%-d %B %Y}",
-            ]
-        ),
-        content_type="application/pdf",
-    )
+    letter = None
+    if method == LeavingNotice.Method.LETTER:
+        letter = SimpleUploadedFile(
+            "notice.pdf",
+            _letter_pdf(
+                [
+                    f"To the strategic group of {partnership.name}",
+                    "",
+                    f"{membership.school.name} gives formal written notice that it will leave the partnership.",
+                    "",
+                    f"Signed: {given_by}",
+                    f"Date: {received:%-d %B %Y}",
+                ]
+            ),
+            content_type="application/pdf",
+        )
     leaving_notice_record(
         actor=admin,
         membership=membership,
         received_on=received,
+        method=method,
         given_by=given_by,
         letter=letter,
         notes="Demo notice.",

@@ -3,7 +3,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core.forms import DateInput, Form
-from partnerships.services.membership import letter_validate
+from partnerships.models import LeavingNotice
+from partnerships.services.membership import LETTER_REQUIRED, letter_validate
 from schools.models import School
 
 
@@ -51,6 +52,15 @@ class MembershipJoinForm(Form):
 
 class LeavingNoticeForm(Form):
     received_on = forms.DateField(label="Date the notice was received", widget=DateInput)
+    method = forms.ChoiceField(
+        label="How was the notice given?",
+        choices=LeavingNotice.Method.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select how the notice was given: by letter or by email",
+            "invalid_choice": "Select how the notice was given: by letter or by email",
+        },
+    )
     leaving_on = forms.DateField(
         label="Leaving date (optional)",
         widget=DateInput,
@@ -65,13 +75,18 @@ class LeavingNoticeForm(Form):
     given_by = forms.CharField(
         label="From",
         max_length=150,
-        help_text="Who signed the letter, and their position, for example Sam Patel, headteacher",
+        help_text="Who signed the letter or sent the email, and their position, for example Sam Patel, headteacher",
     )
     letter = forms.FileField(
-        label="The letter",
+        label="The letter, or a copy of the email",
+        required=False,
         widget=forms.FileInput(attrs={"accept": ".pdf,.doc,.docx,.jpg,.jpeg,.png"}),
-        help_text="A PDF, Word document or photo of the signed letter (JPG or PNG), at most 10 MB",
+        help_text=(
+            "A letter must be attached: a PDF, Word document or photo of the signed letter (JPG or PNG). "
+            "For notice by email a copy is optional, for example the email saved as a PDF. At most 10 MB"
+        ),
         allow_empty_file=False,
+        error_messages={"empty": "The file is empty: select the letter, or the copy of the email, with its contents"},
     )
     notes = forms.CharField(
         label="Notes (optional)", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
@@ -85,11 +100,23 @@ class LeavingNoticeForm(Form):
 
     def clean_letter(self):
         letter = self.cleaned_data["letter"]
+        if not letter:
+            return None
         try:
             letter_validate(letter)
         except ValidationError as error:
             raise ValidationError(error.message_dict["letter"]) from None
         return letter
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("method") == LeavingNotice.Method.LETTER
+            and "letter" not in self.errors
+            and not cleaned.get("letter")
+        ):
+            self.add_error("letter", LETTER_REQUIRED)
+        return cleaned
 
 
 class WithdrawalNotesForm(Form):

@@ -2,12 +2,13 @@
 returns what a page needs with its joins, so no page queries in a loop."""
 
 import datetime
+from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django_scopes import scope
 
-from core.dates import ended_q, in_force_q
+from core.dates import date_label, ended_q, has_ended, in_force_q
 from partnerships.models import Constitution, LeavingNotice, Membership, Partnership
 from partnerships.models.constitution import InformationCategory, SharedWith
 from schools.models import School
@@ -21,6 +22,73 @@ def constitution_of(partnership: Partnership) -> Constitution:
     """
     with scope(partnership=partnership):
         return Constitution.objects.select_related("banker_school", "updated_by").get(partnership=partnership)
+
+
+@dataclass(frozen=True)
+class BankerDeparture:
+    """The banker school is leaving the partnership, or has left it, as seen on the day `on`."""
+
+    school: School
+    leaving_on: datetime.date  # its last day as a member
+    on: datetime.date
+
+    @property
+    def has_left(self) -> bool:
+        """Its last day has passed: no banker school is in place."""
+        return has_ended(self.leaving_on, self.on)
+
+    @property
+    def leaves_today(self) -> bool:
+        return self.leaving_on == self.on
+
+    def warning(self) -> str:
+        """What the coordinator must do, in a sentence, on the notice, the dashboard and the constitution."""
+        name, last_day = self.school.name, date_label(self.leaving_on)
+        if self.has_left:
+            return (
+                f"{name}, the banker school, left the partnership on {last_day}. No banker school is in place: "
+                "choose a new banker school"
+            )
+        if self.leaves_today:
+            return (
+                f"{name}, the banker school, leaves the partnership today, {last_day}. From tomorrow no banker "
+                "school is in place: choose a new banker school"
+            )
+        return (
+            f"{name}, the banker school, leaves the partnership on {last_day}. "
+            f"A new banker school must be chosen before {last_day}"
+        )
+
+    def constitution_answer(self) -> str:
+        """The banker school's row of the constitution page."""
+        name, last_day = self.school.name, date_label(self.leaving_on)
+        if self.has_left:
+            return f"None in place: {name}, the banker school, left the partnership on {last_day}"
+        if self.leaves_today:
+            return f"{name}, until today, its last day as a member. From tomorrow no banker school is in place"
+        return f"{name}, until {last_day}, its last day as a member. A new banker school must be chosen before then"
+
+
+def banker_departure(partnership: Partnership, on: datetime.date | None = None) -> BankerDeparture | None:
+    """Whether the constitution's banker school leaves the partnership, and when; None if it is not leaving.
+
+    The one answer the notice page, the coordinator's dashboard and the constitution page share. The
+    school leaves when its membership (the latest to have started by `on`) has a last day: given by
+    notice (leaving_notice_record), and gone again if the notice is withdrawn. Once a different
+    banker school is chosen, the leaver is no longer the banker and this is None. One query.
+    """
+    on = on or timezone.localdate()
+    with scope(partnership=partnership):
+        banker = Constitution.objects.filter(partnership=partnership).values("banker_school_id")
+        membership = (
+            Membership.objects.filter(partnership=partnership, school_id=Subquery(banker[:1]), joined__lte=on)
+            .select_related("school")
+            .order_by("-joined")
+            .first()
+        )
+    if membership is None or membership.left is None:
+        return None
+    return BankerDeparture(school=membership.school, leaving_on=membership.left, on=on)
 
 
 STATUS_FILTERS = {
@@ -110,8 +178,10 @@ def _hours(value) -> str:
     return f"{value.normalize():f}"
 
 
-def constitution_sections(constitution, *, members: int) -> list[dict]:
-    """The constitution as GOV.UK summary-list sections: [{key, title, rows: [(question, answer)]}]."""
+def constitution_sections(constitution, *, members: int, banker: BankerDeparture | None = None) -> list[dict]:
+    """The constitution as GOV.UK summary-list sections: [{key, title, rows: [(question, answer)]}].
+
+    `banker` is banker_departure(): when the banker school is leaving or has left, its row says so."""
     from partnerships.models import Constitution
     from partnerships.models.constitution import SECTIONS
 
@@ -203,7 +273,7 @@ def constitution_sections(constitution, *, members: int) -> list[dict]:
     }[c.contribution_basis]
     rows["money"] = [
         ("Contributions", basis),
-        ("Banker school", c.banker_school.name if c.banker_school_id else "None"),
+        ("Banker school", _banker_answer(c, banker)),
     ]
     if c.banker_school_id:
         share = c.banker_admin_share_percent
@@ -280,6 +350,14 @@ def information_sharing_rows(constitution) -> list[tuple[str, str]]:
             who = f"Only {always}"
         rows.append((category.label, who))
     return rows
+
+
+def _banker_answer(constitution, banker: BankerDeparture | None) -> str:
+    if not constitution.banker_school_id:
+        return "None"
+    if banker is not None and banker.school.pk == constitution.banker_school_id:
+        return banker.constitution_answer()
+    return constitution.banker_school.name
 
 
 def _ordinal(n: int) -> str:

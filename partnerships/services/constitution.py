@@ -17,6 +17,7 @@ from django_scopes import scope
 
 from accounts.audit import AuditAction, audit_record
 from accounts.models import User
+from core.dates import date_label
 from partnerships.models import Constitution, Membership, Partnership
 from partnerships.models.constitution import SECTIONS
 from schools.models import School
@@ -96,7 +97,7 @@ def constitution_validate(
         what = "per FTE pupil" if c.contribution_basis == Constitution.Basis.PER_FTE else "from every school"
         add("contribution_rate", f"Enter the amount in pounds {what}")
     if involves("banker_school") and c.banker_school_id is not None and c.banker_school_id not in member_school_ids:
-        add("banker_school", "The banker school must be a current member school")
+        add("banker_school", _not_a_member(c))
     banker = involves("banker_school", "banker_admin_share_percent")
     if banker and (c.banker_admin_share_percent or 0) > 0 and c.banker_school_id is None:
         add("banker_school", "Choose the banker school that keeps the administration share")
@@ -121,6 +122,21 @@ def constitution_validate(
         errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
+
+
+def _not_a_member(constitution: Constitution) -> str:
+    """Why the chosen banker school cannot hold the funds: it has left (its notice ran out), or is not a member."""
+    school = constitution.banker_school
+    with scope(partnership=constitution.partnership):
+        last = (
+            Membership.objects.filter(partnership=constitution.partnership, school=school).order_by("-joined").first()
+        )
+    choose = "choose a current member school as the banker school"
+    if last is not None and last.status() == "left":
+        return f"{school.name} left the partnership on {date_label(last.left)}: {choose}"
+    if last is not None and last.status() == "joining":
+        return f"{school.name} does not join the partnership until {date_label(last.joined)}: {choose}"
+    return f"{school.name} is not a member school: {choose}"
 
 
 def _plain(value: Any) -> Any:

@@ -45,6 +45,7 @@ LETTER_CONTENT_TYPES = {
     ".png": "image/png",
 }
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+LETTER_REQUIRED = "Select the signed letter to attach. If the notice came by email, choose email instead"
 
 
 class TermLike(Protocol):
@@ -223,6 +224,7 @@ def leaving_notice_record(
     actor: User,
     membership: Membership,
     received_on: datetime.date,
+    method: str,
     given_by: str,
     letter: UploadedFile | None = None,
     notes: str = "",
@@ -231,6 +233,10 @@ def leaving_notice_record(
 ) -> LeavingNotice:
     """Record a school's formal written notice to leave and set its leaving date from the rule.
 
+    `method` is how the notice was given (LeavingNotice.Method): a letter must be attached; an
+    email's copy may be. Notice from the banker school is recorded like any other, and the audit row
+    says it came from the banker school (the notice page and the coordinator's dashboard then warn,
+    through selectors.constitution.banker_departure, that a new banker school must be chosen).
     The leaving date is the school's last day as a member (Membership.left), worked out by
     leaving_date() from the constitution's leaving_notice_terms and the partnership's term dates.
     Where the agreement sets no notice period, nothing is worked out: the leaving date is `leaving_on`,
@@ -251,8 +257,10 @@ def leaving_notice_record(
             errors["received_on"] = (
                 f"The notice cannot have been received before {school.name} joined on {date_label(membership.joined)}"
             )
+        if method not in LeavingNotice.Method.values:
+            errors["method"] = "Select how the notice was given: by letter or by email"
         if not given_by:
-            errors["given_by"] = "Enter who signed the letter"
+            errors["given_by"] = "Enter who the notice is from"
         elif len(given_by) > 150:
             errors["given_by"] = "Enter at most 150 characters"
         if len(notes) > 5000:
@@ -262,6 +270,8 @@ def leaving_notice_record(
                 letter_validate(letter)
             except ValidationError as error:
                 errors.update({k: v[0] for k, v in error.message_dict.items()})
+        elif method == LeavingNotice.Method.LETTER:
+            errors["letter"] = LETTER_REQUIRED
         earlier = membership.notices.order_by("-received_on").first()
         if earlier is not None:
             errors["__all__"] = (
@@ -290,6 +300,7 @@ def leaving_notice_record(
             partnership=partnership,
             membership=membership,
             received_on=received_on,
+            method=method,
             given_by=given_by,
             leaving_on=leaves,
             notes=notes,
@@ -304,18 +315,25 @@ def leaving_notice_record(
         statement = refund_statement(
             partnership=partnership, constitution=constitution, school=school, leaving_on=leaves
         )
+        is_banker = constitution.banker_school_id == school.pk
     audit_record(
         actor=actor,
         partnership=partnership,
         action=AuditAction.MEMBERSHIP_NOTICE_RECEIVED,
-        summary=f"{school.name} gave notice on {date_label(received_on)} and leaves on {date_label(leaves)}",
+        summary=(
+            f"{school.name} gave notice by {notice.get_method_display().lower()} on {date_label(received_on)} "
+            f"and leaves on {date_label(leaves)}"
+            + (": it is the banker school, so a new banker school must be chosen" if is_banker else "")
+        ),
         data={
             "notice": notice.pk,
             "membership": membership.pk,
             "school": school.urn,
             "received_on": received_on.isoformat(),
+            "method": method,
             "given_by": given_by,
             "leaving_on": leaves.isoformat(),
+            "banker_school": is_banker,
             "notice_terms": notice_terms,
             "received_in_term": term_label(arrived_in) if arrived_in else "holiday",
             "letter": notice.letter.name or None,

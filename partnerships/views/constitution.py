@@ -25,7 +25,11 @@ class ConstitutionView(TenantViewMixin, TemplateView):
         year = academic_year_of(timezone.localdate())
         context.update(
             constitution=constitution,
-            sections=selectors.constitution_sections(constitution, members=selectors.member_school_count()),
+            sections=selectors.constitution_sections(
+                constitution,
+                members=selectors.member_school_count(),
+                banker=selectors.banker_departure(self.partnership) if constitution.banker_school_id else None,
+            ),
             year_label=academic_year_label(year),
             terms=terms_of_year(self.partnership, year),
         )

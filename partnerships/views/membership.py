@@ -119,6 +119,7 @@ class LeavingNoticeRecordView(ServiceFormView):
             notices=list(self.object.notices.all()),
             constitution=constitution,
             leaving_rule=selectors.leaving_rule(constitution),
+            is_banker=constitution.banker_school_id == self.object.school_id,
             today=timezone.localdate(),
             **kwargs,
         )
@@ -149,8 +150,10 @@ class LeavingNoticeDetailView(TenantViewMixin, TemplateView):
         year = academic_year_of(notice.received_on)
         terms = terms_for_years(self.partnership, year, year + 3)
         school = notice.membership.school
+        is_banker = constitution.banker_school_id == school.pk
         context.update(
             notice=notice,
+            banker_departure=selectors.banker_departure(self.partnership) if is_banker else None,
             membership=notice.membership,
             constitution=constitution,
             explanation=notice_explanation(

@@ -97,6 +97,7 @@ def test_coordinator_records_a_notice_to_leave_with_its_letter(site, tenant_a, t
 
     # A notice dated next week has not arrived yet: refused next to the date, nothing saved.
     fill_date(page, "Date the notice was received", today + datetime.timedelta(days=7))
+    page.get_by_label("Letter", exact=True).check()
     page.get_by_label("From").fill("Sam Patel, headteacher")
     page.get_by_label("The letter").set_input_files(str(letter))
     site.submit("Record the notice", status=400, name="notice-in-the-future")
@@ -106,6 +107,7 @@ def test_coordinator_records_a_notice_to_leave_with_its_letter(site, tenant_a, t
     expect(error_summary(page).get_by_role("link")).to_have_attribute("href", "#id_received_on")
     expect(page.locator("#id_received_on-error")).to_contain_text("cannot be in the future")
     expect(page.get_by_label("From")).to_have_value("Sam Patel, headteacher")
+    expect(page.get_by_label("Letter", exact=True)).to_be_checked()
     with scopes_disabled():
         assert not LeavingNotice.objects.exists()
 
@@ -121,6 +123,7 @@ def test_coordinator_records_a_notice_to_leave_with_its_letter(site, tenant_a, t
     expect(main).to_contain_text(f"on {long_date(leaves)}.")  # the sentence that explains the date
     expect(main).to_contain_text("Sam Patel, headteacher")
     expect(main).to_contain_text("Joining a multi-academy trust")
+    expect(main.locator(".govuk-summary-list__row", has_text="How it was given")).to_contain_text("Letter")
     with page.expect_download() as download:
         page.get_by_role("link", name=f"Download the letter from {school.name}").click()
     assert Path(download.value.path()).read_bytes() == PDF

@@ -136,13 +136,19 @@ def test_bad_rules_are_refused_by_field_and_nothing_changes(tenant_a, changes, f
 def test_the_banker_school_must_be_a_current_member(tenant_a, tenant_b):
     with pytest.raises(ValidationError) as caught:
         update(tenant_a, banker_school=tenant_b.schools[0])
-    assert "must be a current member school" in caught.value.message_dict["banker_school"][0]
+    assert caught.value.message_dict["banker_school"] == [
+        f"{tenant_b.schools[0].name} is not a member school: choose a current member school as the banker school"
+    ]
     with scopes_disabled():
         Membership.objects.filter(partnership=tenant_a.partnership, school=tenant_a.schools[1]).update(
             left=datetime.date(2021, 8, 31)
         )
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as caught:
         update(tenant_a, banker_school=tenant_a.schools[1])
+    assert caught.value.message_dict["banker_school"] == [
+        f"{tenant_a.schools[1].name} left the partnership on 31 August 2021: choose a current member school as the "
+        "banker school"
+    ]
     update(tenant_a, banker_school=tenant_a.schools[0])
 
 
@@ -333,8 +339,9 @@ def _grow(tenant, schools=200):
     ("path", "budget"),
     [
         # session, user, partnership, roles (1, which give the permissions too); the constitution with its
-        # banker school and editor (1), the member count (1), this year's terms (1)
-        ("", 7),
+        # banker school and editor (1), the member count (1), whether the banker school is leaving (1), this
+        # year's terms (1)
+        ("", 8),
         # ... the constitution (1), the member schools for the banker choice (1)
         ("money/change/", 6),
         ("meetings/change/", 5),

@@ -42,7 +42,7 @@ def member(tenant_a):
 
 
 def record(tenant, membership, **kwargs):
-    values = {"received_on": D(2025, 10, 1), "given_by": "Sam Patel, headteacher", "today": TODAY}
+    values = {"received_on": D(2025, 10, 1), "method": "email", "given_by": "Sam Patel, headteacher", "today": TODAY}
     values.update(kwargs)
     return leaving_notice_record(actor=tenant.coordinator, membership=membership, **values)
 
@@ -65,7 +65,7 @@ def test_a_notice_in_the_autumn_term_sets_the_leaving_date_to_the_end_of_spring_
         partnership=tenant_a.partnership,
         changes={"contribution_basis": Constitution.Basis.PER_FTE, "contribution_rate": 2},
     )
-    notice = record(tenant_a, member, letter=upload())
+    notice = record(tenant_a, member, method="letter", letter=upload())
     with scopes_disabled():
         member.refresh_from_db()
         notice.refresh_from_db()
@@ -110,7 +110,9 @@ def test_years_without_saved_term_dates_use_the_defaults(tenant_a):
     [
         ({"received_on": TODAY + datetime.timedelta(days=1)}, "received_on", "cannot be in the future"),
         ({"received_on": D(2019, 5, 1)}, "received_on", "before School"),
-        ({"given_by": "   "}, "given_by", "Enter who signed the letter"),
+        ({"given_by": "   "}, "given_by", "Enter who the notice is from"),
+        ({"method": "fax"}, "method", "Select how the notice was given: by letter or by email"),
+        ({"method": "letter"}, "letter", "Select the signed letter to attach. If the notice came by email, choose"),
         ({"given_by": "x" * 151}, "given_by", "at most 150 characters"),
         ({"notes": "x" * 5001}, "notes", "at most 5000 characters"),
         ({"letter": upload("letter.exe", b"MZ\x90\x00")}, "letter", "must be a PDF"),

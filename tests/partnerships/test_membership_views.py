@@ -157,6 +157,7 @@ def test_odd_search_input_does_not_break_the_join_page(tenant_a, client_for):
 def notice_data(**overrides):
     data = {
         "received_on": "2025-10-01",
+        "method": "letter",
         "given_by": "Sam Patel, headteacher",
         "letter": upload(),
         "notes": "Moving to a multi-academy trust",
@@ -215,11 +216,13 @@ def test_headteachers_read_the_notice_but_cannot_download_the_letter(tenant_a, c
         ({"given_by": ""}, "given_by", "Enter who the notice is from"),
         ({"given_by": "x" * 100000}, "given_by", "150 characters or fewer"),
         ({"notes": "x" * 6000}, "notes", "5000 characters or fewer"),
-        ({"letter": ""}, "letter", "Select the letter"),
+        ({"letter": ""}, "letter", "Select the signed letter to attach. If the notice came by email, choose email"),
+        ({"method": ""}, "method", "Select how the notice was given: by letter or by email"),
+        ({"method": "fax"}, "method", "how the notice was given"),
         ({"letter": upload("letter.exe", b"MZ")}, "letter", "must be a PDF"),
         ({"letter": upload("letter.svg", b"<svg onload=alert(1)>")}, "letter", "must be a PDF"),
         ({"letter": upload("letter.pdf", b"<html>hello</html>")}, "letter", "is not a PDF file"),
-        ({"letter": upload("letter.pdf", b"")}, "letter", "The letter is empty"),
+        ({"letter": upload("letter.pdf", b"")}, "letter", "The file is empty"),
         ({"letter": upload("letter.pdf", PDF + b"0" * (10 * 1024 * 1024))}, "letter", "smaller than 10 MB"),
     ],
 )
