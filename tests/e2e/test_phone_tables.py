@@ -39,7 +39,14 @@ def test_member_people_and_participation_tables_fit_a_390_pixel_screen(site, exe
     site.login(coordinator, password, expect_url=f"/p/{partnership.slug}/")
     site.page.set_viewport_size(PHONE_390)
     base = f"/p/{partnership.slug}"
+    from schools.models import School
+
+    with scopes_disabled():
+        school = School.objects.filter(memberships__partnership=partnership).order_by("name").first()
     for path in (
+        f"{base}/",  # the dashboard's table of member schools
+        f"{base}/members/{school.urn}/",  # a school's people and roles
+        f"{base}/meetings/",
         f"{base}/members/",
         f"{base}/membership/",
         f"{base}/people/",
