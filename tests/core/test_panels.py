@@ -22,15 +22,18 @@ def panel_templates(tmp_path, settings):
 
 @pytest.fixture
 def registered():
-    names = []
+    """Registers test panels, and afterwards puts back whatever the apps had registered under their names."""
+    replaced = []
 
     def _register(panel: Panel) -> Panel:
-        names.append((panel.slot, panel.name))
+        replaced.append((panel.slot, panel.name, panels._registry.get(panel.slot, {}).get(panel.name)))
         return panels.register(panel)
 
     yield _register
-    for slot, name in names:
+    for slot, name, previous in reversed(replaced):
         panels.unregister(slot, name)
+        if previous is not None:
+            panels.register(previous)
 
 
 def test_a_registered_panel_shows_on_the_dashboard_with_its_context(panel_templates, registered, tenant_a, client_for):
@@ -60,7 +63,8 @@ def test_panels_render_in_order_and_a_name_registered_again_replaces_the_first(r
     registered(Panel("dashboard", "b", "x.html", lambda request: {}, order=20))
     registered(Panel("dashboard", "a", "x.html", lambda request: {}, order=10))
     registered(Panel("dashboard", "b", "y.html", lambda request: {}, order=5))
-    assert [(p.name, p.template) for p in panels.panels_for("dashboard")] == [("b", "y.html"), ("a", "x.html")]
+    ours = [(p.name, p.template) for p in panels.panels_for("dashboard") if p.template in ("x.html", "y.html")]
+    assert ours == [("b", "y.html"), ("a", "x.html")]
 
 
 def test_an_unknown_slot_is_refused():
