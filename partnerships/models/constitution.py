@@ -146,7 +146,10 @@ class Constitution(models.Model):
     )
 
     chair_term_years = models.PositiveSmallIntegerField(
-        "Chair's term in years", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+        "Chair's term of office, in years",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
     )
     chair_max_consecutive_years = models.PositiveSmallIntegerField(
         "Most consecutive years as chair",

@@ -110,10 +110,10 @@ def constitution_validate(
         )
     hours = c.cpd_free_hours_per_term
     if involves("cpd_free_hours_per_term") and hours is not None and hours > MAX_CPD_HOURS:
-        add("cpd_free_hours_per_term", f"Enter at most {MAX_CPD_HOURS} hours a term")
-    for field in ("information_sharing", "strategy_group_notes"):
+        add("cpd_free_hours_per_term", f"The free CPD hours must be {MAX_CPD_HOURS} a term or fewer")
+    for field, what in (("information_sharing", "What the agreement says"), ("strategy_group_notes", "Who belongs")):
         if involves(field) and len(getattr(c, field) or "") > MAX_TEXT:
-            add(field, f"Enter at most {MAX_TEXT} characters")
+            add(field, f"{what} must be {MAX_TEXT} characters or fewer")
     # The model's own checks (choices, ranges), where no clearer message above already applies.
     try:
         others = [f.name for f in Constitution._meta.concrete_fields if f.name not in fields]

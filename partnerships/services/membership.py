@@ -176,7 +176,7 @@ def membership_join(
     if not approval_reference:
         errors["approval_reference"] = "Enter where the decision is recorded, for example the meeting and minute"
     elif len(approval_reference) > 200:
-        errors["approval_reference"] = "Enter at most 200 characters"
+        errors["approval_reference"] = "The approval reference must be 200 characters or fewer"
     with scope(partnership=partnership):
         # Lock the school's memberships so two coordinators cannot add it twice at once.
         overlapping = (
@@ -262,9 +262,9 @@ def leaving_notice_record(
         if not given_by:
             errors["given_by"] = "Enter who the notice is from"
         elif len(given_by) > 150:
-            errors["given_by"] = "Enter at most 150 characters"
+            errors["given_by"] = "Who the notice is from must be 150 characters or fewer"
         if len(notes) > 5000:
-            errors["notes"] = "Enter at most 5000 characters"
+            errors["notes"] = "The notes must be 5000 characters or fewer"
         if letter is not None:
             try:
                 letter_validate(letter)
@@ -375,7 +375,7 @@ def membership_update_notes(*, actor: User, membership: Membership, withdrawal_n
     """Keep notes on a school's withdrawal (conversations, the strategic group's follow-up)."""
     withdrawal_notes = (withdrawal_notes or "").strip()
     if len(withdrawal_notes) > 5000:
-        raise ValidationError({"withdrawal_notes": "Enter at most 5000 characters"})
+        raise ValidationError({"withdrawal_notes": "The withdrawal notes must be 5000 characters or fewer"})
     with scope(partnership=membership.partnership):
         membership = Membership.objects.select_for_update(of=("self",)).select_related("school").get(pk=membership.pk)
         if membership.withdrawal_notes == withdrawal_notes:

@@ -110,7 +110,7 @@ def test_a_quorum_number_may_be_up_to_the_number_of_member_schools(tenant_a):
         ({"chair_term_years": 2, "chair_max_consecutive_years": 1}, "chair_max_consecutive_years", "at least one term"),
         ({"chair_term_years": 6}, "chair_term_years", "less than or equal to 5"),
         ({"strategy_head_reps": 3}, "strategy_head_reps", "more headteacher representatives than the 2 member"),
-        ({"strategy_group_notes": "x" * 5001}, "strategy_group_notes", "at most 5000 characters"),
+        ({"strategy_group_notes": "x" * 5001}, "strategy_group_notes", "Who belongs must be 5000 characters or fewer"),
         ({"contribution_basis": "per_fte"}, "contribution_rate", "Enter the amount in pounds per FTE pupil"),
         ({"contribution_basis": "flat", "contribution_rate": Decimal("0")}, "contribution_rate", "from every school"),
         ({"contribution_basis": "per_fte", "contribution_rate": Decimal("-1")}, "contribution_rate", "greater"),
@@ -119,9 +119,9 @@ def test_a_quorum_number_may_be_up_to_the_number_of_member_schools(tenant_a):
         ({"banker_admin_share_percent": Decimal("-1")}, "banker_admin_share_percent", "greater than or equal"),
         ({"leaving_notice_terms": 7}, "leaving_notice_terms", "less than or equal to 6"),
         ({"development_area_target": 5, "development_area_minimum": 6}, "development_area_minimum", "more areas"),
-        ({"cpd_free_hours_per_term": Decimal("100.5")}, "cpd_free_hours_per_term", "at most 100 hours"),
+        ({"cpd_free_hours_per_term": Decimal("100.5")}, "cpd_free_hours_per_term", "100 a term or fewer"),
         ({"cpd_free_hours_per_term": Decimal("-1")}, "cpd_free_hours_per_term", "greater than or equal to 0"),
-        ({"information_sharing": "x" * 5001}, "information_sharing", "at most 5000 characters"),
+        ({"information_sharing": "x" * 5001}, "information_sharing", "5000 characters or fewer"),
         ({"partnership_id": 99}, "partnership_id", "cannot be changed here"),
     ],
 )
@@ -298,8 +298,8 @@ def test_the_coordinator_sets_the_money_rules_through_the_form(tenant_a, client_
             "more areas",
         ),
         ("cpd", {"cpd_free_hours_per_term": "NaN"}, "cpd_free_hours_per_term", "must be a number"),
-        ("cpd", {"cpd_free_hours_per_term": "200"}, "cpd_free_hours_per_term", "at most 100 hours"),
-        ("information", {"information_sharing": "x" * 6000}, "information_sharing", "at most 5000 characters"),
+        ("cpd", {"cpd_free_hours_per_term": "200"}, "cpd_free_hours_per_term", "100 a term or fewer"),
+        ("information", {"information_sharing": "x" * 6000}, "information_sharing", "5000 characters or fewer"),
     ],
 )
 def test_bad_rules_in_the_forms_are_refused_next_to_the_field(tenant_a, client_for, section, changes, field, message):

@@ -113,8 +113,8 @@ def test_years_without_saved_term_dates_use_the_defaults(tenant_a):
         ({"given_by": "   "}, "given_by", "Enter who the notice is from"),
         ({"method": "fax"}, "method", "Select how the notice was given: by letter or by email"),
         ({"method": "letter"}, "letter", "Select the signed letter to attach. If the notice came by email, choose"),
-        ({"given_by": "x" * 151}, "given_by", "at most 150 characters"),
-        ({"notes": "x" * 5001}, "notes", "at most 5000 characters"),
+        ({"given_by": "x" * 151}, "given_by", "Who the notice is from must be 150 characters or fewer"),
+        ({"notes": "x" * 5001}, "notes", "The notes must be 5000 characters or fewer"),
         ({"letter": upload("letter.exe", b"MZ\x90\x00")}, "letter", "must be a PDF"),
         ({"letter": upload("letter.pdf", b"<html><script>")}, "letter", "is not a PDF file"),
     ],
@@ -228,7 +228,7 @@ def test_a_school_joins_on_the_strategic_groups_decision_and_it_is_audited(tenan
         ({"joined": D(2025, 3, 11)}, "joined", "cannot join before the strategic group approved it on 12 March 2025"),
         ({"approved_on": TODAY + datetime.timedelta(days=1), "joined": D(2026, 2, 1)}, "approved_on", "future"),
         ({"approval_reference": "  "}, "approval_reference", "Enter where the decision is recorded"),
-        ({"approval_reference": "x" * 201}, "approval_reference", "at most 200"),
+        ({"approval_reference": "x" * 201}, "approval_reference", "200 characters or fewer"),
     ],
 )
 def test_bad_joins_are_refused_by_field_and_nothing_is_saved(tenant_a, kwargs, field, message):
