@@ -434,6 +434,17 @@ def rota_seat_update(
     }
     seat.representative, seat.reserve, seat.substitute = representative, reserve, substitute
     seat.save(update_fields=["representative", "reserve", "substitute"])
+    if rota.is_confirmed and not rota.phase_reason:
+        # A confirmed rota had both phases (or a recorded reason): a change may not quietly lose one.
+        missing = strategy_groups(rota.partnership, [rota.term])[0].missing_phases
+        if missing:
+            lacking = " or ".join(f"{phase} school" for phase in missing)
+            raise ValidationError(
+                {
+                    "representative": f"This would leave the strategy group with no {lacking}, which the "
+                    "agreement says it should always include: choose another school"
+                }
+            )
     after = {
         "representative": representative.pk,
         "reserve": getattr(reserve, "pk", None),

@@ -345,6 +345,27 @@ def test_a_group_without_a_secondary_school_is_warned_about_and_cannot_be_confir
         assert not RoleAssignment.objects.filter(partnership=group.partnership, role__in=ROTA_ROLES).exists()
 
 
+def test_a_seat_change_after_confirming_cannot_quietly_lose_the_secondary_school(group):
+    s = group.s
+    rota = first(group, [(s["X"], s["C"]), (s["D"], s["E"])])
+    with scope(partnership=group.partnership):
+        rota_confirm(actor=group.coordinator, rota=rota)
+    with scopes_disabled():
+        one = rota.seats.get(seat=1)
+    errors = errors_of(lambda: seat_update(group, one, representative=s["F"]))
+    assert errors["representative"] == [
+        "This would leave the strategy group with no secondary school, which the agreement says it should always "
+        "include: choose another school"
+    ]
+    with scopes_disabled():
+        one.refresh_from_db()
+        assert one.representative == s["X"]
+    seat_update(group, one, representative=s["Y"])  # another secondary school keeps the rule
+    with scopes_disabled():
+        one.refresh_from_db()
+        assert one.representative == s["Y"]
+
+
 def test_the_coordinators_reason_confirms_it_and_is_kept_on_the_rota_and_in_the_audit_trail(group):
     s = group.s
     rota = first(group, [(s["C"], s["D"]), (s["E"], s["F"])])
