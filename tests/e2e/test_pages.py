@@ -157,7 +157,7 @@ def test_headteacher_cannot_invite(site, tenant_a):
     site.login(tenant_a.headteacher, expect_url=f"/p/{slug}/")
     menu = page.get_by_role("navigation", name="Partnership menu")
     expect(menu.get_by_role("link")).to_have_text(
-        ["Dashboard", "Members", "Membership", "People and roles", "Governance", "Constitution"]
+        ["Dashboard", "Members", "Membership", "People and roles", "Meetings", "Governance", "Constitution"]
     )
     site.follow("People and roles")
     expect(page.get_by_role("button", name="Invite a person")).to_have_count(0)
@@ -260,7 +260,17 @@ def test_phone_width(site, tenant_a):
     menu_button.click()
     expect(menu_button).to_have_attribute("aria-expanded", "true")
     expect(links).to_have_text(
-        ["Dashboard", "Members", "Membership", "People and roles", "Governance", "Constitution", "Activity", "Settings"]
+        [
+            "Dashboard",
+            "Members",
+            "Membership",
+            "People and roles",
+            "Meetings",
+            "Governance",
+            "Constitution",
+            "Activity",
+            "Settings",
+        ]
     )
     site.check("dashboard-menu-open")
     site.follow("People and roles")
