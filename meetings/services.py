@@ -150,6 +150,32 @@ def meeting_validate(
         raise ValidationError(errors)
 
 
+def _details(
+    *,
+    title: str,
+    starts: datetime.datetime,
+    ends: datetime.datetime,
+    venue_school: School | None,
+    venue_address: str,
+    online_link: str,
+    chair: User | None,
+    note_taker: User | None,
+    short_notice_reason: str,
+) -> dict:
+    """A meeting's changeable details as they are stored: text trimmed."""
+    return {
+        "title": title.strip(),
+        "starts": starts,
+        "ends": ends,
+        "venue_school": venue_school,
+        "venue_address": venue_address.strip(),
+        "online_link": online_link.strip(),
+        "chair": chair,
+        "note_taker": note_taker,
+        "short_notice_reason": short_notice_reason.strip(),
+    }
+
+
 @transaction.atomic
 def meeting_schedule(
     *,
@@ -171,19 +197,17 @@ def meeting_schedule(
     """Schedule a meeting, invite the people its kind invites, and send each of them an invitation."""
     now = now or timezone.now()
     group = group if kind in Meeting.GROUP_KINDS else None
-    details = {
-        "kind": kind,
-        "title": title.strip(),
-        "starts": starts,
-        "ends": ends,
-        "group": group,
-        "venue_school": venue_school,
-        "venue_address": venue_address.strip(),
-        "online_link": online_link.strip(),
-        "chair": chair,
-        "note_taker": note_taker,
-        "short_notice_reason": short_notice_reason.strip(),
-    }
+    details = {"kind": kind, "group": group} | _details(
+        title=title,
+        starts=starts,
+        ends=ends,
+        venue_school=venue_school,
+        venue_address=venue_address,
+        online_link=online_link,
+        chair=chair,
+        note_taker=note_taker,
+        short_notice_reason=short_notice_reason,
+    )
     meeting_validate(partnership=partnership, now=now, **details)
     meeting = Meeting.objects.create(partnership=partnership, organiser=actor, **details)
     day = timezone.localtime(starts).date()
@@ -232,17 +256,17 @@ def meeting_change(
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _refuse_if_cancelled(meeting)
     now = now or timezone.now()
-    details = {
-        "title": title.strip(),
-        "starts": starts,
-        "ends": ends,
-        "venue_school": venue_school,
-        "venue_address": venue_address.strip(),
-        "online_link": online_link.strip(),
-        "chair": chair,
-        "note_taker": note_taker,
-        "short_notice_reason": short_notice_reason.strip(),
-    }
+    details = _details(
+        title=title,
+        starts=starts,
+        ends=ends,
+        venue_school=venue_school,
+        venue_address=venue_address,
+        online_link=online_link,
+        chair=chair,
+        note_taker=note_taker,
+        short_notice_reason=short_notice_reason,
+    )
     meeting_validate(partnership=meeting.partnership, kind=meeting.kind, group=meeting.group, now=now, **details)
     before = {field: getattr(meeting, field) for field in details}
     changed = [field for field in details if before[field] != details[field]]
