@@ -211,6 +211,10 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media/"
+# Papers and other private records: no URL maps this folder; views serve its files after a permission check.
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))
+# The largest paper a meeting takes (PDF and office documents), in bytes.
+PAPER_MAX_BYTES = env_int("PAPER_MAX_BYTES", 20 * 1024 * 1024)
 
 # Email: console by default; EMAIL_BACKEND / EMAIL_HOST etc. for SMTP.
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

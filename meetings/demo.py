@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from core.models import OutboxMessage
 from meetings.models import Meeting
-from meetings.services import meeting_cancel, meeting_change, meeting_schedule
+from meetings.services.scheduling import meeting_cancel, meeting_change, meeting_schedule
 from partnerships.calendar import academic_year_of
 from partnerships.models import Group, RoleAssignment
 from partnerships.roles import Role

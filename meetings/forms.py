@@ -6,7 +6,7 @@ from django.utils import timezone
 from accounts.models import User
 from core.forms import DateInput, Form
 from meetings.models import Attendance, Invitee, Meeting
-from meetings.services import SUBSTITUTE_POSITIONS
+from meetings.services.scheduling import SUBSTITUTE_POSITIONS
 from partnerships.models import Group, Membership, RoleAssignment
 from schools.models import Person, School
 
@@ -248,3 +248,112 @@ class AttendanceForm(Form):
     def __init__(self, *args, schools, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = School.objects.filter(pk__in=[s.pk for s in schools])
+
+
+def _people_on_the_day(meeting: Meeting):
+    day = timezone.localtime(meeting.starts).date()
+    return User.objects.filter(
+        pk__in=RoleAssignment.objects.filter(partnership=meeting.partnership).active(day).values("user_id")
+    ).order_by("full_name")
+
+
+class AgendaItemForm(Form):
+    title = forms.CharField(
+        label="Item",
+        max_length=200,
+        error_messages={
+            "required": "Enter the item's title, for example Headteachers' updates",
+            "max_length": "The title must be 200 characters or fewer",
+        },
+    )
+    purpose = forms.CharField(
+        label="Purpose (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What the meeting is asked to do: to note, to discuss, to decide",
+    )
+    presenter = forms.ModelChoiceField(
+        label="Presenter (optional)",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Nobody named",
+        help_text="They can add the item's papers and are reminded before the papers deadline",
+        error_messages={"invalid_choice": "Choose a presenter who has a role in the partnership"},
+    )
+    minutes = forms.IntegerField(
+        label="Minutes allowed (optional)",
+        required=False,
+        min_value=1,
+        max_value=480,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
+        error_messages={
+            "invalid": "Enter the minutes allowed as a whole number, like 15",
+            "min_value": "The time allowed must be between 1 and 480 minutes",
+            "max_value": "The time allowed must be between 1 and 480 minutes",
+        },
+    )
+    decision_needed = forms.BooleanField(label="The meeting is asked to decide", required=False)
+    confidential = forms.BooleanField(
+        label="Confidential",
+        required=False,
+        help_text=(
+            "Its papers and notes are seen only by the people invited, the chair, the note-taker and the coordinator"
+        ),
+    )
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["presenter"].queryset = _people_on_the_day(meeting)
+
+
+def agenda_item_initial(item) -> dict:
+    return {
+        "title": item.title,
+        "purpose": item.purpose,
+        "presenter": item.presenter_id,
+        "minutes": item.minutes,
+        "decision_needed": item.decision_needed,
+        "confidential": item.confidential,
+    }
+
+
+class AgendaMoveForm(Form):
+    direction = forms.ChoiceField(
+        label="Move the item",
+        choices=[("up", "Up"), ("down", "Down")],
+        error_messages={
+            "required": "Choose whether to move the item up or down",
+            "invalid_choice": "Choose whether to move the item up or down",
+        },
+    )
+
+
+class PapersDeadlineForm(Form):
+    deadline = forms.DateField(
+        label="Papers due by",
+        required=False,
+        widget=DateInput,
+        help_text="Presenters who have not added a paper are reminded two days before. Leave empty for no deadline",
+        error_messages={"invalid": "The deadline must be a real date"},
+    )
+
+
+class PaperForm(Form):
+    file = forms.FileField(
+        label="Paper",
+        help_text="A PDF, Word (.docx), Excel (.xlsx) or OpenDocument text (.odt) file",
+        widget=forms.FileInput(attrs={"accept": ".pdf,.docx,.xlsx,.odt"}),
+        error_messages={
+            "required": "Choose the paper to upload",
+            "empty": "The file is empty: choose the paper to upload",
+            "invalid": "Choose the paper to upload",
+            "missing": "Choose the paper to upload",
+            "max_length": "The file's name is too long: rename it and upload it again",
+        },
+    )
+    no_pupil_data = forms.BooleanField(
+        label="This paper holds no pupil-level data",
+        required=False,
+        help_text="Pupil data is shared only live at the meeting, never in papers",
+    )

@@ -6,6 +6,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django_scopes import ScopedManager
 
+from core.files import DOCUMENT_TYPES, PDF, get_private_storage
+
 
 def _new_uid() -> str:
     return f"{uuid.uuid4()}@commonroom"
@@ -35,6 +37,11 @@ class Meeting(models.Model):
         SCHEDULED = "scheduled", "Scheduled"
         CANCELLED = "cancelled", "Cancelled"
 
+    class AgendaStatus(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        AGREED = "agreed", "Agreed by the chair"
+        PUBLISHED = "published", "Published"
+
     partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     title = models.CharField(max_length=200)
@@ -59,6 +66,18 @@ class Meeting(models.Model):
         blank=True, help_text="Why the meeting is called at shorter notice than the agreement asks"
     )
     cancel_reason = models.TextField(blank=True)
+
+    agenda_status = models.CharField(max_length=10, choices=AgendaStatus.choices, default=AgendaStatus.DRAFT)
+    agenda_agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    agenda_agreed_at = models.DateTimeField(null=True, blank=True)
+    papers_deadline = models.DateField(
+        null=True, blank=True, help_text="The day presenters' papers are due; they are reminded before it"
+    )
+    papers_published_at = models.DateTimeField(null=True, blank=True)
+    # How many times the agenda and papers have been published: each publication is one notice per person.
+    papers_version = models.PositiveIntegerField(default=0, editable=False)
 
     uid = models.CharField(max_length=200, unique=True, default=_new_uid, editable=False)
     sequence = models.PositiveIntegerField(default=0, editable=False)
@@ -89,6 +108,11 @@ class Meeting(models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == self.Status.CANCELLED
+
+    @property
+    def agenda_is_public(self) -> bool:
+        """Published at least once: everyone sees the agenda, even while a change awaits agreement."""
+        return self.papers_version > 0
 
     @property
     def place(self) -> str:
@@ -235,3 +259,65 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school}: {self.get_status_display()}"
+
+
+class AgendaItem(models.Model):
+    """One item of a meeting's agenda, in its place. A confidential item's papers and notes are seen
+    only by those entitled to them (`meetings.selectors.may_see_confidential`)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    purpose = models.TextField(blank=True, help_text="What the meeting is asked to do, in a sentence or two")
+    presenter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    minutes = models.PositiveSmallIntegerField("Minutes allowed", null=True, blank=True)
+    decision_needed = models.BooleanField(default=False)
+    confidential = models.BooleanField(default=False)
+
+    objects = ScopedManager(partnership="meeting__partnership")
+
+    class Meta:
+        ordering = ["meeting", "position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.title}"
+
+
+class Paper(models.Model):
+    """A paper for an agenda item: a PDF or office document, stored where no URL serves it. `name` is
+    the uploader's file name made safe; `content_type` was read from the file's content."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="papers")
+    file = models.FileField(storage=get_private_storage, upload_to="papers", max_length=200)
+    name = models.CharField(max_length=200)
+    content_type = models.CharField(
+        max_length=100, choices=[(mime, ext.upper()) for mime, ext in DOCUMENT_TYPES.items()]
+    )
+    size = models.PositiveBigIntegerField()
+    pages = models.PositiveIntegerField(null=True, blank=True, help_text="A PDF's number of pages")
+    no_pupil_data = models.BooleanField(
+        default=False, help_text="The uploader declared that the paper holds no pupil-level data"
+    )
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedManager(partnership="item__meeting__partnership")
+
+    class Meta:
+        ordering = ["item", "uploaded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(no_pupil_data=True), name="paper_declares_no_pupil_data"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.content_type == PDF
+
+    @property
+    def kind_label(self) -> str:
+        return DOCUMENT_TYPES[self.content_type].upper()

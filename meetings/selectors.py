@@ -7,15 +7,16 @@ import hashlib
 from dataclasses import dataclass
 
 from django.core import signing
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from core.models import OutboxMessage
-from meetings.models import Attendance, CalendarFeed, Invitee, Meeting
+from meetings.models import AgendaItem, Attendance, CalendarFeed, Invitee, Meeting, Paper
 from partnerships.models import Constitution, GroupMember, Membership, Partnership, RoleAssignment
 from partnerships.models.constitution import DEFAULT_NOTICE_DAYS
 from partnerships.roles import Role
 from partnerships.selectors.constitution import constitution_of
+from partnerships.selectors.permissions import partnership_permissions
 from schools.models import School
 
 # DEFAULT_NOTICE_DAYS is used where the agreement sets no notice period: scheduling inside it warns,
@@ -302,3 +303,90 @@ def invitee_from_answer_token(token: str) -> Invitee | None:
         .select_related("meeting__partnership", "meeting__venue_school", "user", "person", "school")
         .first()
     )
+
+
+@dataclass(frozen=True)
+class MeetingAccess:
+    """What one person may do with one meeting's agenda and papers: the one rule, read once per request.
+
+    - The coordinator and the meeting's chair draft the agenda; the chair (or the coordinator on the
+      chair's word) agrees it; the coordinator publishes it.
+    - Before it is first published, the agenda and its papers are seen by those who draft it and by
+      each item's presenter (for their own item); after that, by everyone who sees the partnership's
+      meetings (a later change shows at once, and publishing it again tells everyone).
+    - A confidential item's papers and notes are seen only by the people invited to the meeting, its
+      chair and note-taker, and the coordinator: never by the rest of the partnership, whatever the
+      agenda's state.
+    """
+
+    user_id: int | None
+    manages: bool
+    chairs: bool
+    invited: bool
+    note_taker: bool
+    published: bool
+
+    @property
+    def may_edit_agenda(self) -> bool:
+        return self.manages or self.chairs
+
+    @property
+    def may_agree_agenda(self) -> bool:
+        return self.manages or self.chairs
+
+    @property
+    def may_publish(self) -> bool:
+        return self.manages
+
+    @property
+    def may_see_confidential(self) -> bool:
+        return self.manages or self.chairs or self.note_taker or self.invited
+
+    def may_see_item(self, item: AgendaItem) -> bool:
+        """Whether the item is on this person's agenda at all (its title and purpose)."""
+        return (
+            self.published or self.may_edit_agenda or (self.user_id is not None and item.presenter_id == self.user_id)
+        )
+
+    def may_read(self, item: AgendaItem) -> bool:
+        """Whether this person may open the item's papers (and, later, its notes)."""
+        if item.confidential and not self.may_see_confidential:
+            return False
+        return self.may_see_item(item)
+
+    def may_upload(self, item: AgendaItem) -> bool:
+        return self.may_edit_agenda or (self.user_id is not None and item.presenter_id == self.user_id)
+
+
+def meeting_access(user, meeting: Meeting) -> MeetingAccess:
+    if not getattr(user, "is_authenticated", False):
+        return MeetingAccess(None, False, False, False, False, meeting.agenda_is_public)
+    return MeetingAccess(
+        user_id=user.pk,
+        manages="manage_meetings" in partnership_permissions(user, meeting.partnership),
+        chairs=meeting.chair_id == user.pk,
+        invited=meeting.invitees.filter(user=user, removed_at__isnull=True).exists(),
+        note_taker=meeting.note_taker_id == user.pk,
+        published=meeting.agenda_is_public,
+    )
+
+
+def agenda_items(meeting: Meeting) -> QuerySet[AgendaItem]:
+    """The meeting's agenda in order, with presenters and papers, in three queries whatever its size."""
+    return meeting.items.select_related("presenter").prefetch_related(
+        Prefetch("papers", queryset=Paper.objects.select_related("uploaded_by").order_by("uploaded_at", "pk"))
+    )
+
+
+def agenda_for(meeting: Meeting, access: MeetingAccess) -> list[AgendaItem]:
+    """The items this person sees, each with `readable` (may they open its papers), `shown_papers`
+    (those they may open: none for a confidential item they are not entitled to) and `uploadable`."""
+    items = []
+    for item in agenda_items(meeting):
+        if not access.may_see_item(item):
+            continue
+        item.readable = access.may_read(item)
+        item.shown_papers = list(item.papers.all()) if item.readable else []
+        item.uploadable = access.may_upload(item)
+        items.append(item)
+    return items

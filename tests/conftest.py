@@ -31,6 +31,7 @@ def _fast_settings(settings, tmp_path):
     cache.clear()  # allauth's rate limits count in the cache: each test starts afresh
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
 
 
 @dataclass

@@ -47,10 +47,12 @@ D = datetime.date
 NOT_USE_CASES = {
     "constitution.constitution_validate": "validates",
     "groups.group_validate": "validates",
-    "meetings.may_record_attendance": "a rule: who records attendance",
-    "meetings.may_substitute": "a rule: who may stand in for whom",
-    "meetings.meeting_validate": "validates",
-    "meetings.when_label": "words for a page",
+    "meetings.agenda.agenda_item_validate": "validates",
+    "meetings.agenda.paper_validate": "validates",
+    "meetings.scheduling.may_record_attendance": "a rule: who records attendance",
+    "meetings.scheduling.may_substitute": "a rule: who may stand in for whom",
+    "meetings.scheduling.meeting_validate": "validates",
+    "meetings.scheduling.when_label": "words for a page",
     "invitations.invitation_from_token": "reads",
     "membership.leaving_date": "a calculation",
     "membership.letter_validate": "validates",
@@ -70,7 +72,8 @@ def _service_modules():
     """Each services module, with the name the registry knows it by ("offices", "meetings")."""
     for info in pkgutil.iter_modules(partnerships.services.__path__):
         yield info.name, importlib.import_module(f"partnerships.services.{info.name}")
-    yield "meetings", meetings.services
+    for info in pkgutil.iter_modules(meetings.services.__path__):
+        yield f"meetings.{info.name}", importlib.import_module(f"meetings.services.{info.name}")
 
 
 def public_functions() -> dict[str, Callable]:
@@ -134,7 +137,7 @@ def _meeting_details(t) -> dict:
 
 
 def _meeting(t):
-    from meetings.services import meeting_schedule
+    from meetings.services.scheduling import meeting_schedule
 
     return meeting_schedule(actor=t.coordinator, partnership=t.partnership, kind="partnership", **_meeting_details(t))
 
@@ -151,8 +154,40 @@ def _meeting_today(t):
     )
 
 
+def _agenda_item(t, *, items: int = 1):
+    """A meeting chaired by the coordinator with `items` agenda items; the last one."""
+    from meetings.models import Meeting
+    from tests.factories.meetings import AgendaItemFactory
+
+    meeting = _meeting(t)
+    Meeting.objects.filter(pk=meeting.pk).update(chair=t.coordinator)
+    meeting.refresh_from_db()
+    return [AgendaItemFactory(meeting=meeting, position=n) for n in range(1, items + 1)][-1]
+
+
+def _agreed_agenda(t):
+    from meetings.models import Meeting
+
+    meeting = _agenda_item(t).meeting
+    Meeting.objects.filter(pk=meeting.pk).update(agenda_status=Meeting.AgendaStatus.AGREED)
+    meeting.refresh_from_db()
+    return meeting
+
+
+def _paper(t):
+    from tests.factories.meetings import paper_for
+
+    return paper_for(_agenda_item(t), uploaded_by=t.coordinator)
+
+
+def _pdf_upload():
+    from tests.factories.documents import pdf_bytes, upload
+
+    return upload("Budget report.pdf", pdf_bytes())
+
+
 def _with_calendar_link(t) -> dict:
-    from meetings.services import calendar_link_create
+    from meetings.services.scheduling import calendar_link_create
 
     calendar_link_create(actor=t.headteacher, partnership=t.partnership)
     return {"actor": t.headteacher, "partnership": t.partnership}
@@ -386,41 +421,63 @@ REGISTRY: dict[str, Callable[..., dict]] = {
         "membership": _membership(t),
         "withdrawal_notes": "Asked about leaving",
     },
-    "meetings.meeting_schedule": lambda t: {
+    "meetings.scheduling.meeting_schedule": lambda t: {
         "actor": t.coordinator,
         "partnership": t.partnership,
         "kind": "partnership",
         **_meeting_details(t),
     },
-    "meetings.meeting_change": lambda t: {
+    "meetings.scheduling.meeting_change": lambda t: {
         "actor": t.coordinator,
         "meeting": _meeting(t),
         **(_meeting_details(t) | {"title": "Partnership meeting (moved)"}),
     },
-    "meetings.attendance_record": lambda t: {
+    "meetings.scheduling.attendance_record": lambda t: {
         "actor": t.coordinator,
         "meeting": _meeting_today(t),
         "school": t.schools[0],
         "status": "present",
     },
-    "meetings.calendar_link_create": lambda t: {"actor": t.headteacher, "partnership": t.partnership},
-    "meetings.calendar_link_stop": lambda t: _with_calendar_link(t),
-    "meetings.meeting_answer": lambda t: {
+    "meetings.scheduling.calendar_link_create": lambda t: {"actor": t.headteacher, "partnership": t.partnership},
+    "meetings.scheduling.calendar_link_stop": lambda t: _with_calendar_link(t),
+    "meetings.scheduling.meeting_answer": lambda t: {
         "actor": t.headteacher,
         "invitee": _meeting(t).invitees.get(user=t.headteacher),
         "answer": "apologies",
         "apologies_reason": "Ofsted are in",
     },
-    "meetings.meeting_cancel": lambda t: {"actor": t.coordinator, "meeting": _meeting(t), "reason": "Snow"},
-    "meetings.meeting_invitee_add": lambda t: {
+    "meetings.scheduling.meeting_cancel": lambda t: {"actor": t.coordinator, "meeting": _meeting(t), "reason": "Snow"},
+    "meetings.scheduling.meeting_invitee_add": lambda t: {
         "actor": t.coordinator,
         "meeting": _meeting(t),
         "person": _person(t, email="deputy@school.example"),
     },
-    "meetings.meeting_invitee_remove": lambda t: {
+    "meetings.scheduling.meeting_invitee_remove": lambda t: {
         "actor": t.coordinator,
         "invitee": _meeting(t).invitees.get(user=t.headteacher),
     },
+    "meetings.agenda.agenda_item_add": lambda t: {"actor": t.coordinator, "meeting": _meeting(t), "title": "Updates"},
+    "meetings.agenda.agenda_item_change": lambda t: {"actor": t.coordinator, "item": _agenda_item(t), "title": "News"},
+    "meetings.agenda.agenda_item_remove": lambda t: {"actor": t.coordinator, "item": _agenda_item(t)},
+    "meetings.agenda.agenda_item_move": lambda t: {
+        "actor": t.coordinator,
+        "item": _agenda_item(t, items=2),
+        "direction": "up",
+    },
+    "meetings.agenda.agenda_agree": lambda t: {"actor": t.coordinator, "meeting": _agenda_item(t).meeting},
+    "meetings.agenda.agenda_publish": lambda t: {"actor": t.coordinator, "meeting": _agreed_agenda(t)},
+    "meetings.agenda.papers_deadline_set": lambda t: {
+        "actor": t.coordinator,
+        "meeting": _meeting(t),
+        "deadline": timezone.localdate() + datetime.timedelta(days=5),
+    },
+    "meetings.agenda.paper_upload": lambda t: {
+        "actor": t.coordinator,
+        "item": _agenda_item(t),
+        "upload": _pdf_upload(),
+        "no_pupil_data": True,
+    },
+    "meetings.agenda.paper_remove": lambda t: {"actor": t.coordinator, "paper": _paper(t)},
     "offices.election_record": lambda t: {
         "actor": t.coordinator,
         "partnership": t.partnership,

@@ -8,7 +8,7 @@ from django_scopes import scope, scopes_disabled
 
 from accounts.models import AuditEvent
 from meetings.models import Invitee
-from meetings.services import meeting_answer
+from meetings.services.scheduling import meeting_answer
 from schools.models import Person
 from tests.factories.accounts import UserFactory
 from tests.factories.meetings import InviteeFactory, MeetingFactory
@@ -120,7 +120,7 @@ def test_the_link_in_the_invitation_answers_without_signing_in_but_only_by_a_pos
     from django.test import Client
     from django.utils import timezone
 
-    from meetings.services import meeting_schedule
+    from meetings.services.scheduling import meeting_schedule
 
     settings.SITE_URL = "http://testserver"
     starts = (timezone.localtime() + datetime.timedelta(days=20)).replace(hour=16, minute=0, second=0, microsecond=0)

@@ -12,7 +12,7 @@ from django_scopes import scope, scopes_disabled
 from core.testing import assert_constant_queries
 from meetings.models import Attendance
 from meetings.selectors import attendance_sheet
-from meetings.services import attendance_record
+from meetings.services.scheduling import attendance_record
 from partnerships.models import Constitution
 from tests.factories.accounts import UserFactory
 from tests.factories.meetings import MeetingFactory

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from meetings.models import CalendarFeed, Meeting
-from meetings.services import calendar_link_create
+from meetings.services.scheduling import calendar_link_create
 from tests.factories.meetings import InviteeFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db

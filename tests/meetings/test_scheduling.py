@@ -14,7 +14,7 @@ from accounts.models import AuditEvent
 from core.models import OutboxMessage
 from meetings.models import Meeting
 from meetings.selectors import DEFAULT_NOTICE_DAYS, clear_days, notice_check
-from meetings.services import (
+from meetings.services.scheduling import (
     meeting_cancel,
     meeting_change,
     meeting_invitee_add,

@@ -115,6 +115,10 @@ def _with_every_kind(tenant):
         status=Attendance.Status.PRESENT,
         recorded_by=tenant.coordinator,
     )
+    from tests.factories.meetings import AgendaItemFactory, paper_for
+
+    item = AgendaItemFactory(meeting=Meeting.objects.filter(partnership=tenant.partnership).first(), title="Budget")
+    paper_for(item, uploaded_by=tenant.coordinator, text=f"{tenant.partnership.name} budget")
     return tenant
 
 

@@ -72,3 +72,47 @@ def _answer_token(tenant):
 
 OBJECT_KWARGS["answer_token"] = _answer_token
 ALLOWED["meetings:answer_link"] = set(Role)  # the signed link in the email is the capability
+
+
+def _agenda(tenant):
+    """The registry meeting's published agenda: an open item, and a confidential item with a paper."""
+    from meetings.models import AgendaItem
+    from tests.factories.meetings import AgendaItemFactory, paper_for
+
+    meeting = _meeting(tenant)
+    if not meeting.items.exists():
+        Meeting.objects.filter(pk=meeting.pk).update(agenda_status="published", papers_version=1)
+        AgendaItemFactory(meeting=meeting, position=1, title="Headteachers' updates")
+        secret = AgendaItemFactory(meeting=meeting, position=2, title="Staffing", confidential=True)
+        paper_for(secret, uploaded_by=tenant.coordinator, text="Confidential")
+    return AgendaItem.objects.filter(meeting=meeting)
+
+
+# The registry meeting always has its agenda, so its pack is there to fetch.
+OBJECT_KWARGS["meeting_pk"] = lambda tenant: _agenda(tenant).first().meeting_id
+OBJECT_KWARGS["item_pk"] = lambda tenant: _agenda(tenant).get(position=1).pk
+OBJECT_KWARGS["paper_pk"] = lambda tenant: _agenda(tenant).get(position=2).papers.get().pk
+ALLOWED.update(
+    {
+        # Drafting the agenda: the coordinator, and the meeting's chair (the registry meeting has none).
+        "meetings:agenda": _COORDINATOR,
+        "meetings:agenda_item_add": _COORDINATOR,
+        "meetings:agenda_item_change": _COORDINATOR,
+        "meetings:agenda_item_remove": _COORDINATOR,
+        "meetings:agenda_item_move": _COORDINATOR,
+        "meetings:agenda_agree": _COORDINATOR,
+        "meetings:papers_deadline": _COORDINATOR,
+        "meetings:item_papers": _COORDINATOR,  # and the item's presenter
+        "meetings:agenda_publish": _COORDINATOR,
+        # The published agenda's pack: everyone who sees meetings (each gets the items they may read).
+        "meetings:pack": _VIEWERS,
+        # A confidential paper: those invited, the chair, the note-taker and the coordinator; to anyone
+        # else it does not exist.
+        "meetings:paper": _COORDINATOR,
+        "meetings:paper_remove": _COORDINATOR,
+    }
+)
+NOT_FOUND = {
+    "meetings:paper": _VIEWERS - _COORDINATOR,
+    "meetings:paper_remove": _VIEWERS - _COORDINATOR,
+}

@@ -1,0 +1,111 @@
+"""The agenda pack: one PDF a member can read on a train or print.
+
+A cover and the agenda (rendered by WeasyPrint as tagged PDF/UA, with the page each item's papers
+start on), then every PDF paper in agenda order, with "page N of M" and the meeting in every page's
+footer and a bookmark per item (pypdf). Office documents that cannot be shown as pages travel inside
+the PDF as attachments, listed on the agenda. The pack is built for its reader from the items they may
+read, whenever it is asked for, so it always shows the papers as they are now.
+
+The papers are other people's PDFs: the cover and agenda are tagged, the papers keep whatever tags
+they came with (pypdf does not merge structure trees).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from pypdf import PdfReader, PdfWriter, Transformation
+from pypdf.generic import NameObject, TextStringObject
+from weasyprint import HTML
+
+from core.files import private_storage
+from meetings.models import AgendaItem, Meeting, Paper
+
+LANGUAGE = "en-GB"
+
+
+@dataclass
+class PackItem:
+    """One agenda item as the pack shows it: where its papers start, and what is attached instead."""
+
+    item: AgendaItem
+    pdfs: list[Paper] = field(default_factory=list)
+    attachments: list[Paper] = field(default_factory=list)
+    withheld: bool = False  # confidential, and the reader is not entitled: listed, papers left out
+    page: int | None = None
+
+
+def _render(template: str, context: dict, *, tagged: bool = True) -> bytes:
+    html = render_to_string(template, context)
+    return HTML(string=html, base_url=None).write_pdf(pdf_variant="pdf/ua-1" if tagged else None)
+
+
+def _front(meeting: Meeting, entries: list[PackItem], when: str) -> bytes:
+    """The cover and agenda with each item's first page; rendered until the numbers settle (the
+    agenda's own length decides where the papers start)."""
+    front = b""
+    pages = 0
+    for _ in range(3):
+        context = {"meeting": meeting, "entries": entries, "when": when, "language": LANGUAGE}
+        front = _render("meetings/pack/front.html", context)
+        front_pages = len(PdfReader(io.BytesIO(front)).pages)
+        if front_pages == pages:
+            break
+        pages = front_pages
+        page = pages + 1
+        for entry in entries:
+            entry.page = page if entry.pdfs else None
+            page += sum(paper.pages or 0 for paper in entry.pdfs)
+    return front
+
+
+def _footers(writer: PdfWriter, label: str) -> None:
+    """Stamp 'label, page N of M' at the foot of every page, each overlay the size of its page."""
+    sizes = []
+    for page in writer.pages:
+        if page.get("/Rotate"):
+            page.transfer_rotation_to_content()
+        box = page.mediabox
+        sizes.append((float(box.width), float(box.height)))
+    overlay = PdfReader(
+        io.BytesIO(
+            _render("meetings/pack/footers.html", {"sizes": sizes, "label": label, "language": LANGUAGE}, tagged=False)
+        )
+    )
+    for page, stamp in zip(writer.pages, overlay.pages, strict=True):
+        box = page.mediabox
+        page.merge_transformed_page(stamp, Transformation().translate(float(box.left), float(box.bottom)))
+
+
+def agenda_pack(meeting: Meeting, items: list[AgendaItem], *, when: str) -> bytes:
+    """The pack for a reader who sees `items` (from `selectors.agenda_for`: each with `readable` and
+    `shown_papers`)."""
+    entries = []
+    for item in items:
+        entry = PackItem(item=item, withheld=not item.readable)
+        for paper in item.shown_papers:
+            (entry.pdfs if paper.is_pdf else entry.attachments).append(paper)
+        entries.append(entry)
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(_front(meeting, entries, when))))
+    front_pages = len(writer.pages)
+    writer.add_outline_item(title="Cover and agenda", page_number=0)
+    for entry in entries:
+        start = len(writer.pages)
+        for paper in entry.pdfs:
+            with private_storage.open(paper.file.name, "rb") as handle:
+                writer.append(PdfReader(io.BytesIO(handle.read())), import_outline=False)
+        target = start if entry.pdfs else min(1, front_pages - 1)
+        writer.add_outline_item(title=f"{entry.item.position}. {entry.item.title}", page_number=target)
+        for paper in entry.attachments:
+            with private_storage.open(paper.file.name, "rb") as handle:
+                writer.add_attachment(f"{entry.item.position} - {paper.name}", handle.read())
+    _footers(writer, f"{meeting.title}, {timezone.localtime(meeting.starts):%-d %B %Y}")
+    writer.add_metadata({"/Title": f"Agenda and papers: {meeting.title}, {when}", "/Author": meeting.partnership.name})
+    writer._root_object[NameObject("/Lang")] = TextStringObject(LANGUAGE)
+    writer.page_mode = "/UseOutlines"
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
