@@ -6,15 +6,24 @@ Exeter Beacon meets every half term with its strategy group the week before (its
 meet termly, Heart of Manchester adds its networks, its annual heads-and-chairs meeting and a joint
 training day. One meeting has moved (its calendar entries updated) and one is cancelled. The notices
 are recorded as delivered: the demo sends no mail. Loading twice changes nothing.
+
+Partnership and strategy meetings have agendas: past ones were agreed and published with their papers
+(small generated PDFs, one item confidential); the next one is drafted, agreed and published through
+the services, telling everyone; the one after has a draft agenda awaiting the chair, with a deadline.
 """
 
 import datetime
+from functools import cache
 
+from django.core.files.base import ContentFile
 from django.db.models import F
 from django.utils import timezone
+from weasyprint import HTML
 
+from core.files import PDF, private_storage, stored_name
 from core.models import OutboxMessage
-from meetings.models import Meeting
+from meetings.models import AgendaItem, Meeting, Paper
+from meetings.services.agenda import agenda_agree, agenda_item_add, agenda_publish, paper_upload, papers_deadline_set
 from meetings.services.scheduling import meeting_cancel, meeting_change, meeting_schedule
 from partnerships.calendar import academic_year_of
 from partnerships.models import Group, RoleAssignment
@@ -167,8 +176,119 @@ def load(partnership, spec: dict, admin) -> None:
             meeting=upcoming[-1],
             reason="The date clashes with the local authority's headteachers' briefing; a new date will follow",
         )
+    _agendas(partnership, organiser, made)
     # The demo sends no mail: its notices are recorded as delivered when they were written.
     about = [f"meeting:{m.pk}" for m in made]
     OutboxMessage.objects.filter(about__in=about, state=OutboxMessage.State.QUEUED).update(
         state=OutboxMessage.State.SENT, attempts=1, sent_at=F("created_at")
     )
+
+
+# A partnership meeting's usual business: (title, minutes, decision needed, confidential, paper's title).
+_ITEMS = [
+    ("Welcome, apologies and declarations of interest", 5, False, False, None),
+    ("Minutes of the last meeting and matters arising", 10, True, False, None),
+    ("Budget monitoring and contributions", 20, True, False, "Budget monitoring report"),
+    ("Development areas: progress this half term", 25, False, False, "Development areas update"),
+    ("Headteacher recruitment and staffing", 15, False, True, "Staffing update (confidential)"),
+    ("Any other business", 5, False, False, None),
+]
+
+
+@cache
+def _demo_pdf(title: str, partnership_name: str) -> bytes:
+    """A small, real, two-page paper: rendered once per title and reused, so the demo stays quick."""
+    paragraphs = "".join(
+        f"<p>{partnership_name}: {title.lower()}, section {n}. The figures and actions are discussed at the meeting;"
+        " pupil-level data is shared only live.</p>"
+        for n in range(1, 9)
+    )
+    html = (
+        f'<html lang="en-GB"><head><title>{title}</title><style>@page {{ size: A4; margin: 25mm }}'
+        f" body {{ font-family: 'Liberation Sans', sans-serif }} p {{ margin-bottom: 18mm }}</style></head>"
+        f"<body><h1>{title}</h1>{paragraphs}</body></html>"
+    )
+    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
+
+
+def _presenter(partnership, coordinator):
+    head = (
+        RoleAssignment.objects.filter(partnership=partnership, role=Role.HEADTEACHER)
+        .active()
+        .order_by("school__name")
+        .select_related("user")
+        .first()
+    )
+    return head.user if head else coordinator
+
+
+def _chair(partnership, coordinator):
+    chair = RoleAssignment.objects.filter(partnership=partnership, role=Role.CHAIR).active().select_related("user")
+    return chair.first().user if chair.exists() else coordinator
+
+
+def _agendas(partnership, coordinator, made) -> None:
+    chair = _chair(partnership, coordinator)
+    presenter = _presenter(partnership, coordinator)
+    business = list(
+        Meeting.objects.filter(
+            pk__in=[m.pk for m in made], kind__in=(K.PARTNERSHIP, K.STRATEGY), status=Meeting.Status.SCHEDULED
+        )
+    )
+    now = timezone.now()
+    past = [m for m in business if m.ends <= now]
+    upcoming = [m for m in business if m.starts > now]
+    Meeting.objects.filter(pk__in=[m.pk for m in business]).update(chair=chair)
+    for meeting in past:
+        # History: what was agreed and published then, written as it stands now.
+        Meeting.objects.filter(pk=meeting.pk).update(
+            agenda_status=Meeting.AgendaStatus.PUBLISHED,
+            agenda_agreed_by=chair,
+            agenda_agreed_at=meeting.starts - datetime.timedelta(days=10),
+            papers_published_at=meeting.starts - datetime.timedelta(days=7),
+            papers_version=1,
+        )
+        for position, (title, minutes, decision, confidential, paper) in enumerate(_ITEMS, start=1):
+            item = AgendaItem.objects.create(
+                meeting=meeting,
+                position=position,
+                title=title,
+                minutes=minutes,
+                decision_needed=decision,
+                confidential=confidential,
+                presenter=presenter if paper else None,
+            )
+            if paper:
+                content = _demo_pdf(paper, partnership.name)
+                Paper.objects.create(
+                    item=item,
+                    file=private_storage.save(stored_name(f"papers/{meeting.pk}", PDF), ContentFile(content)),
+                    name=f"{paper}.pdf",
+                    content_type=PDF,
+                    size=len(content),
+                    pages=2,
+                    no_pupil_data=True,
+                    uploaded_by=presenter,
+                    uploaded_at=meeting.starts - datetime.timedelta(days=8),
+                )
+    for index, meeting in enumerate(upcoming[:2]):
+        for title, minutes, decision, confidential, paper in _ITEMS:
+            item = agenda_item_add(
+                actor=coordinator,
+                meeting=meeting,
+                title=title,
+                minutes=minutes,
+                decision_needed=decision,
+                confidential=confidential,
+                presenter=presenter if paper else None,
+            )
+            if paper and index == 0:
+                upload = ContentFile(_demo_pdf(paper, partnership.name), name=f"{paper}.pdf")
+                paper_upload(actor=presenter, item=item, upload=upload, no_pupil_data=True)
+        if index == 0:
+            agenda_agree(actor=chair, meeting=meeting)
+            agenda_publish(actor=coordinator, meeting=meeting)
+        else:
+            deadline = timezone.localtime(meeting.starts).date() - datetime.timedelta(days=7)
+            if deadline >= timezone.localdate():
+                papers_deadline_set(actor=coordinator, meeting=meeting, deadline=deadline)

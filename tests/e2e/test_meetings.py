@@ -90,3 +90,63 @@ def test_note_taker_records_attendance_in_place_and_sees_the_quorum_change(site,
     expect(page.locator(f"#school-{tenant_a.schools[0].pk}")).to_contain_text("Saved: present")
     assert page.url == url_before  # recorded in place, no new page
     site.check("attendance-recorded")
+
+
+def test_coordinator_drafts_agrees_and_publishes_an_agenda_and_a_presenter_adds_a_paper(site, tenant_a, tmp_path):
+    from django_scopes import scopes_disabled
+
+    from tests.factories.documents import pdf_bytes
+    from tests.factories.meetings import InviteeFactory, MeetingFactory
+
+    with scopes_disabled():
+        meeting = MeetingFactory(
+            partnership=tenant_a.partnership, organiser=tenant_a.coordinator, chair=tenant_a.coordinator
+        )
+        InviteeFactory(meeting=meeting, user=tenant_a.headteacher, school=tenant_a.schools[0])
+    page, slug = site.page, tenant_a.slug
+    site.login(tenant_a.coordinator, expect_url=f"/p/{slug}/")
+    site.visit(f"/p/{slug}/meetings/{meeting.pk}/")
+    site.submit("Draft the agenda", status=200, name="agenda-empty")
+    site.submit("Add an item", status=200)
+    site.submit("Add the item", status=400, name="agenda-item-empty")
+    expect(page.locator("#id_title-error")).to_contain_text("Enter the item's title")
+    page.get_by_label("Item", exact=True).fill("Budget monitoring")
+    page.get_by_label("Presenter (optional)").select_option(label=tenant_a.headteacher.full_name)
+    page.get_by_label("Minutes allowed (optional)").fill("20")
+    page.get_by_label("The meeting is asked to decide").check()
+    site.submit("Add the item", status=200, name="agenda-one-item")
+    site.submit("Add an item", status=200)
+    page.get_by_label("Item", exact=True).fill("Welcome and apologies")
+    site.submit("Add the item", status=200)
+    up = page.get_by_role("button", name="move Welcome and apologies up")
+    site.submit(status=200, name="agenda-moved", locator=up)
+    agenda = page.get_by_role("table", name="Agenda (2 items)")
+    expect(agenda.locator("tbody tr").first).to_contain_text("Welcome and apologies")
+
+    site.submit("Agree the agenda", status=200, name="agenda-agree")
+    site.submit("Agree the agenda", status=200, name="agenda-agreed")
+    expect(page.locator(".govuk-summary-list")).to_contain_text("Agreed by the chair")
+    site.submit("Publish the agenda and papers", status=200, name="agenda-publish")
+    site.submit("Publish and tell everyone", status=200, name="agenda-published")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("everyone invited is told")
+
+    # The presenter adds their paper from the meeting's page.
+    paper = tmp_path / "Budget report.pdf"
+    paper.write_bytes(pdf_bytes(2, "Budget"))
+    page.context.clear_cookies()
+    site.login(tenant_a.headteacher, expect_url=f"/p/{slug}/")
+    site.visit(f"/p/{slug}/meetings/{meeting.pk}/", name="meeting-with-agenda")
+    site.follow("Add your papers for Budget monitoring", name="item-papers")
+    page.get_by_label("Paper", exact=True).set_input_files(str(paper))
+    site.submit("Upload the paper", status=400, name="paper-undeclared")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Confirm that the paper holds no pupil-level data")
+    page.get_by_label("Paper", exact=True).set_input_files(str(paper))
+    page.get_by_label("This paper holds no pupil-level data").check()
+    site.submit("Upload the paper", status=200, name="paper-uploaded")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Budget report.pdf added")
+    site.follow("Back to the meeting")
+    expect(page.get_by_role("link", name="Budget report.pdf")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the agenda pack").click()
+    assert download.value.suggested_filename.endswith("-agenda-pack.pdf")
+    assert open(download.value.path(), "rb").read(5) == b"%PDF-"
