@@ -89,6 +89,8 @@ class AuditAction(models.TextChoices):
     PAPERS_DEADLINE_SET = "agenda.papers_deadline_set", "Papers deadline set"
     PAPER_UPLOADED = "agenda.paper_uploaded", "Paper added"
     PAPER_REMOVED = "agenda.paper_removed", "Paper removed"
+    MEETING_REMINDED = "meeting.reminded", "Reminded to answer an invitation"
+    PAPERS_REMINDED = "agenda.papers_reminded", "Reminded that a paper is due"
     CALENDAR_LINK_CREATED = "calendar.link_created", "Calendar link made"
     CALENDAR_LINK_STOPPED = "calendar.link_stopped", "Calendar link stopped"
 

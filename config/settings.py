@@ -247,6 +247,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "partnerships.tasks.terms.prepare_partnerships_everywhere",
         "schedule": 24 * 60 * 60,
     },
+    # Hourly: each reminder is one outbox row, so a sweep that runs again sends nothing twice.
+    "meeting-reminders": {"task": "meetings.tasks.send_meeting_reminders_everywhere", "schedule": 60 * 60},
     "remind-missing-declarations": {
         "task": "partnerships.tasks.interests.remind_missing_declarations_everywhere",
         "schedule": 24 * 60 * 60,

@@ -390,3 +390,43 @@ def agenda_for(meeting: Meeting, access: MeetingAccess) -> list[AgendaItem]:
         item.uploadable = access.may_upload(item)
         items.append(item)
     return items
+
+
+# Reminders (sent by the beat sweep in meetings.tasks; each is one outbox row, so never twice).
+ANSWER_REMINDER_DAYS = 3  # people who have not answered are reminded this many days before
+PAPERS_REMINDER_DAYS = 2  # presenters without a paper are reminded from this many days before the deadline
+
+
+def answer_reminders_due(now: datetime.datetime) -> QuerySet[Invitee]:
+    """Invitees with an email-able invitation and no answer, to meetings starting within
+    ANSWER_REMINDER_DAYS that were called at least a day ago (a short-notice invitation is not chased
+    at once)."""
+    return (
+        Invitee.objects.filter(
+            removed_at__isnull=True,
+            answer=Invitee.Answer.NONE,
+            substitute_for__isnull=True,
+            meeting__status=Meeting.Status.SCHEDULED,
+            meeting__starts__gt=now,
+            meeting__starts__lte=now + datetime.timedelta(days=ANSWER_REMINDER_DAYS),
+            meeting__created_at__lte=now - datetime.timedelta(days=1),
+        )
+        .select_related("meeting", "meeting__partnership", "user", "person")
+        .order_by("meeting__starts", "pk")
+    )
+
+
+def papers_reminders_due(today: datetime.date) -> QuerySet[AgendaItem]:
+    """Items whose presenter has not added a paper, at meetings whose papers deadline is today or within
+    PAPERS_REMINDER_DAYS."""
+    return (
+        AgendaItem.objects.filter(
+            presenter__isnull=False,
+            papers__isnull=True,
+            meeting__status=Meeting.Status.SCHEDULED,
+            meeting__papers_deadline__gte=today,
+            meeting__papers_deadline__lte=today + datetime.timedelta(days=PAPERS_REMINDER_DAYS),
+        )
+        .select_related("meeting", "meeting__partnership", "presenter")
+        .order_by("meeting__starts", "position")
+    )

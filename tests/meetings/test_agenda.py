@@ -236,3 +236,31 @@ def test_members_see_the_agenda_only_once_it_is_published(client_for, tenant_a, 
         agenda_agree(actor=tenant_a.headteacher, meeting=meeting)
         agenda_publish(actor=tenant_a.coordinator, meeting=meeting)
     assert "Secret plans" in client.get(detail).content.decode()
+
+
+def test_the_meeting_and_agenda_pages_run_the_same_queries_for_3_and_40_items(tenant_a, client_for):
+    from core.testing import assert_constant_queries
+    from tests.factories.meetings import AgendaItemFactory, MeetingFactory, paper_for
+
+    with scopes_disabled():
+        meeting = MeetingFactory(
+            partnership=tenant_a.partnership,
+            organiser=tenant_a.coordinator,
+            papers_version=1,
+            chair=tenant_a.coordinator,
+        )
+
+    def add_items(count):
+        start = meeting.items.count()
+        for n in range(start + 1, start + count + 1):
+            item = AgendaItemFactory(
+                meeting=meeting, position=n, presenter=tenant_a.headteacher, confidential=n % 3 == 0
+            )
+            paper_for(item, uploaded_by=tenant_a.headteacher, text=f"Paper {n}")
+
+    with scopes_disabled():
+        add_items(3)
+    client = client_for(tenant_a.coordinator)
+    for name, more in (("agenda", 5), ("detail", 32)):
+        page = _url(tenant_a, name, meeting_pk=meeting.pk)
+        assert_constant_queries(client, page, grow=lambda more=more: add_items(more), at_most=30)
