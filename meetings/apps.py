@@ -8,8 +8,9 @@ class MeetingsConfig(AppConfig):
     def ready(self) -> None:
         from core import panels
         from meetings import demo
-        from meetings.panels import PANEL
+        from meetings.panels import PANELS
         from partnerships.demo import register_loader
 
         register_loader("meetings", demo.load)
-        panels.register(PANEL)
+        for panel in PANELS:
+            panels.register(panel)

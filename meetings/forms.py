@@ -5,7 +5,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.forms import DateInput, Form
-from meetings.models import Attendance, Invitee, Meeting
+from meetings.models import AgendaItem, Attendance, Invitee, Meeting, Minutes
+from meetings.selectors import minutes_awaiting_approval
 from meetings.services.scheduling import SUBSTITUTE_POSITIONS
 from partnerships.models import Group, Membership, RoleAssignment
 from schools.models import Person, School
@@ -356,4 +357,141 @@ class PaperForm(Form):
         label="This paper holds no pupil-level data",
         required=False,
         help_text="Pupil data is shared only live at the meeting, never in papers",
+    )
+
+
+# The minutes. The writing page shows one notes form and one decision form per item, and one action
+# form: each posts `part` and (for the first two) `item`, and the page is rendered by hand so that every
+# input's id is unique (see templates/meetings/minutes_write.html).
+
+
+def _item_field(required: bool = True) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label="Agenda item",
+        queryset=AgendaItem.objects.none(),
+        required=required,
+        empty_label="The meeting as a whole",
+        error_messages={
+            "required": "Choose the agenda item",
+            "invalid_choice": "Choose an agenda item of this meeting",
+        },
+    )
+
+
+class _MinutesForm(Form):
+    item = _item_field()
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = meeting.items.all()
+
+
+class NotesForm(_MinutesForm):
+    notes = forms.CharField(
+        label="Notes",
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"max_length": "Keep the notes to 20000 characters or fewer"},
+    )
+
+
+def _votes(label: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=1000,
+        error_messages={
+            "invalid": f"Enter the {label.lower()} as a whole number",
+            "min_value": f"The {label.lower()} must be from 0 to 1000",
+            "max_value": f"The {label.lower()} must be from 0 to 1000",
+        },
+    )
+
+
+class DecisionForm(_MinutesForm):
+    text = forms.CharField(
+        label="Decision",
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "required": "Write the decision, for example: Agreed the budget for 2027-28",
+            "max_length": "Keep the decision to 20000 characters or fewer",
+        },
+    )
+    votes_for = _votes("Votes for")
+    votes_against = _votes("Votes against")
+    abstentions = _votes("Abstentions")
+
+
+class ActionForm(_MinutesForm):
+    item = _item_field(required=False)
+    description = forms.CharField(
+        label="Action",
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "required": "Describe the action: what is to be done",
+            "max_length": "Keep the action to 20000 characters or fewer",
+        },
+    )
+    owner = forms.ModelChoiceField(
+        label="Owner",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Choose who will do it",
+        error_messages={"invalid_choice": "Choose an owner who has a role in the partnership"},
+    )
+    due = forms.DateField(
+        label="Due by",
+        required=False,
+        widget=DateInput,
+        error_messages={"invalid": "The due date must be a real date"},
+    )
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, meeting=meeting, **kwargs)
+        self.fields["owner"].queryset = _people_on_the_day(meeting)
+
+
+class ApproveForm(Form):
+    minutes = forms.ModelChoiceField(
+        label="Minutes approved at this meeting",
+        queryset=Minutes.objects.none(),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose the minutes this meeting approved",
+            "invalid_choice": "Choose circulated minutes of an earlier meeting of the same kind",
+        },
+    )
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["minutes"].queryset = minutes_awaiting_approval(meeting)
+        self.fields["minutes"].label_from_instance = lambda minutes: str(minutes.meeting)
+
+
+class ActionDoneForm(Form):
+    note = forms.CharField(
+        label="What was done",
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Say what was done, so the next meeting can note it",
+            "max_length": "Keep the note to 20000 characters or fewer",
+        },
+    )
+
+
+class FollowUpForm(Form):
+    note = forms.CharField(
+        label="What the chair did and found",
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For example: spoke to the headteacher, who will send a deputy while the school is short-staffed",
+        error_messages={
+            "required": "Say what the chair did and found, for example: spoke to the headteacher",
+            "max_length": "Keep the note to 20000 characters or fewer",
+        },
     )

@@ -275,6 +275,7 @@ class AgendaItem(models.Model):
     minutes = models.PositiveSmallIntegerField("Minutes allowed", null=True, blank=True)
     decision_needed = models.BooleanField(default=False)
     confidential = models.BooleanField(default=False)
+    notes = models.TextField(blank=True, help_text="The minutes of this item, as the note-taker writes them")
 
     objects = ScopedManager(partnership="meeting__partnership")
 
@@ -321,3 +322,143 @@ class Paper(models.Model):
     @property
     def kind_label(self) -> str:
         return DOCUMENT_TYPES[self.content_type].upper()
+
+
+class Minutes(models.Model):
+    """A meeting's minutes: built from its record (attendance, each item's notes, decisions and actions),
+    drafted by the note-taker, circulated, then approved at a later meeting, whose own minutes record
+    the approval."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        CIRCULATED = "circulated", "Circulated"
+        APPROVED = "approved", "Approved"
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="minutes")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    circulated_at = models.DateTimeField(null=True, blank=True)
+    circulated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at_meeting = models.ForeignKey(
+        Meeting,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="approved_minutes",
+        help_text="The meeting that approved these minutes as a true record",
+    )
+
+    objects = ScopedManager(partnership="meeting__partnership")
+
+    class Meta:
+        verbose_name_plural = "minutes"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="approved") | Q(approved_at_meeting__isnull=False, approved_at__isnull=False),
+                name="approved_minutes_name_their_meeting",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(circulated_at__isnull=False), name="circulated_minutes_say_when"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Minutes of {self.meeting}"
+
+
+class Decision(models.Model):
+    """A decision minuted under an agenda item, with the vote where one was taken. `inquorate` is fixed
+    when it is recorded: the meeting was not quorate at that moment, by the constitution's rule."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="decisions")
+    text = models.TextField()
+    votes_for = models.PositiveSmallIntegerField(null=True, blank=True)
+    votes_against = models.PositiveSmallIntegerField(null=True, blank=True)
+    abstentions = models.PositiveSmallIntegerField(null=True, blank=True)
+    inquorate = models.BooleanField(default=False)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedManager(partnership="item__meeting__partnership")
+
+    class Meta:
+        ordering = ["item", "recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    @property
+    def vote_label(self) -> str:
+        if self.votes_for is None and self.votes_against is None and self.abstentions is None:
+            return ""
+        return f"For {self.votes_for or 0}, against {self.votes_against or 0}, abstaining {self.abstentions or 0}"
+
+
+class ActionPoint(models.Model):
+    """An action agreed at a meeting: who, what, by when; done with a note of what was done."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        DONE = "done", "Done"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="actions")
+    item = models.ForeignKey(AgendaItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions")
+    description = models.TextField()
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    due = models.DateField()
+    status = models.CharField(max_length=6, choices=Status.choices, default=Status.OPEN)
+    done_note = models.TextField(blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedManager(partnership="meeting__partnership")
+
+    class Meta:
+        ordering = ["due", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="open") | (~Q(done_note="") & Q(done_at__isnull=False)),
+                name="done_action_has_a_note",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "due"])]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+    def is_overdue(self, today) -> bool:
+        return self.status == self.Status.OPEN and self.due < today
+
+
+class FollowUp(models.Model):
+    """The chair's follow-up of a school's continued non-representation (Exeter 5.1): recorded against
+    the run of absences that raised it, so a new run raises a new flag."""
+
+    partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.CASCADE, related_name="+")
+    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="+")
+    last_absence = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="+", help_text="The latest meeting of the run of absences"
+    )
+    note = models.TextField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedManager(partnership="partnership")
+
+    class Meta:
+        ordering = ["-recorded_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "last_absence"], name="one_follow_up_per_run_of_absences")
+        ]
+
+    def __str__(self) -> str:
+        return f"Follow-up of {self.school}"

@@ -7,11 +7,22 @@ import hashlib
 from dataclasses import dataclass
 
 from django.core import signing
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from core.models import OutboxMessage
-from meetings.models import AgendaItem, Attendance, CalendarFeed, Invitee, Meeting, Paper
+from meetings.models import (
+    ActionPoint,
+    AgendaItem,
+    Attendance,
+    CalendarFeed,
+    Decision,
+    FollowUp,
+    Invitee,
+    Meeting,
+    Minutes,
+    Paper,
+)
 from partnerships.models import Constitution, GroupMember, Membership, Partnership, RoleAssignment
 from partnerships.models.constitution import DEFAULT_NOTICE_DAYS
 from partnerships.roles import Role
@@ -317,6 +328,9 @@ class MeetingAccess:
     - A confidential item's papers and notes are seen only by the people invited to the meeting, its
       chair and note-taker, and the coordinator: never by the rest of the partnership, whatever the
       agenda's state.
+    - The note-taker and the coordinator take the minutes; draft minutes are seen by them and the chair.
+      Circulated and approved minutes are read by everyone who sees meetings, and by the local
+      authority's observers where the agreement sends them the minutes (never a confidential item's notes).
     """
 
     user_id: int | None
@@ -325,6 +339,8 @@ class MeetingAccess:
     invited: bool
     note_taker: bool
     published: bool
+    sees_meetings: bool = False
+    la_reader: bool = False
 
     @property
     def may_edit_agenda(self) -> bool:
@@ -357,17 +373,33 @@ class MeetingAccess:
     def may_upload(self, item: AgendaItem) -> bool:
         return self.may_edit_agenda or (self.user_id is not None and item.presenter_id == self.user_id)
 
+    @property
+    def may_take_minutes(self) -> bool:
+        return self.manages or self.note_taker
+
+    def may_read_minutes(self, status: str | None) -> bool:
+        """`status` is the minutes' status, or None if there are none yet."""
+        if status in (None, "draft"):
+            return self.may_take_minutes or self.chairs
+        return self.sees_meetings or self.la_reader
+
 
 def meeting_access(user, meeting: Meeting) -> MeetingAccess:
     if not getattr(user, "is_authenticated", False):
         return MeetingAccess(None, False, False, False, False, meeting.agenda_is_public)
+    permissions = partnership_permissions(user, meeting.partnership)
+    la_observer = RoleAssignment.objects.filter(
+        partnership=meeting.partnership, user=user, role=Role.LA_OBSERVER
+    ).active()
     return MeetingAccess(
         user_id=user.pk,
-        manages="manage_meetings" in partnership_permissions(user, meeting.partnership),
+        manages="manage_meetings" in permissions,
         chairs=meeting.chair_id == user.pk,
         invited=meeting.invitees.filter(user=user, removed_at__isnull=True).exists(),
         note_taker=meeting.note_taker_id == user.pk,
         published=meeting.agenda_is_public,
+        sees_meetings="view_meetings" in permissions,
+        la_reader=bool(constitution_of(meeting.partnership).minutes_to_local_authority) and la_observer.exists(),
     )
 
 
@@ -430,3 +462,132 @@ def papers_reminders_due(today: datetime.date) -> QuerySet[AgendaItem]:
         .select_related("meeting", "meeting__partnership", "presenter")
         .order_by("meeting__starts", "position")
     )
+
+
+def minutes_of(meeting: Meeting) -> Minutes | None:
+    return Minutes.objects.filter(meeting=meeting).select_related("approved_at_meeting", "circulated_by").first()
+
+
+def minutes_document(meeting: Meeting, access: MeetingAccess) -> dict:
+    """What the minutes say, built from the meeting's record, as this reader may see them: attendance
+    and apologies, each item's notes, decisions and actions (a confidential item's only for those
+    entitled), and the earlier minutes this meeting approved. A constant number of queries."""
+    confidential = access.may_see_confidential
+    items = list(
+        meeting.items.select_related("presenter").prefetch_related(
+            Prefetch("decisions", queryset=Decision.objects.order_by("recorded_at", "pk")),
+            Prefetch("actions", queryset=ActionPoint.objects.select_related("owner").order_by("due", "pk")),
+        )
+    )
+    for item in items:
+        item.withheld = item.confidential and not confidential
+    sheet = attendance_sheet(meeting)
+    apologies = [
+        invitee
+        for invitee in meeting_invitees(meeting)
+        if invitee.answer == Invitee.Answer.APOLOGIES and invitee.substitute_for_id is None
+    ]
+    return {
+        "items": items,
+        "rows": sheet["rows"],
+        "quorum": sheet["quorum"],
+        "apologies": apologies,
+        "approvals": list(
+            Minutes.objects.filter(approved_at_meeting=meeting).select_related("meeting").order_by("meeting__starts")
+        ),
+        "unfiled_actions": list(meeting.actions.filter(item__isnull=True).select_related("owner")),
+        "confidential": confidential,
+    }
+
+
+def minutes_awaiting_approval(meeting: Meeting) -> QuerySet[Minutes]:
+    """Circulated minutes that `meeting` may approve: of earlier meetings of the same kind (and group)."""
+    return (
+        Minutes.objects.filter(
+            status=Minutes.Status.CIRCULATED,
+            meeting__kind=meeting.kind,
+            meeting__group_id=meeting.group_id,
+            meeting__starts__lt=meeting.starts,
+        )
+        .select_related("meeting")
+        .order_by("meeting__starts")
+    )
+
+
+def actions_list(owner=None) -> QuerySet[ActionPoint]:
+    """Every action point, soonest due first, with what its list shows."""
+    actions = ActionPoint.objects.select_related("owner", "meeting", "item", "done_by").order_by("status", "due", "pk")
+    return actions.filter(owner=owner) if owner is not None else actions
+
+
+def overdue_actions(user, today: datetime.date) -> QuerySet[ActionPoint]:
+    return actions_list(user).filter(status=ActionPoint.Status.OPEN, due__lt=today)
+
+
+ACTION_REMINDER_DAYS = 3  # an owner is reminded this many days before an action is due, and the day after
+
+
+def action_reminders_due(today: datetime.date) -> QuerySet[ActionPoint]:
+    """Open actions due within ACTION_REMINDER_DAYS (a 'due soon' reminder) or already overdue (one
+    'overdue' reminder the day after the due date)."""
+    return (
+        ActionPoint.objects.filter(status=ActionPoint.Status.OPEN)
+        .filter(
+            Q(due__gte=today, due__lte=today + datetime.timedelta(days=ACTION_REMINDER_DAYS))
+            | Q(due__lt=today, due__gte=today - datetime.timedelta(days=ACTION_REMINDER_DAYS))
+        )
+        .select_related("owner", "meeting", "meeting__partnership")
+    )
+
+
+@dataclass(frozen=True)
+class AbsenceFlag:
+    """A member school absent without apologies from the last `count` partnership meetings in a row
+    (Exeter 5.1: the chair investigates continued non-representation), and the chair's follow-up of
+    this run of absences, if recorded."""
+
+    school: School
+    meetings: list[Meeting]
+    follow_up: FollowUp | None
+
+    @property
+    def last_absence(self) -> Meeting:
+        return self.meetings[0]
+
+    @property
+    def count(self) -> int:
+        return len(self.meetings)
+
+
+def absence_flags(partnership: Partnership, now: datetime.datetime, school: School | None = None) -> list[AbsenceFlag]:
+    """The schools absent without apologies from each of the partnership's last N partnership meetings
+    whose attendance was recorded, N being the agreement's number (or the default). Four queries."""
+    count = constitution_of(partnership).absences_before_follow_up_or_default
+    recent = list(
+        Meeting.objects.filter(
+            partnership=partnership,
+            kind=Meeting.Kind.PARTNERSHIP,
+            status=Meeting.Status.SCHEDULED,
+            ends__lte=now,
+            attendance__isnull=False,
+        )
+        .distinct()
+        .order_by("-starts")[:count]
+    )
+    if len(recent) < count:
+        return []
+    absent = Attendance.objects.filter(meeting__in=recent, status=Attendance.Status.ABSENT)
+    if school is not None:
+        absent = absent.filter(school=school)
+    runs: dict[int, int] = {}
+    for school_id in absent.values_list("school_id", flat=True):
+        runs[school_id] = runs.get(school_id, 0) + 1
+    flagged = [school_id for school_id, missed in runs.items() if missed == count]
+    if not flagged:
+        return []
+    follow_ups = {
+        f.school_id: f
+        for f in FollowUp.objects.filter(school_id__in=flagged, last_absence=recent[0]).select_related("recorded_by")
+    }
+    schools = School.objects.filter(pk__in=flagged).order_by("name")
+    return [AbsenceFlag(school=s, meetings=recent, follow_up=follow_ups.get(s.pk)) for s in schools]

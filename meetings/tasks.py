@@ -5,6 +5,7 @@ broker redelivers after its visibility timeout).
   reminder per meeting version (a moved meeting may remind again).
 - A presenter whose item has no paper is reminded from PAPERS_REMINDER_DAYS before the papers deadline;
   one reminder per deadline.
+- An action's owner is reminded ACTION_REMINDER_DAYS before it is due, and once when it is overdue.
 
 Each reminder is one outbox row under the outbox's unique (about, recipient, kind, version), written
 with its audit row in one transaction: a second sweep, or two at once, finds the row and sends nothing.
@@ -19,12 +20,13 @@ from config.celery import TenantTask
 from core.dates import date_label
 from core.models import OutboxMessage
 from core.outbox import outbox_enqueue
-from meetings.selectors import answer_link_token, answer_reminders_due, papers_reminders_due
+from meetings.selectors import action_reminders_due, answer_link_token, answer_reminders_due, papers_reminders_due
 from meetings.services.scheduling import when_label
 from partnerships.models import Partnership
 
 ANSWER_REMINDER = "meeting.answer_reminder"
 PAPERS_REMINDER = "meeting.papers_reminder"
+ACTION_REMINDER = "meeting.action_reminder"
 
 
 def _queued(about: str, recipient: str, kind: str, version: int) -> bool:
@@ -93,6 +95,39 @@ def send_meeting_reminders(self, *, partnership_id: int) -> int:
                 partnership=partnership,
                 summary=f"{presenter} reminded that the paper for {item.title} is due",
                 data={"meeting": meeting.pk, "item": item.pk, "deadline": meeting.papers_deadline.isoformat()},
+            )
+        sent += 1
+    today = timezone.localdate()
+    for action in action_reminders_due(today).filter(meeting__partnership=partnership):
+        overdue = action.due < today
+        # Two reminders an action at most: one as it falls due, one once it is overdue.
+        version = action.due.toordinal() * 2 + int(overdue)
+        about = f"action:{action.pk}"
+        if not action.owner.email or _queued(about, action.owner.email, ACTION_REMINDER, version):
+            continue
+        with transaction.atomic():
+            outbox_enqueue(
+                about=about,
+                kind=ACTION_REMINDER,
+                version=version,
+                recipient=action.owner.email,
+                subject=("Overdue action" if overdue else "Action due soon")
+                + f" from {action.meeting.title}: due {date_label(action.due)}",
+                template="meetings/email/action_reminder",
+                context={
+                    "action": action,
+                    "overdue": overdue,
+                    "due": date_label(action.due),
+                    "path": f"/p/{partnership.slug}/meetings/actions/{action.pk}/done/",
+                    "list_path": f"/p/{partnership.slug}/meetings/actions/?owner={action.owner_id}&status=open",
+                },
+            )
+            audit_record(
+                actor=None,
+                action=AuditAction.ACTION_REMINDED,
+                partnership=partnership,
+                summary=f"{action.owner} reminded of an action " + ("overdue" if overdue else "due soon"),
+                data={"action": action.pk, "overdue": overdue},
             )
         sent += 1
     return sent

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings.views import agenda, meetings
+from meetings.views import agenda, meetings, minutes
 
 app_name = "meetings"
 
@@ -32,5 +32,13 @@ urlpatterns = [
     path("items/<int:item_pk>/papers/", agenda.ItemPapersView.as_view(), name="item_papers"),
     path("papers/<int:paper_pk>/", agenda.PaperDownloadView.as_view(), name="paper"),
     path("papers/<int:paper_pk>/remove/", agenda.PaperRemoveView.as_view(), name="paper_remove"),
+    path("<int:meeting_pk>/minutes/", minutes.MinutesView.as_view(), name="minutes"),
+    path("<int:meeting_pk>/minutes.pdf", minutes.MinutesPdfView.as_view(), name="minutes_pdf"),
+    path("<int:meeting_pk>/minutes/write/", minutes.MinutesWriteView.as_view(), name="minutes_write"),
+    path("<int:meeting_pk>/minutes/circulate/", minutes.MinutesCirculateView.as_view(), name="minutes_circulate"),
+    path("<int:meeting_pk>/minutes/approve/", minutes.MinutesApproveView.as_view(), name="minutes_approve"),
+    path("actions/", minutes.ActionListView.as_view(), name="actions"),
+    path("actions/<int:action_pk>/done/", minutes.ActionDoneView.as_view(), name="action_done"),
+    path("follow-up/<int:school_urn>/", minutes.FollowUpView.as_view(), name="follow_up"),
     path("invitees/<int:invitee_pk>/remove/", meetings.InviteeRemoveView.as_view(), name="invitee_remove"),
 ]

@@ -49,6 +49,9 @@ NOT_USE_CASES = {
     "groups.group_validate": "validates",
     "meetings.agenda.agenda_item_validate": "validates",
     "meetings.agenda.paper_validate": "validates",
+    "meetings.minutes.action_validate": "validates",
+    "meetings.minutes.may_close_action": "a rule: who marks an action done",
+    "meetings.minutes.may_follow_up": "a rule: who follows up a school's absences",
     "meetings.scheduling.may_record_attendance": "a rule: who records attendance",
     "meetings.scheduling.may_substitute": "a rule: who may stand in for whom",
     "meetings.scheduling.meeting_validate": "validates",
@@ -184,6 +187,59 @@ def _pdf_upload():
     from tests.factories.documents import pdf_bytes, upload
 
     return upload("Budget report.pdf", pdf_bytes())
+
+
+def _held_meeting(t, *, ended: bool = True):
+    """A partnership meeting that has taken place (or is under way), with an item and attendance."""
+    from meetings.models import Attendance
+    from tests.factories.meetings import AgendaItemFactory
+
+    now = timezone.now()
+    meeting = _meeting_today(t)
+    if ended:
+        meeting.starts, meeting.ends = now - datetime.timedelta(hours=3), now - datetime.timedelta(hours=1)
+        meeting.save()
+    AgendaItemFactory(meeting=meeting, position=1, title="Budget", notes="Discussed")
+    Attendance.objects.create(meeting=meeting, school=t.schools[0], status="present", recorded_by=t.coordinator)
+    return meeting
+
+
+def _circulated_minutes(t):
+    """Minutes circulated after last week's meeting, and this week's meeting that may approve them."""
+    from meetings.models import Minutes
+
+    earlier = _held_meeting(t)
+    earlier.starts -= datetime.timedelta(days=7)
+    earlier.ends -= datetime.timedelta(days=7)
+    earlier.save()
+    minutes = Minutes.objects.create(meeting=earlier, status="circulated", circulated_at=timezone.now())
+    return {"actor": t.coordinator, "minutes": minutes, "at_meeting": _held_meeting(t, ended=False)}
+
+
+def _absent_school(t):
+    """The tenant's first school absent from the last two partnership meetings."""
+    from meetings.models import Attendance
+
+    for days in (14, 7):
+        meeting = _held_meeting(t)
+        meeting.starts -= datetime.timedelta(days=days)
+        meeting.ends -= datetime.timedelta(days=days)
+        meeting.save()
+        Attendance.objects.filter(meeting=meeting).update(status="absent")
+    return {"actor": t.coordinator, "partnership": t.partnership, "school": t.schools[0], "note": "Phoned the head"}
+
+
+def _action(t):
+    from meetings.models import ActionPoint
+
+    meeting = _held_meeting(t)
+    return ActionPoint.objects.create(
+        meeting=meeting,
+        description="Send the budget",
+        owner=t.headteacher,
+        due=timezone.localdate(),
+        created_by=t.coordinator,
+    )
 
 
 def _with_calendar_link(t) -> dict:
@@ -478,6 +534,28 @@ REGISTRY: dict[str, Callable[..., dict]] = {
         "no_pupil_data": True,
     },
     "meetings.agenda.paper_remove": lambda t: {"actor": t.coordinator, "paper": _paper(t)},
+    "meetings.minutes.minutes_notes_save": lambda t: {
+        "actor": t.coordinator,
+        "item": _held_meeting(t).items.get(),
+        "notes": "Agreed to revisit in spring",
+    },
+    "meetings.minutes.decision_record": lambda t: {
+        "actor": t.coordinator,
+        "item": _held_meeting(t).items.get(),
+        "text": "Agreed the budget",
+        "votes_for": 5,
+    },
+    "meetings.minutes.action_add": lambda t: {
+        "actor": t.coordinator,
+        "meeting": _held_meeting(t),
+        "description": "Send the budget to governors",
+        "owner": t.headteacher,
+        "due": timezone.localdate() + datetime.timedelta(days=14),
+    },
+    "meetings.minutes.action_done": lambda t: {"actor": t.headteacher, "action": _action(t), "note": "Sent"},
+    "meetings.minutes.minutes_circulate": lambda t: {"actor": t.coordinator, "meeting": _held_meeting(t)},
+    "meetings.minutes.minutes_approve": _circulated_minutes,
+    "meetings.minutes.follow_up_record": _absent_school,
     "offices.election_record": lambda t: {
         "actor": t.coordinator,
         "partnership": t.partnership,

@@ -31,6 +31,7 @@ from meetings.selectors import (
     meeting_schools,
     meetings_past,
     meetings_upcoming,
+    minutes_of,
     partnership_calendar,
 )
 from meetings.services.scheduling import (
@@ -90,6 +91,13 @@ class MeetingDetailView(TenantViewMixin, TemplateView):
         context["can_manage"] = self.request.tenant.has("manage_meetings")
         context["access"] = access = meeting_access(self.request.user, meeting)
         context["items"] = agenda_for(meeting, access)
+        context["minutes"] = minutes = minutes_of(meeting)
+        context["can_read_minutes"] = access.may_read_minutes(minutes.status if minutes else None)
+        context["can_write_minutes"] = (
+            access.may_take_minutes
+            and not meeting.is_cancelled
+            and timezone.localtime(meeting.starts).date() <= timezone.localdate()
+        )
         context["can_record_attendance"] = (
             not meeting.is_cancelled
             and timezone.localtime(meeting.starts).date() <= timezone.localdate()

@@ -91,6 +91,7 @@ RULES: dict[str, dict] = {
         "meeting_frequency": F.MINIMUM_PER_YEAR,
         "min_meetings_per_year": 3,
         "notice_days": 7,
+        "minutes_to_local_authority": True,  # "Notes of meetings are shared with the local authority"
         # The template asks "Quorum for meetings?" without answering it: no quorum is set.
         "strategy_group_notes": "Headteachers hold the strategic meetings, which set and review the focus of "
         "school improvement. Each meeting nominates a chair and a note-taker, who circulates the action points. "

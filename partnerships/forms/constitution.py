@@ -22,6 +22,10 @@ _EMPTY_MEANS_UNSET = "Leave empty if the agreement does not say"
 _HELP = {
     "min_meetings_per_year": "Only used when the partnership meets a minimum number of times a year",
     "notice_days": _EMPTY_MEANS_UNSET,
+    "absences_before_follow_up": "Partnership meetings a school misses without apologies before the chair is asked "
+    "to follow it up. Leave empty if the agreement gives no number (2 is then used)",
+    "minutes_to_local_authority": "Local authority observers then see the circulated and approved minutes "
+    "(never a confidential item's notes)",
     "quorum_value": "A percentage of the member schools (1 to 100), or a number of schools. " + _EMPTY_MEANS_UNSET,
     "chair_term_years": "How long the chair and vice chair serve before they are elected again. " + _EMPTY_MEANS_UNSET,
     "chair_max_consecutive_years": "Re-electing a chair beyond this is refused. "

@@ -11,7 +11,15 @@ from partnerships.calendar import TERM_LABELS, TERM_NAMES, academic_year_label
 SECTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "meetings": (
         "Meetings",
-        ("meeting_frequency", "min_meetings_per_year", "notice_days", "quorum_kind", "quorum_value"),
+        (
+            "meeting_frequency",
+            "min_meetings_per_year",
+            "notice_days",
+            "quorum_kind",
+            "quorum_value",
+            "absences_before_follow_up",
+            "minutes_to_local_authority",
+        ),
     ),
     "offices": (
         "Chair and vice chair",
@@ -82,6 +90,8 @@ RULES: tuple[str, ...] = (
     "chair_term_years",
     "chair_max_consecutive_years",
     "chair_must_be_headteacher",
+    "absences_before_follow_up",
+    "minutes_to_local_authority",
     "strategy_head_reps",
     "strategy_reserve_rotates",
     "strategy_needs_primary_and_secondary",
@@ -96,6 +106,9 @@ RULES: tuple[str, ...] = (
 # A working value where the software needs one and the agreement sets none (suggesting a meeting date).
 # It is a default, not the partnership's rule: pages say the agreement is silent.
 DEFAULT_NOTICE_DAYS = 7
+# Partnership meetings in a row a school may miss without apologies before the chair is asked to follow
+# it up, where the agreement asks for follow-up without a number (Exeter 5.1: "continued").
+DEFAULT_ABSENCES_BEFORE_FOLLOW_UP = 2
 
 
 class Constitution(models.Model):
@@ -144,6 +157,13 @@ class Constitution(models.Model):
         validators=[MinValueValidator(1)],
         help_text="A percentage (1 to 100) or a number of schools",
     )
+    absences_before_follow_up = models.PositiveSmallIntegerField(
+        "Meetings missed in a row before the chair follows up",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
+    minutes_to_local_authority = models.BooleanField("The local authority receives the minutes", null=True, blank=True)
 
     chair_term_years = models.PositiveSmallIntegerField(
         "Chair's term of office, in years",
@@ -283,6 +303,13 @@ class Constitution(models.Model):
         Only for suggesting a date: where the agreement is silent, say so and warn; never refuse.
         """
         return DEFAULT_NOTICE_DAYS if self.notice_days is None else self.notice_days
+
+    @property
+    def absences_before_follow_up_or_default(self) -> int:
+        """Partnership meetings missed in a row, without apologies, before the chair follows a school up."""
+        if self.absences_before_follow_up is None:
+            return DEFAULT_ABSENCES_BEFORE_FOLLOW_UP
+        return self.absences_before_follow_up
 
     def quorum_schools(self, members: int) -> int | None:
         """How many of `members` member schools make a quorum (a percentage is rounded up);

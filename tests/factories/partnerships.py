@@ -57,6 +57,8 @@ AGREED_RULES = {
     "chair_term_years": 1,
     "chair_max_consecutive_years": 4,
     "chair_must_be_headteacher": True,
+    "absences_before_follow_up": 2,
+    "minutes_to_local_authority": True,
     "strategy_head_reps": 2,
     "strategy_reserve_rotates": True,
     "strategy_needs_primary_and_secondary": True,

@@ -96,8 +96,14 @@ def kingston_north_follows_the_terms_of_reference(constitutions):
     assert c.contribution_basis == Constitution.Basis.PER_ACTIVITY
     assert c.cpd_free_hours_per_term == Decimal("3")
     assert "never stored" in c.information_sharing
-    # The template asks "Quorum for meetings?" without answering it.
-    assert rules_set(c) == {"meeting_frequency", "min_meetings_per_year", "notice_days", "cpd_free_hours_per_term"}
+    # The template asks "Quorum for meetings?" without answering it; it shares notes with the local authority.
+    assert rules_set(c) == {
+        "meeting_frequency",
+        "min_meetings_per_year",
+        "notice_days",
+        "cpd_free_hours_per_term",
+        "minutes_to_local_authority",
+    }
 
 
 def education_kingston_and_swale(constitutions):

@@ -119,6 +119,16 @@ def _with_every_kind(tenant):
 
     item = AgendaItemFactory(meeting=Meeting.objects.filter(partnership=tenant.partnership).first(), title="Budget")
     paper_for(item, uploaded_by=tenant.coordinator, text=f"{tenant.partnership.name} budget")
+    from meetings.models import FollowUp
+
+    item.decisions.create(text="Agreed the budget", recorded_by=tenant.coordinator)
+    FollowUp.objects.create(
+        partnership=tenant.partnership,
+        school=tenant.schools[0],
+        last_absence=item.meeting,
+        note="Spoke to the head",
+        recorded_by=tenant.coordinator,
+    )
     return tenant
 
 

@@ -116,3 +116,40 @@ NOT_FOUND = {
     "meetings:paper": _VIEWERS - _COORDINATOR,
     "meetings:paper_remove": _VIEWERS - _COORDINATOR,
 }
+
+
+def _minutes_and_action(tenant):
+    """The registry meeting's minutes, circulated (so every reader, the local authority included where
+    the agreement sends it the minutes, may read them), and an action of the tenant's headteacher."""
+    from django.utils import timezone
+
+    from meetings.models import ActionPoint, Minutes
+
+    meeting = _meeting(tenant)
+    Minutes.objects.get_or_create(meeting=meeting, defaults={"status": "circulated", "circulated_at": timezone.now()})
+    action = ActionPoint.objects.filter(meeting=meeting).first()
+    return action or ActionPoint.objects.create(
+        meeting=meeting,
+        description="Send the budget",
+        owner=tenant.headteacher,
+        due=timezone.localdate(),
+        created_by=tenant.coordinator,
+    )
+
+
+OBJECT_KWARGS["meeting_pk"] = lambda tenant: (_agenda(tenant), _minutes_and_action(tenant))[1].meeting_id
+OBJECT_KWARGS["action_pk"] = lambda tenant: _minutes_and_action(tenant).pk
+ALLOWED.update(
+    {
+        # Circulated minutes: everyone, the local authority's observers included (the test partnership's
+        # agreement sends them the minutes). Draft minutes: the note-taker, the coordinator and the chair.
+        "meetings:minutes": set(Role),
+        "meetings:minutes_pdf": set(Role),
+        "meetings:minutes_write": _COORDINATOR,  # and the meeting's note-taker
+        "meetings:minutes_circulate": _COORDINATOR,  # and the meeting's note-taker
+        "meetings:minutes_approve": _COORDINATOR,  # and the approving meeting's chair
+        "meetings:actions": _VIEWERS,
+        "meetings:action_done": _COORDINATOR,  # and the action's owner
+        "meetings:follow_up": _COORDINATOR | {R.CHAIR},
+    }
+)
