@@ -93,6 +93,8 @@ class AuditAction(models.TextChoices):
     PAPERS_REMINDED = "agenda.papers_reminded", "Reminded that a paper is due"
     CALENDAR_LINK_CREATED = "calendar.link_created", "Calendar link made"
     CALENDAR_LINK_STOPPED = "calendar.link_stopped", "Calendar link stopped"
+    MEETING_SERIES_SCHEDULED = "meeting.series_scheduled", "Series of meetings scheduled"
+    MEETING_NOTICE_RESENT = "meeting.notice_resent", "Meeting notice sent again"
 
 
 def audit_record(

@@ -116,3 +116,16 @@ NOT_FOUND = {
     "meetings:paper": _VIEWERS - _COORDINATOR,
     "meetings:paper_remove": _VIEWERS - _COORDINATOR,
 }
+
+
+# A series, the month's calendar, resending a failed notice and printing one.
+OBJECT_KWARGS["year"] = lambda tenant: 2026
+OBJECT_KWARGS["month"] = lambda tenant: 12
+ALLOWED.update(
+    {
+        "meetings:series": _COORDINATOR,
+        "meetings:month": _VIEWERS,
+        "meetings:notice_resend": _COORDINATOR,
+        "meetings:notice_print": _COORDINATOR,
+    }
+)
