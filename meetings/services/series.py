@@ -71,13 +71,18 @@ def half_terms_of(partnership: Partnership, academic_year: int) -> list[HalfTerm
 
 
 def _day_in(half: HalfTerm, weekday: int, week: int) -> datetime.date | None:
-    """The `weekday` of the half term's `week` (week 1 holds its first day), or its last such day if the
-    half term is shorter; None if the half term has no such day at all."""
-    monday = half.first - datetime.timedelta(days=half.first.weekday())
+    """The `weekday` of the half term's `week` (week 1 holds its first school day; a day before that
+    moves to the next week), or its last such day if the half term is shorter; None if it has none."""
+    first = half.first
+    while first.weekday() >= 5:  # a half term saved from the Saturday after the holiday starts on Monday
+        first += datetime.timedelta(days=1)
+    monday = first - datetime.timedelta(days=first.weekday())
     day = monday + datetime.timedelta(weeks=week - 1, days=weekday)
+    if day < first:  # week 1 began before the half term did: its first such day is the next week's
+        day += datetime.timedelta(weeks=1)
     while day > half.last:
         day -= datetime.timedelta(weeks=1)
-    return day if day >= half.first else None
+    return day if day >= first else None
 
 
 def _at(day: datetime.date, time: datetime.time) -> datetime.datetime:
