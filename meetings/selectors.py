@@ -459,12 +459,12 @@ class MeetingsShortfall:
         return academic_year_label(self.academic_year)
 
     def explanation(self) -> str:
-        count = f"{self.scheduled} partnership meeting{'' if self.scheduled == 1 else 's'}"
-        verb = "is" if self.scheduled == 1 else "are"
-        return (
-            f"Only {count} {verb} scheduled for {self.year_label}. "
-            f"The agreement asks for at least {self.required} a year."
-        )
+        if self.scheduled == 0:
+            scheduled = f"No partnership meetings are scheduled for {self.year_label}."
+        else:
+            count = f"{self.scheduled} partnership meeting{'' if self.scheduled == 1 else 's'}"
+            scheduled = f"Only {count} {'is' if self.scheduled == 1 else 'are'} scheduled for {self.year_label}."
+        return f"{scheduled} The agreement asks for at least {self.required} a year."
 
 
 def academic_year_bounds(academic_year: int) -> tuple[datetime.datetime, datetime.datetime]:

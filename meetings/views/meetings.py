@@ -526,16 +526,20 @@ class NoticePrintView(TenantViewMixin, TemplateView):
 
     permission_required = "manage_meetings"
     template_name = "meetings/notice_print.html"
+    http_method_names = ["get", "head", "options"]
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        invitee = get_object_or_404(
+    def lookup(self, invitee_pk, **kwargs):
+        return get_object_or_404(
             Invitee.objects.select_related(
                 "meeting__partnership", "meeting__venue_school", "meeting__chair", "user", "person", "school"
             ),
-            pk=kwargs["invitee_pk"],
+            pk=invitee_pk,
             removed_at__isnull=True,
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        invitee = self.lookup(**kwargs)
         meeting = invitee.meeting
         context.update(
             invitee=invitee,
