@@ -101,6 +101,8 @@ class AuditAction(models.TextChoices):
     FOLLOW_UP_RECORDED = "meeting.follow_up_recorded", "Non-representation followed up"
     CALENDAR_LINK_CREATED = "calendar.link_created", "Calendar link made"
     CALENDAR_LINK_STOPPED = "calendar.link_stopped", "Calendar link stopped"
+    MEETING_SERIES_SCHEDULED = "meeting.series_scheduled", "Series of meetings scheduled"
+    MEETING_NOTICE_RESENT = "meeting.notice_resent", "Meeting notice sent again"
 
 
 def audit_record(

@@ -204,6 +204,18 @@ def outbox_deliver(message_id: int) -> bool:
     return True
 
 
+def outbox_requeue(message_id: int) -> bool:
+    """Queue a failed message to be sent again (someone fixed what made it fail, or wants another
+    try): back to "queued" with its tries counted afresh, the same Message-ID, sent after the caller's
+    transaction commits. Returns False, changing nothing, if the message had not failed."""
+    requeued = OutboxMessage.objects.filter(pk=message_id, state=OutboxMessage.State.FAILED).update(
+        state=OutboxMessage.State.QUEUED, attempts=0, next_attempt_at=None, in_flight_since=None
+    )
+    if requeued:
+        transaction.on_commit(lambda: _enqueue_send(message_id))
+    return bool(requeued)
+
+
 def outbox_sweep(now: datetime.datetime | None = None) -> int:
     """Send what was left behind: queued rows past the grace period, rows due to be tried again, and
     rows stuck in flight."""

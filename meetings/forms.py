@@ -8,6 +8,8 @@ from core.forms import DateInput, Form
 from meetings.models import AgendaItem, Attendance, Invitee, Meeting, Minutes
 from meetings.selectors import minutes_awaiting_approval
 from meetings.services.scheduling import SUBSTITUTE_POSITIONS
+from meetings.services.series import LONGEST_HALF_TERM_WEEKS, WEEKDAYS
+from partnerships.calendar import academic_year_label, academic_year_of
 from partnerships.models import Group, Membership, RoleAssignment
 from schools.models import Person, School
 
@@ -495,3 +497,134 @@ class FollowUpForm(Form):
             "max_length": "Keep the note to 20000 characters or fewer",
         },
     )
+
+
+def _time_field(label: str, what: str, example: str, *, required: bool = True) -> forms.TimeField:
+    return forms.TimeField(
+        label=label,
+        help_text=_TIME_HINT,
+        required=required,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmode": "numeric"}),
+        error_messages={"required": f"Enter the time {what}", "invalid": f"Enter the time {what} like {example}"},
+    )
+
+
+# The kinds that meet through the year (the annual meetings and events are scheduled one at a time).
+SERIES_KINDS = [
+    (kind.value, kind.label)
+    for kind in (Meeting.Kind.PARTNERSHIP, Meeting.Kind.STRATEGY, Meeting.Kind.GROUP, Meeting.Kind.TASK_GROUP)
+]
+
+
+class SeriesForm(MeetingForm):
+    """A half-termly series: the meeting's details, and where in each half term it falls. Shares the
+    meeting form's fields for the kind, title, place, chair and note-taker."""
+
+    academic_year = forms.TypedChoiceField(
+        label="Academic year",
+        coerce=int,
+        choices=[],
+        error_messages={"required": "Choose the academic year", "invalid_choice": "Choose one of the academic years"},
+    )
+    weekday = forms.TypedChoiceField(
+        label="Day of the week",
+        coerce=int,
+        choices=[(index, name) for index, name in enumerate(WEEKDAYS)],
+        error_messages={
+            "required": "Choose the day of the week the meetings are on",
+            "invalid_choice": "Choose the day of the week the meetings are on, Monday to Friday",
+        },
+    )
+    week = forms.IntegerField(
+        label="Week of the half term",
+        min_value=1,
+        max_value=LONGEST_HALF_TERM_WEEKS,
+        initial=3,
+        help_text="Week 1 is the week the half term starts. In a shorter half term the meeting is in its last week",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-2", "inputmode": "numeric"}),
+        error_messages={
+            "required": "Enter the week of the half term, for example 3",
+            "invalid": "Enter the week of the half term as a number, like 3",
+            "min_value": f"The week of the half term must be between 1 and {LONGEST_HALF_TERM_WEEKS}",
+            "max_value": f"The week of the half term must be between 1 and {LONGEST_HALF_TERM_WEEKS}",
+        },
+    )
+    strategy_before = forms.BooleanField(
+        label="Hold a strategy group meeting before each partnership meeting",
+        required=False,
+        help_text="As some agreements ask: the strategy group prepares each partnership meeting",
+    )
+    strategy_days_before = forms.IntegerField(
+        label="Days before the partnership meeting",
+        required=False,
+        min_value=1,
+        max_value=28,
+        initial=7,
+        help_text="Only with a strategy group meeting. 7 is the same day a week before",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-2", "inputmode": "numeric"}),
+        error_messages={
+            "invalid": "Enter the days before the partnership meeting as a number, like 7",
+            "min_value": "The days before the partnership meeting must be between 1 and 28",
+            "max_value": "The days before the partnership meeting must be between 1 and 28",
+        },
+    )
+    strategy_start_time = _time_field(
+        "Strategy group meeting starts at", "the strategy group meeting starts", "15:00", required=False
+    )
+    strategy_end_time = _time_field(
+        "Strategy group meeting ends at", "the strategy group meeting ends", "16:00", required=False
+    )
+
+    field_order = [
+        "academic_year",
+        "kind",
+        "group",
+        "title",
+        "weekday",
+        "week",
+        "start_time",
+        "end_time",
+        "venue_school",
+        "venue_address",
+        "online_link",
+        "chair",
+        "note_taker",
+        "strategy_before",
+        "strategy_days_before",
+        "strategy_start_time",
+        "strategy_end_time",
+        "short_notice_reason",
+    ]
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, partnership=partnership, **kwargs)
+        del self.fields["day"]
+        self.fields["kind"].choices = SERIES_KINDS
+        self.fields[
+            "title"
+        ].help_text = "Each meeting's title ends with its half term, like Partnership meeting, Autumn 1"
+        this_year = academic_year_of(timezone.localdate())
+        self.fields["academic_year"].choices = [
+            (year, academic_year_label(year)) for year in (this_year, this_year + 1)
+        ]
+        self.fields[
+            "short_notice_reason"
+        ].help_text = (
+            "Only if the first meeting is sooner than the agreement's notice period; its notice gives the reason"
+        )
+        self.order_fields(self.field_order)
+
+    def clean(self):
+        data = forms.Form.clean(self)
+        start, end = data.get("start_time"), data.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", "The meetings must end after they start: check the end time")
+        start, end = data.get("strategy_start_time"), data.get("strategy_end_time")
+        if start and end and end <= start:
+            self.add_error("strategy_end_time", "The strategy group meeting must end after it starts")
+        if data.get("strategy_days_before") is None:
+            data["strategy_days_before"] = 7
+        return data
+
+    def service_data(self) -> dict:
+        return dict(self.cleaned_data)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar as pycalendar
 import datetime
 import hashlib
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from meetings.models import (
     Minutes,
     Paper,
 )
+from partnerships.calendar import academic_year_label
 from partnerships.models import Constitution, GroupMember, Membership, Partnership, RoleAssignment
 from partnerships.models.constitution import DEFAULT_NOTICE_DAYS
 from partnerships.roles import Role
@@ -591,3 +593,88 @@ def absence_flags(partnership: Partnership, now: datetime.datetime, school: Scho
     }
     schools = School.objects.filter(pk__in=flagged).order_by("name")
     return [AbsenceFlag(school=s, meetings=recent, follow_up=follow_ups.get(s.pk)) for s in schools]
+
+
+def invitee_notice(meeting: Meeting, invitee: Invitee) -> OutboxMessage | None:
+    """The latest notice about this meeting to this invitee's address (None if they have no address or
+    none was sent): the one whose delivery the meeting page shows."""
+    if not invitee.email:
+        return None
+    return (
+        OutboxMessage.objects.filter(about=f"meeting:{meeting.pk}", recipient=invitee.email.strip().lower())
+        .order_by("-version", "-pk")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class MeetingsShortfall:
+    """Fewer partnership meetings scheduled in an academic year than the agreement asks for."""
+
+    academic_year: int
+    scheduled: int
+    required: int
+
+    @property
+    def year_label(self) -> str:
+        return academic_year_label(self.academic_year)
+
+    def explanation(self) -> str:
+        if self.scheduled == 0:
+            scheduled = f"No partnership meetings are scheduled for {self.year_label}."
+        else:
+            count = f"{self.scheduled} partnership meeting{'' if self.scheduled == 1 else 's'}"
+            scheduled = f"Only {count} {'is' if self.scheduled == 1 else 'are'} scheduled for {self.year_label}."
+        return f"{scheduled} The agreement asks for at least {self.required} a year."
+
+
+def academic_year_bounds(academic_year: int) -> tuple[datetime.datetime, datetime.datetime]:
+    """The first moment of the academic year (1 September, UK time) and of the next one."""
+    zone = timezone.get_current_timezone()
+    return (
+        datetime.datetime(academic_year, 9, 1, tzinfo=zone),
+        datetime.datetime(academic_year + 1, 9, 1, tzinfo=zone),
+    )
+
+
+def meetings_shortfall(partnership: Partnership, academic_year: int) -> MeetingsShortfall | None:
+    """The year's scheduled (not cancelled) partnership meetings against the agreement's minimum a
+    year; None when there are enough or the agreement sets no minimum. One count query."""
+    constitution = constitution_of(partnership)
+    if not constitution.is_set("min_meetings_per_year"):
+        return None
+    first, after = academic_year_bounds(academic_year)
+    scheduled = Meeting.objects.filter(
+        partnership=partnership,
+        kind=Meeting.Kind.PARTNERSHIP,
+        status=Meeting.Status.SCHEDULED,
+        starts__gte=first,
+        starts__lt=after,
+    ).count()
+    if scheduled >= constitution.min_meetings_per_year:
+        return None
+    return MeetingsShortfall(academic_year, scheduled, constitution.min_meetings_per_year)
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    day: datetime.date
+    in_month: bool
+    meetings: list[Meeting]
+
+
+def month_calendar(year: int, month: int) -> list[list[CalendarDay]]:
+    """The weeks (Monday first) of one month, each day with its meetings (cancelled ones too) in the
+    active scope, in time order. One query, whatever the number of meetings."""
+    weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    zone = timezone.get_current_timezone()
+    first = datetime.datetime.combine(weeks[0][0], datetime.time(), tzinfo=zone)
+    after = datetime.datetime.combine(weeks[-1][-1] + datetime.timedelta(days=1), datetime.time(), tzinfo=zone)
+    by_day: dict[datetime.date, list[Meeting]] = {}
+    for meeting in (
+        Meeting.objects.filter(starts__gte=first, starts__lt=after)
+        .select_related("venue_school", "group")
+        .order_by("starts", "pk")
+    ):
+        by_day.setdefault(timezone.localtime(meeting.starts).date(), []).append(meeting)
+    return [[CalendarDay(day, day.month == month, by_day.get(day, [])) for day in week] for week in weeks]

@@ -42,3 +42,11 @@ urlpatterns = [
     path("follow-up/<int:school_urn>/", minutes.FollowUpView.as_view(), name="follow_up"),
     path("invitees/<int:invitee_pk>/remove/", meetings.InviteeRemoveView.as_view(), name="invitee_remove"),
 ]
+
+# Series, the month's calendar, and getting notices to everyone.
+urlpatterns += [
+    path("series/", meetings.SeriesScheduleView.as_view(), name="series"),
+    path("month/<int:year>/<int:month>/", meetings.MeetingMonthView.as_view(), name="month"),
+    path("invitees/<int:invitee_pk>/resend/", meetings.NoticeResendView.as_view(), name="notice_resend"),
+    path("invitees/<int:invitee_pk>/notice/", meetings.NoticePrintView.as_view(), name="notice_print"),
+]

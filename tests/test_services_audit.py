@@ -22,6 +22,7 @@ from django_scopes import scope, scopes_disabled
 import meetings.services
 import partnerships.services
 from accounts.models import AuditEvent, User
+from partnerships.calendar import academic_year_of
 from partnerships.models import Constitution, Group, Membership, RotaSeat
 from partnerships.roles import Role
 from partnerships.selectors.governance import term_on_or_after
@@ -56,6 +57,8 @@ NOT_USE_CASES = {
     "meetings.scheduling.may_substitute": "a rule: who may stand in for whom",
     "meetings.scheduling.meeting_validate": "validates",
     "meetings.scheduling.when_label": "words for a page",
+    "meetings.series.half_terms_of": "reads",
+    "meetings.series.meeting_series_plan": "plans: the dates a series would have, for its check page",
     "invitations.invitation_from_token": "reads",
     "membership.leaving_date": "a calculation",
     "membership.letter_validate": "validates",
@@ -175,6 +178,14 @@ def _agreed_agenda(t):
     Meeting.objects.filter(pk=meeting.pk).update(agenda_status=Meeting.AgendaStatus.AGREED)
     meeting.refresh_from_db()
     return meeting
+
+
+def _failed_notice(t):
+    from core.models import OutboxMessage
+
+    invitee = _meeting(t).invitees.get(user=t.headteacher)
+    OutboxMessage.objects.filter(recipient=t.headteacher.email.lower()).update(state="failed", attempts=8)
+    return {"actor": t.coordinator, "invitee": invitee}
 
 
 def _paper(t):
@@ -512,6 +523,22 @@ REGISTRY: dict[str, Callable[..., dict]] = {
         "actor": t.coordinator,
         "invitee": _meeting(t).invitees.get(user=t.headteacher),
     },
+    "meetings.series.meeting_series_schedule": lambda t: {
+        "actor": t.coordinator,
+        "partnership": t.partnership,
+        "academic_year": academic_year_of(timezone.localdate()) + 1,
+        "kind": "partnership",
+        "title": "Partnership meeting",
+        "weekday": 1,
+        "week": 3,
+        "start_time": datetime.time(16),
+        "end_time": datetime.time(17, 30),
+        "venue_school": t.schools[0],
+        "strategy_before": True,
+        "strategy_start_time": datetime.time(15),
+        "strategy_end_time": datetime.time(16),
+    },
+    "meetings.notices.meeting_notice_resend": _failed_notice,
     "meetings.agenda.agenda_item_add": lambda t: {"actor": t.coordinator, "meeting": _meeting(t), "title": "Updates"},
     "meetings.agenda.agenda_item_change": lambda t: {"actor": t.coordinator, "item": _agenda_item(t), "title": "News"},
     "meetings.agenda.agenda_item_remove": lambda t: {"actor": t.coordinator, "item": _agenda_item(t)},

@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -15,6 +17,7 @@ from meetings.forms import (
     CancelForm,
     InviteeAddForm,
     MeetingForm,
+    SeriesForm,
     meeting_initial,
 )
 from meetings.models import Invitee, Meeting
@@ -26,14 +29,18 @@ from meetings.selectors import (
     feed_meetings_for,
     has_live_feed,
     invitee_from_answer_token,
+    invitee_notice,
     meeting_access,
     meeting_detail,
     meeting_schools,
     meetings_past,
+    meetings_shortfall,
     meetings_upcoming,
     minutes_of,
+    month_calendar,
     partnership_calendar,
 )
+from meetings.services.notices import meeting_notice_resend
 from meetings.services.scheduling import (
     attendance_record,
     calendar_link_create,
@@ -47,6 +54,8 @@ from meetings.services.scheduling import (
     meeting_schedule,
     when_label,
 )
+from meetings.services.series import meeting_series_plan, meeting_series_schedule
+from partnerships.calendar import academic_year_label, academic_year_of
 from partnerships.selectors.constitution import constitution_of
 
 
@@ -73,6 +82,9 @@ class MeetingListView(TenantViewMixin, TemplateView):
         context["upcoming"] = list(meetings_upcoming(now)[:50])
         context["past"] = paginate(self.request, meetings_past(now), per_page=25)
         context["can_manage"] = self.request.tenant.has("manage_meetings")
+        today = timezone.localdate()
+        context["this_month"] = today
+        context["shortfall"] = meetings_shortfall(self.partnership, academic_year_of(today))
         return context
 
 
@@ -407,3 +419,141 @@ class AnswerByLinkView(BaseServiceFormView):
 
     def get_success_url(self, invitee):
         return self.request.path
+
+
+class SeriesScheduleView(ServiceFormView):
+    """A half-termly series in two steps: the form, then its dates to check (the GOV.UK "check your
+    answers" pattern), then the meetings made. The check step writes nothing."""
+
+    permission_required = "manage_meetings"
+    template_name = "meetings/series.html"
+    form_class = SeriesForm
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"partnership": self.partnership}
+
+    def get_initial(self):
+        return {"kind": Meeting.Kind.PARTNERSHIP, "title": "Partnership meeting", "weekday": 1, "week": 3}
+
+    def get_context_data(self, **kwargs):
+        return _with_notice_rule(super().get_context_data(**kwargs), self.partnership)
+
+    def post(self, request, *args, **kwargs):
+        if "confirm" in request.POST:
+            return super().post(request, *args, **kwargs)
+        self.object = None
+        self.form = form = self.get_form()
+        if not form.is_valid():
+            return self.form_invalid(form)
+        if "change" in request.POST:  # back from the dates to the form, as it was filled in
+            return self.render_to_response(self.get_context_data(form=form))
+        try:
+            plan = meeting_series_plan(partnership=self.partnership, **form.service_data())
+        except ValidationError as error:
+            self.add_service_errors(form, error)
+            return self.form_invalid(form)
+        year = academic_year_label(form.cleaned_data["academic_year"])
+        context = self.get_context_data(form=form, plan=plan, year=year)
+        return self.response_class(
+            request=request, template=["meetings/series_check.html"], context=context, using=self.template_engine
+        )
+
+    def perform(self, form):
+        return meeting_series_schedule(actor=self.request.user, partnership=self.partnership, **form.service_data())
+
+    def get_success_message(self, meetings):
+        year = academic_year_label(self.form.cleaned_data["academic_year"])
+        return f"{len(meetings)} meetings scheduled for {year}; the invitations are on their way"
+
+    def get_success_url(self, meetings):
+        return self.tenant_url("meetings:list")
+
+
+class MeetingMonthView(TenantViewMixin, TemplateView):
+    """The partnership's meetings in one calendar month, as a grid of weeks."""
+
+    permission_required = "view_meetings"
+    template_name = "meetings/month.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        year, month = kwargs["year"], kwargs["month"]
+        if not (1 <= month <= 12 and 2000 <= year <= 2100):
+            raise Http404("No such month")
+        first = datetime.date(year, month, 1)
+        before = first - datetime.timedelta(days=1)
+        after = first + datetime.timedelta(days=32)
+        weeks = month_calendar(year, month)
+        context.update(
+            first=first,
+            weeks=[{"days": week, "busy": any(day.in_month and day.meetings for day in week)} for week in weeks],
+            count=sum(len(day.meetings) for week in weeks for day in week if day.in_month),
+            previous=before if before.year >= 2000 else None,
+            next=after.replace(day=1) if after.year <= 2100 else None,
+            today=timezone.localdate(),
+            weekdays=["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+        )
+        return context
+
+
+class _InviteeView(_MeetingFormView):
+    context_object_name = "invitee"
+
+    def lookup(self, invitee_pk, **kwargs):
+        return get_object_or_404(
+            Invitee.objects.select_related("meeting", "meeting__partnership", "user", "person", "school"),
+            pk=invitee_pk,
+            removed_at__isnull=True,
+        )
+
+
+class NoticeResendView(_InviteeView):
+    """Send again a notice the mail server refused: what it said, then a button."""
+
+    template_name = "meetings/notice_resend.html"
+    form_class = forms.Form
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["notice"] = invitee_notice(self.object.meeting, self.object)
+        context["meeting"] = self.object.meeting
+        return context
+
+    def perform(self, form):
+        return meeting_notice_resend(actor=self.request.user, invitee=self.object)
+
+    def get_success_message(self, notice):
+        return f"The notice to {self.object.name} is being sent again"
+
+    def get_success_url(self, notice):
+        return self.tenant_url("meetings:detail", meeting_pk=self.object.meeting_id)
+
+
+class NoticePrintView(TenantViewMixin, TemplateView):
+    """The notice of a meeting on paper, for someone invited who has no email address."""
+
+    permission_required = "manage_meetings"
+    template_name = "meetings/notice_print.html"
+    http_method_names = ["get", "head", "options"]
+
+    def lookup(self, invitee_pk, **kwargs):
+        return get_object_or_404(
+            Invitee.objects.select_related(
+                "meeting__partnership", "meeting__venue_school", "meeting__chair", "user", "person", "school"
+            ),
+            pk=invitee_pk,
+            removed_at__isnull=True,
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        invitee = self.lookup(**kwargs)
+        meeting = invitee.meeting
+        context.update(
+            invitee=invitee,
+            meeting=meeting,
+            when=when_label(meeting),
+            meeting_url=self.request.build_absolute_uri(self.tenant_url("meetings:detail", meeting_pk=meeting.pk)),
+            printed_on=timezone.localdate(),
+        )
+        return context

@@ -150,3 +150,106 @@ def test_coordinator_drafts_agrees_and_publishes_an_agenda_and_a_presenter_adds_
         page.get_by_role("link", name="Download the agenda pack").click()
     assert download.value.suggested_filename.endswith("-agenda-pack.pdf")
     assert open(download.value.path(), "rb").read(5) == b"%PDF-"
+
+
+def test_coordinator_schedules_a_half_termly_series_and_reads_it_in_the_month(site, tenant_a):
+    from django_scopes import scopes_disabled
+
+    from meetings.models import Meeting
+    from partnerships.calendar import academic_year_label, academic_year_of
+    from partnerships.models import Constitution
+
+    with scopes_disabled():
+        Constitution.objects.filter(partnership=tenant_a.partnership).update(min_meetings_per_year=6)
+    page, slug = site.page, tenant_a.slug
+    next_year = academic_year_label(academic_year_of(timezone.localdate()) + 1)
+    site.login(tenant_a.coordinator, expect_url=f"/p/{slug}/")
+    site.visit(f"/p/{slug}/meetings/", name="meetings-short")
+    expect(page.locator(".govuk-warning-text")).to_contain_text("The agreement asks for at least 6 a year")
+
+    site.submit("Schedule a series", status=200, name="series-form")
+    page.get_by_label("Week of the half term").fill("12")
+    site.submit("Check the dates", status=400, name="series-bad-week")
+    expect(page.locator("#id_week-error")).to_contain_text("between 1 and 8")
+
+    page.get_by_label("Academic year").select_option(label=next_year)
+    page.get_by_label("Week of the half term").fill("3")
+    page.get_by_label("Day of the week").select_option(label="Wednesday")
+    page.get_by_label("Starts at", exact=True).fill("16:00")
+    page.get_by_label("Ends at", exact=True).fill("17:30")
+    page.get_by_label("At a member school").select_option(label=tenant_a.schools[0].name)
+    page.get_by_label("Hold a strategy group meeting before each partnership meeting").check()
+    page.get_by_label("Strategy group meeting starts at").fill("15:00")
+    page.get_by_label("Strategy group meeting ends at").fill("16:00")
+    site.submit("Check the dates", status=200, name="series-check")
+    dates = page.get_by_role("table", name="Meetings to schedule (12)")
+    expect(dates).to_contain_text("Strategy group meeting, Autumn 1")
+    expect(dates).to_contain_text("Partnership meeting, Summer 2")
+
+    site.submit("Change the details", status=200, name="series-change")
+    expect(page.get_by_label("Strategy group meeting starts at")).to_have_value("15:00")
+    site.submit("Check the dates", status=200)
+    site.submit("Schedule these meetings and send the invitations", status=200, name="series-scheduled")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(f"12 meetings scheduled for {next_year}")
+
+    with scopes_disabled():
+        first = Meeting.objects.filter(kind="partnership").order_by("starts").first()
+    starts = timezone.localtime(first.starts)
+    site.visit(f"/p/{slug}/meetings/month/{starts.year}/{starts.month}/", name="series-month")
+    calendar = page.get_by_role("table", name=f"Meetings in {starts:%B %Y}, a week a row")
+    expect(calendar.get_by_role("link", name=f"16:00 {first.title}")).to_be_visible()
+    site.submit(status=200, name="series-next-month", locator=page.get_by_role("link", name="Next month"))
+
+    # On a phone the month reads as the days that have meetings, nothing off screen.
+    page.set_viewport_size(PHONE)
+    site.visit(f"/p/{slug}/meetings/month/{starts.year}/{starts.month}/", name="series-month-phone")
+    site.follow(f"16:00 {first.title}", name="series-meeting-phone")
+    expect(page.locator("h1")).to_have_text(first.title)
+
+
+def test_coordinator_sends_a_failed_notice_again_and_prints_one_for_someone_without_email(site, tenant_a):
+    from django_scopes import scopes_disabled
+
+    from core.models import OutboxMessage
+    from meetings.services.scheduling import meeting_schedule
+    from schools.models import Person
+    from tests.factories.meetings import InviteeFactory
+    from tests.factories.schools import PersonFactory
+
+    starts = timezone.localtime() + datetime.timedelta(days=30)
+    starts = starts.replace(hour=16, minute=0, second=0, microsecond=0)
+    with scopes_disabled():
+        meeting = meeting_schedule(
+            actor=tenant_a.coordinator,
+            partnership=tenant_a.partnership,
+            kind="partnership",
+            title="Partnership meeting",
+            starts=starts,
+            ends=starts + datetime.timedelta(hours=1, minutes=30),
+            venue_school=tenant_a.schools[0],
+        )
+        OutboxMessage.objects.filter(recipient=tenant_a.headteacher.email.lower()).update(
+            state="failed", attempts=8, last_error="SMTPRecipientsRefused: 550 No such mailbox"
+        )
+        person = PersonFactory(
+            partnership=tenant_a.partnership,
+            school=tenant_a.schools[0],
+            email="",
+            full_name="Pat Jones",
+            position=Person.Position.DEPUTY_HEAD,
+        )
+        InviteeFactory(meeting=meeting, person=person, school=tenant_a.schools[0])
+    page, slug = site.page, tenant_a.slug
+    site.login(tenant_a.coordinator, expect_url=f"/p/{slug}/")
+    site.visit(f"/p/{slug}/meetings/{meeting.pk}/", name="meeting-failed-notice")
+    site.follow(f"Send again to {tenant_a.headteacher.full_name}", name="notice-resend")
+    expect(page.locator(".govuk-summary-list")).to_contain_text("550 No such mailbox")
+    site.submit("Send the notice again", status=200, name="notice-resent")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("is being sent again")
+    site.follow("Print their notice for Pat Jones", name="notice-print")
+    expect(page.locator("h1")).to_have_text("Partnership meeting")
+    expect(page.locator(".cr-notice")).to_contain_text("To Pat Jones")
+    page.emulate_media(media="print")
+    expect(page.locator(".govuk-header")).to_be_hidden()
+    expect(page.locator(".cr-notice")).to_be_visible()
+    site.screenshot("notice-printed")

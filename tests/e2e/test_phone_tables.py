@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from accounts.models import User
@@ -43,10 +44,12 @@ def test_member_people_and_participation_tables_fit_a_390_pixel_screen(site, exe
 
     with scopes_disabled():
         school = School.objects.filter(memberships__partnership=partnership).order_by("name").first()
+    today = timezone.localdate()
     for path in (
         f"{base}/",  # the dashboard's table of member schools
         f"{base}/members/{school.urn}/",  # a school's people and roles
         f"{base}/meetings/",
+        f"{base}/meetings/month/{today.year}/{today.month}/",  # the month's calendar, as a list of days
         f"{base}/members/",
         f"{base}/membership/",
         f"{base}/people/",

@@ -15,6 +15,9 @@ from tests.security.registry import merged
 # kwarg name -> how to get that kind of object's URL value from a tests.conftest.Tenant
 # (one module per area in tests/security/registry/).
 OBJECT_KWARGS: dict[str, Callable] = merged("OBJECT_KWARGS")
+# kwarg name -> why it names no tenant's object (a month to show): a URL whose only arguments besides the
+# slug are these is the partnership's own page, like a list.
+PLAIN_KWARGS: dict[str, str] = merged("PLAIN_KWARGS")
 
 # URLs outside /p/<slug>/ hold no tenant data of their own; each is listed with why it is safe.
 NON_TENANT_URL_NAMES = {

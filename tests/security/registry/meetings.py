@@ -153,3 +153,17 @@ ALLOWED.update(
         "meetings:follow_up": _COORDINATOR | {R.CHAIR},
     }
 )
+
+
+# A series, the month's calendar, resending a failed notice and printing one.
+OBJECT_KWARGS["year"] = lambda tenant: 2026
+OBJECT_KWARGS["month"] = lambda tenant: 12
+PLAIN_KWARGS = {"year": "a calendar month's year, no object", "month": "a calendar month, no object"}
+ALLOWED.update(
+    {
+        "meetings:series": _COORDINATOR,
+        "meetings:month": _VIEWERS,
+        "meetings:notice_resend": _COORDINATOR,
+        "meetings:notice_print": _COORDINATOR,
+    }
+)
