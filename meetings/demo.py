@@ -10,6 +10,9 @@ are recorded as delivered: the demo sends no mail. Loading twice changes nothing
 Partnership and strategy meetings have agendas: past ones were agreed and published with their papers
 (small generated PDFs, one item confidential); the next one is drafted, agreed and published through
 the services, telling everyone; the one after has a draft agenda awaiting the chair, with a deadline.
+Past meetings have attendance, notes, decisions and actions (open, done and overdue), and minutes in
+each state: the earliest approved at the next meeting of its kind, then circulated, then draft. In
+Exeter one school missed both of the year's partnership meetings so far, and is flagged to the chair.
 """
 
 import datetime
@@ -22,7 +25,7 @@ from weasyprint import HTML
 
 from core.files import PDF, private_storage, stored_name
 from core.models import OutboxMessage
-from meetings.models import AgendaItem, Meeting, Paper
+from meetings.models import ActionPoint, AgendaItem, Attendance, Meeting, Minutes, Paper
 from meetings.services.agenda import agenda_agree, agenda_item_add, agenda_publish, paper_upload, papers_deadline_set
 from meetings.services.scheduling import meeting_cancel, meeting_change, meeting_schedule
 from partnerships.calendar import academic_year_of
@@ -177,6 +180,7 @@ def load(partnership, spec: dict, admin) -> None:
             reason="The date clashes with the local authority's headteachers' briefing; a new date will follow",
         )
     _agendas(partnership, organiser, made)
+    _minutes(partnership, organiser, made)
     # The demo sends no mail: its notices are recorded as delivered when they were written.
     about = [f"meeting:{m.pk}" for m in made]
     OutboxMessage.objects.filter(about__in=about, state=OutboxMessage.State.QUEUED).update(
@@ -292,3 +296,95 @@ def _agendas(partnership, coordinator, made) -> None:
             deadline = timezone.localtime(meeting.starts).date() - datetime.timedelta(days=7)
             if deadline >= timezone.localdate():
                 papers_deadline_set(actor=coordinator, meeting=meeting, deadline=deadline)
+
+
+# What a note-taker writes under the usual items, and what is decided and to be done.
+_NOTES = {
+    "Welcome, apologies and declarations of interest": "The chair welcomed everyone. No interests were declared.",
+    "Minutes of the last meeting and matters arising": "Agreed. Matters arising are on the actions list.",
+    "Budget monitoring and contributions": "Spending is in line with the plan. Two contributions are still due.",
+    "Development areas: progress this half term": "Moderation and the reading network reported good progress.",
+    "Headteacher recruitment and staffing": "One headship is vacant from Easter; the governors are advertising.",
+    "Any other business": "None.",
+}
+
+
+def _minutes(partnership, coordinator, made) -> None:
+    """History: what happened at the past partnership and strategy meetings, written as it stands."""
+    now = timezone.now()
+    held = list(
+        Meeting.objects.filter(
+            pk__in=[m.pk for m in made],
+            kind__in=(K.PARTNERSHIP, K.STRATEGY),
+            status=Meeting.Status.SCHEDULED,
+            ends__lte=now,
+        ).order_by("starts")
+    )
+    if not held:
+        return
+    Meeting.objects.filter(pk__in=[m.pk for m in held]).update(note_taker=coordinator)
+    presenter = _presenter(partnership, coordinator)
+    members = list(School.objects.filter(pk__in=partnership.memberships.current().values("school_id")).order_by("name"))
+    # Exeter's agreement (5.1): the chair follows up continued non-representation. One school misses
+    # every partnership meeting so far, without apologies.
+    absent = members[-1] if partnership.slug == "exeter-beacon" and members else None
+    for meeting in held:
+        for index, school in enumerate(members):
+            if school == absent and meeting.kind == K.PARTNERSHIP:
+                status = Attendance.Status.ABSENT
+            else:
+                status = Attendance.Status.APOLOGIES if index % 5 == 3 else Attendance.Status.PRESENT
+            Attendance.objects.create(
+                meeting=meeting, school=school, status=status, recorded_by=coordinator, recorded_at=meeting.ends
+            )
+        for item in meeting.items.all():
+            AgendaItem.objects.filter(pk=item.pk).update(notes=_NOTES.get(item.title, ""))
+            if item.decision_needed:
+                item.decisions.create(
+                    text=f"Agreed: {item.title.lower()}.",
+                    votes_for=len(members) - 1 if "Budget" in item.title else None,
+                    votes_against=0 if "Budget" in item.title else None,
+                    abstentions=1 if "Budget" in item.title else None,
+                    recorded_by=coordinator,
+                    recorded_at=meeting.ends,
+                )
+        day = timezone.localtime(meeting.starts).date()
+        for n, (text, weeks, done) in enumerate(
+            (
+                ("Send the budget report to each governing body", 2, True),
+                ("Collect the outstanding contributions", 4, False),
+                ("Share the moderation schedule with every school", 10, False),
+            )
+        ):
+            due = day + datetime.timedelta(weeks=weeks)
+            ActionPoint.objects.create(
+                meeting=meeting,
+                item=meeting.items.filter(position=3 + n % 2).first(),
+                description=text,
+                owner=presenter if n != 1 else coordinator,
+                due=due,
+                status=ActionPoint.Status.DONE if done else ActionPoint.Status.OPEN,
+                done_note="Sent by email to each clerk" if done else "",
+                done_at=_at(due, 12) if done else None,
+                done_by=presenter if done else None,
+                created_by=coordinator,
+                created_at=meeting.ends,
+            )
+    # Minutes in each state: per kind, the earliest approved at the next, then circulated, then draft.
+    for kind in (K.PARTNERSHIP, K.STRATEGY):
+        series = [m for m in held if m.kind == kind]
+        for index, meeting in enumerate(series):
+            later = series[index + 1] if index + 1 < len(series) else None
+            # The latest: the strategy group's are out for reading; the partnership's still in draft.
+            latest = Minutes.Status.DRAFT if kind == K.PARTNERSHIP else Minutes.Status.CIRCULATED
+            status = Minutes.Status.APPROVED if later else latest
+            circulated = meeting.ends + datetime.timedelta(days=3)
+            Minutes.objects.create(
+                meeting=meeting,
+                status=status,
+                circulated_at=circulated if status != Minutes.Status.DRAFT else None,
+                circulated_by=coordinator if status != Minutes.Status.DRAFT else None,
+                approved_at=later.ends if later else None,
+                approved_by=later.chair if later else None,
+                approved_at_meeting=later,
+            )

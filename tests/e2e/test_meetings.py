@@ -253,3 +253,42 @@ def test_coordinator_sends_a_failed_notice_again_and_prints_one_for_someone_with
     expect(page.locator(".govuk-header")).to_be_hidden()
     expect(page.locator(".cr-notice")).to_be_visible()
     site.screenshot("notice-printed")
+
+
+def test_note_taker_writes_the_minutes_in_place_and_a_decision_taken_inquorate_is_flagged(site, tenant_a):
+    from django_scopes import scopes_disabled
+
+    from partnerships.models import Constitution
+    from tests.factories.meetings import AgendaItemFactory, MeetingFactory
+
+    now = timezone.now()
+    with scopes_disabled():
+        Constitution.objects.filter(partnership=tenant_a.partnership).update(quorum_kind="number", quorum_value=2)
+        meeting = MeetingFactory(
+            partnership=tenant_a.partnership,
+            organiser=tenant_a.coordinator,
+            note_taker=tenant_a.headteacher,
+            starts=now - datetime.timedelta(hours=2),
+            ends=now - datetime.timedelta(minutes=5),
+        )
+        AgendaItemFactory(meeting=meeting, position=1, title="Budget", decision_needed=True)
+    page, slug = site.page, tenant_a.slug
+    site.login(tenant_a.headteacher, expect_url=f"/p/{slug}/")
+    site.visit(f"/p/{slug}/meetings/{meeting.pk}/")
+    site.follow("Write the minutes", name="minutes-write")
+    expect(page.locator("#quorum")).to_contain_text("The meeting is not quorate")
+    url_before = page.url
+    page.get_by_label("Notes of Budget").fill("The budget balances; reserves are healthy.")
+    page.get_by_role("button", name="Save the notes of Budget").click()
+    expect(page.get_by_role("status")).to_contain_text("Saved")
+    assert page.url == url_before  # saved in place
+    page.get_by_text("Minute a decision").click()
+    page.get_by_label("Decision", exact=True).fill("Agreed the budget for 2027-28")
+    page.get_by_label("For", exact=True).fill("1")
+    page.get_by_role("button", name="Minute the decision").click()
+    expect(page.locator(".cr-minutes-item")).to_contain_text("Taken while the meeting was not quorate")
+    site.check("minutes-decision-inquorate")
+
+    site.submit("Preview the minutes", status=200, name="minutes-preview")
+    expect(page.locator("main")).to_contain_text("The budget balances; reserves are healthy.")
+    expect(page.locator("main")).to_contain_text("Decision: Agreed the budget for 2027-28")
