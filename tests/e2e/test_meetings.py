@@ -292,3 +292,69 @@ def test_note_taker_writes_the_minutes_in_place_and_a_decision_taken_inquorate_i
     site.submit("Preview the minutes", status=200, name="minutes-preview")
     expect(page.locator("main")).to_contain_text("The budget balances; reserves are healthy.")
     expect(page.locator("main")).to_contain_text("Decision: Agreed the budget for 2027-28")
+
+
+def test_every_other_meetings_page_passes_the_checks(site, tenant_a):
+    """The pages no walk-through above reaches, each with something on it, checked by the harness."""
+    from django_scopes import scopes_disabled
+
+    from meetings.models import ActionPoint, Attendance, Minutes
+    from partnerships.roles import Role
+    from tests.factories.accounts import UserFactory
+    from tests.factories.meetings import AgendaItemFactory, MeetingFactory, paper_for
+    from tests.factories.partnerships import give_role
+
+    now = timezone.now()
+    with scopes_disabled():
+        chair = UserFactory(full_name="Chair Person")
+        give_role(chair, tenant_a.partnership, Role.CHAIR)
+        held = []
+        for days in (21, 7):
+            meeting = MeetingFactory(
+                partnership=tenant_a.partnership,
+                organiser=tenant_a.coordinator,
+                chair=chair,
+                title=f"Partnership meeting {days}",
+                starts=now - datetime.timedelta(days=days),
+                ends=now - datetime.timedelta(days=days) + datetime.timedelta(hours=1),
+            )
+            for school, status in zip(tenant_a.schools, ("absent", "present"), strict=True):
+                Attendance.objects.create(
+                    meeting=meeting, school=school, status=status, recorded_by=tenant_a.coordinator
+                )
+            AgendaItemFactory(meeting=meeting, position=1, title="Budget", notes="Discussed")
+            held.append(meeting)
+        Minutes.objects.create(meeting=held[0], status="circulated", circulated_at=now)
+        action = ActionPoint.objects.create(
+            meeting=held[0],
+            description="Send the budget to governors",
+            owner=tenant_a.coordinator,
+            due=timezone.localdate() - datetime.timedelta(days=2),
+            created_by=tenant_a.coordinator,
+        )
+        coming = MeetingFactory(partnership=tenant_a.partnership, organiser=tenant_a.coordinator, chair=chair)
+        item = AgendaItemFactory(meeting=coming, position=1, title="Budget")
+        AgendaItemFactory(meeting=coming, position=2, title="Staffing")
+        paper = paper_for(item, uploaded_by=tenant_a.coordinator)
+    slug, school = tenant_a.slug, tenant_a.schools[0]
+    site.login(tenant_a.coordinator, expect_url=f"/p/{slug}/")
+    expect(site.page.locator("main")).to_contain_text("You have 1 overdue action.")
+    expect(site.page.locator("main")).to_contain_text(f"Follow up {school.name}")
+    for path in (
+        f"/p/{slug}/meetings/actions/",
+        f"/p/{slug}/meetings/actions/?status=open&owner={tenant_a.coordinator.pk}",
+        f"/p/{slug}/meetings/actions/{action.pk}/done/",
+        f"/p/{slug}/meetings/follow-up/{school.urn}/",
+        f"/p/{slug}/members/{school.urn}/",
+        f"/p/{slug}/meetings/{held[0].pk}/minutes/",
+        f"/p/{slug}/meetings/{held[1].pk}/minutes/write/",
+        f"/p/{slug}/meetings/{held[1].pk}/minutes/circulate/",
+        f"/p/{slug}/meetings/{held[1].pk}/minutes/approve/",
+        f"/p/{slug}/meetings/{coming.pk}/agenda/deadline/",
+        f"/p/{slug}/meetings/items/{item.pk}/move/",
+        f"/p/{slug}/meetings/items/{item.pk}/remove/",
+        f"/p/{slug}/meetings/papers/{paper.pk}/remove/",
+    ):
+        site.visit(path)
+    site.visit(f"/p/{slug}/meetings/actions/?status=lost&due_by_day=40", name="actions-bad-filter")
+    expect(site.page.locator(".govuk-error-message").first).to_be_visible()
