@@ -1,7 +1,8 @@
 """The agenda pack: one PDF a member can read on a train or print.
 
 A cover and the agenda (rendered by WeasyPrint as tagged PDF/UA, with the page each item's papers
-start on), then every PDF paper in agenda order, with "page N of M" and the meeting in every page's
+start on), then every PDF paper in agenda order, then the last meeting's minutes (draft or not, as the
+reader may see them) and the open action points, with "page N of M" and the meeting in every page's
 footer and a bookmark per item (pypdf). Office documents that cannot be shown as pages travel inside
 the PDF as attachments, listed on the agenda. The pack is built for its reader from the items they may
 read, whenever it is asked for, so it always shows the papers as they are now.
@@ -28,6 +29,16 @@ LANGUAGE = "en-GB"
 
 
 @dataclass
+class Extra:
+    """A part of the pack after the papers: the last meeting's minutes, the open action points."""
+
+    title: str
+    pdf: bytes
+    pages: int = 0
+    page: int | None = None
+
+
+@dataclass
 class PackItem:
     """One agenda item as the pack shows it: where its papers start, and what is attached instead."""
 
@@ -43,13 +54,13 @@ def _render(template: str, context: dict, *, tagged: bool = True) -> bytes:
     return HTML(string=html, base_url=None).write_pdf(pdf_variant="pdf/ua-1" if tagged else None)
 
 
-def _front(meeting: Meeting, entries: list[PackItem], when: str) -> bytes:
+def _front(meeting: Meeting, entries: list[PackItem], when: str, extras: list[Extra]) -> bytes:
     """The cover and agenda with each item's first page; rendered until the numbers settle (the
     agenda's own length decides where the papers start)."""
     front = b""
     pages = 0
     for _ in range(3):
-        context = {"meeting": meeting, "entries": entries, "when": when, "language": LANGUAGE}
+        context = {"meeting": meeting, "entries": entries, "extras": extras, "when": when, "language": LANGUAGE}
         front = _render("meetings/pack/front.html", context)
         front_pages = len(PdfReader(io.BytesIO(front)).pages)
         if front_pages == pages:
@@ -59,6 +70,9 @@ def _front(meeting: Meeting, entries: list[PackItem], when: str) -> bytes:
         for entry in entries:
             entry.page = page if entry.pdfs else None
             page += sum(paper.pages or 0 for paper in entry.pdfs)
+        for extra in extras:
+            extra.page = page
+            page += extra.pages
     return front
 
 
@@ -80,16 +94,22 @@ def _footers(writer: PdfWriter, label: str) -> None:
         page.merge_transformed_page(stamp, Transformation().translate(float(box.left), float(box.bottom)))
 
 
-def agenda_pack(meeting: Meeting, items: list[AgendaItem], *, when: str) -> bytes:
+def render_pdf(template: str, context: dict) -> bytes:
+    """A tagged PDF (PDF/UA) from a template whose <html> names its language and <title> its title."""
+    return _render(template, context | {"language": LANGUAGE})
+
+
+def agenda_pack(meeting: Meeting, items: list[AgendaItem], *, when: str, extras: list[tuple[str, bytes]] = ()) -> bytes:
     """The pack for a reader who sees `items` (from `selectors.agenda_for`: each with `readable` and
-    `shown_papers`)."""
+    `shown_papers`), then `extras`: (title, PDF) parts such as the last meeting's minutes."""
+    extras = [Extra(title, pdf, len(PdfReader(io.BytesIO(pdf)).pages)) for title, pdf in extras]
     entries = []
     for item in items:
         entry = PackItem(item=item, withheld=not item.readable)
         for paper in item.shown_papers:
             (entry.pdfs if paper.is_pdf else entry.attachments).append(paper)
         entries.append(entry)
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(_front(meeting, entries, when))))
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(_front(meeting, entries, when, extras))))
     front_pages = len(writer.pages)
     writer.add_outline_item(title="Cover and agenda", page_number=0)
     for entry in entries:
@@ -102,6 +122,9 @@ def agenda_pack(meeting: Meeting, items: list[AgendaItem], *, when: str) -> byte
         for paper in entry.attachments:
             with private_storage.open(paper.file.name, "rb") as handle:
                 writer.add_attachment(f"{entry.item.position} - {paper.name}", handle.read())
+    for extra in extras:
+        writer.add_outline_item(title=extra.title, page_number=len(writer.pages))
+        writer.append(PdfReader(io.BytesIO(extra.pdf)), import_outline=False)
     _footers(writer, f"{meeting.title}, {timezone.localtime(meeting.starts):%-d %B %Y}")
     writer.add_metadata({"/Title": f"Agenda and papers: {meeting.title}, {when}", "/Author": meeting.partnership.name})
     writer._root_object[NameObject("/Lang")] = TextStringObject(LANGUAGE)

@@ -678,3 +678,26 @@ def month_calendar(year: int, month: int) -> list[list[CalendarDay]]:
     ):
         by_day.setdefault(timezone.localtime(meeting.starts).date(), []).append(meeting)
     return [[CalendarDay(day, day.month == month, by_day.get(day, [])) for day in week] for week in weeks]
+
+
+def previous_meeting(meeting: Meeting) -> Meeting | None:
+    """The last meeting of the same kind (and group) before this one, that was not cancelled."""
+    return (
+        Meeting.objects.filter(
+            kind=meeting.kind, group_id=meeting.group_id, starts__lt=meeting.starts, status=Meeting.Status.SCHEDULED
+        )
+        .select_related("partnership", "venue_school", "chair", "note_taker")
+        .order_by("-starts", "-pk")
+        .first()
+    )
+
+
+def open_actions_before(meeting: Meeting) -> QuerySet[ActionPoint]:
+    """The open action points agreed at earlier meetings of the same kind (and group): the agenda
+    pack's list for the meeting to review."""
+    return actions_list().filter(
+        status=ActionPoint.Status.OPEN,
+        meeting__kind=meeting.kind,
+        meeting__group_id=meeting.group_id,
+        meeting__starts__lt=meeting.starts,
+    )

@@ -21,11 +21,8 @@ from meetings.forms import (
     agenda_item_initial,
 )
 from meetings.models import AgendaItem, Paper
-from meetings.pack import agenda_pack
-from meetings.selectors import (
-    agenda_for,
-    meeting_access,
-)
+from meetings.pack import agenda_pack, render_pdf
+from meetings.selectors import agenda_for, meeting_access, minutes_of, open_actions_before, previous_meeting
 from meetings.services.agenda import (
     agenda_agree,
     agenda_item_add,
@@ -41,6 +38,7 @@ from meetings.services.scheduling import (
     when_label,
 )
 from meetings.views.meetings import _meeting_or_404, _MeetingFormView
+from meetings.views.minutes import minutes_pdf
 
 
 def _item_or_404(item_pk) -> AgendaItem:
@@ -303,13 +301,29 @@ class AgendaPackView(TenantViewMixin, View):
     def lookup(self, meeting_pk, **kwargs):
         return _meeting_or_404(meeting_pk)
 
+    def extras(self, meeting) -> list[tuple[str, bytes]]:
+        """The last meeting's minutes, if this reader may read them as they stand, and the open actions."""
+        extras = []
+        previous = previous_meeting(meeting)
+        if previous is not None:
+            minutes = minutes_of(previous)
+            access = meeting_access(self.request.user, previous)
+            if minutes is not None and access.may_read_minutes(minutes.status):
+                title = f"Minutes of {previous} ({minutes.get_status_display().lower()})"
+                extras.append((title, minutes_pdf(previous, access, minutes)))
+        actions = list(open_actions_before(meeting))
+        if actions:
+            context = {"meeting": meeting, "actions": actions, "today": timezone.localdate()}
+            extras.append(("Open action points", render_pdf("meetings/pack/actions.html", context)))
+        return extras
+
     def get(self, request, *args, **kwargs):
         meeting = self.lookup(**kwargs)
         access = meeting_access(request.user, meeting)
         items = agenda_for(meeting, access)
         if not items:
             raise Http404("This meeting has no agenda yet")
-        pdf = agenda_pack(meeting, items, when=when_label(meeting))
+        pdf = agenda_pack(meeting, items, when=when_label(meeting), extras=self.extras(meeting))
         response = HttpResponse(pdf, content_type="application/pdf")
         name = f"{slugify(meeting.title)}-{timezone.localtime(meeting.starts):%Y-%m-%d}-agenda-pack.pdf"
         response["Content-Disposition"] = f'attachment; filename="{name}"'

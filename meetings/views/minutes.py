@@ -4,18 +4,17 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views import View
 from django.views.generic import TemplateView
-from weasyprint import HTML
 
 from core.pagination import paginate
 from core.views import ServiceFormView, TenantViewMixin
 from meetings.filters import ActionFilter
 from meetings.forms import ActionDoneForm, ActionForm, ApproveForm, DecisionForm, FollowUpForm, NotesForm
 from meetings.models import ActionPoint
+from meetings.pack import render_pdf
 from meetings.selectors import (
     absence_flags,
     actions_list,
@@ -48,6 +47,12 @@ def _readable_meeting(meeting_pk, user):
     if not access.may_read_minutes(minutes.status if minutes else None):
         raise PermissionDenied
     return meeting, access, minutes
+
+
+def minutes_pdf(meeting, access, minutes) -> bytes:
+    """The minutes as this reader may see them, as a tagged PDF."""
+    context = _document_context(meeting, access, minutes) | {"partnership": meeting.partnership}
+    return render_pdf("meetings/pack/minutes.html", context)
 
 
 def _document_context(meeting, access, minutes) -> dict:
@@ -90,11 +95,7 @@ class MinutesPdfView(TenantViewMixin, View):
 
     def get(self, request, *args, **kwargs):
         meeting, access, minutes = self.lookup(**kwargs)
-        html = render_to_string(
-            "meetings/pack/minutes.html",
-            _document_context(meeting, access, minutes) | {"language": "en-GB", "partnership": meeting.partnership},
-        )
-        pdf = HTML(string=html, base_url=None).write_pdf(pdf_variant="pdf/ua-1")
+        pdf = minutes_pdf(meeting, access, minutes)
         response = HttpResponse(pdf, content_type="application/pdf")
         name = f"{slugify(meeting.title)}-{timezone.localtime(meeting.starts):%Y-%m-%d}-minutes.pdf"
         response["Content-Disposition"] = f'attachment; filename="{name}"'

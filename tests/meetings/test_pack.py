@@ -152,3 +152,40 @@ def test_an_unpublished_agenda_has_no_pack_for_members(client_for, tenant_a, mee
     url = reverse("meetings:pack", kwargs={"partnership_slug": tenant_a.slug, "meeting_pk": meeting.pk})
     assert client_for(tenant_a.headteacher).get(url).status_code == 404
     assert client_for(tenant_a.coordinator).get(url).status_code == 200
+
+
+def test_the_pack_ends_with_the_last_meetings_minutes_and_the_open_actions(client_for, tenant_a, meeting):
+    import datetime
+
+    from django.utils import timezone
+
+    from meetings.models import ActionPoint, Minutes
+
+    with scopes_disabled():
+        last = MeetingFactory(
+            partnership=tenant_a.partnership,
+            organiser=tenant_a.coordinator,
+            title="Autumn partnership meeting",
+            starts=timezone.now() - datetime.timedelta(days=40),
+            ends=timezone.now() - datetime.timedelta(days=40) + datetime.timedelta(hours=1),
+        )
+        AgendaItemFactory(meeting=last, position=1, title="Budget", notes="Reserves are healthy.")
+        Minutes.objects.create(meeting=last, status="circulated", circulated_at=timezone.now())
+        ActionPoint.objects.create(
+            meeting=last,
+            description="Send the budget to governors",
+            owner=tenant_a.headteacher,
+            due=timezone.localdate() - datetime.timedelta(days=3),
+            created_by=tenant_a.coordinator,
+        )
+    pdf = _pack(client_for(tenant_a.headteacher), tenant_a, meeting)
+    pages = _pages_text(pdf)
+    agenda = next(text for text in pages if "Also in this pack" in text)
+    minutes_line = next(line for line in agenda.splitlines() if "Minutes of Autumn partnership meeting" in line)
+    actions_line = next(line for line in agenda.splitlines() if "Open action points" in line)
+    minutes_page, actions_page = int(minutes_line.split()[-1]), int(actions_line.split()[-1])
+    assert "Reserves are healthy." in pages[minutes_page - 1]
+    words = pages[actions_page - 1].split()  # the table's cells wrap within their columns
+    assert {"Send", "budget", "governors", "Partnership", "Head", "(overdue)"} <= set(words)
+    titles = [item.title for item in PdfReader(io.BytesIO(pdf)).outline]
+    assert titles[-2:] == [f"Minutes of {last} (circulated)", "Open action points"]
