@@ -40,14 +40,16 @@ from core.models import OutboxMessage
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
-# A send that has not finished in this long was cut off (a worker killed mid-send): try it again. It is
-# far longer than a send can take while the SMTP timeout (settings.EMAIL_TIMEOUT) holds.
-STUCK_AFTER = datetime.timedelta(minutes=10)
-# After a temporary failure: 1, 2, 4 ... minutes, at most an hour, before the next try.
-FIRST_RETRY = datetime.timedelta(minutes=1)
+# A send that has not finished in this long was cut off (a worker killed mid-send): try it again. Each step
+# of a send (connecting, each command, the message) gives up after the SMTP timeout, so a live send ends
+# within a handful of timeouts; twenty (ten minutes at the default 30 seconds) is far longer, whatever the
+# timeout is set to.
+STUCK_AFTER = datetime.timedelta(seconds=20 * settings.EMAIL_TIMEOUT)
+# After a temporary failure: 1, 2, 4 ... sweeps (minutes, by default), at most an hour, before the next try.
+FIRST_RETRY = datetime.timedelta(seconds=settings.OUTBOX_SWEEP_SECONDS)
 LONGEST_RETRY = datetime.timedelta(hours=1)
-# Queued rows younger than this are left to the task that enqueueing started.
-SWEEP_GRACE = datetime.timedelta(minutes=1)
+# Queued rows younger than one sweep are left to the task that enqueueing started.
+SWEEP_GRACE = datetime.timedelta(seconds=settings.OUTBOX_SWEEP_SECONDS)
 
 
 def outbox_enqueue(
