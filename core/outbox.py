@@ -26,6 +26,7 @@ import datetime
 import logging
 import re
 import smtplib
+import time
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -50,6 +51,11 @@ FIRST_RETRY = datetime.timedelta(seconds=settings.OUTBOX_SWEEP_SECONDS)
 LONGEST_RETRY = datetime.timedelta(hours=1)
 # Queued rows younger than one sweep are left to the task that enqueueing started.
 SWEEP_GRACE = datetime.timedelta(seconds=settings.OUTBOX_SWEEP_SECONDS)
+# Once the broker could not take a task, this process stops offering it more for a while: each try costs
+# most of a second when Redis is down, and scheduling a meeting for a hundred people must not take minutes.
+# The rows wait for the sweep instead.
+BROKER_PAUSE_SECONDS = 10.0
+_broker_down_until = 0.0
 
 
 def outbox_enqueue(
@@ -119,11 +125,16 @@ def outbox_enqueue_rendered(
 
 
 def _enqueue_send(message_id: int) -> None:
+    global _broker_down_until
     from core.tasks import send_outbox_message
 
+    if time.monotonic() < _broker_down_until:
+        log.warning("Outbox message %s queued for the sweep: the broker was down moments ago", message_id)
+        return
     try:
         send_outbox_message.delay(message_id)
     except Exception:  # the broker is down: the sweep sends it later; the request must not fail
+        _broker_down_until = time.monotonic() + BROKER_PAUSE_SECONDS
         log.warning("Outbox message %s queued for the sweep: the task could not be enqueued", message_id)
 
 
