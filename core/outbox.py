@@ -11,8 +11,9 @@ sweeps rows left queued (broker or worker down), rows due to be tried again, and
 twice. A temporary refusal (an SMTP 4xx answer, a dropped connection) waits and is tried again with a
 growing pause; a permanent one (5xx), or too many tries, marks the message failed.
 
-The one window where a reader can get a message twice: the server accepted it and the worker died
-before recording that. The resend carries the same Message-ID, so mail clients show it once.
+The one window where a reader can get a message twice: the server accepted it and the row was not
+updated (the worker died, or the server's answer was lost on the way). The resend carries the same
+Message-ID, so mail clients show it once.
 
 A message may carry an iCalendar object (`calendar=`, a meeting invitation): it goes as a third
 alternative, `text/calendar` with the object's METHOD as its method parameter (Outlook ignores an
