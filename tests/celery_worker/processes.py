@@ -2,6 +2,7 @@
 disturbs nothing else), and `celery worker` and `celery beat` processes pointed at the test database,
 that Redis and the test's SMTP server through the environment, as production configures them."""
 
+import ctypes
 import os
 import signal
 import subprocess
@@ -14,6 +15,14 @@ from urllib.parse import quote
 import redis
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _die_with_the_tests() -> None:
+    """In the child, before exec: Linux sends it SIGTERM if the test run dies without stopping it."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (AttributeError, OSError):
+        pass  # not Linux: the fixtures still stop every process they started
 
 
 def wait_for(predicate: Callable[[], bool], seconds: float, what: str, logs: Callable[[], str] = lambda: "") -> None:
@@ -51,6 +60,7 @@ class RedisServer:
                 + ["--dir", str(self.folder)],
                 stdout=log,
                 stderr=subprocess.STDOUT,
+                preexec_fn=_die_with_the_tests,
             )
         wait_for(self.answers, 20, f"redis-server on port {self.port}")
 
@@ -80,6 +90,7 @@ class CeleryProcess:
                 env=env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
+                preexec_fn=_die_with_the_tests,
             )
 
     @property
