@@ -224,7 +224,7 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 # Seconds an SMTP operation may take; the outbox treats a send still "in flight" after far longer as cut off.
-EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Commonroom <no-reply@commonroom.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -241,8 +241,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TIMEZONE = TIME_ZONE
+# How often beat sweeps the outbox, in seconds. A message whose task never ran waits one sweep before the
+# sweep sends it, and a refused one 1, 2, 4 ... sweeps (at most an hour) before its next try.
+OUTBOX_SWEEP_SECONDS = env_int("OUTBOX_SWEEP_SECONDS", 60, minimum=1)
 CELERY_BEAT_SCHEDULE = {
-    "sweep-outbox": {"task": "core.tasks.sweep_outbox", "schedule": 60},
+    "sweep-outbox": {"task": "core.tasks.sweep_outbox", "schedule": OUTBOX_SWEEP_SECONDS},
     "prepare-partnerships": {
         "task": "partnerships.tasks.terms.prepare_partnerships_everywhere",
         "schedule": 24 * 60 * 60,

@@ -11,8 +11,9 @@ sweeps rows left queued (broker or worker down), rows due to be tried again, and
 twice. A temporary refusal (an SMTP 4xx answer, a dropped connection) waits and is tried again with a
 growing pause; a permanent one (5xx), or too many tries, marks the message failed.
 
-The one window where a reader can get a message twice: the server accepted it and the worker died
-before recording that. The resend carries the same Message-ID, so mail clients show it once.
+The one window where a reader can get a message twice: the server accepted it and the row was not
+updated (the worker died, or the server's answer was lost on the way). The resend carries the same
+Message-ID, so mail clients show it once.
 
 A message may carry an iCalendar object (`calendar=`, a meeting invitation): it goes as a third
 alternative, `text/calendar` with the object's METHOD as its method parameter (Outlook ignores an
@@ -26,6 +27,7 @@ import datetime
 import logging
 import re
 import smtplib
+import time
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -40,14 +42,21 @@ from core.models import OutboxMessage
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
-# A send that has not finished in this long was cut off (a worker killed mid-send): try it again. It is
-# far longer than a send can take while the SMTP timeout (settings.EMAIL_TIMEOUT) holds.
-STUCK_AFTER = datetime.timedelta(minutes=10)
-# After a temporary failure: 1, 2, 4 ... minutes, at most an hour, before the next try.
-FIRST_RETRY = datetime.timedelta(minutes=1)
+# A send that has not finished in this long was cut off (a worker killed mid-send): try it again. Each step
+# of a send (connecting, each command, the message) gives up after the SMTP timeout, so a live send ends
+# within a handful of timeouts; twenty (ten minutes at the default 30 seconds) is far longer, whatever the
+# timeout is set to.
+STUCK_AFTER = datetime.timedelta(seconds=20 * settings.EMAIL_TIMEOUT)
+# After a temporary failure: 1, 2, 4 ... sweeps (minutes, by default), at most an hour, before the next try.
+FIRST_RETRY = datetime.timedelta(seconds=settings.OUTBOX_SWEEP_SECONDS)
 LONGEST_RETRY = datetime.timedelta(hours=1)
-# Queued rows younger than this are left to the task that enqueueing started.
-SWEEP_GRACE = datetime.timedelta(minutes=1)
+# Queued rows younger than one sweep are left to the task that enqueueing started.
+SWEEP_GRACE = datetime.timedelta(seconds=settings.OUTBOX_SWEEP_SECONDS)
+# Once the broker could not take a task, this process stops offering it more for a while: each try costs
+# most of a second when Redis is down, and scheduling a meeting for a hundred people must not take minutes.
+# The rows wait for the sweep instead.
+BROKER_PAUSE_SECONDS = 10.0
+_broker_down_until = 0.0
 
 
 def outbox_enqueue(
@@ -117,11 +126,16 @@ def outbox_enqueue_rendered(
 
 
 def _enqueue_send(message_id: int) -> None:
+    global _broker_down_until
     from core.tasks import send_outbox_message
 
+    if time.monotonic() < _broker_down_until:
+        log.warning("Outbox message %s queued for the sweep: the broker was down moments ago", message_id)
+        return
     try:
         send_outbox_message.delay(message_id)
     except Exception:  # the broker is down: the sweep sends it later; the request must not fail
+        _broker_down_until = time.monotonic() + BROKER_PAUSE_SECONDS
         log.warning("Outbox message %s queued for the sweep: the task could not be enqueued", message_id)
 
 

@@ -208,3 +208,31 @@ def test_a_calendar_without_a_method_is_refused_before_it_is_queued(email_templa
         enqueue(calendar=CALENDAR.replace("METHOD:REQUEST\r\n", ""))
     assert OutboxMessage.objects.count() == 0
     assert smtp_server.messages == []
+
+
+def test_once_the_broker_cannot_take_a_task_the_next_messages_wait_for_the_sweep_without_asking_it(
+    email_templates, monkeypatch
+):
+    """Each try costs most of a second when Redis is down: a meeting for a hundred people must not keep
+    its coordinator waiting for a hundred of them."""
+    import time
+    from types import SimpleNamespace
+
+    import core.outbox
+
+    asked = []
+
+    def broker_down(message_id):
+        asked.append(message_id)
+        raise ConnectionRefusedError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr("core.tasks.send_outbox_message", SimpleNamespace(delay=broker_down))
+    monkeypatch.setattr(core.outbox, "_broker_down_until", 0.0)
+    with transaction.atomic():
+        for n in range(5):
+            enqueue(recipient=f"head{n}@school.example")
+    assert len(asked) == 1
+    assert set(OutboxMessage.objects.values_list("state", flat=True)) == {OutboxMessage.State.QUEUED}
+    monkeypatch.setattr(core.outbox, "_broker_down_until", time.monotonic() - 1)  # the pause is over
+    enqueue(recipient="head9@school.example")
+    assert len(asked) == 2
