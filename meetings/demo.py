@@ -25,7 +25,7 @@ from weasyprint import HTML
 
 from core.files import PDF, private_storage, stored_name
 from core.models import OutboxMessage
-from meetings.models import ActionPoint, AgendaItem, Attendance, Meeting, Minutes, Paper
+from meetings.models import ActionPoint, AgendaItem, Attendance, Invitee, Meeting, Minutes, Paper
 from meetings.services.agenda import agenda_agree, agenda_item_add, agenda_publish, paper_upload, papers_deadline_set
 from meetings.services.scheduling import meeting_cancel, meeting_change, meeting_schedule
 from partnerships.calendar import academic_year_of
@@ -370,6 +370,27 @@ def _minutes(partnership, coordinator, made) -> None:
                 created_by=coordinator,
                 created_at=meeting.ends,
             )
+    # Answers as they were given: apologies from the schools that sent them, everyone else coming.
+    for meeting in held:
+        sent_apologies = set(
+            meeting.attendance.filter(status=Attendance.Status.APOLOGIES).values_list("school_id", flat=True)
+        )
+        invited = meeting.invitees.filter(removed_at__isnull=True)
+        invited.filter(school_id__in=sent_apologies).update(
+            answer=Invitee.Answer.APOLOGIES,
+            apologies_reason="An Ofsted inspection at school that day",
+            answered_at=meeting.starts - datetime.timedelta(days=5),
+        )
+        invited.exclude(school_id__in=sent_apologies).update(
+            answer=Invitee.Answer.ATTENDING, answered_at=meeting.starts - datetime.timedelta(days=6)
+        )
+    # The next meeting: about half have answered so far.
+    upcoming = Meeting.objects.filter(pk__in=[m.pk for m in made], starts__gt=now, status=Meeting.Status.SCHEDULED)
+    next_meeting = upcoming.order_by("starts").first()
+    if next_meeting is not None:
+        for index, invitee in enumerate(next_meeting.invitees.filter(removed_at__isnull=True, user__isnull=False)):
+            if index % 2 == 0 and invitee.user_id != coordinator.pk:
+                Invitee.objects.filter(pk=invitee.pk).update(answer=Invitee.Answer.ATTENDING, answered_at=now)
     # Minutes in each state: per kind, the earliest approved at the next, then circulated, then draft.
     for kind in (K.PARTNERSHIP, K.STRATEGY):
         series = [m for m in held if m.kind == kind]

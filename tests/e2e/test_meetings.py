@@ -358,3 +358,35 @@ def test_every_other_meetings_page_passes_the_checks(site, tenant_a):
         site.visit(path)
     site.visit(f"/p/{slug}/meetings/actions/?status=lost&due_by_day=40", name="actions-bad-filter")
     expect(site.page.locator(".govuk-error-message").first).to_be_visible()
+
+
+def test_headteacher_sends_apologies_with_a_deputy_as_substitute(site, tenant_a):
+    from django_scopes import scopes_disabled
+
+    from schools.models import Person
+    from tests.factories.meetings import InviteeFactory, MeetingFactory
+    from tests.factories.schools import PersonFactory
+
+    with scopes_disabled():
+        meeting = MeetingFactory(partnership=tenant_a.partnership, organiser=tenant_a.coordinator)
+        InviteeFactory(meeting=meeting, user=tenant_a.headteacher, school=tenant_a.schools[0])
+        PersonFactory(
+            partnership=tenant_a.partnership,
+            school=tenant_a.schools[0],
+            full_name="Dee Marsh",
+            position=Person.Position.DEPUTY_HEAD,
+        )
+    page, slug = site.page, tenant_a.slug
+    site.login(tenant_a.headteacher, expect_url=f"/p/{slug}/")
+    site.visit(f"/p/{slug}/meetings/{meeting.pk}/")
+    site.submit("Answer the invitation", status=200, name="answer")
+    page.get_by_label("No, I send my apologies").check()
+    site.submit("Send your answer", status=400, name="answer-no-reason")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Give the reason for your apologies")
+    page.get_by_label("No, someone from my school will come in my place").check()
+    page.get_by_label("Who will come in your place").select_option(label="Dee Marsh")
+    site.submit("Send your answer", status=200, name="answer-substitute")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("sending a substitute")
+    invited = page.get_by_role("table", name="People invited (2)")
+    expect(invited).to_contain_text("Dee Marsh")
+    expect(invited).to_contain_text(f"In place of {tenant_a.headteacher.full_name}")
