@@ -21,11 +21,11 @@ from functools import cache
 from django.core.files.base import ContentFile
 from django.db.models import F
 from django.utils import timezone
-from weasyprint import HTML
 
 from core.files import PDF, private_storage, stored_name
 from core.models import OutboxMessage
 from meetings.models import ActionPoint, AgendaItem, Attendance, Invitee, Meeting, Minutes, Paper
+from meetings.pack import pdf_from_html
 from meetings.services.agenda import agenda_agree, agenda_item_add, agenda_publish, paper_upload, papers_deadline_set
 from meetings.services.scheduling import meeting_cancel, meeting_change, meeting_schedule
 from partnerships.calendar import academic_year_of
@@ -212,7 +212,7 @@ def _demo_pdf(title: str, partnership_name: str) -> bytes:
         f" body {{ font-family: 'Liberation Sans', sans-serif }} p {{ margin-bottom: 18mm }}</style></head>"
         f"<body><h1>{title}</h1>{paragraphs}</body></html>"
     )
-    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
+    return pdf_from_html(html)
 
 
 def _presenter(partnership, coordinator):

@@ -21,6 +21,7 @@ from django.utils import timezone
 from pypdf import PdfReader, PdfWriter, Transformation
 from pypdf.generic import NameObject, TextStringObject
 from weasyprint import HTML
+from weasyprint.urls import URLFetcher
 
 from core.files import private_storage
 from meetings.models import AgendaItem, Meeting, Paper
@@ -49,9 +50,22 @@ class PackItem:
     page: int | None = None
 
 
+class FetchNothing(URLFetcher):
+    """The PDFs need nothing from outside: fonts are the system's, styles are inline. A URL in what
+    people typed (a title, a note) must never make the server fetch it."""
+
+    def fetch(self, url, headers=None):
+        raise ValueError(f"PDFs load no outside resources ({url[:60]})")
+
+
+def pdf_from_html(html: str, *, tagged: bool = True) -> bytes:
+    """HTML to PDF, tagged (PDF/UA) unless it is an overlay, fetching nothing from anywhere."""
+    document = HTML(string=html, base_url=None, url_fetcher=FetchNothing())
+    return document.write_pdf(pdf_variant="pdf/ua-1" if tagged else None)
+
+
 def _render(template: str, context: dict, *, tagged: bool = True) -> bytes:
-    html = render_to_string(template, context)
-    return HTML(string=html, base_url=None).write_pdf(pdf_variant="pdf/ua-1" if tagged else None)
+    return pdf_from_html(render_to_string(template, context), tagged=tagged)
 
 
 def _front(meeting: Meeting, entries: list[PackItem], when: str, extras: list[Extra]) -> bytes:

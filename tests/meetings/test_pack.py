@@ -189,3 +189,19 @@ def test_the_pack_ends_with_the_last_meetings_minutes_and_the_open_actions(clien
     assert {"Send", "budget", "governors", "Partnership", "Head", "(overdue)"} <= set(words)
     titles = [item.title for item in PdfReader(io.BytesIO(pdf)).outline]
     assert titles[-2:] == [f"Minutes of {last} (circulated)", "Open action points"]
+
+
+def test_a_url_in_what_people_type_is_never_fetched_when_a_pdf_is_made(monkeypatch):
+    from meetings import pack
+
+    asked = []
+
+    def refuse(self, url, headers=None):
+        asked.append(url)
+        raise ValueError("no")
+
+    monkeypatch.setattr(pack.FetchNothing, "fetch", refuse)
+    title = '<img src="http://169.254.169.254/latest">'  # as if a title carried markup
+    html = f'<html lang="en-GB"><head><title>T</title></head><body>{title}<p>Hi</p></body></html>'
+    pdf = pack.pdf_from_html(html)
+    assert pdf.startswith(b"%PDF-") and asked == ["http://169.254.169.254/latest"]
