@@ -32,10 +32,10 @@ def follow_ups_due(request, **kwargs) -> dict | None:
     return {"flags": flags} if flags else None
 
 
-def school_absences(request, school=None, **kwargs) -> dict | None:
+def school_absences(request, school=None, constitution=None, **kwargs) -> dict | None:
     if school is None or not request.tenant.has("view_meetings"):
         return None
-    flags = absence_flags(request.partnership, timezone.now(), school=school)
+    flags = absence_flags(request.partnership, timezone.now(), school=school, constitution=constitution)
     if not flags:
         return None
     return {"flag": flags[0], "can_follow_up": may_follow_up(request.tenant.roles)}

@@ -561,10 +561,16 @@ class AbsenceFlag:
         return len(self.meetings)
 
 
-def absence_flags(partnership: Partnership, now: datetime.datetime, school: School | None = None) -> list[AbsenceFlag]:
+def absence_flags(
+    partnership: Partnership,
+    now: datetime.datetime,
+    school: School | None = None,
+    constitution: Constitution | None = None,
+) -> list[AbsenceFlag]:
     """The schools absent without apologies from each of the partnership's last N partnership meetings
-    whose attendance was recorded, N being the agreement's number (or the default). Four queries."""
-    count = constitution_of(partnership).absences_before_follow_up_or_default
+    whose attendance was recorded, N being the agreement's number (or the default). Four queries, three
+    when the page has read the constitution already."""
+    count = (constitution or constitution_of(partnership)).absences_before_follow_up_or_default
     recent = list(
         Meeting.objects.filter(
             partnership=partnership,

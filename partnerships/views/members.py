@@ -141,6 +141,7 @@ class SchoolView(SchoolMixin):
             "not_shared": _not_shared(sees_people=sees_people, sees_census=sees_census, sees_budget=sees_budget),
             "sharing": information_sharing_rows(privacy.constitution),
             "sharing_reason": privacy.constitution.information_sharing,
+            "constitution": privacy.constitution,
             "roles": list(selectors.school_roles(school, today)) if sees_people else [],
             "censuses": list(selectors.school_censuses(school)) if sees_census else [],
             "budgets": list(selectors.school_budgets(school)) if sees_budget else [],
