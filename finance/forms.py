@@ -2,17 +2,29 @@ import calendar
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from core.forms import Form
 from finance.models import MAX_AMOUNT, BudgetLine, ContributionScheme
 
 
-def money_field(label: str, what: str, example: str, *, positive: bool = False, **kwargs) -> forms.DecimalField:
+class MoneyField(forms.DecimalField):
+    """A DecimalField that reports only the first problem: an absurd amount breaks both the digits
+    and the maximum, and one message is enough."""
+
+    def run_validators(self, value):
+        try:
+            super().run_validators(value)
+        except ValidationError as error:
+            raise ValidationError(error.error_list[:1]) from None
+
+
+def money_field(label: str, what: str, example: str, *, positive: bool = False, **kwargs) -> MoneyField:
     """Pounds and pence: a Decimal with two places (never a float), messages that name the field."""
     least = Decimal("0.01") if positive else Decimal("0.00")
     capital = what[:1].upper() + what[1:]
     in_pounds = f"Enter {what} in pounds and pence, like {example}"
-    return forms.DecimalField(
+    return MoneyField(
         label=label,
         max_digits=12,
         decimal_places=2,
