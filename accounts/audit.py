@@ -103,6 +103,8 @@ class AuditAction(models.TextChoices):
     CALENDAR_LINK_STOPPED = "calendar.link_stopped", "Calendar link stopped"
     MEETING_SERIES_SCHEDULED = "meeting.series_scheduled", "Series of meetings scheduled"
     MEETING_NOTICE_RESENT = "meeting.notice_resent", "Meeting notice sent again"
+    FINANCIAL_YEAR_OPENED = "finance.year_opened", "Financial year opened"
+    CONTRIBUTION_SCHEME_SET = "finance.scheme_set", "Contribution scheme set"
 
 
 def audit_record(

@@ -30,5 +30,6 @@ urlpatterns = [
     path("", include("partnerships.urls")),
     # Later apps mount their tenant pages here, with the same whole prefix (see partnerships/urls).
     path("p/<slug:partnership_slug>/meetings/", include("meetings.urls")),
+    path("p/<slug:partnership_slug>/finance/", include("finance.urls")),
     path("admin/", admin.site.urls),
 ]

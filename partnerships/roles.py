@@ -64,7 +64,7 @@ _EVERYONE = {
     "declare_interests",
     "view_meetings",
 }
-_LEADERS = _EVERYONE | {"view_audit", "view_interests"}
+_LEADERS = _EVERYONE | {"view_audit", "view_interests", "view_finance"}
 
 PARTNERSHIP_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.COORDINATOR: frozenset(
@@ -76,6 +76,7 @@ PARTNERSHIP_PERMISSIONS: dict[str, frozenset[str]] = {
             "change_constitution",
             "manage_governance",
             "manage_meetings",
+            "manage_finance",
             "view_school_records",
         }
     ),
@@ -83,11 +84,11 @@ PARTNERSHIP_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.VICE_CHAIR: frozenset(_LEADERS),
     Role.STRATEGY_REP: frozenset(_EVERYONE),
     Role.STRATEGY_RESERVE: frozenset(_EVERYONE),
-    Role.HEADTEACHER: frozenset(_EVERYONE | {"view_shared_with_headteachers"}),
+    Role.HEADTEACHER: frozenset(_EVERYONE | {"view_shared_with_headteachers", "view_finance"}),
     Role.DEPUTY: frozenset(_EVERYONE),
     Role.CHAIR_OF_GOVERNORS: frozenset(_EVERYONE),
     Role.GOVERNOR: frozenset(_EVERYONE),
-    Role.FINANCE_OFFICER: frozenset(_EVERYONE),
+    Role.FINANCE_OFFICER: frozenset(_EVERYONE | {"view_finance"}),
     Role.ADVISER: frozenset(_EVERYONE),
     Role.LA_OBSERVER: frozenset({"view_partnership", "view_members"}),
 }

@@ -1,4 +1,4 @@
-"""Every use case in partnerships.services and meetings.services is found by introspection, takes
+"""Every use case in partnerships.services, meetings.services and finance.services is found by introspection, takes
 keyword-only typed arguments with the acting user, and writes an audit row when it changes something.
 
 A use case is a public function of a services module that takes `actor`. The registry
@@ -19,6 +19,7 @@ import pytest
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
+import finance.services
 import meetings.services
 import partnerships.services
 from accounts.models import AuditEvent, User
@@ -80,6 +81,8 @@ def _service_modules():
         yield info.name, importlib.import_module(f"partnerships.services.{info.name}")
     for info in pkgutil.iter_modules(meetings.services.__path__):
         yield f"meetings.{info.name}", importlib.import_module(f"meetings.services.{info.name}")
+    for info in pkgutil.iter_modules(finance.services.__path__):
+        yield f"finance.{info.name}", importlib.import_module(f"finance.services.{info.name}")
 
 
 def public_functions() -> dict[str, Callable]:
@@ -333,7 +336,27 @@ def _rota_confirm(t):
     return {"actor": t.coordinator, "rota": rota}
 
 
+def _financial_year(t):
+    from finance.models import FinancialYear
+
+    return FinancialYear.objects.create(
+        partnership=t.partnership, starts=D(2026, 4, 1), ends=D(2027, 3, 31), label="2026-27", opened_by=t.coordinator
+    )
+
+
 REGISTRY: dict[str, Callable[..., dict]] = {
+    "finance.years.financial_year_open": lambda t: {
+        "actor": t.coordinator,
+        "partnership": t.partnership,
+        "start_year": 2026,
+        "budget": {"administration": Decimal("500.00")},
+    },
+    "finance.years.contribution_scheme_set": lambda t: {
+        "actor": t.coordinator,
+        "year": _financial_year(t),
+        "basis": "per_fte",
+        "rate": Decimal("2.00"),
+    },
     "constitution.constitution_update": _constitution_change,
     "development.area_participation_add": lambda t: {"actor": t.coordinator, "area": _area(t), "school": t.schools[0]},
     "development.area_participation_remove": lambda t: {

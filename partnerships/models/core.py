@@ -53,6 +53,8 @@ class Partnership(models.Model):
                 "view_shared_with_headteachers",
                 "Can see what the constitution shares with every member school's headteachers",
             ),
+            ("view_finance", "Can see the partnership's financial years, budgets and contribution schemes"),
+            ("manage_finance", "Can open financial years, set budgets and contribution schemes"),
         ]
 
     def __str__(self) -> str:

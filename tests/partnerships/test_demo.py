@@ -25,6 +25,14 @@ def test_the_demo_loads_the_five_seed_partnerships_with_every_role_and_is_idempo
             Membership.objects.filter(partnership__slug="heart-of-manchester").values_list("school__name", flat=True)
         )
         assert "Rolls Crescent Primary School" in names
+        # Heart of Manchester's money: this financial year open at £2 per FTE pupil, with its budget.
+        from finance.models import FinancialYear
+        from finance.selectors import contribution_amounts
+
+        year = FinancialYear.objects.get(partnership__slug="heart-of-manchester")
+        assert (year.scheme.basis, str(year.scheme.rate), year.budget_lines.count()) == ("per_fte", "2.00", 5)
+        contributions = contribution_amounts(year.scheme)
+        assert len(contributions.rows) == 8 and contributions.total > 0
         for partnership in Partnership.objects.all():
             roles = RoleAssignment.objects.filter(partnership=partnership)
             held = set(roles.active().values_list("role", flat=True))

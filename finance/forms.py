@@ -1,0 +1,134 @@
+import calendar
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from core.forms import Form
+from finance.models import MAX_AMOUNT, BudgetLine, ContributionScheme
+
+
+class MoneyField(forms.DecimalField):
+    """A DecimalField that reports only the first problem: an absurd amount breaks both the digits
+    and the maximum, and one message is enough."""
+
+    def run_validators(self, value):
+        try:
+            super().run_validators(value)
+        except ValidationError as error:
+            raise ValidationError(error.error_list[:1]) from None
+
+
+def money_field(label: str, what: str, example: str, *, positive: bool = False, **kwargs) -> MoneyField:
+    """Pounds and pence: a Decimal with two places (never a float), messages that name the field."""
+    least = Decimal("0.01") if positive else Decimal("0.00")
+    capital = what[:1].upper() + what[1:]
+    in_pounds = f"Enter {what} in pounds and pence, like {example}"
+    return MoneyField(
+        label=label,
+        max_digits=12,
+        decimal_places=2,
+        min_value=least,
+        max_value=Decimal(MAX_AMOUNT),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-10", "spellcheck": "false"}),
+        error_messages={
+            "required": in_pounds,
+            "invalid": in_pounds,
+            "max_decimal_places": in_pounds,
+            "max_digits": f"{capital} must be £{MAX_AMOUNT:,} or less",
+            "max_whole_digits": f"{capital} must be £{MAX_AMOUNT:,} or less",
+            "min_value": f"{capital} must be more than £0.00" if positive else f"{capital} must be £0.00 or more",
+            "max_value": f"{capital} must be £{MAX_AMOUNT:,} or less",
+        },
+        **kwargs,
+    )
+
+
+MONTHS = [(number, calendar.month_name[number]) for number in range(1, 13)]
+
+
+class YearOpenForm(Form):
+    start_year = forms.IntegerField(
+        label="Year it starts",
+        min_value=2000,
+        max_value=2100,
+        help_text="For example, 2026 for the year from April 2026 to March 2027",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-4"}),
+        error_messages={
+            "required": "Enter the year it starts, like 2026",
+            "invalid": "Enter the year it starts as a number, like 2026",
+            "min_value": "Enter the year it starts, like 2026",
+            "max_value": "Enter the year it starts, like 2026",
+        },
+    )
+    start_month = forms.TypedChoiceField(
+        label="Month it starts",
+        choices=MONTHS,
+        coerce=int,
+        initial=4,
+        help_text="April unless the partnership keeps another financial year, such as an academy's September",
+        error_messages={
+            "required": "Select the month it starts",
+            "invalid_choice": "Select the month it starts from the list",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for category, name in BudgetLine.Category.choices:
+            self.fields[f"budget_{category}"] = money_field(
+                f"{name}: planned amount (£)", f"the planned amount for {name.lower()}", "1500.00", required=False
+            )
+
+    def budget_fields(self):
+        return [self[f"budget_{category}"] for category in BudgetLine.Category.values]
+
+    def service_data(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "start_year": data["start_year"],
+            "start_month": data["start_month"],
+            "budget": {
+                category: data[f"budget_{category}"]
+                for category in BudgetLine.Category.values
+                if data.get(f"budget_{category}") is not None
+            },
+        }
+
+
+class SchemeForm(Form):
+    basis = forms.ChoiceField(
+        label="How do schools contribute?",
+        choices=ContributionScheme.Basis.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select how schools contribute",
+            "invalid_choice": "Select how schools contribute from the list",
+        },
+    )
+    rate = money_field(
+        "Rate (£)",
+        "the rate",
+        "2.00",
+        positive=True,
+        required=False,
+        help_text="Per FTE pupil, or each school's flat amount",
+    )
+    total = money_field(
+        "Total to share (£)",
+        "the total to share",
+        "1000.00",
+        positive=True,
+        required=False,
+        help_text="For a share in proportion to budgets or pupil numbers",
+    )
+    joiner = forms.ChoiceField(
+        label="What does a school joining during the year pay?",
+        choices=ContributionScheme.Joiner.choices,
+        widget=forms.RadioSelect,
+        initial=ContributionScheme.Joiner.PRO_RATA,
+        error_messages={
+            "required": "Select what a school joining during the year pays",
+            "invalid_choice": "Select what a school joining during the year pays from the list",
+        },
+    )

@@ -1,0 +1,205 @@
+"""Reads the finance pages share. Never writes, never imports services.
+
+`contribution_amounts` is the one place a member school's contribution is worked out: every page,
+request and report asks it (the design's "one rule, one place").
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from django.core.exceptions import ValidationError
+
+from core.dates import in_force_between_q
+from finance.models import ContributionScheme, FinancialYear
+from partnerships.calendar import census_day
+from partnerships.models import Membership
+from schools.models import Budget, Census, School
+
+PENNY = Decimal("0.01")
+Basis = ContributionScheme.Basis
+
+
+def years_of(partnership) -> list[FinancialYear]:
+    """The partnership's financial years, the latest first, with their schemes."""
+    return list(FinancialYear.objects.filter(partnership=partnership).select_related("scheme").order_by("-starts"))
+
+
+def year_label(starts: datetime.date) -> str:
+    """'2026-27' for a year that runs into the next calendar year, '2026' for January to December."""
+    return f"{starts.year}" if starts.month == 1 else f"{starts.year}-{str(starts.year + 1)[-2:]}"
+
+
+def year_bounds(start_year: int, start_month: int = 4) -> tuple[datetime.date, datetime.date]:
+    """The first and last days of the twelve months from the first of `start_month` in `start_year`."""
+    starts = datetime.date(start_year, start_month, 1)
+    following = datetime.date(start_year + 1, start_month, 1)
+    return starts, following - datetime.timedelta(days=1)
+
+
+def census_year_for(year: FinancialYear) -> int:
+    """The January census before the financial year: the latest census day before its first day."""
+    return year.starts.year if census_day(year.starts.year) < year.starts else year.starts.year - 1
+
+
+def budget_year_for(year: FinancialYear) -> int:
+    """The schools' budgets used for budget shares: those for the (April) financial year the year starts in."""
+    return year.starts.year if year.starts.month >= 4 else year.starts.year - 1
+
+
+def _whole_months(joined: datetime.date, year: FinancialYear) -> int:
+    """The year's months a school that joined on `joined` is a member for the whole of (12 at most)."""
+    if joined <= year.starts:
+        return 12
+    first_whole = joined if joined.day == 1 else (joined.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    if first_whole > year.ends:
+        return 0
+    return (year.ends.year - first_whole.year) * 12 + year.ends.month - first_whole.month + 1
+
+
+@dataclass(frozen=True)
+class ContributionRow:
+    school: School
+    figure: Decimal | None  # FTE or budget used; None for a flat amount
+    figure_label: str  # "FTE at the January 2026 census", "Budget 2026-27", ""
+    months: int  # the year's whole months as a member that the school pays for (12 = the whole year)
+    exact: Decimal  # the exact share before rounding, to 4 places (for showing the working)
+    amount: Decimal  # what the school pays, to the penny
+
+    @property
+    def pro_rata(self) -> bool:
+        return self.months < 12
+
+
+@dataclass(frozen=True)
+class Contributions:
+    scheme: ContributionScheme
+    rows: list[ContributionRow]
+    census_year: int | None
+    budget_year: int | None
+
+    @property
+    def total(self) -> Decimal:
+        return sum((row.amount for row in self.rows), Decimal("0.00"))
+
+
+def members_during(year: FinancialYear) -> dict[int, tuple[School, datetime.date]]:
+    """Schools that are members on at least one day of the year, with the day they first were in it.
+
+    A school that leaves during the year is still a member of it (it pays the whole year, no refund);
+    one that joins during it is listed with its joining day."""
+    memberships = (
+        Membership.objects.filter(partnership_id=year.partnership_id)
+        .filter(in_force_between_q(year.starts, year.ends, start="joined", end="left"))
+        .select_related("school")
+        .order_by("joined")
+    )
+    found: dict[int, tuple[School, datetime.date]] = {}
+    for membership in memberships:
+        found.setdefault(membership.school_id, (membership.school, max(membership.joined, year.starts)))
+    return found
+
+
+def _round(value: Fraction) -> Decimal:
+    """A money amount rounded half up to the penny, computed from an exact fraction (never a float)."""
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(PENNY, rounding=ROUND_HALF_UP)
+
+
+def _exact(value: Fraction) -> Decimal:
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+def largest_remainder(total: Decimal, weights: dict[object, Fraction], tiebreak: dict[object, int]) -> dict:
+    """Split `total` (pounds and pence) in proportion to `weights` so the parts add up to it exactly.
+
+    Each part starts as its exact share rounded down to the penny; the pennies left over go one each
+    to the largest remainders, ties to the larger exact share and then to the lower `tiebreak` (URN)."""
+    whole = sum(weights.values(), Fraction(0))
+    if whole <= 0:
+        raise ValueError("nothing to share in proportion to")
+    pence = int((total / PENNY).to_integral_value(rounding=ROUND_FLOOR))
+    exact = {key: Fraction(pence) * weight / whole for key, weight in weights.items()}
+    parts = {key: share.numerator // share.denominator for key, share in exact.items()}
+    left = pence - sum(parts.values())
+    order = sorted(exact, key=lambda key: (-(exact[key] - parts[key]), -exact[key], tiebreak[key]))
+    for key in order[:left]:
+        parts[key] += 1
+    return {key: (Decimal(parts[key]) * PENNY, exact[key] / 100) for key in parts}
+
+
+def contribution_amounts(scheme: ContributionScheme) -> Contributions:
+    """Each member school's contribution for the scheme's year, with the figures it comes from.
+
+    - per FTE pupil: the rate times the school's FTE at the January census before the year, rounded
+      half up to the penny;
+    - a share of a total by budget or by pupil numbers (FTE at that census): allocated by largest
+      remainder so the amounts add up to the total exactly;
+    - flat: the rate from each school.
+    Members are the schools that are members on any day of the year: a school that leaves during it
+    pays the whole year (no refund); one that joins during it pays for the whole months it is a member
+    (its weight in a share is reduced the same way), or the whole year, as the scheme says.
+
+    Figures missing for any member raise a ValidationError naming the schools; nothing is worked out.
+    A per activity scheme has no yearly amounts: it raises a ValidationError saying so.
+    """
+    year = scheme.year
+    if scheme.basis == Basis.PER_ACTIVITY:
+        raise ValidationError(
+            "Contributions are agreed for each activity among the schools taking part, so there are no "
+            "yearly amounts to work out",
+            code="per_activity",
+        )
+    members = members_during(year)
+    ordered = sorted(members.values(), key=lambda pair: (pair[0].name, pair[0].urn))
+    months = {
+        school.pk: 12 if scheme.joiner == ContributionScheme.Joiner.IN_FULL else _whole_months(joined, year)
+        for school, joined in ordered
+    }
+    census_year = budget_year = None
+    figures: dict[int, Decimal] = {}
+    label = ""
+    if scheme.basis in (Basis.PER_FTE, Basis.PUPIL_SHARE):
+        census_year = census_year_for(year)
+        figures = dict(Census.objects.filter(school_id__in=members, year=census_year).values_list("school_id", "fte"))
+        label = f"FTE at the January {census_year} census"
+        missing_what = f"January {census_year} census figures"
+    elif scheme.basis == Basis.BUDGET_SHARE:
+        budget_year = budget_year_for(year)
+        figures = dict(
+            Budget.objects.filter(school_id__in=members, financial_year=budget_year).values_list("school_id", "amount")
+        )
+        label = f"Budget {budget_year}-{str(budget_year + 1)[-2:]}"
+        missing_what = f"budgets for {label.removeprefix('Budget ')}"
+    if label:
+        missing = [school.name for school, _ in ordered if school.pk not in figures]
+        if missing:
+            raise ValidationError(
+                f"There are no {missing_what} for {_and_list(missing)}. Add them before the contributions "
+                "can be worked out.",
+                code="missing_figures",
+                params={"schools": missing},
+            )
+
+    rows = []
+    if scheme.basis in ContributionScheme.TOTAL_BASES:
+        weights = {school.pk: Fraction(figures[school.pk]) * months[school.pk] / 12 for school, _ in ordered}
+        if not any(weights.values()):
+            raise ValidationError("Every member's figure is nought, so there is nothing to share in proportion to")
+        shares = largest_remainder(scheme.total, weights, {school.pk: school.urn for school, _ in ordered})
+        for school, _ in ordered:
+            amount, exact = shares[school.pk]
+            rows.append(ContributionRow(school, figures[school.pk], label, months[school.pk], _exact(exact), amount))
+    else:
+        for school, _ in ordered:
+            figure = figures.get(school.pk) if scheme.basis == Basis.PER_FTE else None
+            full = Fraction(scheme.rate) * (Fraction(figure) if figure is not None else 1)
+            exact = full * months[school.pk] / 12
+            rows.append(ContributionRow(school, figure, label, months[school.pk], _exact(exact), _round(exact)))
+    return Contributions(scheme=scheme, rows=rows, census_year=census_year, budget_year=budget_year)
+
+
+def _and_list(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"

@@ -1,0 +1,170 @@
+"""Opening a financial year with its budget, and setting how members contribute to it.
+
+Each use case is atomic, checks its rules (ValidationError by field, nothing written on refusal) and
+writes an audit row. Amounts are Decimal pounds and pence throughout.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.audit import AuditAction, audit_record
+from accounts.models import User
+from finance.models import MAX_AMOUNT, BudgetLine, ContributionScheme, FinancialYear
+from finance.selectors import year_bounds, year_label
+from partnerships.models import Constitution, Partnership
+from partnerships.selectors.constitution import constitution_of
+
+Basis = ContributionScheme.Basis
+
+# The constitution's basis, as the year's scheme first has it (a share of a total needs its total,
+# which the constitution does not hold, so that scheme is left for the coordinator to set).
+_FROM_CONSTITUTION = {Constitution.Basis.PER_FTE: Basis.PER_FTE, Constitution.Basis.FLAT: Basis.FLAT}
+
+
+def _check_amount(value: Decimal | None, field: str, what: str, *, positive: bool) -> dict[str, str]:
+    if value is None:
+        return {}
+    if value.as_tuple().exponent < -2:
+        return {field: f"Enter {what} in pounds and pence, like 2.00"}
+    if value < 0 or (positive and value == 0):
+        return {field: f"{what[:1].upper()}{what[1:]} must be more than £0.00"}
+    if value > MAX_AMOUNT:
+        return {field: f"{what[:1].upper()}{what[1:]} must be £{MAX_AMOUNT:,} or less"}
+    return {}
+
+
+@transaction.atomic
+def financial_year_open(
+    *,
+    actor: User,
+    partnership: Partnership,
+    start_year: int,
+    start_month: int = 4,
+    budget: dict[str, Decimal] | None = None,
+) -> FinancialYear:
+    """Open the financial year starting on the first of `start_month` in `start_year`, with a budget
+    line for each category given an amount. The year's contribution scheme starts as the
+    constitution's basis and rate where it names a rate (per FTE pupil or flat)."""
+    errors: dict[str, str] = {}
+    if not 1 <= start_month <= 12:
+        errors["start_month"] = "Select the month the year starts"
+    if not 2000 <= start_year <= 2100:
+        errors["start_year"] = "Enter the year it starts, like 2026"
+    budget = budget or {}
+    for category, amount in budget.items():
+        if category not in BudgetLine.Category.values:
+            errors[category] = "Select a budget category from the list"
+            continue
+        errors |= _check_amount(amount, category, "the planned amount", positive=False)
+    if errors:
+        raise ValidationError(errors)
+    starts, ends = year_bounds(start_year, start_month)
+    overlapping = (
+        FinancialYear.objects.select_for_update()
+        .filter(partnership=partnership, starts__lte=ends, ends__gte=starts)
+        .order_by("starts")
+        .first()
+    )
+    if overlapping is not None:
+        raise ValidationError(
+            {"start_year": f"The financial year {overlapping.label} already covers some of these months"}
+        )
+    year = FinancialYear.objects.create(
+        partnership=partnership,
+        starts=starts,
+        ends=ends,
+        start_month=start_month,
+        label=year_label(starts),
+        opened_by=actor,
+    )
+    BudgetLine.objects.bulk_create(
+        BudgetLine(year=year, category=category, planned=amount)
+        for category, amount in budget.items()
+        if amount is not None
+    )
+    constitution = constitution_of(partnership)
+    basis = _FROM_CONSTITUTION.get(constitution.contribution_basis)
+    if basis and constitution.contribution_rate:
+        ContributionScheme.objects.create(year=year, basis=basis, rate=constitution.contribution_rate, set_by=actor)
+    audit_record(
+        actor=actor,
+        action=AuditAction.FINANCIAL_YEAR_OPENED,
+        partnership=partnership,
+        summary=f"Opened the financial year {year.label}",
+        data={
+            "year": year.pk,
+            "starts": starts.isoformat(),
+            "ends": ends.isoformat(),
+            "budget": {category: str(amount) for category, amount in budget.items() if amount is not None},
+        },
+    )
+    return year
+
+
+@transaction.atomic
+def contribution_scheme_set(
+    *,
+    actor: User,
+    year: FinancialYear,
+    basis: str,
+    rate: Decimal | None = None,
+    total: Decimal | None = None,
+    joiner: str = ContributionScheme.Joiner.PRO_RATA,
+) -> ContributionScheme:
+    """Set how the members contribute to `year`: per FTE pupil or flat need a rate, shares of a total
+    need the total, per activity needs neither. The year must be open. The audit row keeps what it was."""
+    year = FinancialYear.objects.select_for_update().get(pk=year.pk)
+    if not year.is_open:
+        raise ValidationError(f"The financial year {year.label} is closed: its contributions cannot change")
+    errors: dict[str, str] = {}
+    if basis not in Basis.values:
+        errors["basis"] = "Select how schools contribute"
+    if joiner not in ContributionScheme.Joiner.values:
+        errors["joiner"] = "Select what a school joining during the year pays"
+    if basis in ContributionScheme.RATE_BASES:
+        total = None
+        if rate is None:
+            errors["rate"] = "Enter the rate in pounds and pence, like 2.00"
+        errors |= _check_amount(rate, "rate", "the rate", positive=True)
+    elif basis in ContributionScheme.TOTAL_BASES:
+        rate = None
+        if total is None:
+            errors["total"] = "Enter the total to share in pounds and pence, like 1000.00"
+        errors |= _check_amount(total, "total", "the total to share", positive=True)
+    else:
+        rate = total = None
+    if errors:
+        raise ValidationError(errors)
+    before = ContributionScheme.objects.filter(year=year).first()
+    was = {"basis": before.basis, "rate": str(before.rate), "total": str(before.total)} if before else None
+    scheme, _ = ContributionScheme.objects.update_or_create(
+        year=year,
+        defaults={
+            "basis": basis,
+            "rate": rate,
+            "total": total,
+            "joiner": joiner,
+            "set_by": actor,
+            "set_at": timezone.now(),
+        },
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CONTRIBUTION_SCHEME_SET,
+        partnership=year.partnership,
+        summary=f"Set the contributions for {year.label}: {scheme.get_basis_display()}",
+        data={
+            "year": year.pk,
+            "basis": basis,
+            "rate": str(rate) if rate is not None else None,
+            "total": str(total) if total is not None else None,
+            "joiner": joiner,
+            "was": was,
+        },
+    )
+    return scheme

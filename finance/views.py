@@ -1,0 +1,123 @@
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.views.generic import TemplateView
+
+from core.views import ServiceFormView, TenantViewMixin
+from finance.forms import SchemeForm, YearOpenForm
+from finance.models import ContributionScheme, FinancialYear
+from finance.selectors import contribution_amounts, years_of
+from finance.services.years import contribution_scheme_set, financial_year_open
+from partnerships.calendar import financial_year_of
+
+
+def _year_or_404(year_pk) -> FinancialYear:
+    return get_object_or_404(FinancialYear.objects.select_related("partnership", "opened_by"), pk=year_pk)
+
+
+def _scheme_of(year: FinancialYear) -> ContributionScheme | None:
+    return ContributionScheme.objects.filter(year=year).select_related("set_by").first()
+
+
+class YearListView(TenantViewMixin, TemplateView):
+    permission_required = "view_finance"
+    template_name = "finance/list.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"years": years_of(self.partnership)}
+
+
+class YearOpenView(ServiceFormView):
+    permission_required = "manage_finance"
+    template_name = "finance/open.html"
+    form_class = YearOpenForm
+
+    def get_initial(self):
+        return {"start_year": financial_year_of(timezone.localdate()), "start_month": 4}
+
+    def perform(self, form):
+        return financial_year_open(actor=self.request.user, partnership=self.partnership, **form.service_data())
+
+    def add_service_errors(self, form, error):
+        # A budget category's error belongs to its field, named budget_<category> on the form.
+        if hasattr(error, "error_dict"):
+            renamed = {
+                f"budget_{key}" if f"budget_{key}" in form.fields else key: value
+                for key, value in error.error_dict.items()
+            }
+            error = ValidationError(renamed)
+        super().add_service_errors(form, error)
+
+    def get_success_message(self, year):
+        return f"Financial year {year.label} opened"
+
+    def get_success_url(self, year):
+        return self.tenant_url("finance:year", year_pk=year.pk)
+
+
+class YearDetailView(TenantViewMixin, TemplateView):
+    permission_required = "view_finance"
+    template_name = "finance/year.html"
+
+    def lookup(self, **kwargs):
+        return _year_or_404(kwargs["year_pk"])
+
+    def get_context_data(self, **kwargs):
+        year = self.lookup(**kwargs)
+        lines = list(year.budget_lines.all())
+        return super().get_context_data(**kwargs) | {
+            "year": year,
+            "lines": lines,
+            "budget_total": sum((line.planned for line in lines), start=Decimal("0.00")),
+            "scheme": _scheme_of(year),
+        }
+
+
+class SchemeSetView(ServiceFormView):
+    permission_required = "manage_finance"
+    template_name = "finance/scheme.html"
+    form_class = SchemeForm
+    context_object_name = "year"
+
+    def lookup(self, **kwargs):
+        return _year_or_404(kwargs["year_pk"])
+
+    def get_initial(self):
+        scheme = _scheme_of(self.object)
+        if scheme is None:
+            return {}
+        return {"basis": scheme.basis, "rate": scheme.rate, "total": scheme.total, "joiner": scheme.joiner}
+
+    def perform(self, form):
+        return contribution_scheme_set(actor=self.request.user, year=self.object, **form.cleaned_data)
+
+    def get_success_message(self, scheme):
+        return f"Contributions for {self.object.label} set"
+
+    def get_success_url(self, scheme):
+        return self.tenant_url("finance:year", year_pk=self.object.pk)
+
+
+class ContributionsPreviewView(TenantViewMixin, TemplateView):
+    """Each member school's contribution worked out from the figures in force, before anything is
+    asked for. A GET: it writes nothing. Shows every school's figures, so it is for those who manage
+    the partnership's money."""
+
+    permission_required = "manage_finance"
+    template_name = "finance/contributions.html"
+
+    def lookup(self, **kwargs):
+        return _year_or_404(kwargs["year_pk"])
+
+    def get_context_data(self, **kwargs):
+        year = self.lookup(**kwargs)
+        scheme = _scheme_of(year)
+        context = super().get_context_data(**kwargs) | {"year": year, "scheme": scheme}
+        if scheme is not None:
+            try:
+                context["contributions"] = contribution_amounts(scheme)
+            except ValidationError as error:
+                context["problems"] = error.messages
+        return context
