@@ -53,7 +53,7 @@ def test_a_panel_that_returns_none_shows_nothing_to_that_person(panel_templates,
 
 
 def test_a_school_panel_gets_the_pages_school(panel_templates, registered, tenant_a, client_for):
-    registered(Panel("school", "credits", "panel_test/school.html", lambda request, school: {"school": school}))
+    registered(Panel("school", "credits", "panel_test/school.html", lambda request, school, **page: {"school": school}))
     school = tenant_a.schools[0]
     url = f"/p/{tenant_a.partnership.slug}/members/{school.urn}/"
     assert f"Credits of {school.name}" in client_for(tenant_a.coordinator).get(url).content.decode()

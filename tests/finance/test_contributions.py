@@ -63,7 +63,7 @@ def contribution_amounts(scheme):
 @pytest.fixture
 def partnership():
     with scopes_disabled():
-        yield PartnershipFactory()
+        return PartnershipFactory()
 
 
 def test_two_pounds_per_fte_for_the_eight_manchester_schools(partnership):
