@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 
 # "dashboard_warnings" sits at the top of the dashboard, above everything else: what needs acting on.
-SLOTS = frozenset({"dashboard", "dashboard_warnings", "school"})
+# "constitution_money" adds summary-list rows to the constitution page's Money section.
+SLOTS = frozenset({"dashboard", "dashboard_warnings", "school", "constitution_money"})
 
 
 @dataclass(frozen=True)

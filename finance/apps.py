@@ -6,7 +6,11 @@ class FinanceConfig(AppConfig):
     verbose_name = "Finance"
 
     def ready(self) -> None:
+        from core import panels
         from finance import demo
+        from finance.panels import PANELS
         from partnerships.demo import register_loader
 
         register_loader("finance", demo.load)
+        for panel in PANELS:
+            panels.register(panel)

@@ -44,6 +44,8 @@ def money_field(label: str, what: str, example: str, *, positive: bool = False, 
     )
 
 
+_PERCENT_RANGE = "The administration share must be between 0%% and 100%%"
+
 MONTHS = [(number, calendar.month_name[number]) for number in range(1, 13)]
 
 
@@ -131,4 +133,30 @@ class SchemeForm(Form):
             "required": "Select what a school joining during the year pays",
             "invalid_choice": "Select what a school joining during the year pays from the list",
         },
+    )
+    # Django formats field messages with their parameters, so a literal % is written %%.
+    admin_share_percent = forms.DecimalField(
+        label="Banker school's administration share (%)",
+        required=False,
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        max_value=Decimal("100"),
+        help_text="A percentage of each payment received, 0 to 100. Leave empty if the agreement names none",
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-4", "spellcheck": "false"}),
+        error_messages={
+            "invalid": "Enter the administration share as a percentage, like 5 or 2.5",
+            "max_decimal_places": "Enter the administration share as a percentage, like 5 or 2.5",
+            "max_digits": _PERCENT_RANGE,
+            "max_whole_digits": _PERCENT_RANGE,
+            "min_value": _PERCENT_RANGE,
+            "max_value": _PERCENT_RANGE,
+        },
+    )
+    admin_fixed_amount = money_field(
+        "Or the banker school's administration amount for the year (£)",
+        "the administration amount",
+        "250.00",
+        required=False,
+        help_text="Posted when the year opens. Leave empty for a percentage, or if the agreement names none",
     )

@@ -36,7 +36,10 @@ class FinancialYear(models.Model):
     )
     label = models.CharField(max_length=20, help_text='How people name the year, like "2026-27"')
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty for a year carried over from the constitution when contributions moved into the year's scheme.
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     opened_at = models.DateTimeField(default=timezone.now)
 
     objects = ScopedManager(partnership="partnership")
@@ -131,7 +134,30 @@ class ContributionScheme(models.Model):
     joiner = models.CharField(
         "What a school joining during the year pays", max_length=10, choices=Joiner.choices, default=Joiner.PRO_RATA
     )
-    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The banker school's administration portion: a percentage of each payment received, or a fixed
+    # amount for the year posted when the year opens. Both empty is "not set by the partnership", and
+    # then nothing is kept back; 0 is a rule too ("none").
+    admin_share_percent = models.DecimalField(
+        "Banker school's administration share (%)",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="Of each payment received",
+    )
+    admin_fixed_amount = models.DecimalField(
+        "Banker school's administration amount for the year (£)",
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_AMOUNT)],
+    )
+    # Empty for a scheme carried over from the constitution when contributions moved into the year.
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     set_at = models.DateTimeField(default=timezone.now)
 
     objects = ScopedManager(partnership="year__partnership")
@@ -140,6 +166,15 @@ class ContributionScheme(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(rate__isnull=True) | Q(rate__gt=0), name="scheme_rate_positive"),
             models.CheckConstraint(condition=Q(total__isnull=True) | Q(total__gt=0), name="scheme_total_positive"),
+            models.CheckConstraint(
+                condition=Q(admin_share_percent__isnull=True) | Q(admin_fixed_amount__isnull=True),
+                name="scheme_admin_share_one_way",
+            ),
+            models.CheckConstraint(
+                condition=Q(admin_share_percent__isnull=True)
+                | Q(admin_share_percent__gte=0, admin_share_percent__lte=100),
+                name="scheme_admin_percent_in_range",
+            ),
         ]
 
     def __str__(self) -> str:

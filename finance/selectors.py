@@ -28,6 +28,52 @@ def years_of(partnership) -> list[FinancialYear]:
     return list(FinancialYear.objects.filter(partnership=partnership).select_related("scheme").order_by("-starts"))
 
 
+def year_in_force(partnership, day: datetime.date) -> FinancialYear | None:
+    """The financial year that `day` falls in, with its scheme, or None if none is open for it."""
+    return (
+        FinancialYear.objects.filter(partnership=partnership, starts__lte=day, ends__gte=day)
+        .select_related("scheme")
+        .first()
+    )
+
+
+def scheme_of(year: FinancialYear) -> ContributionScheme | None:
+    """The year's contribution scheme, or None if it has none (a OneToOne's missing row, without the exception)."""
+    try:
+        return year.scheme
+    except ContributionScheme.DoesNotExist:
+        return None
+
+
+def scheme_basis_text(scheme: ContributionScheme | None) -> str:
+    """How schools contribute under `scheme`, in a sentence: the constitution page and the year's page say this."""
+    if scheme is None:
+        return "Not set for this financial year"
+    if scheme.basis == Basis.PER_FTE:
+        return f"{_pounds(scheme.rate)} per full-time equivalent pupil at the January census"
+    if scheme.basis == Basis.FLAT:
+        return f"{_pounds(scheme.rate)} from every school"
+    if scheme.basis in ContributionScheme.TOTAL_BASES:
+        by = "school budgets" if scheme.basis == Basis.BUDGET_SHARE else "pupil numbers"
+        total = f"{_pounds(scheme.total)} shared" if scheme.total is not None else "A total shared"
+        return f"{total} in proportion to {by}"
+    return "Agreed for each activity among the schools taking part"
+
+
+def admin_share_text(scheme: ContributionScheme | None) -> str:
+    """What the banker school keeps for administration under `scheme`, in a sentence."""
+    if scheme is None or (scheme.admin_share_percent is None and scheme.admin_fixed_amount is None):
+        return "Not set"
+    if scheme.admin_fixed_amount is not None:
+        return f"{_pounds(scheme.admin_fixed_amount)} for the year" if scheme.admin_fixed_amount else "None"
+    percent = scheme.admin_share_percent
+    return f"{percent.normalize():f}% of each payment received" if percent else "None"
+
+
+def _pounds(value: Decimal | None) -> str:
+    return f"£{value:,.2f}" if value is not None else "£0.00"
+
+
 def year_label(starts: datetime.date) -> str:
     """'2026-27' for a year that runs into the next calendar year, '2026' for January to December."""
     return f"{starts.year}" if starts.month == 1 else f"{starts.year}-{str(starts.year + 1)[-2:]}"

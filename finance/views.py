@@ -8,7 +8,7 @@ from django.views.generic import TemplateView
 from core.views import ServiceFormView, TenantViewMixin
 from finance.forms import SchemeForm, YearOpenForm
 from finance.models import ContributionScheme, FinancialYear
-from finance.selectors import contribution_amounts, years_of
+from finance.selectors import admin_share_text, contribution_amounts, years_of
 from finance.services.years import contribution_scheme_set, financial_year_open
 from partnerships.calendar import financial_year_of
 
@@ -67,11 +67,13 @@ class YearDetailView(TenantViewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         year = self.lookup(**kwargs)
         lines = list(year.budget_lines.all())
+        scheme = _scheme_of(year)
         return super().get_context_data(**kwargs) | {
             "year": year,
             "lines": lines,
             "budget_total": sum((line.planned for line in lines), start=Decimal("0.00")),
-            "scheme": _scheme_of(year),
+            "scheme": scheme,
+            "admin_text": admin_share_text(scheme),
         }
 
 
@@ -88,7 +90,10 @@ class SchemeSetView(ServiceFormView):
         scheme = _scheme_of(self.object)
         if scheme is None:
             return {}
-        return {"basis": scheme.basis, "rate": scheme.rate, "total": scheme.total, "joiner": scheme.joiner}
+        return {
+            field: getattr(scheme, field)
+            for field in ("basis", "rate", "total", "joiner", "admin_share_percent", "admin_fixed_amount")
+        }
 
     def perform(self, form):
         return contribution_scheme_set(actor=self.request.user, year=self.object, **form.cleaned_data)

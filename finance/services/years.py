@@ -16,14 +16,12 @@ from accounts.audit import AuditAction, audit_record
 from accounts.models import User
 from finance.models import MAX_AMOUNT, BudgetLine, ContributionScheme, FinancialYear
 from finance.selectors import year_bounds, year_label
-from partnerships.models import Constitution, Partnership
+from partnerships.models import Partnership
 from partnerships.selectors.constitution import constitution_of
 
 Basis = ContributionScheme.Basis
-
-# The constitution's basis, as the year's scheme first has it (a share of a total needs its total,
-# which the constitution does not hold, so that scheme is left for the coordinator to set).
-_FROM_CONSTITUTION = {Constitution.Basis.PER_FTE: Basis.PER_FTE, Constitution.Basis.FLAT: Basis.FLAT}
+# What a new year's scheme carries over from the year before it, until the coordinator changes it.
+_CARRIED = ("basis", "rate", "total", "joiner", "admin_share_percent", "admin_fixed_amount")
 
 
 def _check_amount(value: Decimal | None, field: str, what: str, *, positive: bool) -> dict[str, str]:
@@ -31,10 +29,33 @@ def _check_amount(value: Decimal | None, field: str, what: str, *, positive: boo
         return {}
     if value.as_tuple().exponent < -2:
         return {field: f"Enter {what} in pounds and pence, like 2.00"}
-    if value < 0 or (positive and value == 0):
+    if positive and value <= 0:
         return {field: f"{what[:1].upper()}{what[1:]} must be more than £0.00"}
+    if value < 0:
+        return {field: f"{what[:1].upper()}{what[1:]} must be £0.00 or more"}
     if value > MAX_AMOUNT:
         return {field: f"{what[:1].upper()}{what[1:]} must be £{MAX_AMOUNT:,} or less"}
+    return {}
+
+
+def _plain(value):
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def _check_admin_share(year: FinancialYear, percent: Decimal | None, fixed: Decimal | None) -> dict[str, str]:
+    if percent is not None and fixed is not None:
+        return {"admin_fixed_amount": "Enter a percentage of each payment or an amount for the year, not both"}
+    if percent is not None:
+        if percent.as_tuple().exponent < -2:
+            return {"admin_share_percent": "Enter the administration share as a percentage, like 5 or 2.5"}
+        if not 0 <= percent <= 100:
+            return {"admin_share_percent": "The administration share must be between 0% and 100%"}
+    errors = _check_amount(fixed, "admin_fixed_amount", "the administration amount", positive=False)
+    if errors:
+        return errors
+    if (percent or fixed) and constitution_of(year.partnership).banker_school_id is None:
+        field = "admin_share_percent" if percent else "admin_fixed_amount"
+        return {field: "Choose the banker school on the constitution first: it keeps the administration share"}
     return {}
 
 
@@ -48,8 +69,8 @@ def financial_year_open(
     budget: dict[str, Decimal] | None = None,
 ) -> FinancialYear:
     """Open the financial year starting on the first of `start_month` in `start_year`, with a budget
-    line for each category given an amount. The year's contribution scheme starts as the
-    constitution's basis and rate where it names a rate (per FTE pupil or flat)."""
+    line for each category given an amount. The year's contribution scheme starts as the latest
+    earlier year's (its basis, rate or total, joiners' rule and administration share)."""
     errors: dict[str, str] = {}
     if not 1 <= start_month <= 12:
         errors["start_month"] = "Select the month the year starts"
@@ -87,10 +108,15 @@ def financial_year_open(
         for category, amount in budget.items()
         if amount is not None
     )
-    constitution = constitution_of(partnership)
-    basis = _FROM_CONSTITUTION.get(constitution.contribution_basis)
-    if basis and constitution.contribution_rate:
-        ContributionScheme.objects.create(year=year, basis=basis, rate=constitution.contribution_rate, set_by=actor)
+    before = (
+        ContributionScheme.objects.filter(year__partnership=partnership, year__starts__lt=starts)
+        .order_by("-year__starts")
+        .first()
+    )
+    if before is not None:
+        ContributionScheme.objects.create(
+            year=year, set_by=actor, **{field: getattr(before, field) for field in _CARRIED}
+        )
     audit_record(
         actor=actor,
         action=AuditAction.FINANCIAL_YEAR_OPENED,
@@ -115,9 +141,14 @@ def contribution_scheme_set(
     rate: Decimal | None = None,
     total: Decimal | None = None,
     joiner: str = ContributionScheme.Joiner.PRO_RATA,
+    admin_share_percent: Decimal | None = None,
+    admin_fixed_amount: Decimal | None = None,
 ) -> ContributionScheme:
     """Set how the members contribute to `year`: per FTE pupil or flat need a rate, shares of a total
-    need the total, per activity needs neither. The year must be open. The audit row keeps what it was."""
+    need the total, per activity needs neither. The banker school's administration share is a
+    percentage of each payment or a fixed amount for the year (one or neither: neither is "not set"),
+    and needs the constitution's banker school. The year must be open. The audit row keeps what it was,
+    so the rate's history is the audit trail's and each year's own scheme."""
     year = FinancialYear.objects.select_for_update().get(pk=year.pk)
     if not year.is_open:
         raise ValidationError(f"The financial year {year.label} is closed: its contributions cannot change")
@@ -138,10 +169,11 @@ def contribution_scheme_set(
         errors |= _check_amount(total, "total", "the total to share", positive=True)
     else:
         rate = total = None
+    errors |= _check_admin_share(year, admin_share_percent, admin_fixed_amount)
     if errors:
         raise ValidationError(errors)
     before = ContributionScheme.objects.filter(year=year).first()
-    was = {"basis": before.basis, "rate": str(before.rate), "total": str(before.total)} if before else None
+    was = {field: _plain(getattr(before, field)) for field in _CARRIED} if before else None
     scheme, _ = ContributionScheme.objects.update_or_create(
         year=year,
         defaults={
@@ -149,6 +181,8 @@ def contribution_scheme_set(
             "rate": rate,
             "total": total,
             "joiner": joiner,
+            "admin_share_percent": admin_share_percent,
+            "admin_fixed_amount": admin_fixed_amount,
             "set_by": actor,
             "set_at": timezone.now(),
         },
@@ -164,6 +198,8 @@ def contribution_scheme_set(
             "rate": str(rate) if rate is not None else None,
             "total": str(total) if total is not None else None,
             "joiner": joiner,
+            "admin_share_percent": _plain(admin_share_percent),
+            "admin_fixed_amount": _plain(admin_fixed_amount),
             "was": was,
         },
     )

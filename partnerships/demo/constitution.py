@@ -24,7 +24,7 @@ from partnerships.services.constitution import constitution_update
 from partnerships.services.membership import leaving_notice_record
 from schools.models import School
 
-F, B = Constitution.Frequency, Constitution.Basis
+F = Constitution.Frequency
 # Each school's staff, census, budget and contribution stay with the school, the coordinator and those
 # who need them (the default): the agreements of Exeter Beacon, EducationKingston and the Kingston North
 # template (which decides per activity) share none of them between schools, and Kent's forbids it.
@@ -46,7 +46,6 @@ RULES: dict[str, dict] = {
         "representative the next term. A senior manager such as a deputy headteacher may substitute for a "
         "headteacher, though it is preferable that the head attends. The Strategy Group meets at least "
         "half-termly, before the Partnership meeting.",
-        "contribution_basis": B.NONE,
         **_NOTHING_SHARED,
         "development_area_target": 5,
         "development_area_minimum": 3,
@@ -64,11 +63,9 @@ RULES: dict[str, dict] = {
         "Assistant Heads network, the EYFS network and the Office/Business Managers group are permanent "
         "standing groups; task groups work for a period the strategic group sets. All report to the "
         "strategic group.",
-        "contribution_basis": B.PER_FTE,
-        "contribution_rate": Decimal("2.00"),
+        # £2.00 per FTE pupil and the banker school's administration share are the financial year's
+        # contribution scheme (finance.demo), not the constitution's.
         "banker_school": 990207,  # Rolls Crescent
-        # "A portion of the joint funding ... will be used to cover the administrative costs of that school":
-        # the agreement names no figure, so the administration share is not set.
         "leaving_notice_terms": 1,
         "leaver_contribution_refunded": False,
         # "We share accountability for ... the devolved finance": the heads of the strategic group see each
@@ -96,7 +93,6 @@ RULES: dict[str, dict] = {
         "strategy_group_notes": "Headteachers hold the strategic meetings, which set and review the focus of "
         "school improvement. Each meeting nominates a chair and a note-taker, who circulates the action points. "
         "Governors, teachers, support staff and pupils meet as the focus requires.",
-        "contribution_basis": B.PER_ACTIVITY,
         "cpd_free_hours_per_term": Decimal("3"),
         **_NOTHING_SHARED,
         "information_sharing": "Each activity states what information is shared with whom: for example school "
@@ -111,7 +107,6 @@ RULES: dict[str, dict] = {
         **_NOTHING_SHARED,
         "strategy_group_notes": "Headteacher partnership meetings, governors' partnership meetings and EK Forum "
         "meetings for full-subscription member schools.",
-        "contribution_basis": B.NONE,
         "information_sharing": "Each school's assigned EducationKingston partner (EKP) reports termly to "
         "governors on the Joint Evaluation and Review. The Joint Annual Review is drafted by the EKP and "
         "confirmed by the headteacher before it is submitted to EducationKingston.",
@@ -120,7 +115,6 @@ RULES: dict[str, dict] = {
     "swale-lcsp": {
         "strategy_group_notes": "The LCSP board. The PEP headteacher is school improvement partner for up to "
         "10 of the partnership's primary schools.",
-        "contribution_basis": B.NONE,
         # "Access to records containing information relating to staff and individual pupils ... shall be
         # restricted": nothing of a school's own is shared beyond those who need it.
         **_NOTHING_SHARED,

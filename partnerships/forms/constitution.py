@@ -33,10 +33,7 @@ _HELP = {
     "strategy_head_reps": "Besides the chair, vice chair and coordinator. 0 if the agreement has no rota. "
     + _EMPTY_MEANS_UNSET,
     "strategy_group_notes": "Who else belongs, who may substitute, in plain words",
-    "contribution_rate": "In pounds: per FTE pupil, or the same amount from every school. Not used for other bases",
     "banker_school": "The member school that holds the partnership's funds",
-    "banker_admin_share_percent": "The share of the funds the banker school keeps for its administration, 0 to 100. "
-    "Leave empty if the agreement names no figure",
     "leaving_notice_terms": "A school leaves at the end of this many terms after the term in which its notice "
     "arrives. Leave empty if the agreement sets no notice period",
     "development_area_target": _EMPTY_MEANS_UNSET,
@@ -55,14 +52,11 @@ _LABELS = {
     "meeting_frequency": "How often the partnership meets",
     "quorum_kind": "How the quorum is set",
     "quorum_value": "Quorum",
-    "contribution_basis": "How schools contribute",
-    "contribution_rate": "Contribution rate (£)",
     "information_sharing": "Why",
 }
 _RADIOS = {
     "meeting_frequency",
     "quorum_kind",
-    "contribution_basis",
     "share_staff_contacts",
     "share_census",
     "share_budget",

@@ -36,7 +36,7 @@ SECTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "money": (
         "Money",
-        ("contribution_basis", "contribution_rate", "banker_school", "banker_admin_share_percent"),
+        ("banker_school",),
     ),
     "membership": ("Joining and leaving", ("leaving_notice_terms", "leaver_contribution_refunded")),
     "development": ("Development areas", ("development_area_target", "development_area_minimum")),
@@ -95,7 +95,6 @@ RULES: tuple[str, ...] = (
     "strategy_head_reps",
     "strategy_reserve_rotates",
     "strategy_needs_primary_and_secondary",
-    "banker_admin_share_percent",
     "leaving_notice_terms",
     "leaver_contribution_refunded",
     "development_area_target",
@@ -122,13 +121,6 @@ class Constitution(models.Model):
     class Quorum(models.TextChoices):
         PERCENT = "percent", "A percentage of member schools"
         NUMBER = "number", "A fixed number of member schools"
-
-    class Basis(models.TextChoices):
-        PER_FTE = "per_fte", "An amount per full-time equivalent pupil at the January census"
-        BUDGET_SHARE = "budget_share", "A share of the total in proportion to school budgets"
-        FLAT = "flat", "The same amount from every school"
-        PER_ACTIVITY = "per_activity", "Agreed for each activity"
-        NONE = "none", "No contributions"
 
     partnership = models.OneToOneField(
         "partnerships.Partnership", on_delete=models.CASCADE, related_name="constitution"
@@ -192,16 +184,8 @@ class Constitution(models.Model):
     )
     strategy_group_notes = models.TextField("Strategy group composition", blank=True)
 
-    contribution_basis = models.CharField(max_length=20, choices=Basis.choices, default=Basis.NONE)
-    contribution_rate = models.DecimalField(
-        "Contribution rate (£)",
-        max_digits=10,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
-        help_text="Per FTE pupil, or the flat amount, depending on the basis",
-    )
+    # How members contribute, the rate and the banker school's administration share belong to each
+    # financial year's contribution scheme (finance.models.ContributionScheme): they change year by year.
     banker_school = models.ForeignKey(
         "schools.School",
         null=True,
@@ -209,14 +193,6 @@ class Constitution(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         help_text="The member school that holds the partnership's funds",
-    )
-    banker_admin_share_percent = models.DecimalField(
-        "Banker school's administration share (%)",
-        max_digits=5,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
 
     leaving_notice_terms = models.PositiveSmallIntegerField(

@@ -170,10 +170,6 @@ def _plural(n, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
-def _money(value) -> str:
-    return f"£{value:,.2f}"
-
-
 def _hours(value) -> str:
     return f"{value.normalize():f}"
 
@@ -186,7 +182,7 @@ def constitution_sections(constitution, *, members: int, banker: BankerDeparture
     from partnerships.models.constitution import SECTIONS
 
     c = constitution
-    F, Q, B = Constitution.Frequency, Constitution.Quorum, Constitution.Basis
+    F, Q = Constitution.Frequency, Constitution.Quorum
     rows: dict[str, list[tuple[str, str]]] = {}
 
     frequency = (
@@ -264,25 +260,9 @@ def constitution_sections(constitution, *, members: int, banker: BankerDeparture
         ("Who belongs", c.strategy_group_notes or "Not set out"),
     ]
 
-    basis = {
-        B.PER_FTE: f"{_money(c.contribution_rate or 0)} per full-time equivalent pupil at the January census",
-        B.BUDGET_SHARE: "A share of the costs in proportion to each school's budget",
-        B.FLAT: f"{_money(c.contribution_rate or 0)} from every school",
-        B.PER_ACTIVITY: "Agreed for each activity",
-        B.NONE: "Schools do not pay contributions",
-    }[c.contribution_basis]
-    rows["money"] = [
-        ("Contributions", basis),
-        ("Banker school", _banker_answer(c, banker)),
-    ]
-    if c.banker_school_id:
-        share = c.banker_admin_share_percent
-        rows["money"].append(
-            (
-                "Banker school's administration share",
-                NOT_SET if share is None else f"{share.normalize():f}% of the funds it holds" if share else "None",
-            )
-        )
+    # How schools contribute and the banker school's administration share are each financial year's
+    # (finance's contribution scheme): the page shows the current year's through its "constitution_money" panel.
+    rows["money"] = [("Banker school", _banker_answer(c, banker))]
 
     rows["membership"] = [
         ("Leaving", leaving_rule(c)),

@@ -23,7 +23,6 @@ from partnerships.models.constitution import SECTIONS
 from schools.models import School
 
 EDITABLE_FIELDS = frozenset(field for _, fields in SECTIONS.values() for field in fields)
-RATE_BASES = frozenset({Constitution.Basis.PER_FTE, Constitution.Basis.FLAT})
 MAX_CPD_HOURS = decimal.Decimal("100")
 MAX_TEXT = 5000
 
@@ -89,18 +88,8 @@ def constitution_validate(
             "strategy_head_reps",
             f"There cannot be more headteacher representatives than the {members} member schools",
         )
-    if (
-        involves("contribution_basis", "contribution_rate")
-        and c.contribution_basis in RATE_BASES
-        and not c.contribution_rate
-    ):
-        what = "per FTE pupil" if c.contribution_basis == Constitution.Basis.PER_FTE else "from every school"
-        add("contribution_rate", f"Enter the amount in pounds {what}")
     if involves("banker_school") and c.banker_school_id is not None and c.banker_school_id not in member_school_ids:
         add("banker_school", _not_a_member(c))
-    banker = involves("banker_school", "banker_admin_share_percent")
-    if banker and (c.banker_admin_share_percent or 0) > 0 and c.banker_school_id is None:
-        add("banker_school", "Choose the banker school that keeps the administration share")
     development = involves("development_area_target", "development_area_minimum")
     if development and c.development_area_target and (c.development_area_minimum or 0) > c.development_area_target:
         add(
@@ -156,7 +145,7 @@ def constitution_update(
 ) -> Constitution:
     """Change some of the constitution's rules. `changes` maps field names to new values (a School
     for banker_school); None means the agreement does not set that rule, and then nothing enforces it.
-    The rate is cleared when the basis does not use one. Audited with old and new
+    Audited with old and new
     values; nothing is written when nothing changed."""
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
@@ -166,8 +155,6 @@ def constitution_update(
         old = {field: getattr(constitution, field) for field in EDITABLE_FIELDS}
         for field, value in changes.items():
             setattr(constitution, field, value)
-        if constitution.contribution_basis not in RATE_BASES:
-            constitution.contribution_rate = None
         if constitution.quorum_kind is None and "quorum_value" not in changes:
             constitution.quorum_value = None  # "the agreement does not say" clears the whole quorum
         changed = set(changes) | {f for f in EDITABLE_FIELDS if old[f] != getattr(constitution, f)}

@@ -135,8 +135,6 @@ def refund_statement(*, partnership: Partnership, constitution: Constitution, sc
     holder = ""
     if constitution.banker_school_id and constitution.banker_school_id != school.pk:
         holder = f" {constitution.banker_school.name}, the banker school, keeps it for the partnership."
-    if constitution.contribution_basis == Constitution.Basis.NONE:
-        return f"{partnership.name} does not ask schools for contributions, so there is nothing to refund."
     if constitution.leaver_contribution_refunded is None:
         return (
             f"{partnership.name}'s agreement does not say whether a leaving school's contribution is refunded: "

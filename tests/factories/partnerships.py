@@ -62,7 +62,6 @@ AGREED_RULES = {
     "strategy_head_reps": 2,
     "strategy_reserve_rotates": True,
     "strategy_needs_primary_and_secondary": True,
-    "banker_admin_share_percent": 0,
     "leaving_notice_terms": 1,
     "leaver_contribution_refunded": False,
     "development_area_target": 0,

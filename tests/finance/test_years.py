@@ -57,10 +57,17 @@ def test_no_finance_form_has_a_float_field():
         assert not [name for name, field in cls().fields.items() if isinstance(field, forms.FloatField)]
 
 
-def test_a_year_opens_april_to_march_with_its_budget_and_the_constitutions_rate(tenant_a):
+def test_a_year_opens_april_to_march_with_its_budget_and_the_year_befores_scheme(tenant_a):
     with scopes_disabled():
-        Constitution.objects.filter(partnership=tenant_a.partnership).update(
-            contribution_basis=Constitution.Basis.PER_FTE, contribution_rate=Decimal("2.00")
+        Constitution.objects.filter(partnership=tenant_a.partnership).update(banker_school=tenant_a.schools[0])
+    before = _open(tenant_a, start_year=2025)
+    with scope(partnership=tenant_a.partnership):
+        contribution_scheme_set(
+            actor=tenant_a.coordinator,
+            year=before,
+            basis="per_fte",
+            rate=Decimal("2.00"),
+            admin_share_percent=Decimal("5"),
         )
     year = _open(tenant_a, start_year=2026, budget={"administration": Decimal("400.00"), "events": Decimal("0")})
     with scopes_disabled():
@@ -70,7 +77,9 @@ def test_a_year_opens_april_to_march_with_its_budget_and_the_constitutions_rate(
             "administration": Decimal("400.00"),
             "events": Decimal("0.00"),
         }
-        assert (year.scheme.basis, year.scheme.rate) == ("per_fte", Decimal("2.00"))
+        scheme = year.scheme
+        assert (scheme.basis, scheme.rate, scheme.admin_share_percent) == ("per_fte", Decimal("2.00"), Decimal("5"))
+        assert scheme.pk != before.scheme.pk and scheme.set_by == tenant_a.coordinator
         event = AuditEvent.objects.latest("pk")
     assert event.action == "finance.year_opened" and event.actor == tenant_a.coordinator
 
@@ -110,6 +119,38 @@ def test_a_bad_scheme_is_refused_by_field_and_nothing_changes(tenant_a, basis, r
     assert _counts(tenant_a) == before
 
 
+@pytest.mark.parametrize(
+    ("banker", "percent", "fixed", "field", "message"),
+    [
+        (True, Decimal("5"), Decimal("100.00"), "admin_fixed_amount", "not both"),
+        (True, Decimal("100.5"), None, "admin_share_percent", "between 0% and 100%"),
+        (True, Decimal("-1"), None, "admin_share_percent", "between 0% and 100%"),
+        (True, Decimal("2.555"), None, "admin_share_percent", "as a percentage, like 5 or 2.5"),
+        (True, None, Decimal("-5.00"), "admin_fixed_amount", "must be £0.00 or more"),
+        (True, None, Decimal("1.234"), "admin_fixed_amount", "in pounds and pence"),
+        (False, Decimal("5"), None, "admin_share_percent", "Choose the banker school on the constitution first"),
+        (False, None, Decimal("250.00"), "admin_fixed_amount", "Choose the banker school on the constitution first"),
+    ],
+)
+def test_a_bad_administration_share_is_refused_by_field(tenant_a, banker, percent, fixed, field, message):
+    if banker:
+        with scopes_disabled():
+            Constitution.objects.filter(partnership=tenant_a.partnership).update(banker_school=tenant_a.schools[0])
+    year = _open(tenant_a, start_year=2026)
+    before = _counts(tenant_a)
+    with scope(partnership=tenant_a.partnership), pytest.raises(ValidationError) as raised:
+        contribution_scheme_set(
+            actor=tenant_a.coordinator,
+            year=year,
+            basis="per_fte",
+            rate=Decimal("2.00"),
+            admin_share_percent=percent,
+            admin_fixed_amount=fixed,
+        )
+    assert message in raised.value.message_dict[field][0]
+    assert _counts(tenant_a) == before
+
+
 def test_a_closed_years_scheme_cannot_change(tenant_a):
     year = _open(tenant_a, start_year=2026)
     with scopes_disabled():
@@ -128,7 +169,14 @@ def test_setting_the_scheme_again_keeps_what_it_was_in_the_audit_trail(tenant_a)
     assert (scheme.basis, scheme.rate, scheme.total) == ("budget_share", None, Decimal("5000.00"))
     with scopes_disabled():
         event = AuditEvent.objects.latest("pk")
-    assert event.data["was"] == {"basis": "per_fte", "rate": "2.00", "total": "None"}
+    assert event.data["was"] == {
+        "basis": "per_fte",
+        "rate": "2.00",
+        "total": None,
+        "joiner": "pro_rata",
+        "admin_share_percent": None,
+        "admin_fixed_amount": None,
+    }
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,8 @@ from django_scopes import scope, scopes_disabled
 
 from accounts.models import AuditEvent
 from core.testing import assert_constant_queries
-from partnerships.calendar import academic_year_of
+from finance.services.years import contribution_scheme_set, financial_year_open
+from partnerships.calendar import academic_year_of, financial_year_of
 from partnerships.models import Constitution, Membership, Term
 from partnerships.models.constitution import DEFAULT_NOTICE_DAYS, RULES, SECTIONS
 from partnerships.roles import Role
@@ -55,38 +56,23 @@ def test_a_new_partnership_has_its_constitution_and_terms_from_the_start():
 
 def test_changes_are_saved_and_audited_with_old_and_new_values(tenant_a):
     banker = tenant_a.schools[1]
-    update(
-        tenant_a,
-        contribution_basis=Constitution.Basis.PER_FTE,
-        contribution_rate=Decimal("2.00"),
-        banker_school=banker,
-        banker_admin_share_percent=Decimal("10"),
-    )
+    update(tenant_a, banker_school=banker, cpd_free_hours_per_term=Decimal("3.0"))
     with scopes_disabled():
         constitution = Constitution.objects.get(partnership=tenant_a.partnership)
         event = AuditEvent.objects.get(action="constitution.changed")
-    assert (constitution.contribution_rate, constitution.banker_school, constitution.updated_by) == (
-        Decimal("2.00"),
+    assert (constitution.cpd_free_hours_per_term, constitution.banker_school, constitution.updated_by) == (
+        Decimal("3.0"),
         banker,
         tenant_a.coordinator,
     )
     assert event.actor == tenant_a.coordinator and event.partnership_id == tenant_a.partnership.pk
     assert event.data["changes"] == {
-        "banker_admin_share_percent": {"old": "0.00", "new": "10"},
         "banker_school": {"old": None, "new": {"urn": banker.urn, "name": banker.name}},
-        "contribution_basis": {"old": "none", "new": "per_fte"},
-        "contribution_rate": {"old": None, "new": "2.00"},
+        "cpd_free_hours_per_term": {"old": "0.0", "new": "3.0"},
     }
-    update(tenant_a, contribution_rate=Decimal("2"))
+    update(tenant_a, cpd_free_hours_per_term=Decimal("3"))
     with scopes_disabled():
         assert AuditEvent.objects.filter(action="constitution.changed").count() == 1, "no change, no audit"
-
-
-def test_the_rate_is_cleared_when_the_basis_does_not_use_one(tenant_a):
-    update(tenant_a, contribution_basis=Constitution.Basis.FLAT, contribution_rate=Decimal("500"))
-    update(tenant_a, contribution_basis=Constitution.Basis.PER_ACTIVITY)
-    with scopes_disabled():
-        assert Constitution.objects.get(partnership=tenant_a.partnership).contribution_rate is None
 
 
 def test_a_quorum_number_may_be_up_to_the_number_of_member_schools(tenant_a):
@@ -111,12 +97,6 @@ def test_a_quorum_number_may_be_up_to_the_number_of_member_schools(tenant_a):
         ({"chair_term_years": 6}, "chair_term_years", "less than or equal to 5"),
         ({"strategy_head_reps": 3}, "strategy_head_reps", "more headteacher representatives than the 2 member"),
         ({"strategy_group_notes": "x" * 5001}, "strategy_group_notes", "Who belongs must be 5000 characters or fewer"),
-        ({"contribution_basis": "per_fte"}, "contribution_rate", "Enter the amount in pounds per FTE pupil"),
-        ({"contribution_basis": "flat", "contribution_rate": Decimal("0")}, "contribution_rate", "from every school"),
-        ({"contribution_basis": "per_fte", "contribution_rate": Decimal("-1")}, "contribution_rate", "greater"),
-        ({"banker_admin_share_percent": Decimal("5")}, "banker_school", "Choose the banker school"),
-        ({"banker_admin_share_percent": Decimal("100.01")}, "banker_admin_share_percent", "less than or equal"),
-        ({"banker_admin_share_percent": Decimal("-1")}, "banker_admin_share_percent", "greater than or equal"),
         ({"leaving_notice_terms": 7}, "leaving_notice_terms", "less than or equal to 6"),
         ({"development_area_target": 5, "development_area_minimum": 6}, "development_area_minimum", "more areas"),
         ({"cpd_free_hours_per_term": Decimal("100.5")}, "cpd_free_hours_per_term", "100 a term or fewer"),
@@ -172,8 +152,6 @@ def test_the_rules_read_as_plain_english():
         leaving_notice_terms=1,
         leaver_contribution_refunded=False,
         cpd_free_hours_per_term=Decimal("3.0"),
-        contribution_basis="per_fte",
-        contribution_rate=Decimal("2.00"),
         development_area_target=5,
         development_area_minimum=3,
     )
@@ -184,7 +162,6 @@ def test_the_rules_read_as_plain_english():
     assert text["Term of office"] == "Elected every year"
     assert text["Who may be chair or vice chair"] == "From the headteachers of member schools"
     assert text["Longest a chair may serve"] == "4 consecutive years, if re-elected"
-    assert text["Contributions"] == "£2.00 per full-time equivalent pupil at the January census"
     assert text["Development areas a year"] == "About 5" and text["Each school takes part in"] == "At least 3 areas"
     assert text["Leaders' professional development for colleagues"] == "Free of charge for up to 3 hours a term"
     assert text["Leaving"].startswith("One term's written notice: a school leaves at the end of the term after")
@@ -249,22 +226,30 @@ def test_every_section_form_shows_and_saves_unchanged(tenant_a, client_for, sect
     assert response["Location"] == f"/p/{tenant_a.slug}/constitution/#{section}"
 
 
-def test_the_coordinator_sets_the_money_rules_through_the_form(tenant_a, client_for):
+def test_the_coordinator_chooses_the_banker_and_the_page_shows_this_years_contributions(tenant_a, client_for):
     client = client_for(tenant_a.coordinator)
     page = f"/p/{tenant_a.slug}/constitution/money/change/"
-    response = client.post(
-        page,
-        {
-            "contribution_basis": "per_fte",
-            "contribution_rate": "2.00",
-            "banker_school": tenant_a.schools[1].pk,
-            "banker_admin_share_percent": "10",
-        },
-    )
+    response = client.post(page, {"banker_school": tenant_a.schools[1].pk})
     assert response.status_code == 302
     body = client.get(f"/p/{tenant_a.slug}/constitution/").content.decode()
+    assert tenant_a.schools[1].name in body and "No financial year is open for today" in body
+    with scope(partnership=tenant_a.partnership):  # the banker chosen above keeps the share
+        year = financial_year_open(
+            actor=tenant_a.coordinator,
+            partnership=tenant_a.partnership,
+            start_year=financial_year_of(timezone.localdate()),
+        )
+        contribution_scheme_set(
+            actor=tenant_a.coordinator,
+            year=year,
+            basis="per_fte",
+            rate=Decimal("2.00"),
+            admin_share_percent=Decimal("10"),
+        )
+    body = client.get(f"/p/{tenant_a.slug}/constitution/").content.decode()
+    assert f"Contributions {year.label}" in body
     assert "£2.00 per full-time equivalent pupil at the January census" in body
-    assert tenant_a.schools[1].name in body and "10% of the funds it holds" in body
+    assert "10% of each payment received" in body
 
 
 @pytest.mark.parametrize(
@@ -281,15 +266,7 @@ def test_the_coordinator_sets_the_money_rules_through_the_form(tenant_a, client_
             "chair_max_consecutive_years",
             "at least one term",
         ),
-        ("money", {"contribution_basis": "flat", "contribution_rate": ""}, "contribution_rate", "from every school"),
-        (
-            "money",
-            {"contribution_rate": "1.234", "contribution_basis": "per_fte"},
-            "contribution_rate",
-            "2 decimal places",
-        ),
         ("money", {"banker_school": "999999"}, "banker_school", "using one of the options given"),
-        ("money", {"banker_admin_share_percent": "101"}, "banker_admin_share_percent", "less than or equal to 100"),
         ("membership", {"leaving_notice_terms": "-1"}, "leaving_notice_terms", "must be 0 or more"),
         (
             "development",
@@ -320,7 +297,7 @@ def test_a_school_from_another_partnership_cannot_be_the_banker(tenant_a, tenant
     before = saved(tenant_a.partnership)
     response = client_for(tenant_a.coordinator).post(
         f"/p/{tenant_a.slug}/constitution/money/change/",
-        {"contribution_basis": "none", "banker_school": tenant_b.schools[0].pk, "banker_admin_share_percent": "0"},
+        {"banker_school": tenant_b.schools[0].pk},
     )
     assert response.status_code == 400 and "one of the options" in response.context["form"].errors["banker_school"][0]
     assert saved(tenant_a.partnership) == before
@@ -340,8 +317,8 @@ def _grow(tenant, schools=200):
     [
         # session, user, partnership, roles (1, which give the permissions too); the constitution with its
         # banker school and editor (1), the member count (1), whether the banker school is leaving (1), this
-        # year's terms (1)
-        ("", 8),
+        # year's terms (1), this financial year with its contribution scheme (1, finance's panel)
+        ("", 9),
         # ... the constitution (1), the member schools for the banker choice (1)
         ("money/change/", 6),
         ("meetings/change/", 5),

@@ -60,11 +60,6 @@ def counts():
 
 
 def test_a_notice_in_the_autumn_term_sets_the_leaving_date_to_the_end_of_spring_and_is_audited(tenant_a, member):
-    constitution_update(
-        actor=tenant_a.coordinator,
-        partnership=tenant_a.partnership,
-        changes={"contribution_basis": Constitution.Basis.PER_FTE, "contribution_rate": 2},
-    )
     notice = record(tenant_a, member, method="letter", letter=upload())
     with scopes_disabled():
         member.refresh_from_db()
@@ -297,8 +292,6 @@ def test_the_refund_rule_is_stated_from_the_constitution(tenant_a, member):
 
     with scopes_disabled():
         Constitution.objects.filter(partnership=tenant_a.partnership).update(
-            contribution_basis=Constitution.Basis.PER_FTE,
-            contribution_rate=2,
             banker_school=tenant_a.schools[1],
         )
         constitution = Constitution.objects.get(partnership=tenant_a.partnership)
@@ -311,8 +304,6 @@ def test_the_refund_rule_is_stated_from_the_constitution(tenant_a, member):
     )
     constitution.leaver_contribution_refunded = True
     assert "refunds a leaving school's contribution" in refund_statement(constitution=constitution, **kwargs)
-    constitution.contribution_basis = Constitution.Basis.NONE
-    assert "does not ask schools for contributions" in refund_statement(constitution=constitution, **kwargs)
 
 
 def test_leaving_notice_factory_builds_a_notice(tenant_a):
@@ -326,11 +317,6 @@ def test_leaving_notice_factory_builds_a_notice(tenant_a):
 
 def test_with_no_notice_rule_the_agreed_leaving_date_is_recorded_and_no_period_is_worked_out(tenant_a, member):
     unset_rules(tenant_a.partnership, "leaving_notice_terms", "leaver_contribution_refunded")
-    constitution_update(
-        actor=tenant_a.coordinator,
-        partnership=tenant_a.partnership,
-        changes={"contribution_basis": Constitution.Basis.PER_FTE, "contribution_rate": 2},
-    )
     notice = record(tenant_a, member, leaving_on=D(2025, 12, 19))  # the strategy group agreed the end of term
     with scopes_disabled():
         member.refresh_from_db()
