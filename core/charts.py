@@ -11,7 +11,9 @@ XML cannot hold at all are dropped, so a label like "R&D <new>" cannot break the
     comparison_bars(title=..., description=..., rows=[("Staffing", Decimal("1200"), Decimal("1350.50"))])
     bars(title=..., description=..., rows=[("Hill Primary", Decimal("450"))], label="Outstanding")
 
-Both return a string of SVG that is safe to put in a template with |safe (see `SafeString`).
+Both return SVG marked safe (a `SafeString`), to be put in a template as it is. The chart draws no
+heading of its own: its title names it for screen readers, and the page gives it a visible heading.
+It is drawn 640 wide; on a page the `cr-chart` class lets it shrink to a phone's width.
 """
 
 from __future__ import annotations
@@ -98,7 +100,10 @@ def pounds(value: Decimal) -> str:
 def _amount(value) -> Decimal:
     if isinstance(value, float):
         raise TypeError("Chart amounts are Decimal (or int): a float has already lost the pence")
-    return Decimal(value)
+    amount = Decimal(value)
+    if not amount.is_finite():
+        raise ValueError(f"A chart cannot draw {amount}")
+    return amount
 
 
 def _text(value: str) -> str:

@@ -168,6 +168,8 @@ def test_two_charts_on_one_page_do_not_share_ids():
 def test_amounts_must_be_decimal_not_float():
     with pytest.raises(TypeError):
         bars(title="t", description="d", rows=[("A", 1.5)])
+    with pytest.raises(ValueError):
+        bars(title="t", description="d", rows=[("A", Decimal("NaN"))])
     assert "float(" not in Path(charts.__file__).read_text()
 
 
