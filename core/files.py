@@ -74,11 +74,16 @@ def display_name(name: str, mime: str) -> str:
     """A file name that is safe to show and to send back in a download: the last part of whatever
     path was given, without control characters or path separators, with the extension its content
     deserves, and never empty."""
+    return f"{safe_stem(name, default='paper')}.{DOCUMENT_TYPES[mime]}"
+
+
+def safe_stem(name: str, *, default: str) -> str:
+    """The stem of the last part of whatever path was given, without control characters, path
+    separators or characters a download header or a file system may mishandle; `default` if none is left."""
     name = unicodedata.normalize("NFC", name or "")
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")  # control and format characters
     name = PurePath(name.replace("\\", "/")).name
-    stem = _UNSAFE.sub("_", PurePath(name).stem).strip(" ._")[:120] or "paper"
-    return f"{stem}.{DOCUMENT_TYPES[mime]}"
+    return _UNSAFE.sub("_", PurePath(name).stem).strip(" ._")[:120] or default
 
 
 def stored_name(folder: str, mime: str) -> str:
