@@ -105,6 +105,18 @@ class AuditAction(models.TextChoices):
     MEETING_NOTICE_RESENT = "meeting.notice_resent", "Meeting notice sent again"
     FINANCIAL_YEAR_OPENED = "finance.year_opened", "Financial year opened"
     CONTRIBUTION_SCHEME_SET = "finance.scheme_set", "Contribution scheme set"
+    FINANCIAL_YEAR_CLOSED = "finance.year_closed", "Financial year closed"
+    BUDGET_CHANGED = "finance.budget_changed", "Budget changed"
+    CONTRIBUTION_REQUESTS_CONFIRMED = "finance.requests_confirmed", "Requests for contribution confirmed"
+    CONTRIBUTION_REQUEST_ADDED = "finance.request_added", "Request for contribution added"
+    CONTRIBUTION_REMINDED = "finance.contribution_reminded", "Reminded of an overdue contribution"
+    PAYMENT_RECORDED = "finance.payment_recorded", "Payment recorded"
+    PAYMENT_REVERSED = "finance.payment_reversed", "Payment reversed"
+    LEDGER_ENTRY_RECORDED = "finance.entry_recorded", "Ledger entry recorded"
+    LEDGER_ENTRY_REVERSED = "finance.entry_reversed", "Ledger entry reversed"
+    EXPENSE_RECORDED = "finance.expense_recorded", "Spending recorded"
+    GRANT_RECORDED = "finance.grant_recorded", "Grant recorded"
+    GRANT_ALLOCATED = "finance.grant_allocated", "Grant allocated"
 
 
 def audit_record(

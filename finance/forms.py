@@ -4,8 +4,8 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
-from core.forms import Form
-from finance.models import MAX_AMOUNT, BudgetLine, ContributionScheme
+from core.forms import DateInput, Form
+from finance.models import MAX_AMOUNT, BudgetLine, ContributionScheme, LedgerEntry, Payment
 
 
 class MoneyField(forms.DecimalField):
@@ -160,3 +160,73 @@ class SchemeForm(Form):
         required=False,
         help_text="Posted when the year opens. Leave empty for a percentage, or if the agreement names none",
     )
+
+
+class ConfirmRequestsForm(Form):
+    """Nothing to fill in: the amounts are the ones the page shows. The button is the confirmation."""
+
+
+def _date_field(label: str, what: str, **kwargs) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        widget=DateInput,
+        error_messages={"required": f"Enter {what}", "invalid": f"{what[:1].upper()}{what[1:]} must be a real date"},
+        **kwargs,
+    )
+
+
+class PaymentForm(Form):
+    amount = money_field("Amount received (£)", "the amount received", "250.00", positive=True)
+    received_on = _date_field("Date received", "the date the payment was received", help_text="For example, 27 4 2026")
+    method = forms.ChoiceField(
+        label="How was it paid?",
+        choices=[(value, label) for value, label in Payment.Method.choices if value in Payment.MONEY_METHODS],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select how the school paid",
+            "invalid_choice": "Select how the school paid from the list",
+        },
+    )
+    reference = forms.CharField(
+        label="Payment reference (optional)",
+        required=False,
+        max_length=100,
+        help_text="As it appears on the bank statement or cheque",
+        error_messages={"max_length": "The payment reference must be 100 characters or fewer"},
+    )
+    confirm_overpayment = forms.BooleanField(
+        label="Yes, record the whole amount and keep the extra as the school's credit, carried forward",
+        required=False,
+    )
+
+
+class ReverseForm(Form):
+    reason = forms.CharField(
+        label="Why is it being reversed?",
+        max_length=150,
+        help_text="For example, recorded against the wrong school",
+        error_messages={
+            "required": "Enter why it is being reversed",
+            "max_length": "The reason must be 150 characters or fewer",
+        },
+    )
+
+
+class LedgerEntryForm(Form):
+    kind = forms.ChoiceField(
+        label="What is the money?",
+        choices=[(kind.value, kind.label) for kind in LedgerEntry.RECORDED_KINDS],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what the money is", "invalid_choice": "Select what the money is"},
+    )
+    description = forms.CharField(
+        label="Description",
+        max_length=200,
+        help_text="For example, Extended Schools funding, summer term",
+        error_messages={
+            "required": "Enter the description of what the money is for",
+            "max_length": "The description must be 200 characters or fewer",
+        },
+    )
+    amount = money_field("Amount received (£)", "the amount received", "1500.00", positive=True)
+    posted_on = _date_field("Date received", "the date it was received")

@@ -12,12 +12,17 @@ from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django.core.exceptions import ValidationError
+from django.db.models import DecimalField, ExpressionWrapper, F, Sum, Value
+from django.db.models.functions import Coalesce
 
 from core.dates import in_force_between_q
-from finance.models import ContributionScheme, FinancialYear
+from finance.models import ContributionRequest, ContributionScheme, FinancialYear, LedgerEntry, Payment
 from partnerships.calendar import census_day
-from partnerships.models import Membership
-from schools.models import Budget, Census, School
+from partnerships.models import Membership, RoleAssignment
+from partnerships.models.constitution import InformationCategory
+from partnerships.roles import Role
+from partnerships.selectors.permissions import SchoolPrivacy
+from schools.models import Budget, Census, Person, School
 
 PENNY = Decimal("0.01")
 Basis = ContributionScheme.Basis
@@ -249,3 +254,143 @@ def contribution_amounts(scheme: ContributionScheme) -> Contributions:
 
 def _and_list(names: list[str]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+# --- Requests, payments and balances ----------------------------------------------------------------------
+
+
+def admin_share_of(scheme: ContributionScheme | None, received: Decimal) -> Decimal:
+    """What the banker school keeps for administration from a payment of `received`: the scheme's
+    percentage of it, rounded half up to the penny; nothing where the scheme keeps a fixed amount for
+    the year instead, or where the partnership has set no share. The one place this rule is worked out."""
+    if scheme is None or scheme.admin_share_percent is None or scheme.admin_fixed_amount is not None:
+        return Decimal("0.00")
+    share = Fraction(received) * Fraction(scheme.admin_share_percent) / 100
+    return _round(share)
+
+
+def requests_with_balances(**filters):
+    """Requests for contribution with `paid` (every payment and correction on it) and `outstanding`
+    (negative: a credit), in one query. Filter by year=, school=, partnership=, outstanding__gt= ..."""
+    paid = Coalesce(Sum("payments__amount"), Value(Decimal("0.00")), output_field=DecimalField())
+    return (
+        ContributionRequest.objects.select_related("school", "year")
+        .annotate(paid=paid)
+        .annotate(outstanding=ExpressionWrapper(F("amount") - F("paid"), output_field=DecimalField()))
+        .filter(**filters)
+        .order_by("year__starts", "school__name", "number")
+    )
+
+
+def outstanding_on(request: ContributionRequest) -> Decimal:
+    """What is still owed on one request (negative: a credit), from its payments as they stand."""
+    paid = Payment.objects.filter(request=request).aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+    return request.amount - paid
+
+
+def overdue_requests(partnership, today: datetime.date):
+    """Requests past their due date with something still owed, the longest overdue first."""
+    return requests_with_balances(partnership=partnership, due__lt=today, outstanding__gt=0).order_by(
+        "due", "school__name"
+    )
+
+
+@dataclass(frozen=True)
+class Addressee:
+    name: str
+    position: str
+    email: str
+
+
+def request_addressee(partnership, school: School) -> Addressee:
+    """Who a request for contribution is addressed to: the school's business manager, or its
+    headteacher where it has none recorded (by the school's people list, then by role)."""
+    people = {
+        person.position: person
+        for person in Person.objects.filter(
+            partnership=partnership,
+            school=school,
+            position__in=[Person.Position.BUSINESS_MANAGER, Person.Position.HEADTEACHER],
+        ).order_by("-pk")
+    }
+    for position in (Person.Position.BUSINESS_MANAGER, Person.Position.HEADTEACHER):
+        if position in people:
+            person = people[position]
+            return Addressee(person.full_name, Person.Position(position).label, person.email)
+    head = (
+        RoleAssignment.objects.filter(partnership=partnership, school=school, role=Role.HEADTEACHER)
+        .active()
+        .select_related("user")
+        .first()
+    )
+    if head is not None:
+        return Addressee(head.user.full_name or head.user.email, "Headteacher", head.user.email)
+    return Addressee("", "The headteacher", "")
+
+
+def ledger_balance(partnership, *, on: datetime.date | None = None) -> Decimal:
+    """The banker school's balance for the partnership: the sum of the ledger's entries (to `on`)."""
+    entries = LedgerEntry.objects.filter(partnership=partnership)
+    if on is not None:
+        entries = entries.filter(posted_on__lte=on)
+    return entries.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+
+
+def ledger_rows(partnership, year: FinancialYear | None = None) -> list[tuple[LedgerEntry, Decimal]]:
+    """The ledger's entries in order with the running balance after each (the balance brought in from
+    earlier years first, so the last row's balance is the account's)."""
+    entries = LedgerEntry.objects.filter(partnership=partnership).select_related(
+        "school", "budget_line", "reverses", "recorded_by"
+    )
+    balance = Decimal("0.00")
+    if year is not None:
+        balance = LedgerEntry.objects.filter(partnership=partnership, year__starts__lt=year.starts).aggregate(
+            total=Sum("amount")
+        )["total"] or Decimal("0.00")
+        entries = entries.filter(year=year)
+    rows = []
+    for entry in entries.order_by("posted_on", "pk"):
+        balance += entry.amount
+        rows.append((entry, balance))
+    return rows
+
+
+# --- Who does what with the partnership's money ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FinanceAccess:
+    """What one person may do with the partnership's money: the one rule, asked by every finance page.
+
+    - record (requests, payments, ledger entries, spending): the coordinator (`manage_finance`) and
+      the banker school's finance officer (`keep_partnership_funds` held for the constitution's
+      banker school);
+    - see every school's amounts: those who record, and whoever the constitution's information
+      sharing shows each school's contribution to (SchoolPrivacy, the one rule for that);
+    - see their own school's statement: the school's own people (`view_school_private`).
+    """
+
+    may_record: bool
+    sees_every_school: bool
+    own_school_ids: frozenset[int]
+
+    def sees_school(self, school_id: int) -> bool:
+        return self.sees_every_school or school_id in self.own_school_ids
+
+
+def finance_access(tenant, constitution) -> FinanceAccess:
+    banker_id = constitution.banker_school_id
+    may_record = tenant.has("manage_finance") or (
+        banker_id is not None and tenant.has_for_school("keep_partnership_funds", banker_id)
+    )
+    visible = SchoolPrivacy(tenant, constitution).school_ids(InformationCategory.CONTRIBUTION)
+    own = frozenset(
+        role.school_id
+        for role in tenant.roles
+        if role.school_id and tenant.has_for_school("view_school_private", role.school_id)
+    )
+    return FinanceAccess(
+        may_record=may_record,
+        sees_every_school=may_record or visible is None,
+        own_school_ids=own if visible is None else frozenset(visible) | own,
+    )

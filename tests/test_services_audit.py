@@ -47,6 +47,10 @@ from tests.factories.schools import PersonFactory, SchoolFactory, csv_bytes, gia
 D = datetime.date
 
 NOT_USE_CASES = {
+    "finance.ledger.ledger_post": "posts an entry inside the calling use case, which audits",
+    "finance.ledger.reverse_entry": "posts a correction inside the calling use case, which audits",
+    "finance.ledger.administration_line": "reads",
+    "finance.ledger.admin_fixed_amount_post": "posts the scheme's fixed share inside the use case that set it",
     "constitution.constitution_validate": "validates",
     "groups.group_validate": "validates",
     "meetings.agenda.agenda_item_validate": "validates",
@@ -344,7 +348,73 @@ def _financial_year(t):
     )
 
 
+def _money_year(t):
+    from tests.factories.finance import funded_year
+
+    year, requests = funded_year(t, start_year=2026, dated=D(2026, 3, 20))
+    return year, requests
+
+
+def _unconfirmed_year(t):
+    from tests.factories.finance import funded_year
+
+    return funded_year(t, start_year=2026, confirm=False)[0]
+
+
+def _payment(t):
+    from finance.services.contributions import payment_record
+
+    _, requests = _money_year(t)
+    return payment_record(
+        actor=t.coordinator, request=requests[0], amount=Decimal("100.00"), received_on=D(2026, 4, 20), method="cheque"
+    )
+
+
+def _interest(t):
+    from finance.services.ledger import ledger_entry_record
+
+    year = _unconfirmed_year(t)
+    return ledger_entry_record(
+        actor=t.coordinator,
+        year=year,
+        kind="interest",
+        amount=Decimal("1.20"),
+        posted_on=D(2026, 5, 1),
+        description="Bank interest",
+    )
+
+
 REGISTRY: dict[str, Callable[..., dict]] = {
+    "finance.contributions.contribution_requests_confirm": lambda t: {
+        "actor": t.coordinator,
+        "year": _unconfirmed_year(t),
+    },
+    "finance.contributions.payment_record": lambda t: {
+        "actor": t.coordinator,
+        "request": _money_year(t)[1][0],
+        "amount": Decimal("250.00"),
+        "received_on": D(2026, 4, 21),
+        "method": "bank_transfer",
+        "reference": "BACS 123",
+    },
+    "finance.contributions.payment_reverse": lambda t: {
+        "actor": t.coordinator,
+        "payment": _payment(t),
+        "reason": "Recorded against the wrong school",
+    },
+    "finance.ledger.ledger_entry_record": lambda t: {
+        "actor": t.coordinator,
+        "year": _unconfirmed_year(t),
+        "kind": "grant_income",
+        "amount": Decimal("5000.00"),
+        "posted_on": D(2026, 5, 2),
+        "description": "Extended Schools funding",
+    },
+    "finance.ledger.ledger_entry_reverse": lambda t: {
+        "actor": t.coordinator,
+        "entry": _interest(t),
+        "reason": "Belongs to the next month",
+    },
     "finance.years.financial_year_open": lambda t: {
         "actor": t.coordinator,
         "partnership": t.partnership,

@@ -76,6 +76,10 @@ def schemes_to_constitution(apps, schema_editor):
     # What the way up made (no one opened or set it) goes: the old schema cannot hold it.
     ContributionScheme.objects.filter(set_by__isnull=True).delete()
     apps.get_model("finance", "FinancialYear").objects.filter(opened_by__isnull=True).delete()
+    if schema_editor.connection.vendor == "postgresql":
+        # Check the deletes' deferred foreign keys now: PostgreSQL will not alter a table (the next
+        # step down) while their trigger events are pending.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):

@@ -16,6 +16,7 @@ from accounts.audit import AuditAction, audit_record
 from accounts.models import User
 from finance.models import MAX_AMOUNT, BudgetLine, ContributionScheme, FinancialYear
 from finance.selectors import year_bounds, year_label
+from finance.services.ledger import admin_fixed_amount_post
 from partnerships.models import Partnership
 from partnerships.selectors.constitution import constitution_of
 
@@ -117,6 +118,7 @@ def financial_year_open(
         ContributionScheme.objects.create(
             year=year, set_by=actor, **{field: getattr(before, field) for field in _CARRIED}
         )
+        admin_fixed_amount_post(year=year, recorded_by=actor)
     audit_record(
         actor=actor,
         action=AuditAction.FINANCIAL_YEAR_OPENED,
@@ -187,6 +189,8 @@ def contribution_scheme_set(
             "set_at": timezone.now(),
         },
     )
+    year.scheme = scheme
+    admin_fixed_amount_post(year=year, recorded_by=actor)
     audit_record(
         actor=actor,
         action=AuditAction.CONTRIBUTION_SCHEME_SET,

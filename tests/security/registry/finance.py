@@ -4,7 +4,7 @@ budgets; the coordinator opens years, sets the contributions and sees each schoo
 import datetime
 from decimal import Decimal
 
-from finance.models import BudgetLine, ContributionScheme, FinancialYear
+from finance.models import BudgetLine, ContributionRequest, ContributionScheme, FinancialYear, LedgerEntry, Payment
 from partnerships.roles import Role
 
 R = Role
@@ -30,7 +30,52 @@ def _year(tenant):
     return year.pk
 
 
-OBJECT_KWARGS = {"year_pk": _year}
+def _request(tenant):
+    """A request to the tenant's first school for 2026-27."""
+    year = _year(tenant)
+    request = ContributionRequest.objects.filter(year_id=year).first()
+    if request is None:
+        request = ContributionRequest.objects.create(
+            partnership=tenant.partnership,
+            year_id=year,
+            school=tenant.schools[0],
+            number=1,
+            dated=datetime.date(2026, 3, 20),
+            due=datetime.date(2026, 4, 1),
+            amount=Decimal("409.00"),
+            created_by=tenant.coordinator,
+        )
+    return request.pk
+
+
+def _payment(tenant):
+    request = _request(tenant)
+    payment = Payment.objects.filter(request_id=request).first() or Payment.objects.create(
+        request_id=request,
+        received_on=datetime.date(2026, 4, 20),
+        amount=Decimal("200.00"),
+        method=Payment.Method.BANK_TRANSFER,
+        recorded_by=tenant.coordinator,
+    )
+    return payment.pk
+
+
+def _entry(tenant):
+    year = _year(tenant)
+    entry = LedgerEntry.objects.filter(year_id=year, kind=LedgerEntry.Kind.INTEREST).first()
+    if entry is None:
+        entry = LedgerEntry.objects.create(
+            partnership=tenant.partnership,
+            year_id=year,
+            posted_on=datetime.date(2026, 4, 30),
+            kind=LedgerEntry.Kind.INTEREST,
+            amount=Decimal("1.23"),
+            description="Bank interest",
+        )
+    return entry.pk
+
+
+OBJECT_KWARGS = {"year_pk": _year, "request_pk": _request, "payment_pk": _payment, "entry_pk": _entry}
 
 ALLOWED = {
     "finance:list": _VIEWERS,
@@ -38,4 +83,13 @@ ALLOWED = {
     "finance:open": _COORDINATOR,
     "finance:scheme": _COORDINATOR,
     "finance:contributions": _COORDINATOR,
+    # Recording the partnership's money: the coordinator, and the banker school's finance officer (the
+    # tenants name no banker school, so here only the coordinator).
+    "finance:overdue": _COORDINATOR,
+    "finance:ledger": _COORDINATOR,
+    "finance:ledger_record": _COORDINATOR,
+    "finance:request": _COORDINATOR,
+    "finance:payment": _COORDINATOR,
+    "finance:payment_reverse": _COORDINATOR,
+    "finance:entry_reverse": _COORDINATOR,
 }

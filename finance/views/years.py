@@ -8,7 +8,7 @@ from django.views.generic import TemplateView
 from core.views import ServiceFormView, TenantViewMixin
 from finance.forms import SchemeForm, YearOpenForm
 from finance.models import ContributionScheme, FinancialYear
-from finance.selectors import admin_share_text, contribution_amounts, years_of
+from finance.selectors import admin_share_text, years_of
 from finance.services.years import contribution_scheme_set, financial_year_open
 from partnerships.calendar import financial_year_of
 
@@ -103,26 +103,3 @@ class SchemeSetView(ServiceFormView):
 
     def get_success_url(self, scheme):
         return self.tenant_url("finance:year", year_pk=self.object.pk)
-
-
-class ContributionsPreviewView(TenantViewMixin, TemplateView):
-    """Each member school's contribution worked out from the figures in force, before anything is
-    asked for. A GET: it writes nothing. Shows every school's figures, so it is for those who manage
-    the partnership's money."""
-
-    permission_required = "manage_finance"
-    template_name = "finance/contributions.html"
-
-    def lookup(self, **kwargs):
-        return _year_or_404(kwargs["year_pk"])
-
-    def get_context_data(self, **kwargs):
-        year = self.lookup(**kwargs)
-        scheme = _scheme_of(year)
-        context = super().get_context_data(**kwargs) | {"year": year, "scheme": scheme}
-        if scheme is not None:
-            try:
-                context["contributions"] = contribution_amounts(scheme)
-            except ValidationError as error:
-                context["problems"] = error.messages
-        return context

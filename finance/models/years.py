@@ -1,8 +1,7 @@
-"""The partnership's money: its financial years, their budget lines and how members contribute.
+"""The partnership's financial years, their budgets and how members contribute to each.
 
-Money is Decimal in pounds with two places, never float (a test walks every model field). A financial
-year runs from `starts` to `ends`, both days in force (the project's date ranges), April to March
-unless the partnership keeps another year (an academy banker may keep September to August).
+A financial year runs from `starts` to `ends`, both days in force (the project's date ranges), April
+to March unless the partnership keeps another year (an academy banker may keep September to August).
 """
 
 from decimal import Decimal
@@ -89,6 +88,39 @@ class BudgetLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_category_display()}, {self.year.label}"
+
+
+class IncomeLine(models.Model):
+    """What the partnership expects to receive from one source in a year."""
+
+    class Source(models.TextChoices):
+        CONTRIBUTIONS = "contributions", "Member contributions"
+        GRANTS = "grants", "Grants"
+        EVENTS = "events", "Event income"
+        INTEREST = "interest", "Interest"
+        OTHER = "other", "Other income"
+
+    year = models.ForeignKey(FinancialYear, on_delete=models.CASCADE, related_name="income_lines")
+    source = models.CharField(max_length=20, choices=Source.choices)
+    description = models.CharField(max_length=200, blank=True)
+    planned = models.DecimalField(
+        "Expected amount (£)",
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_AMOUNT)],
+    )
+
+    objects = ScopedManager(partnership="year__partnership")
+
+    class Meta:
+        ordering = ["year", "source", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "source"], name="income_line_once_per_source"),
+            models.CheckConstraint(condition=Q(planned__gte=0), name="income_line_planned_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()}, {self.year.label}"
 
 
 class ContributionScheme(models.Model):

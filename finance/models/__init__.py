@@ -1,0 +1,28 @@
+"""The partnership's money, one module per concept.
+
+Money is Decimal in pounds with two places, never float (a test walks every model field).
+"""
+
+from finance.models.contributions import ContributionReminder, ContributionRequest, Payment
+from finance.models.ledger import LedgerEntry
+from finance.models.years import (
+    MAX_AMOUNT,
+    PENNY,
+    BudgetLine,
+    ContributionScheme,
+    FinancialYear,
+    IncomeLine,
+)
+
+__all__ = [
+    "MAX_AMOUNT",
+    "PENNY",
+    "BudgetLine",
+    "ContributionReminder",
+    "ContributionRequest",
+    "ContributionScheme",
+    "FinancialYear",
+    "IncomeLine",
+    "LedgerEntry",
+    "Payment",
+]
