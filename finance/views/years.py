@@ -10,6 +10,7 @@ from finance.forms import SchemeForm, YearOpenForm
 from finance.models import ContributionScheme, FinancialYear
 from finance.selectors import admin_share_text, years_of
 from finance.services.years import contribution_scheme_set, financial_year_open
+from finance.views.access import FinanceAccessMixin
 from partnerships.calendar import financial_year_of
 
 
@@ -21,7 +22,7 @@ def _scheme_of(year: FinancialYear) -> ContributionScheme | None:
     return ContributionScheme.objects.filter(year=year).select_related("set_by").first()
 
 
-class YearListView(TenantViewMixin, TemplateView):
+class YearListView(FinanceAccessMixin, TenantViewMixin, TemplateView):
     permission_required = "view_finance"
     template_name = "finance/list.html"
 
@@ -57,7 +58,7 @@ class YearOpenView(ServiceFormView):
         return self.tenant_url("finance:year", year_pk=year.pk)
 
 
-class YearDetailView(TenantViewMixin, TemplateView):
+class YearDetailView(FinanceAccessMixin, TenantViewMixin, TemplateView):
     permission_required = "view_finance"
     template_name = "finance/year.html"
 

@@ -2,6 +2,7 @@
 school's contribution; a headteacher reads the year on a phone. The harness checks every page (axe-core,
 no sideways scrolling)."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -53,3 +54,44 @@ def test_coordinator_opens_a_year_sets_the_contributions_and_previews_them(site,
     site.visit(f"/p/{slug}/finance/", name="finance-phone")
     site.follow("2026-27", name="finance-year-phone")
     expect(page.get_by_role("link", name="See each school's contribution")).to_have_count(0)
+
+
+def test_coordinator_confirms_the_requests_records_a_part_payment_and_downloads_the_report(site, tenant_a):
+    from tests.factories.finance import funded_year
+
+    year, _ = funded_year(tenant_a, confirm=False)  # £2 per FTE, 204.5 and 100.0 FTE: £409.00 and £200.00
+    page, slug = site.page, tenant_a.slug
+    site.login(tenant_a.coordinator, expect_url=f"/p/{slug}/")
+    site.visit(f"/p/{slug}/finance/{year.pk}/", name="finance-year-links")
+    site.follow("Requests for contribution and payments", name="finance-preview")
+    expect(page.get_by_role("table", name="Member schools")).to_contain_text("£409.00")
+    site.submit("Confirm and make the requests", status=200, name="finance-requests")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("2 requests for contribution made")
+    table = page.get_by_role("table", name="Requests for contribution")
+    expect(table).to_contain_text("£609.00")
+    expect(page.get_by_role("button", name="Confirm and make the requests")).to_have_count(0)
+
+    with scopes_disabled():
+        from finance.models import ContributionRequest
+
+        first = ContributionRequest.objects.get(year=year, school=tenant_a.schools[0])
+    link = page.get_by_role("link", name=f"No. {first.reference}")
+    expect(link).to_have_accessible_name(re.compile(f"No. {first.reference}.*{tenant_a.schools[0].name}"))
+    site.submit(locator=link, status=200, name="finance-request")
+    site.submit("Record a payment", status=200, name="finance-payment")
+    page.get_by_label("Amount received (£)").fill("500.00")
+    page.get_by_label("Bank transfer").check()
+    site.submit("Record the payment", status=400, name="finance-overpayment")
+    expect(page.locator("#id_amount-error")).to_contain_text("£500.00 is more than is owed: £409.00 is outstanding")
+    page.get_by_label("Amount received (£)").fill("200.00")
+    site.submit("Record the payment", status=200, name="finance-part-paid")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("£200.00 from")
+    expect(page.locator("main")).to_contain_text("£209.00")
+
+    site.visit(f"/p/{slug}/finance/{year.pk}/", name="finance-year-again")
+    site.follow("Finance report for the strategy group", name="finance-report")
+    expect(page.locator("main")).to_contain_text("£409.00")  # outstanding: £209.00 and £200.00
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the report (PDF)").click()
+    assert download.value.suggested_filename.startswith("finance-report-")
+    assert open(download.value.path(), "rb").read(5) == b"%PDF-"
