@@ -415,6 +415,12 @@ REGISTRY: dict[str, Callable[..., dict]] = {
         "entry": _interest(t),
         "reason": "Belongs to the next month",
     },
+    # Beat sends reminders (no one acts); a request due on 1 April 2026 is 19 days overdue on the 20th.
+    "finance.reminders.contribution_reminders_send": lambda t: {
+        "actor": None,
+        "partnership": _money_year(t)[0].partnership,
+        "today": D(2026, 4, 20),
+    },
     "finance.years.financial_year_open": lambda t: {
         "actor": t.coordinator,
         "partnership": t.partnership,
