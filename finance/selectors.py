@@ -471,3 +471,16 @@ def partnership_coordinator(partnership, on: datetime.date) -> Addressee | None:
     if role is None:
         return None
     return Addressee(role.user.full_name or role.user.email, "Coordinator", role.user.email)
+
+
+@dataclass(frozen=True)
+class OverdueSummary:
+    count: int
+    outstanding: Decimal
+
+
+def overdue_summary(partnership, today: datetime.date) -> OverdueSummary:
+    """How many requests are overdue and what is outstanding on them in all, in one query (one amount a
+    request: an aggregate over the per-request sums would need the database to nest them)."""
+    amounts = list(overdue_requests(partnership, today).values_list("outstanding", flat=True))
+    return OverdueSummary(len(amounts), sum(amounts, Decimal("0.00")))
