@@ -2,6 +2,7 @@
 school's contribution; a headteacher reads the year on a phone. The harness checks every page (axe-core,
 no sideways scrolling)."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -9,6 +10,7 @@ from django_scopes import scopes_disabled
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PHONE
+from tests.factories.finance import funded_year
 from tests.factories.schools import CensusFactory
 
 pytestmark = pytest.mark.e2e
@@ -53,3 +55,28 @@ def test_coordinator_opens_a_year_sets_the_contributions_and_previews_them(site,
     site.visit(f"/p/{slug}/finance/", name="finance-phone")
     site.follow("2026-27", name="finance-year-phone")
     expect(page.get_by_role("link", name="See each school's contribution")).to_have_count(0)
+
+
+def test_coordinator_sees_the_overdue_warning_changes_the_budget_and_closes_an_ended_year(site, tenant_a):
+    funded_year(tenant_a, start_year=2025, dated=datetime.date(2025, 3, 20))  # 2025-26: ended, both requests unpaid
+    page, slug = site.page, tenant_a.slug
+    site.login(tenant_a.coordinator, expect_url=f"/p/{slug}/")
+    site.check("dashboard-overdue")
+    expect(page.locator("#overdue-contributions")).to_contain_text("2 contributions are overdue, £609.00 outstanding.")
+    site.follow("See the overdue contributions", name="finance-overdue")
+
+    site.visit(f"/p/{slug}/finance/")
+    site.follow("2025-26", name="finance-year-ended")
+    site.submit("Change the budget", status=200, name="finance-budget")
+    page.get_by_label("Grants: expected amount (£)").fill("-5")
+    site.submit("Save the budget", status=400, name="finance-budget-bad")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("The expected amount for grants must be £0.00 or more")
+    page.get_by_label("Grants: expected amount (£)").fill("5000.00")
+    site.submit("Save the budget", status=200)
+    expect(page.locator("main")).to_contain_text("£5,000.00")
+
+    site.follow("Close the year", name="finance-close")
+    expect(page.locator("main")).to_contain_text("2 schools still owe £609.00 for 2025-26")
+    site.submit("Close the year", status=200, name="finance-year-closed")
+    expect(page.locator("main")).to_contain_text("Closed")
+    expect(page.get_by_role("link", name="Close the year")).to_have_count(0)
