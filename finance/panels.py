@@ -38,9 +38,12 @@ def constitution_money(request, **kwargs) -> dict | None:
 
 
 def overdue_contributions(request, **kwargs) -> dict | None:
-    if not request.tenant.has("view_finance"):
+    tenant = request.tenant
+    if not tenant.has("view_finance"):
         return None
-    if not finance_access(request.tenant, constitution_of(request.partnership)).may_record:
+    # The coordinator records money whatever the constitution says (FinanceAccess's first rule): the
+    # constitution is read only for someone who may be the banker school's finance officer.
+    if not tenant.has("manage_finance") and not finance_access(tenant, constitution_of(request.partnership)).may_record:
         return None
     summary = overdue_summary(request.partnership, timezone.localdate())
     return {"overdue": summary} if summary.count else None

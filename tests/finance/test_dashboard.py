@@ -9,8 +9,10 @@ from django_scopes import scope
 from core.testing import assert_constant_queries
 from finance.models import ContributionRequest, Payment
 from finance.services.contributions import payment_record
+from partnerships.roles import Role
+from tests.factories.accounts import UserFactory
 from tests.factories.finance import funded_year
-from tests.factories.partnerships import MembershipFactory
+from tests.factories.partnerships import MembershipFactory, give_role
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +86,12 @@ def test_the_warning_runs_a_constant_number_of_queries(tenant_a, client_for):
     client = client_for(tenant_a.coordinator)
     assert_constant_queries(client, f"/p/{tenant_a.slug}/", grow=grow)
     assert "12 contributions are overdue, £1,009.00 outstanding." in _dashboard(client, tenant_a)
+
+
+def test_the_banker_schools_finance_officer_is_warned_and_another_schools_is_not(tenant_a, client_for):
+    funded_year(tenant_a, start_year=2026, dated=D(2026, 3, 20))  # the first school is the banker
+    banker_officer, other_officer = UserFactory(), UserFactory()
+    give_role(banker_officer, tenant_a.partnership, Role.FINANCE_OFFICER, tenant_a.schools[0])
+    give_role(other_officer, tenant_a.partnership, Role.FINANCE_OFFICER, tenant_a.schools[1])
+    assert "2 contributions are overdue" in _dashboard(client_for(banker_officer), tenant_a)
+    assert 'id="overdue-contributions"' not in _dashboard(client_for(other_officer), tenant_a)
