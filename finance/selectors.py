@@ -418,7 +418,8 @@ class ReminderDue:
 def contribution_reminders_due(partnership, today: datetime.date) -> list[ReminderDue]:
     """Overdue requests due a reminder today, with its number, in one query: the first once the request
     is FIRST_REMINDER_AFTER_DAYS overdue, each next one REMINDER_INTERVAL_DAYS after the one before it
-    was sent, MAX_REMINDERS at most. A request paid off drops out (it is no longer overdue)."""
+    was sent, MAX_REMINDERS at most. A request paid off drops out (it is no longer overdue), and so
+    does one whose year is closed."""
     from django.db.models import Count, IntegerField, Max, OuterRef, Subquery
 
     from finance.models import ContributionReminder
@@ -432,6 +433,8 @@ def contribution_reminders_due(partnership, today: datetime.date) -> list[Remind
         last_reminded=Subquery(sent.annotate(last=Max("sent_on")).values("last")),
     )
     due = []
+    # A closed year takes no more payments, so a school is not asked for one the coordinator cannot record.
+    rows = rows.filter(year__status=FinancialYear.Status.OPEN)
     for row in rows.filter(reminders_sent__lt=MAX_REMINDERS):
         if row.reminders_sent == 0:
             ready = (today - row.due).days >= FIRST_REMINDER_AFTER_DAYS

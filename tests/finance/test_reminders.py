@@ -11,7 +11,7 @@ from django_scopes import scope, scopes_disabled
 from accounts.audit import AuditAction
 from accounts.models import AuditEvent
 from core.models import OutboxMessage
-from finance.models import ContributionReminder
+from finance.models import ContributionReminder, FinancialYear
 from finance.selectors import FIRST_REMINDER_AFTER_DAYS, MAX_REMINDERS, REMINDER_INTERVAL_DAYS
 from finance.services.contributions import payment_record
 from finance.services.reminders import REMINDER_KIND, contribution_reminders_send
@@ -127,6 +127,13 @@ def test_reminders_stop_when_the_request_is_paid_and_say_what_is_still_owed(tena
         )
     assert _sweep(tenant_a, _after(2 * REMINDER_INTERVAL_DAYS)) == 0
     assert len(_rows()) == 2
+
+
+def test_no_reminder_for_a_closed_year_which_takes_no_more_payments(tenant_a, requests):
+    with scopes_disabled():
+        FinancialYear.objects.filter(pk=requests[0].year_id).update(status=FinancialYear.Status.CLOSED)
+    assert _sweep(tenant_a, FIRST) == 0
+    assert _rows() == []
 
 
 def test_a_request_addressed_to_nobody_goes_to_the_schools_current_headteachers(tenant_a, requests):
