@@ -2,10 +2,10 @@
 
 A request is reminded FIRST_REMINDER_AFTER_DAYS after it fell due with something still owed, then every
 REMINDER_INTERVAL_DAYS, MAX_REMINDERS times at most (finance.selectors, where the reasons are), and not
-once its year is closed (no payment could be recorded against it then). Each
-reminder is a ContributionReminder row, unique per request and sequence, written in one transaction
-with its outbox message(s) under the outbox's unique (about, recipient, kind, version) and its audit
-row: a second sweep, or two at once, finds the row and sends nothing twice.
+once its year is closed (no payment could be recorded against it then). Each reminder is a
+ContributionReminder row, unique per request and sequence, written in one transaction with its outbox
+message(s) under the outbox's unique (about, recipient, kind, version) and its audit row: a second
+sweep, or two at once, finds the row and sends nothing twice.
 """
 
 from __future__ import annotations
