@@ -12,6 +12,8 @@ urlpatterns = [
     path("overdue/export.<str:fmt>", report.OverdueExportView.as_view(), name="overdue_export"),
     path("<int:year_pk>/", years.YearDetailView.as_view(), name="year"),
     path("<int:year_pk>/scheme/", years.SchemeSetView.as_view(), name="scheme"),
+    path("<int:year_pk>/budget/", years.BudgetSetView.as_view(), name="budget"),
+    path("<int:year_pk>/close/", years.YearCloseView.as_view(), name="close"),
     path("<int:year_pk>/contributions/", contributions.ContributionsView.as_view(), name="contributions"),
     path(
         "<int:year_pk>/contributions/export.<str:fmt>",

@@ -102,6 +102,8 @@ ALLOWED = {
     "finance:year": _VIEWERS,
     "finance:open": _COORDINATOR,
     "finance:scheme": _COORDINATOR,
+    "finance:budget": _COORDINATOR,
+    "finance:close": _COORDINATOR,
     "finance:contributions": _COORDINATOR,
     # Recording the partnership's money: the coordinator, and the banker school's finance officer (the
     # tenants name no banker school, so here only the coordinator).
