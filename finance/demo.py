@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from finance.models import ContributionScheme, FinancialYear, Payment
 from finance.services.contributions import contribution_requests_confirm, payment_record
-from finance.services.years import contribution_scheme_set, financial_year_open
+from finance.services.years import budget_set, contribution_scheme_set, financial_year_open
 from partnerships.calendar import financial_year_of
 from partnerships.models import RoleAssignment
 from partnerships.roles import Role
@@ -36,12 +36,14 @@ YEARS = {
             "other": Decimal("300.00"),
         },
         "scheme": {"basis": Basis.PER_FTE, "rate": Decimal("2.00"), "admin_share_percent": Decimal("5")},
+        "income": {"contributions": Decimal("5121.00"), "interest": Decimal("15.00")},
         # Webster has paid half so far; St Mary's, which is leaving, has paid nothing and is overdue.
         "payments": {990204: Decimal("0.5"), 990208: Decimal("0")},
     },
     "kingston-north": {
         "budget": {"development_areas": Decimal("1200.00"), "events": Decimal("600.00")},
         "scheme": {"basis": Basis.PER_ACTIVITY},
+        "income": {"events": Decimal("600.00")},
     },
 }
 
@@ -62,6 +64,7 @@ def load(partnership, spec: dict, admin) -> None:
         budget=demo["budget"],
     )
     contribution_scheme_set(actor=coordinator.user, year=year, **demo["scheme"])
+    budget_set(actor=coordinator.user, year=year, budget=demo["budget"], income=demo["income"])
     if demo.get("payments"):
         _requests_and_payments(year, coordinator.user, demo["payments"])
 

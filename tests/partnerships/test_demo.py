@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import pytest
 from django.core.management import call_command
 from django.test import Client
@@ -33,6 +35,12 @@ def test_the_demo_loads_the_five_seed_partnerships_with_every_role_and_is_idempo
         assert (year.scheme.basis, str(year.scheme.rate), year.budget_lines.count()) == ("per_fte", "2.00", 5)
         contributions = contribution_amounts(year.scheme)
         assert len(contributions.rows) == 8 and contributions.total > 0
+        # Its requests are made and paid but for one part payment and one school that has paid nothing.
+        from finance.selectors import ledger_balance, requests_with_balances
+
+        owed = sorted(r.outstanding / r.amount for r in requests_with_balances(year=year) if r.outstanding)
+        assert owed == [Decimal("0.5"), Decimal("1")]
+        assert ledger_balance(year.partnership) > 0 and year.income_lines.count() == 2
         for partnership in Partnership.objects.all():
             roles = RoleAssignment.objects.filter(partnership=partnership)
             held = set(roles.active().values_list("role", flat=True))
