@@ -109,6 +109,8 @@ class AuditAction(models.TextChoices):
     BUDGET_CHANGED = "finance.budget_changed", "Budget changed"
     CONTRIBUTION_REQUESTS_CONFIRMED = "finance.requests_confirmed", "Requests for contribution confirmed"
     CONTRIBUTION_REQUEST_ADDED = "finance.request_added", "Request for contribution added"
+    SHARED_COST_SET_OUT = "finance.cost_set_out", "Shared cost set out"
+    SHARED_COST_CONFIRMED = "finance.cost_confirmed", "Shared cost requests made"
     CONTRIBUTION_REMINDED = "finance.contribution_reminded", "Reminded of an overdue contribution"
     PAYMENT_RECORDED = "finance.payment_recorded", "Payment recorded"
     PAYMENT_REVERSED = "finance.payment_reversed", "Payment reversed"

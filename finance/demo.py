@@ -7,7 +7,8 @@ opened and set through the services as its coordinator would:
   an administration share. The agreement says "a portion" and names no figure: 5% is what the
   strategic group agreed for the demo year. The year's requests are made and most schools have
   paid: one has paid half, one nothing (overdue).
-- the terms-of-reference partnership (Kingston North) agrees costs activity by activity.
+- the terms-of-reference partnership (Kingston North) agrees costs activity by activity: Science week's
+  hall and speaker are shared by budget among the four schools taking part, one of which has paid.
 
 Loading twice changes nothing.
 """
@@ -17,8 +18,14 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from finance.models import ContributionScheme, FinancialYear, Payment
-from finance.services.contributions import contribution_requests_confirm, payment_record
+from finance.models import ContributionScheme, FinancialYear, Payment, SharedCost
+from finance.selectors import members_during
+from finance.services.contributions import (
+    contribution_requests_confirm,
+    payment_record,
+    shared_cost_confirm,
+    shared_cost_create,
+)
 from finance.services.years import budget_set, contribution_scheme_set, financial_year_open
 from partnerships.calendar import financial_year_of
 from partnerships.models import RoleAssignment
@@ -44,6 +51,8 @@ YEARS = {
         "budget": {"development_areas": Decimal("1200.00"), "events": Decimal("600.00")},
         "scheme": {"basis": Basis.PER_ACTIVITY},
         "income": {"events": Decimal("600.00")},
+        # The terms of reference share a cost by budget among the schools taking part in the activity.
+        "shared_cost": ("Science week: hall hire and visiting speaker", Decimal("1200.00"), 4),
     },
 }
 
@@ -67,6 +76,26 @@ def load(partnership, spec: dict, admin) -> None:
     budget_set(actor=coordinator.user, year=year, budget=demo["budget"], income=demo["income"])
     if demo.get("payments"):
         _requests_and_payments(year, coordinator.user, demo["payments"])
+    if demo.get("shared_cost"):
+        title, total, taking_part = demo["shared_cost"]
+        schools = sorted((school for school, _ in members_during(year).values()), key=lambda school: school.name)
+        cost = shared_cost_create(
+            actor=coordinator.user,
+            year=year,
+            title=title,
+            total=total,
+            basis=SharedCost.Basis.BUDGET_SHARE,
+            schools=schools[:taking_part],
+        )
+        first, *_ = shared_cost_confirm(actor=coordinator.user, cost=cost)
+        payment_record(
+            actor=coordinator.user,
+            request=first,
+            amount=first.amount,
+            received_on=timezone.localdate(),
+            method=Payment.Method.BANK_TRANSFER,
+            reference=f"SCIENCE WEEK {first.reference}",
+        )
 
 
 def _requests_and_payments(year, coordinator, payments: dict) -> None:

@@ -5,7 +5,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from core.forms import DateInput, Form
-from finance.models import MAX_AMOUNT, BudgetLine, ContributionScheme, IncomeLine, LedgerEntry, Payment
+from finance.models import MAX_AMOUNT, BudgetLine, ContributionScheme, IncomeLine, LedgerEntry, Payment, SharedCost
+from schools.models import School
 
 
 class MoneyField(forms.DecimalField):
@@ -263,3 +264,46 @@ class LedgerEntryForm(Form):
     )
     amount = money_field("Amount received (£)", "the amount received", "1500.00", positive=True)
     posted_on = _date_field("Date received", "the date it was received")
+
+
+class SchoolChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class SharedCostForm(Form):
+    title = forms.CharField(
+        label="What is the cost for?",
+        max_length=150,
+        help_text="For example, Science week: hall hire and visiting speaker",
+        error_messages={
+            "required": "Enter what the cost is for, like Science week: hall hire",
+            "max_length": "What the cost is for must be 150 characters or fewer",
+        },
+    )
+    total = money_field("Total to share (£)", "the total to share", "1200.00", positive=True)
+    basis = forms.ChoiceField(
+        label="How is it shared?",
+        choices=SharedCost.Basis.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select how the cost is shared",
+            "invalid_choice": "Select how the cost is shared from the list",
+        },
+    )
+    schools = SchoolChoices(
+        label="Schools taking part",
+        queryset=School.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Select the schools taking part",
+            "invalid_choice": "Select the schools taking part from the list",
+            "invalid_pk_value": "Select the schools taking part from the list",
+        },
+    )
+
+    def __init__(self, *args, schools=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["schools"].queryset = School.objects.filter(pk__in=[school.pk for school in schools]).order_by(
+            "name"
+        )

@@ -16,7 +16,7 @@ from django.db.models import DecimalField, ExpressionWrapper, F, Sum, Value
 from django.db.models.functions import Coalesce
 
 from core.dates import in_force_between_q
-from finance.models import ContributionRequest, ContributionScheme, FinancialYear, LedgerEntry, Payment
+from finance.models import ContributionRequest, ContributionScheme, FinancialYear, LedgerEntry, Payment, SharedCost
 from partnerships.calendar import census_day
 from partnerships.models import Membership, RoleAssignment
 from partnerships.models.constitution import InformationCategory
@@ -209,30 +209,8 @@ def contribution_amounts(scheme: ContributionScheme) -> Contributions:
         school.pk: 12 if scheme.joiner == ContributionScheme.Joiner.IN_FULL else _whole_months(joined, year)
         for school, joined in ordered
     }
-    census_year = budget_year = None
-    figures: dict[int, Decimal] = {}
-    label = ""
-    if scheme.basis in (Basis.PER_FTE, Basis.PUPIL_SHARE):
-        census_year = census_year_for(year)
-        figures = dict(Census.objects.filter(school_id__in=members, year=census_year).values_list("school_id", "fte"))
-        label = f"FTE at the January {census_year} census"
-        missing_what = f"January {census_year} census figures"
-    elif scheme.basis == Basis.BUDGET_SHARE:
-        budget_year = budget_year_for(year)
-        figures = dict(
-            Budget.objects.filter(school_id__in=members, financial_year=budget_year).values_list("school_id", "amount")
-        )
-        label = f"Budget {budget_year}-{str(budget_year + 1)[-2:]}"
-        missing_what = f"budgets for {label.removeprefix('Budget ')}"
-    if label:
-        missing = [school.name for school, _ in ordered if school.pk not in figures]
-        if missing:
-            raise ValidationError(
-                f"There are no {missing_what} for {_and_list(missing)}. Add them before the contributions "
-                "can be worked out.",
-                code="missing_figures",
-                params={"schools": missing},
-            )
+    kind = {Basis.PER_FTE: "census", Basis.PUPIL_SHARE: "census", Basis.BUDGET_SHARE: "budget"}.get(scheme.basis)
+    figures, label, census_year, budget_year = _figures(kind, year, [school for school, _ in ordered])
 
     rows = []
     if scheme.basis in ContributionScheme.TOTAL_BASES:
@@ -250,6 +228,56 @@ def contribution_amounts(scheme: ContributionScheme) -> Contributions:
             exact = full * months[school.pk] / 12
             rows.append(ContributionRow(school, figure, label, months[school.pk], _exact(exact), _round(exact)))
     return Contributions(scheme=scheme, rows=rows, census_year=census_year, budget_year=budget_year)
+
+
+def _figures(kind: str | None, year: FinancialYear, schools: list[School]):
+    """Each school's figure for a share or a rate, with its label and the census or budget year used:
+    FTE at the January census before the year ("census") or the budget for the year ("budget").
+    Raises a ValidationError naming every school without one: nothing is worked out from half the figures."""
+    census_year = budget_year = None
+    if kind is None:
+        return {}, "", None, None
+    ids = [school.pk for school in schools]
+    if kind == "census":
+        census_year = census_year_for(year)
+        figures = dict(Census.objects.filter(school_id__in=ids, year=census_year).values_list("school_id", "fte"))
+        label = f"FTE at the January {census_year} census"
+        missing_what = f"January {census_year} census figures"
+    else:
+        budget_year = budget_year_for(year)
+        figures = dict(
+            Budget.objects.filter(school_id__in=ids, financial_year=budget_year).values_list("school_id", "amount")
+        )
+        label = f"Budget {budget_year}-{str(budget_year + 1)[-2:]}"
+        missing_what = f"budgets for {label.removeprefix('Budget ')}"
+    missing = [school.name for school in schools if school.pk not in figures]
+    if missing:
+        raise ValidationError(
+            f"There are no {missing_what} for {_and_list(missing)}. Add them before the contributions "
+            "can be worked out.",
+            code="missing_figures",
+            params={"schools": missing},
+        )
+    return figures, label, census_year, budget_year
+
+
+def shared_cost_amounts(cost: SharedCost) -> list[ContributionRow]:
+    """Each taking-part school's share of a shared cost, by largest remainder so the shares add up to its
+    total exactly (ties to the larger exact share, then the lower URN), in proportion to budgets or FTE
+    pupils, or in equal parts. Missing figures raise a ValidationError naming the schools."""
+    schools = sorted(cost.schools.all(), key=lambda school: (school.name, school.urn))
+    if not schools:
+        raise ValidationError("Choose the schools taking part")
+    kind = {SharedCost.Basis.BUDGET_SHARE: "budget", SharedCost.Basis.PUPIL_SHARE: "census"}.get(cost.basis)
+    figures, label, _, _ = _figures(kind, cost.year, schools)
+    weights = {school.pk: Fraction(figures[school.pk]) if kind else Fraction(1) for school in schools}
+    if not any(weights.values()):
+        raise ValidationError("Every school's figure is nought, so there is nothing to share in proportion to")
+    shares = largest_remainder(cost.total, weights, {school.pk: school.urn for school in schools})
+    return [
+        ContributionRow(school, figures.get(school.pk), label, 12, _exact(shares[school.pk][1]), shares[school.pk][0])
+        for school in schools
+    ]
 
 
 def _and_list(names: list[str]) -> str:

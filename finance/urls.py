@@ -1,6 +1,6 @@
 from django.urls import path
 
-from finance.views import contributions, ledger, report, years
+from finance.views import contributions, costs, ledger, report, years
 
 app_name = "finance"
 
@@ -20,6 +20,9 @@ urlpatterns = [
         report.ContributionsExportView.as_view(),
         name="contributions_export",
     ),
+    path("<int:year_pk>/costs/", costs.SharedCostListView.as_view(), name="costs"),
+    path("<int:year_pk>/costs/new/", costs.SharedCostCreateView.as_view(), name="cost_new"),
+    path("costs/<int:cost_pk>/", costs.SharedCostView.as_view(), name="cost"),
     path("<int:year_pk>/report/", report.ReportView.as_view(), name="report"),
     path("<int:year_pk>/report/pdf/", report.ReportPdfView.as_view(), name="report_pdf"),
     path("<int:year_pk>/report/workbook/", report.ReportExportView.as_view(), name="report_xlsx"),

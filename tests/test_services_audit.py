@@ -393,7 +393,29 @@ def _interest(t):
     )
 
 
+def _shared_cost(t):
+    from finance.services.contributions import shared_cost_create
+
+    return shared_cost_create(
+        actor=t.coordinator,
+        year=_unconfirmed_year(t),
+        title="Science week",
+        total=Decimal("600.00"),
+        basis="equal",
+        schools=list(t.schools),
+    )
+
+
 REGISTRY: dict[str, Callable[..., dict]] = {
+    "finance.contributions.shared_cost_create": lambda t: {
+        "actor": t.coordinator,
+        "year": _unconfirmed_year(t),
+        "title": "Science week: hall hire",
+        "total": Decimal("1200.00"),
+        "basis": "budget_share",
+        "schools": list(t.schools),
+    },
+    "finance.contributions.shared_cost_confirm": lambda t: {"actor": t.coordinator, "cost": _shared_cost(t)},
     "finance.contributions.contribution_requests_confirm": lambda t: {
         "actor": t.coordinator,
         "year": _unconfirmed_year(t),

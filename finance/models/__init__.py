@@ -3,7 +3,7 @@
 Money is Decimal in pounds with two places, never float (a test walks every model field).
 """
 
-from finance.models.contributions import ContributionReminder, ContributionRequest, Payment
+from finance.models.contributions import ContributionReminder, ContributionRequest, Payment, SharedCost
 from finance.models.ledger import LedgerEntry
 from finance.models.years import (
     MAX_AMOUNT,
@@ -25,4 +25,5 @@ __all__ = [
     "IncomeLine",
     "LedgerEntry",
     "Payment",
+    "SharedCost",
 ]

@@ -16,10 +16,43 @@ from django_scopes import ScopedManager
 from finance.models.years import FinancialYear
 
 
+class SharedCost(models.Model):
+    """A cost the schools taking part in an activity share, where the partnership contributes activity by
+    activity (a per activity scheme): Science week's hall and speaker, shared by budget among the
+    schools taking part. Worked out (finance.selectors.shared_cost_amounts) and shown before the
+    coordinator confirms it; confirming makes a request to each school."""
+
+    class Basis(models.TextChoices):
+        BUDGET_SHARE = "budget_share", "In proportion to the schools' budgets"
+        PUPIL_SHARE = "pupil_share", "In proportion to pupil numbers (FTE at the January census)"
+        EQUAL = "equal", "In equal parts"
+
+    partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.PROTECT, related_name="+")
+    year = models.ForeignKey(FinancialYear, on_delete=models.PROTECT, related_name="shared_costs")
+    title = models.CharField(max_length=150)
+    total = models.DecimalField("Total to share (£)", max_digits=12, decimal_places=2)
+    basis = models.CharField(max_length=20, choices=Basis.choices)
+    schools = models.ManyToManyField("schools.School", related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(partnership="partnership")
+
+    class Meta:
+        ordering = ["year", "created_at", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(total__gt=0), name="shared_cost_total_positive")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class ContributionRequest(models.Model):
     partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.PROTECT, related_name="+")
     year = models.ForeignKey(FinancialYear, on_delete=models.PROTECT, related_name="requests")
     school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="+")
+    # Empty for the year's contribution; a shared cost's share otherwise.
+    activity = models.ForeignKey(SharedCost, null=True, blank=True, on_delete=models.PROTECT, related_name="requests")
     number = models.PositiveIntegerField(help_text="Numbered in order across the partnership's years")
     dated = models.DateField()
     due = models.DateField()
@@ -39,7 +72,12 @@ class ContributionRequest(models.Model):
     class Meta:
         ordering = ["year", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["year", "school"], name="request_once_per_school_and_year"),
+            models.UniqueConstraint(
+                fields=["year", "school"],
+                condition=Q(activity__isnull=True),
+                name="request_once_per_school_and_year",
+            ),
+            models.UniqueConstraint(fields=["activity", "school"], name="request_once_per_school_and_activity"),
             models.UniqueConstraint(fields=["partnership", "number"], name="request_number_unique"),
             models.CheckConstraint(condition=Q(amount__gte=0), name="request_amount_not_negative"),
         ]

@@ -22,16 +22,19 @@ from django.utils import timezone
 from accounts.audit import AuditAction, audit_record
 from accounts.models import User
 from core.dates import date_label
-from finance.models import MAX_AMOUNT, ContributionRequest, FinancialYear, LedgerEntry, Payment
+from finance.models import MAX_AMOUNT, ContributionRequest, FinancialYear, LedgerEntry, Payment, SharedCost
 from finance.selectors import (
     admin_share_of,
     contribution_amounts,
+    members_during,
     outstanding_on,
     request_addressee,
     requests_with_balances,
     scheme_of,
+    shared_cost_amounts,
 )
 from finance.services.ledger import administration_line, ledger_post, reverse_entry
+from schools.models import School
 
 Method = Payment.Method
 
@@ -55,7 +58,12 @@ def contribution_requests_confirm(
     year = FinancialYear.objects.select_for_update().select_related("partnership").get(pk=year.pk)
     if not year.is_open:
         raise ValidationError(f"The financial year {year.label} is closed: no more requests can be made for it")
-    first = ContributionRequest.objects.filter(year=year).select_related("created_by").order_by("number").first()
+    first = (
+        ContributionRequest.objects.filter(year=year, activity__isnull=True)
+        .select_related("created_by")
+        .order_by("number")
+        .first()
+    )
     if first is not None:
         raise ValidationError(
             f"The requests for {year.label} were confirmed on {date_label(timezone.localtime(first.created_at).date())}"
@@ -98,7 +106,9 @@ def contribution_requests_confirm(
         )
         number += 1
     ContributionRequest.objects.bulk_create(made)
-    made = list(ContributionRequest.objects.filter(year=year).select_related("school").order_by("number"))
+    made = list(
+        ContributionRequest.objects.filter(year=year, activity__isnull=True).select_related("school").order_by("number")
+    )
     _carry_credits_forward(actor=actor, year=year, requests=made, credits=credits, on=dated)
     audit_record(
         actor=actor,
@@ -318,3 +328,109 @@ def payment_reverse(*, actor: User, payment: Payment, reason: str) -> Payment:
         data={"payment": payment.pk, "reversal": reversal.pk, "amount": str(payment.amount), "reason": reason},
     )
     return reversal
+
+
+# --- Costs shared activity by activity -----------------------------------------------------------------------
+
+# A shared cost's requests are due a month after they are made (a yearly contribution is due when the year starts).
+SHARED_COST_DAYS_TO_PAY = 30
+
+
+@transaction.atomic
+def shared_cost_create(
+    *,
+    actor: User,
+    year: FinancialYear,
+    title: str,
+    total: Decimal,
+    basis: str,
+    schools: list[School],
+) -> SharedCost:
+    """Set out a cost the schools taking part in an activity share, for the coordinator to check before
+    confirming it: each school must be a member during the year. Nothing is asked of anyone yet."""
+    year = FinancialYear.objects.select_for_update().select_related("partnership").get(pk=year.pk)
+    errors: dict[str, str] = {}
+    title = (title or "").strip()
+    if not title:
+        errors["title"] = "Enter what the cost is for, like Science week: hall hire"
+    elif len(title) > 150:
+        errors["title"] = "What the cost is for must be 150 characters or fewer"
+    if total is None or total.as_tuple().exponent < -2:
+        errors["total"] = "Enter the total to share in pounds and pence, like 1200.00"
+    elif total <= 0:
+        errors["total"] = "The total to share must be more than £0.00"
+    elif total > MAX_AMOUNT:
+        errors["total"] = f"The total to share must be £{MAX_AMOUNT:,} or less"
+    if basis not in SharedCost.Basis.values:
+        errors["basis"] = "Select how the cost is shared"
+    members = members_during(year)
+    outsiders = [school.name for school in schools if school.pk not in members]
+    if not schools:
+        errors["schools"] = "Select the schools taking part"
+    elif outsiders:
+        errors["schools"] = (
+            f"{', '.join(outsiders)} {'is' if len(outsiders) == 1 else 'are'} not a member during {year.label}"
+        )
+    if not year.is_open:
+        raise ValidationError(f"The financial year {year.label} is closed: no more costs can be shared in it")
+    if errors:
+        raise ValidationError(errors)
+    cost = SharedCost.objects.create(
+        partnership=year.partnership, year=year, title=title, total=total, basis=basis, created_by=actor
+    )
+    cost.schools.set(schools)
+    audit_record(
+        actor=actor,
+        action=AuditAction.SHARED_COST_SET_OUT,
+        partnership=year.partnership,
+        summary=f"Set out the shared cost {title}: £{total:,.2f} among {len(schools)} schools",
+        data={"cost": cost.pk, "total": str(total), "basis": basis, "schools": [school.pk for school in schools]},
+    )
+    return cost
+
+
+@transaction.atomic
+def shared_cost_confirm(*, actor: User, cost: SharedCost) -> list[ContributionRequest]:
+    """Ask each school taking part for its share, as worked out and shown: one numbered request each,
+    due in SHARED_COST_DAYS_TO_PAY days. Once only."""
+    cost = SharedCost.objects.select_for_update().select_related("year__partnership").get(pk=cost.pk)
+    if cost.confirmed_at is not None:
+        raise ValidationError(f"The requests for {cost.title} have already been made: they are not made twice")
+    if not cost.year.is_open:
+        raise ValidationError(f"The financial year {cost.year.label} is closed: no more requests can be made for it")
+    rows = shared_cost_amounts(cost)
+    FinancialYear.objects.select_for_update().filter(pk=cost.year_id).first()  # numbers are given one at a time
+    number = _next_number(cost.partnership_id)
+    dated = timezone.localdate()
+    made = []
+    for offset, row in enumerate(rows):
+        addressee = request_addressee(cost.partnership, row.school)
+        made.append(
+            ContributionRequest(
+                partnership=cost.partnership,
+                year=cost.year,
+                school=row.school,
+                activity=cost,
+                number=number + offset,
+                dated=dated,
+                due=dated + datetime.timedelta(days=SHARED_COST_DAYS_TO_PAY),
+                amount=row.amount,
+                figure=row.figure,
+                figure_label=row.figure_label,
+                addressed_to=addressee.name,
+                addressed_position=addressee.position,
+                addressed_email=addressee.email,
+                created_by=actor,
+            )
+        )
+    ContributionRequest.objects.bulk_create(made)
+    cost.confirmed_at = timezone.now()
+    cost.save(update_fields=["confirmed_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.SHARED_COST_CONFIRMED,
+        partnership=cost.partnership,
+        summary=f"Asked {len(made)} schools for their shares of {cost.title}: £{cost.total:,.2f} in all",
+        data={"cost": cost.pk, "amounts": {str(row.school.pk): str(row.amount) for row in rows}},
+    )
+    return list(ContributionRequest.objects.filter(activity=cost).select_related("school").order_by("number"))

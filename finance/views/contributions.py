@@ -43,7 +43,7 @@ class ContributionsView(FinanceAccessMixin, ServiceFormView):
     def get_context_data(self, **kwargs):
         year = self.object
         scheme = scheme_of(year)
-        requests = list(requests_with_balances(year=year))
+        requests = list(requests_with_balances(year=year, activity__isnull=True))
         context = super().get_context_data(**kwargs) | {"scheme": scheme, "requests": requests}
         if requests:
             context["totals"] = {
@@ -51,6 +51,8 @@ class ContributionsView(FinanceAccessMixin, ServiceFormView):
                 "paid": sum((r.paid for r in requests), start=ZERO),
                 "outstanding": sum((r.outstanding for r in requests), start=ZERO),
             }
+        elif scheme is not None and scheme.basis == scheme.Basis.PER_ACTIVITY:
+            context["per_activity"] = True
         elif scheme is not None:
             try:
                 context["contributions"] = contribution_amounts(scheme)

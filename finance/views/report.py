@@ -124,7 +124,7 @@ class ContributionsExportView(ListExportView):
             ],
             [
                 (r.reference, r.school.name, r.school.urn, r.dated, r.due, r.amount, r.paid, r.outstanding)
-                for r in requests_with_balances(year=year)
+                for r in requests_with_balances(year=year, activity__isnull=True)
             ],
         )
 

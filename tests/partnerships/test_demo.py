@@ -41,6 +41,11 @@ def test_the_demo_loads_the_five_seed_partnerships_with_every_role_and_is_idempo
         owed = sorted(r.outstanding / r.amount for r in requests_with_balances(year=year) if r.outstanding)
         assert owed == [Decimal("0.5"), Decimal("1")]
         assert ledger_balance(year.partnership) > 0 and year.income_lines.count() == 2
+        # Kingston North shares Science week's cost by budget among the four schools taking part.
+        from finance.models import SharedCost
+
+        cost = SharedCost.objects.get(partnership__slug="kingston-north")
+        assert sum(r.amount for r in cost.requests.all()) == cost.total and cost.requests.count() == 4
         for partnership in Partnership.objects.all():
             roles = RoleAssignment.objects.filter(partnership=partnership)
             held = set(roles.active().values_list("role", flat=True))

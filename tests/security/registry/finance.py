@@ -13,6 +13,7 @@ from finance.models import (
     IncomeLine,
     LedgerEntry,
     Payment,
+    SharedCost,
 )
 from partnerships.roles import Role
 
@@ -73,6 +74,22 @@ def _payment(tenant):
     return payment.pk
 
 
+def _cost(tenant):
+    year = _year(tenant)
+    cost = SharedCost.objects.filter(year_id=year).first()
+    if cost is None:
+        cost = SharedCost.objects.create(
+            partnership=tenant.partnership,
+            year_id=year,
+            title="Science week",
+            total=Decimal("600.00"),
+            basis=SharedCost.Basis.EQUAL,
+            created_by=tenant.coordinator,
+        )
+        cost.schools.set(tenant.schools)
+    return cost.pk
+
+
 def _entry(tenant):
     year = _year(tenant)
     entry = LedgerEntry.objects.filter(year_id=year, kind=LedgerEntry.Kind.INTEREST).first()
@@ -93,6 +110,7 @@ OBJECT_KWARGS = {
     "request_pk": _request,
     "payment_pk": _payment,
     "entry_pk": _entry,
+    "cost_pk": _cost,
     "fmt": lambda tenant: "xlsx",
 }
 PLAIN_KWARGS = {"fmt": "a download's format (csv or xlsx), no object"}
@@ -115,6 +133,9 @@ ALLOWED = {
     "finance:payment_reverse": _COORDINATOR,
     "finance:entry_reverse": _COORDINATOR,
     "finance:contributions_export": _COORDINATOR,
+    "finance:costs": _COORDINATOR,
+    "finance:cost_new": _COORDINATOR,
+    "finance:cost": _COORDINATOR,
     "finance:ledger_export": _COORDINATOR,
     "finance:overdue_export": _COORDINATOR,
     # The termly report: everyone who sees the partnership's finances; each school's amount outstanding

@@ -1,0 +1,107 @@
+"""Costs shared activity by activity among the schools taking part: worked out to the penny, shown
+before they are confirmed, asked for once."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django_scopes import scope, scopes_disabled
+
+from finance.models import ContributionRequest, SharedCost
+from finance.selectors import shared_cost_amounts
+from finance.services.contributions import shared_cost_confirm, shared_cost_create
+from tests.factories.finance import funded_year
+from tests.factories.partnerships import MembershipFactory
+from tests.factories.schools import BudgetFactory, CensusFactory, SchoolFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _cost(tenant, year, schools, total="1000.00", basis="equal", title="Science week"):
+    with scope(partnership=tenant.partnership):
+        return shared_cost_create(
+            actor=tenant.coordinator, year=year, title=title, total=Decimal(total), basis=basis, schools=schools
+        )
+
+
+def test_a_thousand_pounds_among_seven_schools_adds_up_to_the_penny_and_is_asked_for_once(tenant_a):
+    year, _ = funded_year(tenant_a, confirm=False)
+    with scopes_disabled():
+        schools = [*tenant_a.schools, *(MembershipFactory(partnership=tenant_a.partnership).school for _ in range(5))]
+        for school in schools[2:]:
+            CensusFactory(school=school, year=year.starts.year)
+    cost = _cost(tenant_a, year, schools)
+    with scopes_disabled():
+        rows = shared_cost_amounts(cost)
+    assert sum(row.amount for row in rows) == Decimal("1000.00")
+    # 100,000p among 7 is 14,285p each with 5p over: five schools get a penny more.
+    assert sorted(row.amount for row in rows) == [Decimal("142.85")] * 2 + [Decimal("142.86")] * 5
+    with scope(partnership=tenant_a.partnership):
+        requests = shared_cost_confirm(actor=tenant_a.coordinator, cost=cost)
+        with pytest.raises(ValidationError, match="not made twice"):
+            shared_cost_confirm(actor=tenant_a.coordinator, cost=cost)
+    assert len(requests) == 7 and sum(r.amount for r in requests) == Decimal("1000.00")
+    assert {r.due - r.dated for r in requests} == {datetime.timedelta(days=30)}
+    # The year's own requests are still to be made: a shared cost's requests are not the year's.
+    from finance.services.contributions import contribution_requests_confirm
+
+    with scope(partnership=tenant_a.partnership):
+        yearly = contribution_requests_confirm(actor=tenant_a.coordinator, year=year)
+    assert len(yearly) == 7
+
+
+def test_five_pence_among_three_schools_by_budget(tenant_a):
+    year, _ = funded_year(tenant_a, confirm=False)
+    with scopes_disabled():
+        third = MembershipFactory(partnership=tenant_a.partnership).school
+        schools = [*tenant_a.schools, third]
+        for school in schools:
+            BudgetFactory(school=school, financial_year=year.starts.year, amount=Decimal("1000000.00"))
+    cost = _cost(tenant_a, year, schools, total="0.05", basis="budget_share")
+    with scopes_disabled():
+        amounts = sorted((row.amount, row.school.urn) for row in shared_cost_amounts(cost))
+    # Equal budgets: 5p / 3 = 1p each and 2p over, to the two lowest URNs.
+    assert sum(amount for amount, _ in amounts) == Decimal("0.05")
+    low_urns = sorted(school.urn for school in schools)[:2]
+    assert sorted(urn for amount, urn in amounts if amount == Decimal("0.02")) == low_urns
+
+
+def test_a_school_that_is_not_a_member_cannot_share_and_nothing_is_written(tenant_a):
+    year, _ = funded_year(tenant_a, confirm=False)
+    with scopes_disabled():
+        outsider = SchoolFactory(name="Elsewhere Primary")
+    with pytest.raises(ValidationError) as raised:
+        _cost(tenant_a, year, [tenant_a.schools[0], outsider])
+    assert "Elsewhere Primary is not a member during" in raised.value.message_dict["schools"][0]
+    with pytest.raises(ValidationError) as raised:
+        _cost(tenant_a, year, [tenant_a.schools[0]], total="0.001")
+    assert "pounds and pence" in raised.value.message_dict["total"][0]
+    with scopes_disabled():
+        assert not SharedCost.objects.exists()
+
+
+def test_the_page_shows_the_shares_before_anything_is_asked_and_missing_budgets_confirm_nothing(tenant_a, client_for):
+    year, _ = funded_year(tenant_a, confirm=False)
+    client = client_for(tenant_a.coordinator)
+    response = client.post(
+        f"/p/{tenant_a.slug}/finance/{year.pk}/costs/new/",
+        {
+            "title": "Science week",
+            "total": "1200.00",
+            "basis": "budget_share",
+            "schools": [s.pk for s in tenant_a.schools],
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "There are no budgets for" in page and "Confirm and ask the schools" not in page
+    with scopes_disabled():
+        for school in tenant_a.schools:
+            BudgetFactory(school=school, financial_year=year.starts.year, amount=Decimal("600000.00"))
+        assert not ContributionRequest.objects.exists()
+    page = client.get(response["Location"]).content.decode()
+    assert page.count(">£600.00<") == 2 and "Confirm and ask the schools" in page
+    assert client.post(response["Location"]).status_code == 302
+    with scopes_disabled():
+        assert ContributionRequest.objects.filter(activity__isnull=False).count() == 2
