@@ -307,3 +307,27 @@ class SharedCostForm(Form):
         self.fields["schools"].queryset = School.objects.filter(pk__in=[school.pk for school in schools]).order_by(
             "name"
         )
+
+
+class SchoolChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class RequestAddForm(Form):
+    school = SchoolChoice(
+        label="Which school?",
+        queryset=School.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": "Select the school to ask",
+            "invalid_choice": "Select the school to ask from the list",
+        },
+    )
+
+    def __init__(self, *args, schools=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = School.objects.filter(pk__in=[school.pk for school in schools]).order_by(
+            "name"
+        )

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:year_pk>/budget/", years.BudgetSetView.as_view(), name="budget"),
     path("<int:year_pk>/close/", years.YearCloseView.as_view(), name="close"),
     path("<int:year_pk>/contributions/", contributions.ContributionsView.as_view(), name="contributions"),
+    path("<int:year_pk>/contributions/add/", contributions.RequestAddView.as_view(), name="request_add"),
     path(
         "<int:year_pk>/contributions/export.<str:fmt>",
         report.ContributionsExportView.as_view(),

@@ -393,6 +393,16 @@ def _interest(t):
     )
 
 
+def _joiner(t):
+    from tests.factories.partnerships import MembershipFactory
+    from tests.factories.schools import CensusFactory
+
+    year, _ = _money_year(t)
+    school = MembershipFactory(partnership=t.partnership, joined=D(2026, 9, 1)).school
+    CensusFactory(school=school, year=2026)
+    return {"actor": t.coordinator, "year": year, "school": school}
+
+
 def _shared_cost(t):
     from finance.services.contributions import shared_cost_create
 
@@ -415,6 +425,7 @@ REGISTRY: dict[str, Callable[..., dict]] = {
         "basis": "budget_share",
         "schools": list(t.schools),
     },
+    "finance.contributions.contribution_request_add": _joiner,
     "finance.contributions.shared_cost_confirm": lambda t: {"actor": t.coordinator, "cost": _shared_cost(t)},
     "finance.contributions.contribution_requests_confirm": lambda t: {
         "actor": t.coordinator,

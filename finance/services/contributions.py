@@ -434,3 +434,54 @@ def shared_cost_confirm(*, actor: User, cost: SharedCost) -> list[ContributionRe
         data={"cost": cost.pk, "amounts": {str(row.school.pk): str(row.amount) for row in rows}},
     )
     return list(ContributionRequest.objects.filter(activity=cost).select_related("school").order_by("number"))
+
+
+@transaction.atomic
+def contribution_request_add(*, actor: User, year: FinancialYear, school: School) -> ContributionRequest:
+    """Ask a school that became a member after the year's requests were made for its contribution: the
+    amount the scheme gives it (pro rata for its whole months, or the whole year, as the scheme says).
+    A share of a total was divided among the schools asked, so a late joiner's share is not worked out
+    here: the partnership agrees it as a shared cost."""
+    year = FinancialYear.objects.select_for_update().select_related("partnership").get(pk=year.pk)
+    if not year.is_open:
+        raise ValidationError(f"The financial year {year.label} is closed: no more requests can be made for it")
+    if not ContributionRequest.objects.filter(year=year, activity__isnull=True).exists():
+        raise ValidationError(f"The requests for {year.label} have not been made yet: confirm them for every school")
+    if ContributionRequest.objects.filter(year=year, activity__isnull=True, school=school).exists():
+        raise ValidationError(f"{school.name} has already been asked for its contribution to {year.label}")
+    scheme = scheme_of(year)
+    if scheme is None or scheme.basis not in scheme.RATE_BASES:
+        raise ValidationError(
+            f"{year.label}'s contributions are a share of a total among the schools already asked: agree "
+            f"{school.name}'s part as a shared cost"
+        )
+    row = next((row for row in contribution_amounts(scheme).rows if row.school.pk == school.pk), None)
+    if row is None:
+        raise ValidationError(f"{school.name} is not a member during {year.label}")
+    addressee = request_addressee(year.partnership, school)
+    dated = timezone.localdate()
+    request = ContributionRequest.objects.create(
+        partnership=year.partnership,
+        year=year,
+        school=school,
+        number=_next_number(year.partnership_id),
+        dated=dated,
+        due=max(dated, year.starts),
+        amount=row.amount,
+        figure=row.figure,
+        figure_label=row.figure_label,
+        months=row.months,
+        addressed_to=addressee.name,
+        addressed_position=addressee.position,
+        addressed_email=addressee.email,
+        created_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CONTRIBUTION_REQUEST_ADDED,
+        partnership=year.partnership,
+        summary=f"Asked {school.name} for its contribution to {year.label}: £{row.amount:,.2f}"
+        + (f" for {row.months} months" if row.pro_rata else ""),
+        data={"year": year.pk, "request": request.pk, "amount": str(row.amount), "months": row.months},
+    )
+    return request

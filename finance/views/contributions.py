@@ -9,10 +9,21 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from core.views import ServiceFormView, TenantViewMixin
-from finance.forms import ConfirmRequestsForm, PaymentForm, ReverseForm
+from finance.forms import ConfirmRequestsForm, PaymentForm, RequestAddForm, ReverseForm
 from finance.models import ContributionRequest, FinancialYear, Payment
-from finance.selectors import contribution_amounts, overdue_requests, requests_with_balances, scheme_of
-from finance.services.contributions import contribution_requests_confirm, payment_record, payment_reverse
+from finance.selectors import (
+    contribution_amounts,
+    members_during,
+    overdue_requests,
+    requests_with_balances,
+    scheme_of,
+)
+from finance.services.contributions import (
+    contribution_request_add,
+    contribution_requests_confirm,
+    payment_record,
+    payment_reverse,
+)
 from finance.views.access import FinanceAccessMixin
 
 ZERO = Decimal("0.00")
@@ -46,6 +57,7 @@ class ContributionsView(FinanceAccessMixin, ServiceFormView):
         requests = list(requests_with_balances(year=year, activity__isnull=True))
         context = super().get_context_data(**kwargs) | {"scheme": scheme, "requests": requests}
         if requests:
+            context["unasked"] = unasked_schools(year)
             context["totals"] = {
                 "amount": sum((r.amount for r in requests), start=ZERO),
                 "paid": sum((r.paid for r in requests), start=ZERO),
@@ -68,6 +80,41 @@ class ContributionsView(FinanceAccessMixin, ServiceFormView):
 
     def get_success_url(self, requests):
         return self.tenant_url("finance:contributions", year_pk=self.object.pk)
+
+
+def unasked_schools(year: FinancialYear) -> list:
+    """Members during the year who have no request for its contribution yet (they joined after the
+    requests were made)."""
+    asked = set(
+        ContributionRequest.objects.filter(year=year, activity__isnull=True).values_list("school_id", flat=True)
+    )
+    members = sorted((school for school, _ in members_during(year).values()), key=lambda school: school.name)
+    return [school for school in members if school.pk not in asked]
+
+
+class RequestAddView(FinanceAccessMixin, ServiceFormView):
+    """Ask a school that joined after the year's requests were made for its contribution."""
+
+    permission_required = "view_finance"
+    records_money = True
+    template_name = "finance/request_add.html"
+    form_class = RequestAddForm
+    context_object_name = "year"
+
+    def lookup(self, **kwargs):
+        return _year_or_404(kwargs["year_pk"])
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"schools": unasked_schools(self.object)}
+
+    def perform(self, form):
+        return contribution_request_add(actor=self.request.user, year=self.object, school=form.cleaned_data["school"])
+
+    def get_success_message(self, request):
+        return f"{request.school.name} asked for £{request.amount:,.2f}"
+
+    def get_success_url(self, request):
+        return self.tenant_url("finance:request", request_pk=request.pk)
 
 
 class RequestDetailView(FinanceAccessMixin, TenantViewMixin, TemplateView):

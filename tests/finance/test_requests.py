@@ -87,3 +87,27 @@ def test_numbers_run_on_across_years_and_a_credit_is_carried_forward(tenant_a):
         assert list(Payment.objects.filter(request=new).values_list("method", "amount")) == [
             ("credit_brought", Decimal("50.00"))
         ]
+
+
+def test_a_school_joining_after_the_requests_is_asked_pro_rata_once(tenant_a, client_for):
+    from finance.services.contributions import contribution_request_add
+    from tests.factories.partnerships import MembershipFactory
+    from tests.factories.schools import CensusFactory
+
+    year, _ = funded_year(tenant_a, start_year=2026, dated=datetime.date(2026, 3, 20))
+    with scopes_disabled():
+        joiner = MembershipFactory(partnership=tenant_a.partnership, joined=datetime.date(2026, 9, 15)).school
+        CensusFactory(school=joiner, year=2026, fte=Decimal("120.0"))
+    client = client_for(tenant_a.coordinator)
+    page = client.get(f"/p/{tenant_a.slug}/finance/{year.pk}/contributions/").content.decode()
+    assert f"joined since the requests were made: {joiner.name}" in page
+    response = client.post(f"/p/{tenant_a.slug}/finance/{year.pk}/contributions/add/", {"school": joiner.pk})
+    assert response.status_code == 302
+    with scopes_disabled():
+        request = ContributionRequest.objects.get(year=year, school=joiner)
+    # £2 x 120 FTE = £240 a year; a member for the whole months October to March: 6/12 = £120.00.
+    assert (request.amount, request.months, request.number) == (Decimal("120.00"), 6, 3)
+    with scope(partnership=tenant_a.partnership), pytest.raises(ValidationError, match="already been asked"):
+        contribution_request_add(actor=tenant_a.coordinator, year=year, school=joiner)
+    response = client.post(f"/p/{tenant_a.slug}/finance/{year.pk}/contributions/add/", {"school": joiner.pk})
+    assert response.status_code == 400  # no longer a choice

@@ -133,6 +133,7 @@ ALLOWED = {
     "finance:payment_reverse": _COORDINATOR,
     "finance:entry_reverse": _COORDINATOR,
     "finance:contributions_export": _COORDINATOR,
+    "finance:request_add": _COORDINATOR,
     "finance:costs": _COORDINATOR,
     "finance:cost_new": _COORDINATOR,
     "finance:cost": _COORDINATOR,
