@@ -430,3 +430,23 @@ def test_the_spending_and_grant_pages_run_a_constant_number_of_queries(tenant_a,
         ("expense_record", [year.pk]),
     ]:
         assert_constant_queries(client, _url(tenant_a, name, *args), grow=grow)
+
+
+def test_the_demo_spends_in_manchester_and_allocates_exeters_funding_once(settings):
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    counts = _counts()
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    assert _counts() == counts
+    with scopes_disabled():
+        expenses = list(Expense.objects.filter(partnership__slug="heart-of-manchester"))
+        assert len(expenses) == 3 and sum(1 for e in expenses if e.receipt) == 1
+        assert all(e.entry.amount == -e.amount for e in expenses)
+        grants = list(Grant.objects.filter(partnership__slug="exeter-beacon").order_by("pk"))
+        assert [g.name for g in grants] == ["Extended Schools funding", "Extended Schools: community access"]
+        assert grants[1].development_area.name == "Extended Services and Community"
+        allocations = list(GrantAllocation.objects.filter(grant__in=grants).select_related("grant", "school"))
+        assert len(allocations) == 12
+        for allocation in allocations:
+            assert grant_eligibility(allocation.grant, allocation.school, allocation.allocated_on) is None
