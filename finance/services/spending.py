@@ -265,7 +265,7 @@ def grant_allocate(
     """Give part of a grant to one school, and post it to the ledger as money out. The grant's row
     is locked while its allocations are added up, so two allocations at once cannot together give
     more than the grant; the school must be one `grant_eligibility` allows on the day."""
-    grant = Grant.objects.select_for_update().select_related("year", "development_area").get(pk=grant.pk)
+    grant = Grant.objects.select_for_update(of=("self",)).select_related("year", "development_area").get(pk=grant.pk)
     year = _open_year(grant.year, "an allocation")
     errors = {
         "amount": _amount_error(amount, "the amount allocated"),
