@@ -306,7 +306,7 @@ class ExpenseForm(Form):
     supplier = _text_field("Supplier", "the supplier", "Exeter Coaches Ltd", 150)
     description = _text_field("What was it for?", "what it was for", "coach hire for the maths challenge", 200)
     amount = money_field("Amount spent (£)", "the amount spent", "120.00", positive=True)
-    spent_on = _date_field("Date spent", "the date it was spent", help_text="For example, 27 4 2026")
+    spent_on = _date_field("Date spent", "the date it was spent")
     decision = _decision_field("spending")
     receipt = forms.FileField(
         label="Receipt (optional)",
@@ -333,7 +333,7 @@ class GrantForm(Form):
     name = _text_field("Name of the grant", "the grant's name", "Extended Schools funding", 150)
     funder = _text_field("Who gave it?", "who gave it", "Devon County Council", 150)
     amount = money_field("Amount received (£)", "the amount received", "18000.00", positive=True)
-    received_on = _date_field("Date received", "the date it was received", help_text="For example, 27 4 2026")
+    received_on = _date_field("Date received", "the date it was received")
     development_area = _area_field("If the grant is for one development area: only its schools receive it")
     restricted_to_members = forms.BooleanField(
         label="Only schools that are members on the day it is allocated receive it",
@@ -358,7 +358,7 @@ class GrantAllocationForm(Form):
         },
     )
     amount = money_field("Amount allocated (£)", "the amount allocated", "1500.00", positive=True)
-    allocated_on = _date_field("Date allocated", "the date it was allocated", help_text="For example, 27 4 2026")
+    allocated_on = _date_field("Date allocated", "the date it was allocated")
     decision = _decision_field("allocation")
 
     def __init__(self, *args, partnership, eligible=(), **kwargs):

@@ -284,9 +284,10 @@ def grant_allocate(
         allocated = grant_allocated(grant)
         if allocated + amount > grant.amount:
             left = grant.amount - allocated
+            total = allocated + amount
+            taken = f"would take the allocations of {grant.name} to £{total:,.2f}, " if allocated else "is "
             errors["amount"] = (
-                f"£{amount:,.2f} would take the allocations of {grant.name} to £{allocated + amount:,.2f}, "
-                f"more than the grant's £{grant.amount:,.2f}: £{left:,.2f} is left to allocate"
+                f"£{amount:,.2f} {taken}more than the grant's £{grant.amount:,.2f}: £{left:,.2f} is left to allocate"
             )
     errors = {field: message for field, message in errors.items() if message}
     if errors:
