@@ -114,6 +114,13 @@ class GrantsView(FinanceAccessMixin, TenantViewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         year = self.lookup(**kwargs)
         grants = grants_of(year)
+        # A school's allocation is as private as its contribution: shown to those who see that school's
+        # amounts (finance.selectors.FinanceAccess); the rest is a total.
+        for grant in grants:
+            grant.shown = [a for a in grant.allocations.all() if self.access.sees_school(a.school_id)]
+            grant.unshown = sum((a.amount for a in grant.allocations.all()), Decimal("0.00")) - sum(
+                (a.amount for a in grant.shown), Decimal("0.00")
+            )
         return super().get_context_data(**kwargs) | {
             "year": year,
             "grants": grants,

@@ -450,3 +450,15 @@ def test_the_demo_spends_in_manchester_and_allocates_exeters_funding_once(settin
         assert len(allocations) == 12
         for allocation in allocations:
             assert grant_eligibility(allocation.grant, allocation.school, allocation.allocated_on) is None
+
+
+def test_a_headteacher_sees_their_own_schools_allocation_and_only_a_total_for_the_others(tenant_a, year, client_for):
+    grant = _grant(tenant_a, year)
+    _allocate(tenant_a, grant, tenant_a.schools[0], "1500.00")
+    _allocate(tenant_a, grant, tenant_a.schools[1], "2750.00")
+    head = client_for(tenant_a.headteacher).get(_url(tenant_a, "grants", year.pk)).content.decode()
+    assert tenant_a.schools[0].name in head and "£1,500.00" in head
+    assert tenant_a.schools[1].name not in head
+    assert "£2,750.00 allocated to other schools, whose amounts are private to them" in head
+    coordinator = client_for(tenant_a.coordinator).get(_url(tenant_a, "grants", year.pk)).content.decode()
+    assert tenant_a.schools[1].name in coordinator and "private to them" not in coordinator
