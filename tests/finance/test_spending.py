@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
@@ -462,3 +463,50 @@ def test_a_headteacher_sees_their_own_schools_allocation_and_only_a_total_for_th
     assert "£2,750.00 allocated to other schools, whose amounts are private to them" in head
     coordinator = client_for(tenant_a.coordinator).get(_url(tenant_a, "grants", year.pk)).content.decode()
     assert tenant_a.schools[1].name in coordinator and "private to them" not in coordinator
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are PostgreSQL's; SQLite locks the file")
+@pytest.mark.django_db(transaction=True)
+def test_two_allocations_at_once_that_together_exceed_the_grant_one_is_refused(tenant_a):
+    """Both posts wait on the grant's row, held by a third transaction; let go, they add up the
+    allocations one after the other. Without the lock both would see £1,000.00 left and both be taken."""
+    import threading
+    import time
+
+    from django.db import connections, transaction
+    from django.test import Client
+
+    year, _ = funded_year(tenant_a, start_year=2026, confirm=False)
+    grant = _grant(tenant_a, year, amount=Decimal("1000.00"))
+    url = _url(tenant_a, "grant_allocate", grant.pk)
+    answers = []
+
+    def post(school):
+        client = Client()
+        client.force_login(tenant_a.coordinator)
+        try:
+            response = client.post(url, {"school": school.pk, "amount": "600.00", "allocated_on": "2026-05-04"})
+            answers.append(response.status_code)
+        finally:
+            connections.close_all()
+
+    def waiting() -> int:
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SELECT count(DISTINCT pid) FROM pg_locks WHERE NOT granted")
+            return cursor.fetchone()[0]
+
+    threads = [threading.Thread(target=post, args=(school,)) for school in tenant_a.schools]
+    with transaction.atomic(), scopes_disabled():
+        Grant.objects.select_for_update().get(pk=grant.pk)  # hold the row
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + 20
+        while waiting() < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert waiting() == 2, "both allocations should be waiting on the grant's row"
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(answers) == [302, 400]
+    with scopes_disabled():
+        assert [a.amount for a in GrantAllocation.objects.filter(grant=grant)] == [Decimal("600.00")]
+        assert ledger_balance(tenant_a.partnership) == Decimal("400.00")
