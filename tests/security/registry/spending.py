@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 
 from core.files import PDF, private_storage, stored_name
-from finance.models import BudgetLine, Expense, Grant, LedgerEntry
+from finance.models import BudgetLine, Expense, Grant, GrantAllocation, LedgerEntry
 from partnerships.roles import Role
 from tests.factories.documents import pdf_bytes
 from tests.security.registry.finance import _year
@@ -53,6 +53,7 @@ def _expense(tenant):
 
 
 def _grant(tenant):
+    """Extended Schools funding in the tenant's 2026-27 year, with one allocation."""
     year = _year(tenant)
     grant = Grant.objects.filter(year_id=year).first()
     if grant is None:
@@ -64,6 +65,14 @@ def _grant(tenant):
             amount=Decimal("18000.00"),
             received_on=datetime.date(2026, 5, 1),
             entry=_entry(tenant, year, LedgerEntry.Kind.GRANT_INCOME, Decimal("18000.00"), "Extended Schools"),
+            recorded_by=tenant.coordinator,
+        )
+        GrantAllocation.objects.create(
+            grant=grant,
+            school=tenant.schools[0],
+            amount=Decimal("1500.00"),
+            allocated_on=datetime.date(2026, 5, 4),
+            entry=_entry(tenant, year, LedgerEntry.Kind.GRANT_ALLOCATED, Decimal("-1500.00"), "Extended Schools"),
             recorded_by=tenant.coordinator,
         )
     return grant.pk
