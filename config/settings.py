@@ -256,6 +256,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "partnerships.tasks.interests.remind_missing_declarations_everywhere",
         "schedule": 24 * 60 * 60,
     },
+    # Daily: reminders fall due by the day; each is a ContributionReminder row, so a rerun sends nothing twice.
+    "contribution-reminders": {
+        "task": "finance.tasks.send_contribution_reminders_everywhere",
+        "schedule": 24 * 60 * 60,
+    },
 }
 
 # allauth's rate limits count in the cache, so with several web processes it must be shared (Redis).

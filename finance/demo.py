@@ -5,7 +5,8 @@ opened and set through the services as its coordinator would:
 
 - Heart of Manchester: £2 per FTE pupil at the January census, held by Rolls Crescent, which keeps
   an administration share. The agreement says "a portion" and names no figure: 5% is what the
-  strategic group agreed for the demo year.
+  strategic group agreed for the demo year. The year's requests are made and most schools have
+  paid: one has paid half, one nothing (overdue).
 - the terms-of-reference partnership (Kingston North) agrees costs activity by activity.
 - Exeter Beacon: its agreement asks no contributions, so its year is opened with a budget alone; its
   money is the Extended Schools funding, allocated to participating schools (`load_spending`).
@@ -14,14 +15,16 @@ Loading twice changes nothing.
 """
 
 import datetime
+from datetime import timedelta
 from decimal import Decimal
 from functools import cache
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from finance.models import ContributionScheme, Expense, FinancialYear, Grant
+from finance.models import ContributionScheme, Expense, FinancialYear, Grant, Payment
 from finance.selectors import grant_candidates, grant_eligibility, grant_facts
+from finance.services.contributions import contribution_requests_confirm, payment_record
 from finance.services.spending import expense_record, grant_allocate, grant_record
 from finance.services.years import contribution_scheme_set, financial_year_open
 from meetings.models import Decision
@@ -42,6 +45,8 @@ YEARS = {
             "other": Decimal("300.00"),
         },
         "scheme": {"basis": Basis.PER_FTE, "rate": Decimal("2.00"), "admin_share_percent": Decimal("5")},
+        # Webster has paid half so far; St Mary's, which is leaving, has paid nothing and is overdue.
+        "payments": {990204: Decimal("0.5"), 990208: Decimal("0")},
     },
     "exeter-beacon": {
         "budget": {
@@ -76,6 +81,29 @@ def load(partnership, spec: dict, admin) -> None:
     )
     if demo["scheme"] is not None:
         contribution_scheme_set(actor=coordinator.user, year=year, **demo["scheme"])
+    if demo.get("payments"):
+        _requests_and_payments(year, coordinator.user, demo["payments"])
+
+
+def _requests_and_payments(year, coordinator, payments: dict) -> None:
+    """The year's requests, made a fortnight before it began, and what each school has paid since: by
+    URN, the share of its request paid (1 in full, 0.5 half: a part payment, 0 nothing: overdue)."""
+    today = timezone.localdate()
+    requests = contribution_requests_confirm(actor=coordinator, year=year, dated=year.starts - timedelta(days=12))
+    for number, request in enumerate(requests):
+        share = payments.get(request.school.urn, Decimal("1"))
+        if not share:
+            continue
+        paid = (request.amount * share).quantize(Decimal("0.01"))
+        received = min(today, year.starts + timedelta(days=9 + 3 * number))
+        payment_record(
+            actor=coordinator,
+            request=request,
+            amount=paid,
+            received_on=received,
+            method=Payment.Method.BANK_TRANSFER if number % 3 else Payment.Method.INTERNAL,
+            reference=f"CONTRIB {year.label} {request.reference}",
+        )
 
 
 # --- Spending and grants (load_spending, registered after `load`) --------------------------------------------

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core.forms import DateInput, Form
-from finance.models import MAX_AMOUNT, BudgetLine, ContributionScheme, LedgerEntry, Payment
+from finance.models import MAX_AMOUNT, BudgetLine, ContributionScheme, IncomeLine, LedgerEntry, Payment
 from meetings.models import Decision
 from partnerships.models import DevelopmentArea
 
@@ -99,6 +99,39 @@ class YearOpenForm(Form):
                 if data.get(f"budget_{category}") is not None
             },
         }
+
+
+class BudgetForm(Form):
+    """A money field per budget category (planned spending) and per income source (expected income);
+    an empty one means no line, or £0.00 for a line the year has."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for category, name in BudgetLine.Category.choices:
+            self.fields[f"budget_{category}"] = money_field(
+                f"{name}: planned amount (£)", f"the planned amount for {name.lower()}", "1500.00", required=False
+            )
+        for source, name in IncomeLine.Source.choices:
+            self.fields[f"income_{source}"] = money_field(
+                f"{name}: expected amount (£)", f"the expected amount for {name.lower()}", "1500.00", required=False
+            )
+
+    def budget_fields(self):
+        return [self[f"budget_{category}"] for category in BudgetLine.Category.values]
+
+    def income_fields(self):
+        return [self[f"income_{source}"] for source in IncomeLine.Source.values]
+
+    def service_data(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "budget": {category: data.get(f"budget_{category}") for category in BudgetLine.Category.values},
+            "income": {source: data.get(f"income_{source}") for source in IncomeLine.Source.values},
+        }
+
+
+class CloseYearForm(Form):
+    """Nothing to fill in: the button is the confirmation."""
 
 
 class SchemeForm(Form):

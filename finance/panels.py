@@ -2,13 +2,23 @@
 
 - on the constitution page's Money section, how schools contribute this financial year and what the
   banker school keeps for administration: both are the year's contribution scheme, not the
-  constitution's, since they change year by year.
+  constitution's, since they change year by year;
+- on the dashboard's warnings, for those who record the partnership's money, how many contributions
+  are overdue and what is outstanding on them.
 """
 
 from django.utils import timezone
 
 from core.panels import Panel
-from finance.selectors import admin_share_text, scheme_basis_text, scheme_of, year_in_force
+from finance.selectors import (
+    admin_share_text,
+    finance_access,
+    overdue_summary,
+    scheme_basis_text,
+    scheme_of,
+    year_in_force,
+)
+from partnerships.selectors.constitution import constitution_of
 
 
 def constitution_money(request, **kwargs) -> dict | None:
@@ -27,11 +37,29 @@ def constitution_money(request, **kwargs) -> dict | None:
     }
 
 
+def overdue_contributions(request, **kwargs) -> dict | None:
+    tenant = request.tenant
+    if not tenant.has("view_finance"):
+        return None
+    # The coordinator records money whatever the constitution says (FinanceAccess's first rule): the
+    # constitution is read only for someone who may be the banker school's finance officer.
+    if not tenant.has("manage_finance") and not finance_access(tenant, constitution_of(request.partnership)).may_record:
+        return None
+    summary = overdue_summary(request.partnership, timezone.localdate())
+    return {"overdue": summary} if summary.count else None
+
+
 PANELS = [
     Panel(
         slot="constitution_money",
         name="contributions",
         template="finance/panels/constitution_money.html",
         context=constitution_money,
+    ),
+    Panel(
+        slot="dashboard_warnings",
+        name="overdue_contributions",
+        template="finance/panels/overdue_contributions.html",
+        context=overdue_contributions,
     ),
 ]

@@ -406,6 +406,99 @@ def finance_access(tenant, constitution) -> FinanceAccess:
     )
 
 
+# --- Reminders of overdue contributions --------------------------------------------------------------------
+
+# A fortnight's grace after the due date before the first reminder: schools pay in weekly or fortnightly
+# runs, and a payment already on its way should not be chased.
+FIRST_REMINDER_AFTER_DAYS = 14
+# Then every four weeks: often enough to keep it in view, not so often that a school's business manager
+# learns to ignore the emails.
+REMINDER_INTERVAL_DAYS = 28
+# Three at most: after that an email will not do it, and the coordinator follows it up in person (the
+# overdue list still shows the request).
+MAX_REMINDERS = 3
+
+
+@dataclass(frozen=True)
+class ReminderDue:
+    request: ContributionRequest  # annotated with paid and outstanding
+    sequence: int  # 1 for the first reminder
+
+
+def contribution_reminders_due(partnership, today: datetime.date) -> list[ReminderDue]:
+    """Overdue requests due a reminder today, with its number, in one query: the first once the request
+    is FIRST_REMINDER_AFTER_DAYS overdue, each next one REMINDER_INTERVAL_DAYS after the one before it
+    was sent, MAX_REMINDERS at most. A request paid off drops out (it is no longer overdue), and so
+    does one whose year is closed."""
+    from django.db.models import Count, IntegerField, Max, OuterRef, Subquery
+
+    from finance.models import ContributionReminder
+
+    # Subqueries, not joins: a join to the reminders would count each payment once per reminder.
+    sent = ContributionReminder.objects.filter(request=OuterRef("pk")).order_by().values("request")
+    rows = overdue_requests(partnership, today).annotate(
+        reminders_sent=Coalesce(
+            Subquery(sent.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), Value(0)
+        ),
+        last_reminded=Subquery(sent.annotate(last=Max("sent_on")).values("last")),
+    )
+    due = []
+    # A closed year takes no more payments, so a school is not asked for one the coordinator cannot record.
+    rows = rows.filter(year__status=FinancialYear.Status.OPEN)
+    for row in rows.filter(reminders_sent__lt=MAX_REMINDERS):
+        if row.reminders_sent == 0:
+            ready = (today - row.due).days >= FIRST_REMINDER_AFTER_DAYS
+        else:
+            ready = (today - row.last_reminded).days >= REMINDER_INTERVAL_DAYS
+        if ready:
+            due.append(ReminderDue(request=row, sequence=row.reminders_sent + 1))
+    return due
+
+
+def reminder_recipients(request: ContributionRequest, today: datetime.date) -> list[str]:
+    """Whom a request's reminder goes to: the person it was addressed to, or else the school's
+    headteacher(s) in the partnership on `today`. Empty when there is nobody with an email address."""
+    if request.addressed_email:
+        return [request.addressed_email]
+    heads = (
+        RoleAssignment.objects.filter(
+            partnership_id=request.partnership_id, school_id=request.school_id, role=Role.HEADTEACHER
+        )
+        .active(today)
+        .exclude(user__email="")
+        .order_by("pk")
+        .values_list("user__email", flat=True)
+    )
+    return list(dict.fromkeys(email.lower() for email in heads))
+
+
+def partnership_coordinator(partnership, on: datetime.date) -> Addressee | None:
+    """The partnership's coordinator on `on` (the longest serving if there are two): whom schools ask about money."""
+    role = (
+        RoleAssignment.objects.filter(partnership=partnership, role=Role.COORDINATOR)
+        .active(on)
+        .select_related("user")
+        .order_by("start", "pk")
+        .first()
+    )
+    if role is None:
+        return None
+    return Addressee(role.user.full_name or role.user.email, "Coordinator", role.user.email)
+
+
+@dataclass(frozen=True)
+class OverdueSummary:
+    count: int
+    outstanding: Decimal
+
+
+def overdue_summary(partnership, today: datetime.date) -> OverdueSummary:
+    """How many requests are overdue and what is outstanding on them in all, in one query (one amount a
+    request: an aggregate over the per-request sums would need the database to nest them)."""
+    amounts = list(overdue_requests(partnership, today).values_list("outstanding", flat=True))
+    return OverdueSummary(len(amounts), sum(amounts, Decimal("0.00")))
+
+
 # --- Spending and grants ------------------------------------------------------------------------------------
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from finance.views import contributions, ledger, spending, years
+from finance.views import contributions, ledger, report, spending, years
 
 app_name = "finance"
 
@@ -9,10 +9,22 @@ urlpatterns = [
     path("", years.YearListView.as_view(), name="list"),
     path("open/", years.YearOpenView.as_view(), name="open"),
     path("overdue/", contributions.OverdueView.as_view(), name="overdue"),
+    path("overdue/export.<str:fmt>", report.OverdueExportView.as_view(), name="overdue_export"),
     path("<int:year_pk>/", years.YearDetailView.as_view(), name="year"),
     path("<int:year_pk>/scheme/", years.SchemeSetView.as_view(), name="scheme"),
+    path("<int:year_pk>/budget/", years.BudgetSetView.as_view(), name="budget"),
+    path("<int:year_pk>/close/", years.YearCloseView.as_view(), name="close"),
     path("<int:year_pk>/contributions/", contributions.ContributionsView.as_view(), name="contributions"),
+    path(
+        "<int:year_pk>/contributions/export.<str:fmt>",
+        report.ContributionsExportView.as_view(),
+        name="contributions_export",
+    ),
+    path("<int:year_pk>/report/", report.ReportView.as_view(), name="report"),
+    path("<int:year_pk>/report/pdf/", report.ReportPdfView.as_view(), name="report_pdf"),
+    path("<int:year_pk>/report/workbook/", report.ReportExportView.as_view(), name="report_xlsx"),
     path("<int:year_pk>/ledger/", ledger.LedgerView.as_view(), name="ledger"),
+    path("<int:year_pk>/ledger/export.<str:fmt>", report.LedgerExportView.as_view(), name="ledger_export"),
     path("<int:year_pk>/ledger/record/", ledger.LedgerEntryRecordView.as_view(), name="ledger_record"),
     path("requests/<int:request_pk>/", contributions.RequestDetailView.as_view(), name="request"),
     path("requests/<int:request_pk>/pay/", contributions.PaymentRecordView.as_view(), name="payment"),

@@ -34,6 +34,50 @@ def _fast_settings(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
 
 
+# SQLite's flush, which clears the database after each transactional (live server) test, is a DELETE of
+# every table, and the ledger's append-only triggers rightly refuse it (PostgreSQL's TRUNCATE fires no
+# row triggers). So on SQLite a transactional test takes the triggers away just before its flush, and
+# the next test that uses the database puts them back first, outside its own transaction.
+_ledger_triggers_dropped = False
+
+
+def _ledger_trigger_sql():
+    import importlib
+
+    return importlib.import_module("finance.migrations.0004_ledger_is_append_only")
+
+
+@pytest.fixture(autouse=True)
+def _ledger_triggers_survive_sqlite_flushes(request):
+    global _ledger_triggers_dropped
+    from django.db import connection
+
+    marker = request.node.get_closest_marker("django_db")
+    uses_db = marker is not None or {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    if connection.vendor != "sqlite" or not uses_db:
+        yield
+        return
+    if _ledger_triggers_dropped:
+        request.getfixturevalue("django_db_setup")
+        with request.getfixturevalue("django_db_blocker").unblock(), connection.cursor() as cursor:
+            for statement in _ledger_trigger_sql().SQLITE:
+                cursor.execute(statement)
+        _ledger_triggers_dropped = False
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or {
+        "transactional_db",
+        "live_server",
+    } & set(request.fixturenames)
+    if not transactional:
+        yield
+        return
+    request.getfixturevalue("transactional_db")  # so this is torn down before the flush
+    yield
+    with connection.cursor() as cursor:
+        for statement in _ledger_trigger_sql().SQLITE_REVERSE:
+            cursor.execute(statement)
+    _ledger_triggers_dropped = True
+
+
 @dataclass
 class Tenant:
     """A partnership with one object of every kind, for isolation and permission tests."""

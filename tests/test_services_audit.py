@@ -349,6 +349,15 @@ def _financial_year(t):
     )
 
 
+def _ended_year(t):
+    """2024-25, whose last day has passed, so it may be closed."""
+    from finance.models import FinancialYear
+
+    return FinancialYear.objects.create(
+        partnership=t.partnership, starts=D(2024, 4, 1), ends=D(2025, 3, 31), label="2024-25", opened_by=t.coordinator
+    )
+
+
 def _money_year(t):
     from tests.factories.finance import funded_year
 
@@ -453,6 +462,19 @@ REGISTRY: dict[str, Callable[..., dict]] = {
         "entry": _interest(t),
         "reason": "Belongs to the next month",
     },
+    # Beat sends reminders (no one acts); a request due on 1 April 2026 is 19 days overdue on the 20th.
+    "finance.reminders.contribution_reminders_send": lambda t: {
+        "actor": None,
+        "partnership": _money_year(t)[0].partnership,
+        "today": D(2026, 4, 20),
+    },
+    "finance.years.budget_set": lambda t: {
+        "actor": t.coordinator,
+        "year": _financial_year(t),
+        "budget": {"administration": Decimal("500.00"), "events": None},
+        "income": {"contributions": Decimal("609.00")},
+    },
+    "finance.years.financial_year_close": lambda t: {"actor": t.coordinator, "year": _ended_year(t)},
     "finance.years.financial_year_open": lambda t: {
         "actor": t.coordinator,
         "partnership": t.partnership,

@@ -1,4 +1,5 @@
-"""Opening a financial year with its budget, and setting how members contribute to it.
+"""Opening a financial year with its budget, setting how members contribute to it, changing its
+budget and expected income, and closing it once it has ended.
 
 Each use case is atomic, checks its rules (ValidationError by field, nothing written on refusal) and
 writes an audit row. Amounts are Decimal pounds and pence throughout.
@@ -6,16 +7,19 @@ writes an audit row. Amounts are Decimal pounds and pence throughout.
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from accounts.audit import AuditAction, audit_record
 from accounts.models import User
-from finance.models import MAX_AMOUNT, BudgetLine, ContributionScheme, FinancialYear
-from finance.selectors import year_bounds, year_label
+from core.dates import date_label
+from finance.models import MAX_AMOUNT, BudgetLine, ContributionScheme, FinancialYear, IncomeLine, LedgerEntry
+from finance.selectors import requests_with_balances, year_bounds, year_label
 from finance.services.ledger import admin_fixed_amount_post
 from partnerships.models import Partnership
 from partnerships.selectors.constitution import constitution_of
@@ -208,3 +212,107 @@ def contribution_scheme_set(
         },
     )
     return scheme
+
+
+@transaction.atomic
+def budget_set(
+    *,
+    actor: User,
+    year: FinancialYear,
+    budget: dict[str, Decimal | None],
+    income: dict[str, Decimal | None],
+) -> FinancialYear:
+    """Set the year's planned spending per budget category and expected income per source. An amount
+    makes or changes the line; an empty one (None) takes an existing line to £0.00 rather than removing
+    it, since spending and the banker school's administration share may be posted against it. Errors
+    are keyed budget_<category> and income_<source> (events and other are in both). The year must be open."""
+    year = FinancialYear.objects.select_for_update().select_related("partnership").get(pk=year.pk)
+    if not year.is_open:
+        raise ValidationError(f"The financial year {year.label} is closed: its budget cannot change")
+    errors: dict[str, str] = {}
+    for category, amount in budget.items():
+        if category not in BudgetLine.Category.values:
+            errors[f"budget_{category}"] = "Select a budget category from the list"
+        else:
+            errors |= _check_amount(amount, f"budget_{category}", "the planned amount", positive=False)
+    for source, amount in income.items():
+        if source not in IncomeLine.Source.values:
+            errors[f"income_{source}"] = "Select an income source from the list"
+        else:
+            errors |= _check_amount(amount, f"income_{source}", "the expected amount", positive=False)
+    if errors:
+        raise ValidationError(errors)
+    zero = Decimal("0.00")
+    changes: dict[str, dict[str, list[str | None]]] = {"budget": {}, "income": {}}
+    # One line per category is what opening a year makes; were there ever two, the first carries the amount.
+    lines = {}
+    for line in BudgetLine.objects.filter(year=year).order_by("pk"):
+        lines.setdefault(line.category, line)
+    for category, amount in budget.items():
+        line = lines.get(category)
+        was = line.planned if line is not None else None
+        now = amount if amount is not None else (zero if line is not None else None)
+        if now == was:
+            continue
+        if line is None:
+            BudgetLine.objects.create(year=year, category=category, planned=now)
+        else:
+            BudgetLine.objects.filter(pk=line.pk).update(planned=now)
+        changes["budget"][category] = [_plain(was), _plain(now)]
+    expected = {line.source: line for line in IncomeLine.objects.filter(year=year)}
+    for source, amount in income.items():
+        line = expected.get(source)
+        was = line.planned if line is not None else None
+        now = amount if amount is not None else (zero if line is not None else None)
+        if now == was:
+            continue
+        if line is None:
+            IncomeLine.objects.create(year=year, source=source, planned=now)
+        else:
+            IncomeLine.objects.filter(pk=line.pk).update(planned=now)
+        changes["income"][source] = [_plain(was), _plain(now)]
+    audit_record(
+        actor=actor,
+        action=AuditAction.BUDGET_CHANGED,
+        partnership=year.partnership,
+        summary=f"Set the budget for {year.label}"
+        + ("" if changes["budget"] or changes["income"] else ": nothing changed"),
+        data={"year": year.pk, **changes},  # each change as [was, now]
+    )
+    return year
+
+
+@transaction.atomic
+def financial_year_close(*, actor: User, year: FinancialYear) -> FinancialYear:
+    """Close a year once its last day has passed: after that nothing more is recorded in it (every
+    service that records money checks the year is open). Refused while the year runs, and a second time."""
+    year = FinancialYear.objects.select_for_update().select_related("partnership").get(pk=year.pk)
+    if not year.is_open:
+        raise ValidationError(f"The financial year {year.label} is already closed", code="already_closed")
+    today = timezone.localdate()
+    if today <= year.ends:
+        raise ValidationError(
+            f"The financial year {year.label} runs until {date_label(year.ends)}: it can be closed from "
+            f"{date_label(year.ends + datetime.timedelta(days=1))}",
+            code="not_ended",
+        )
+    outstanding = requests_with_balances(year=year, outstanding__gt=0)
+    owed = sum((row.outstanding for row in outstanding), Decimal("0.00"))
+    balance = LedgerEntry.objects.filter(year=year).aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+    balance = balance.quantize(Decimal("0.01"))  # SQLite's sum drops the pence places of a whole amount
+    FinancialYear.objects.filter(pk=year.pk).update(status=FinancialYear.Status.CLOSED)
+    year.status = FinancialYear.Status.CLOSED
+    audit_record(
+        actor=actor,
+        action=AuditAction.FINANCIAL_YEAR_CLOSED,
+        partnership=year.partnership,
+        summary=f"Closed the financial year {year.label}",
+        data={
+            "year": year.pk,
+            "ends": year.ends.isoformat(),
+            "movement": str(balance),  # the year's entries, in less out
+            "outstanding": str(owed),
+            "requests_outstanding": [row.pk for row in outstanding],
+        },
+    )
+    return year

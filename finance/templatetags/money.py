@@ -7,7 +7,8 @@ register = template.Library()
 
 @register.filter
 def pounds(value) -> str:
-    """'£1,234.50' from a Decimal (formatted as a Decimal: never through float); empty for None."""
+    """'£1,234.50', '-£20.00' from a Decimal (formatted as a Decimal: never through float); empty for None."""
     if value is None or value == "":
         return ""
-    return f"£{Decimal(value):,.2f}"
+    value = Decimal(value)
+    return f"{'-' if value < 0 else ''}£{abs(value):,.2f}"

@@ -6,10 +6,11 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from core.views import ServiceFormView, TenantViewMixin
-from finance.forms import SchemeForm, YearOpenForm
+from finance.forms import BudgetForm, CloseYearForm, SchemeForm, YearOpenForm
 from finance.models import ContributionScheme, FinancialYear
-from finance.selectors import admin_share_text, years_of
-from finance.services.years import contribution_scheme_set, financial_year_open
+from finance.selectors import admin_share_text, requests_with_balances, years_of
+from finance.services.years import budget_set, contribution_scheme_set, financial_year_close, financial_year_open
+from finance.views.access import FinanceAccessMixin
 from partnerships.calendar import financial_year_of
 
 
@@ -21,7 +22,7 @@ def _scheme_of(year: FinancialYear) -> ContributionScheme | None:
     return ContributionScheme.objects.filter(year=year).select_related("set_by").first()
 
 
-class YearListView(TenantViewMixin, TemplateView):
+class YearListView(FinanceAccessMixin, TenantViewMixin, TemplateView):
     permission_required = "view_finance"
     template_name = "finance/list.html"
 
@@ -57,7 +58,7 @@ class YearOpenView(ServiceFormView):
         return self.tenant_url("finance:year", year_pk=year.pk)
 
 
-class YearDetailView(TenantViewMixin, TemplateView):
+class YearDetailView(FinanceAccessMixin, TenantViewMixin, TemplateView):
     permission_required = "view_finance"
     template_name = "finance/year.html"
 
@@ -67,11 +68,14 @@ class YearDetailView(TenantViewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         year = self.lookup(**kwargs)
         lines = list(year.budget_lines.all())
+        income_lines = list(year.income_lines.all())
         scheme = _scheme_of(year)
         return super().get_context_data(**kwargs) | {
             "year": year,
             "lines": lines,
             "budget_total": sum((line.planned for line in lines), start=Decimal("0.00")),
+            "income_lines": income_lines,
+            "income_total": sum((line.planned for line in income_lines), start=Decimal("0.00")),
             "scheme": scheme,
             "admin_text": admin_share_text(scheme),
         }
@@ -103,3 +107,63 @@ class SchemeSetView(ServiceFormView):
 
     def get_success_url(self, scheme):
         return self.tenant_url("finance:year", year_pk=self.object.pk)
+
+
+class BudgetSetView(ServiceFormView):
+    """The year's planned spending per budget category and expected income per source, on one form."""
+
+    permission_required = "manage_finance"
+    template_name = "finance/budget.html"
+    form_class = BudgetForm
+    context_object_name = "year"
+
+    def lookup(self, **kwargs):
+        return _year_or_404(kwargs["year_pk"])
+
+    def get_initial(self):
+        # A category's amount is its line's (opening a year makes one line a category).
+        initial = {}
+        for line in self.object.budget_lines.order_by("-pk"):
+            initial[f"budget_{line.category}"] = line.planned
+        for line in self.object.income_lines.all():
+            initial[f"income_{line.source}"] = line.planned
+        return initial
+
+    def perform(self, form):
+        return budget_set(actor=self.request.user, year=self.object, **form.service_data())
+
+    def get_success_message(self, year):
+        return f"Budget for {year.label} saved"
+
+    def get_success_url(self, year):
+        return self.tenant_url("finance:year", year_pk=year.pk)
+
+
+class YearCloseView(ServiceFormView):
+    """Closing a year after its last day, from a page that warns what closing stops."""
+
+    permission_required = "manage_finance"
+    template_name = "finance/close.html"
+    form_class = CloseYearForm
+    context_object_name = "year"
+
+    def lookup(self, **kwargs):
+        return _year_or_404(kwargs["year_pk"])
+
+    def get_context_data(self, **kwargs):
+        year = self.object
+        owed = list(requests_with_balances(year=year, outstanding__gt=0))
+        return super().get_context_data(**kwargs) | {
+            "ended": timezone.localdate() > year.ends,
+            "owed": owed,
+            "owed_total": sum((row.outstanding for row in owed), start=Decimal("0.00")),
+        }
+
+    def perform(self, form):
+        return financial_year_close(actor=self.request.user, year=self.object)
+
+    def get_success_message(self, year):
+        return f"Financial year {year.label} closed"
+
+    def get_success_url(self, year):
+        return self.tenant_url("finance:year", year_pk=year.pk)

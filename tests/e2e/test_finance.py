@@ -2,6 +2,8 @@
 school's contribution; a headteacher reads the year on a phone. The harness checks every page (axe-core,
 no sideways scrolling)."""
 
+import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -9,6 +11,7 @@ from django_scopes import scopes_disabled
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PHONE
+from tests.factories.finance import funded_year
 from tests.factories.schools import CensusFactory
 
 pytestmark = pytest.mark.e2e
@@ -53,3 +56,67 @@ def test_coordinator_opens_a_year_sets_the_contributions_and_previews_them(site,
     site.visit(f"/p/{slug}/finance/", name="finance-phone")
     site.follow("2026-27", name="finance-year-phone")
     expect(page.get_by_role("link", name="See each school's contribution")).to_have_count(0)
+
+
+def test_coordinator_confirms_the_requests_records_a_part_payment_and_downloads_the_report(site, tenant_a):
+    year, _ = funded_year(tenant_a, confirm=False)  # £2 per FTE, 204.5 and 100.0 FTE: £409.00 and £200.00
+    page, slug = site.page, tenant_a.slug
+    site.login(tenant_a.coordinator, expect_url=f"/p/{slug}/")
+    site.visit(f"/p/{slug}/finance/{year.pk}/", name="finance-year-links")
+    site.follow("Requests for contribution and payments", name="finance-preview")
+    expect(page.get_by_role("table", name="Member schools")).to_contain_text("£409.00")
+    site.submit("Confirm and make the requests", status=200, name="finance-requests")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("2 requests for contribution made")
+    table = page.get_by_role("table", name="Requests for contribution")
+    expect(table).to_contain_text("£609.00")
+    expect(page.get_by_role("button", name="Confirm and make the requests")).to_have_count(0)
+
+    with scopes_disabled():
+        from finance.models import ContributionRequest
+
+        first = ContributionRequest.objects.get(year=year, school=tenant_a.schools[0])
+    link = page.get_by_role("link", name=f"No. {first.reference}")
+    expect(link).to_have_accessible_name(re.compile(f"No. {first.reference}.*{tenant_a.schools[0].name}"))
+    site.submit(locator=link, status=200, name="finance-request")
+    site.submit("Record a payment", status=200, name="finance-payment")
+    page.get_by_label("Amount received (£)").fill("500.00")
+    page.get_by_label("Bank transfer").check()
+    site.submit("Record the payment", status=400, name="finance-overpayment")
+    expect(page.locator("#id_amount-error")).to_contain_text("£500.00 is more than is owed: £409.00 is outstanding")
+    page.get_by_label("Amount received (£)").fill("200.00")
+    site.submit("Record the payment", status=200, name="finance-part-paid")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("£200.00 from")
+    expect(page.locator("main")).to_contain_text("£209.00")
+
+    site.visit(f"/p/{slug}/finance/{year.pk}/", name="finance-year-again")
+    site.follow("Finance report for the strategy group", name="finance-report")
+    expect(page.locator("main")).to_contain_text("£409.00")  # outstanding: £209.00 and £200.00
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the report (PDF)").click()
+    assert download.value.suggested_filename.startswith("finance-report-")
+    assert open(download.value.path(), "rb").read(5) == b"%PDF-"
+
+
+def test_coordinator_sees_the_overdue_warning_changes_the_budget_and_closes_an_ended_year(site, tenant_a):
+    funded_year(tenant_a, start_year=2025, dated=datetime.date(2025, 3, 20))  # 2025-26: ended, both requests unpaid
+    page, slug = site.page, tenant_a.slug
+    site.login(tenant_a.coordinator, expect_url=f"/p/{slug}/")
+    site.check("dashboard-overdue")
+    expect(page.locator("#overdue-contributions")).to_contain_text("2 contributions are overdue, £609.00 outstanding.")
+    site.follow("See the overdue contributions", name="finance-overdue")
+
+    site.visit(f"/p/{slug}/finance/")
+    site.follow("2025-26", name="finance-year-ended")
+    site.submit("Change the budget", status=200, name="finance-budget")
+    page.get_by_label("Grants: expected amount (£)").fill("-5")
+    site.submit("Save the budget", status=400, name="finance-budget-bad")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("The expected amount for grants must be £0.00 or more")
+    page.get_by_label("Grants: expected amount (£)").fill("5000.00")
+    site.submit("Save the budget", status=200)
+    expect(page.locator("main")).to_contain_text("£5,000.00")
+
+    site.follow("Close the year", name="finance-close")
+    expect(page.locator("main")).to_contain_text("2 schools still owe £609.00 for 2025-26")
+    site.submit("Close the year", status=200, name="finance-year-closed")
+    expect(page.locator("main")).to_contain_text("Closed")
+    expect(page.get_by_role("link", name="Close the year")).to_have_count(0)

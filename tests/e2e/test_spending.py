@@ -3,12 +3,10 @@ Extended Schools funding and an allocation to a participating school; a headteac
 on a phone. The harness checks every page (axe-core, no sideways scrolling)."""
 
 import datetime
-import importlib
 import os
 import tempfile
 
 import pytest
-from django.db import connection
 from django_scopes import scopes_disabled
 from playwright.sync_api import expect
 
@@ -18,26 +16,6 @@ from tests.factories.documents import pdf_bytes
 from tests.factories.finance import funded_year
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(autouse=True)
-def _ledger_emptied_before_the_flush(transactional_db):
-    """A browser test's database is emptied by a flush after it, which SQLite runs as DELETEs that the
-    ledger's append-only triggers refuse. Its teardown runs before the flush: it empties the ledger with
-    the triggers lifted for that moment, then puts them back. (PostgreSQL flushes with TRUNCATE, which
-    row triggers do not see.)"""
-    yield
-    if connection.vendor != "sqlite":
-        return
-    triggers = importlib.import_module("finance.migrations.0004_ledger_is_append_only")
-    with connection.cursor() as cursor:
-        for table in ("finance_grantallocation", "finance_expense", "finance_grant"):
-            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (fixed table names)
-        for statement in triggers.SQLITE_REVERSE:
-            cursor.execute(statement)
-        cursor.execute("DELETE FROM finance_ledgerentry")
-        for statement in triggers.SQLITE:
-            cursor.execute(statement)
 
 
 def test_coordinator_records_spending_and_allocates_a_grant(site, tenant_a):

@@ -184,7 +184,7 @@ def test_the_coordinator_records_a_notice_and_sees_the_leaving_date_and_the_refu
     assert "27 March 2026" in page
     assert "The notice arrived during the autumn term 2025/26. With one term&#x27;s notice" in page
     assert "at the end of the spring term 2025/26" in page
-    assert f"{tenant_a.partnership.name} does not ask schools for contributions" in page
+    assert f"{tenant_a.partnership.name} does not refund contributions" in page
     download = client.get(url(tenant_a, f"notices/{notice.pk}/letter/"))
     assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
     assert download["Content-Type"] == "application/pdf"

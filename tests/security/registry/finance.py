@@ -4,7 +4,16 @@ budgets; the coordinator opens years, sets the contributions and sees each schoo
 import datetime
 from decimal import Decimal
 
-from finance.models import BudgetLine, ContributionRequest, ContributionScheme, FinancialYear, LedgerEntry, Payment
+from finance.models import (
+    BudgetLine,
+    ContributionReminder,
+    ContributionRequest,
+    ContributionScheme,
+    FinancialYear,
+    IncomeLine,
+    LedgerEntry,
+    Payment,
+)
 from partnerships.roles import Role
 
 R = Role
@@ -24,6 +33,7 @@ def _year(tenant):
             opened_by=tenant.coordinator,
         )
         BudgetLine.objects.create(year=year, category=BudgetLine.Category.ADMINISTRATION, planned=Decimal("500.00"))
+        IncomeLine.objects.create(year=year, source=IncomeLine.Source.CONTRIBUTIONS, planned=Decimal("800.00"))
         ContributionScheme.objects.create(
             year=year, basis=ContributionScheme.Basis.PER_FTE, rate=Decimal("2.00"), set_by=tenant.coordinator
         )
@@ -44,6 +54,9 @@ def _request(tenant):
             due=datetime.date(2026, 4, 1),
             amount=Decimal("409.00"),
             created_by=tenant.coordinator,
+        )
+        ContributionReminder.objects.create(
+            request=request, sequence=1, sent_on=datetime.date(2026, 4, 15), outstanding=Decimal("409.00")
         )
     return request.pk
 
@@ -75,13 +88,22 @@ def _entry(tenant):
     return entry.pk
 
 
-OBJECT_KWARGS = {"year_pk": _year, "request_pk": _request, "payment_pk": _payment, "entry_pk": _entry}
+OBJECT_KWARGS = {
+    "year_pk": _year,
+    "request_pk": _request,
+    "payment_pk": _payment,
+    "entry_pk": _entry,
+    "fmt": lambda tenant: "xlsx",
+}
+PLAIN_KWARGS = {"fmt": "a download's format (csv or xlsx), no object"}
 
 ALLOWED = {
     "finance:list": _VIEWERS,
     "finance:year": _VIEWERS,
     "finance:open": _COORDINATOR,
     "finance:scheme": _COORDINATOR,
+    "finance:budget": _COORDINATOR,
+    "finance:close": _COORDINATOR,
     "finance:contributions": _COORDINATOR,
     # Recording the partnership's money: the coordinator, and the banker school's finance officer (the
     # tenants name no banker school, so here only the coordinator).
@@ -92,4 +114,12 @@ ALLOWED = {
     "finance:payment": _COORDINATOR,
     "finance:payment_reverse": _COORDINATOR,
     "finance:entry_reverse": _COORDINATOR,
+    "finance:contributions_export": _COORDINATOR,
+    "finance:ledger_export": _COORDINATOR,
+    "finance:overdue_export": _COORDINATOR,
+    # The termly report: everyone who sees the partnership's finances; each school's amount outstanding
+    # only for those who see every school's.
+    "finance:report": _VIEWERS,
+    "finance:report_pdf": _VIEWERS,
+    "finance:report_xlsx": _VIEWERS,
 }
