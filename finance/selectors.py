@@ -12,7 +12,7 @@ from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django.core.exceptions import ValidationError
-from django.db.models import DecimalField, ExpressionWrapper, F, Prefetch, Sum, Value
+from django.db.models import DecimalField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Sum, Value
 from django.db.models.functions import Coalesce
 
 from core.dates import date_label, in_force, in_force_between_q
@@ -555,9 +555,16 @@ def grant_candidates(grant) -> list[School]:
     return list(School.objects.filter(pk__in=ids).order_by("name", "urn"))
 
 
+def corrected_in_ledger() -> Exists:
+    """Whether a row's ledger entry (`entry`) has been corrected by a reversing entry: an expense or an
+    allocation corrected in the ledger no longer counts, as the termly report does not count it."""
+    return Exists(LedgerEntry.objects.filter(reverses_id=OuterRef("entry_id")))
+
+
 def grant_allocated(grant) -> Decimal:
-    """What has been allocated from `grant` so far."""
-    return grant.allocations.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+    """What has been allocated from `grant` so far (allocations corrected in the ledger left out)."""
+    allocations = grant.allocations.filter(~corrected_in_ledger())
+    return allocations.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
 
 
 def grants_of(year: FinancialYear) -> list:
@@ -568,15 +575,15 @@ def grants_of(year: FinancialYear) -> list:
         .prefetch_related(
             Prefetch(
                 "allocations",
-                queryset=GrantAllocation.objects.select_related("school", "decision__item__meeting").order_by(
-                    "allocated_on", "pk"
-                ),
+                queryset=GrantAllocation.objects.select_related("school", "decision__item__meeting")
+                .annotate(corrected=corrected_in_ledger())
+                .order_by("allocated_on", "pk"),
             )
         )
         .order_by("received_on", "pk")
     )
     for grant in grants:
-        grant.allocated = sum((a.amount for a in grant.allocations.all()), Decimal("0.00"))
+        grant.allocated = sum((a.amount for a in grant.allocations.all() if not a.corrected), Decimal("0.00"))
         grant.remaining = grant.amount - grant.allocated
     return grants
 
@@ -597,17 +604,20 @@ class SpendingLine:
 
 
 def spending_by_line(year: FinancialYear) -> list[SpendingLine]:
-    """The year's budget lines, each with its expenses (oldest first) and what they add up to."""
+    """The year's budget lines, each with its expenses (oldest first) and what they add up to (an
+    expense corrected in the ledger is listed, marked `corrected`, and not added)."""
     lines = {line.pk: SpendingLine(line, [], Decimal("0.00")) for line in year.budget_lines.order_by("category", "pk")}
     expenses = (
         Expense.objects.filter(year=year)
         .select_related("development_area", "decision__item__meeting", "recorded_by")
+        .annotate(corrected=corrected_in_ledger())
         .order_by("spent_on", "pk")
     )
     for expense in expenses:
         row = lines[expense.budget_line_id]
         row.expenses.append(expense)
-        row.spent += expense.amount
+        if not expense.corrected:
+            row.spent += expense.amount
     return list(lines.values())
 
 

@@ -118,9 +118,8 @@ class GrantsView(FinanceAccessMixin, TenantViewMixin, TemplateView):
         # amounts (finance.selectors.FinanceAccess); the rest is a total.
         for grant in grants:
             grant.shown = [a for a in grant.allocations.all() if self.access.sees_school(a.school_id)]
-            grant.unshown = sum((a.amount for a in grant.allocations.all()), Decimal("0.00")) - sum(
-                (a.amount for a in grant.shown), Decimal("0.00")
-            )
+            # What the others were given, corrections left out, as a total.
+            grant.unshown = grant.allocated - sum((a.amount for a in grant.shown if not a.corrected), Decimal("0.00"))
         return super().get_context_data(**kwargs) | {
             "year": year,
             "grants": grants,

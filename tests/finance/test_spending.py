@@ -510,3 +510,22 @@ def test_two_allocations_at_once_that_together_exceed_the_grant_one_is_refused(t
     with scopes_disabled():
         assert [a.amount for a in GrantAllocation.objects.filter(grant=grant)] == [Decimal("600.00")]
         assert ledger_balance(tenant_a.partnership) == Decimal("400.00")
+
+
+def test_an_expense_or_allocation_corrected_in_the_ledger_no_longer_counts(tenant_a, year, client_for):
+    from finance.selectors import grant_allocated
+    from finance.services.ledger import ledger_entry_reverse
+
+    expense = _spend(tenant_a, year)
+    grant = _grant(tenant_a, year, amount=Decimal("1000.00"))
+    allocation = _allocate(tenant_a, grant, tenant_a.schools[0], "1000.00")
+    with scope(partnership=tenant_a.partnership):
+        ledger_entry_reverse(actor=tenant_a.coordinator, entry=expense.entry, reason="Charged to the wrong year")
+        ledger_entry_reverse(actor=tenant_a.coordinator, entry=allocation.entry, reason="Wrong school")
+    with scopes_disabled():
+        assert grant_allocated(grant) == Decimal("0.00")
+    _allocate(tenant_a, grant, tenant_a.schools[1], "1000.00")  # the money is free to allocate again
+    page = client_for(tenant_a.coordinator).get(_url(tenant_a, "spending", year.pk)).content.decode()
+    assert "Spent: <strong>£0.00</strong>" in page and "Corrected in the ledger" in page
+    grants = client_for(tenant_a.coordinator).get(_url(tenant_a, "grants", year.pk)).content.decode()
+    assert "£1,000.00 allocated, £0.00 left" in grants and "Corrected in the ledger" in grants
