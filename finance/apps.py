@@ -12,5 +12,6 @@ class FinanceConfig(AppConfig):
         from partnerships.demo import register_loader
 
         register_loader("finance", demo.load)
+        register_loader("finance_spending", demo.load_spending)
         for panel in PANELS:
             panels.register(panel)

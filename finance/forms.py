@@ -3,9 +3,12 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from core.forms import DateInput, Form
 from finance.models import MAX_AMOUNT, BudgetLine, ContributionScheme, IncomeLine, LedgerEntry, Payment, SharedCost
+from meetings.models import Decision
+from partnerships.models import DevelopmentArea
 from schools.models import School
 
 
@@ -331,3 +334,142 @@ class RequestAddForm(Form):
         self.fields["school"].queryset = School.objects.filter(pk__in=[school.pk for school in schools]).order_by(
             "name"
         )
+
+
+# --- Spending and grants ------------------------------------------------------------------------------------
+
+
+class DecisionChoiceField(forms.ModelChoiceField):
+    """A decision minuted at one of the partnership's meetings, named by its meeting and its words."""
+
+    def label_from_instance(self, decision):
+        meeting = decision.item.meeting
+        return f"{meeting.title}, {timezone.localtime(meeting.starts):%-d %B %Y}: {decision.text[:80]}"
+
+
+def _decision_field(what: str) -> DecisionChoiceField:
+    return DecisionChoiceField(
+        label="Decision that approved it (optional)",
+        queryset=Decision.objects.none(),
+        required=False,
+        empty_label="Not recorded in minutes",
+        help_text=f"The strategy group's decision, as minuted, that approved the {what}",
+        error_messages={"invalid_choice": "Select a decision from the list of the partnership's minuted decisions"},
+    )
+
+
+def _area_field(help_text: str) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label="Development area (optional)",
+        queryset=DevelopmentArea.objects.none(),
+        required=False,
+        empty_label="None",
+        help_text=help_text,
+        error_messages={"invalid_choice": "Select a development area from the list"},
+    )
+
+
+def _decisions(partnership):
+    return (
+        Decision.objects.filter(item__meeting__partnership=partnership)
+        .select_related("item__meeting")
+        .order_by("-item__meeting__starts", "pk")
+    )
+
+
+def _areas(partnership):
+    return DevelopmentArea.objects.filter(partnership=partnership).order_by("-academic_year", "name")
+
+
+def _text_field(label: str, what: str, example: str, limit: int, **kwargs) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=limit,
+        error_messages={
+            "required": f"Enter {what}, like {example}",
+            "max_length": f"{what[:1].upper()}{what[1:]} must be {limit} characters or fewer",
+        },
+        **kwargs,
+    )
+
+
+class ExpenseForm(Form):
+    budget_line = forms.ModelChoiceField(
+        label="Budget line",
+        queryset=BudgetLine.objects.none(),
+        empty_label="Select a budget line",
+        error_messages={
+            "required": "Select the budget line it was spent against",
+            "invalid_choice": "Select the budget line from the list",
+        },
+    )
+    development_area = _area_field("If it was spent on one development area's work")
+    supplier = _text_field("Supplier", "the supplier", "Exeter Coaches Ltd", 150)
+    description = _text_field("What was it for?", "what it was for", "coach hire for the maths challenge", 200)
+    amount = money_field("Amount spent (£)", "the amount spent", "120.00", positive=True)
+    spent_on = _date_field("Date spent", "the date it was spent")
+    decision = _decision_field("spending")
+    receipt = forms.FileField(
+        label="Receipt (optional)",
+        required=False,
+        help_text="A PDF, Word (.docx), Excel (.xlsx) or OpenDocument text (.odt) file",
+        widget=forms.FileInput(attrs={"accept": ".pdf,.docx,.xlsx,.odt"}),
+        error_messages={
+            "empty": "The receipt is empty: choose the file to upload",
+            "invalid": "Choose the receipt to upload",
+            "missing": "Choose the receipt to upload",
+            "max_length": "The receipt's file name is too long: rename it and upload it again",
+        },
+    )
+
+    def __init__(self, *args, partnership, year=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if year is not None:
+            self.fields["budget_line"].queryset = BudgetLine.objects.filter(year=year).order_by("category", "pk")
+        self.fields["development_area"].queryset = _areas(partnership)
+        self.fields["decision"].queryset = _decisions(partnership)
+
+
+class GrantForm(Form):
+    name = _text_field("Name of the grant", "the grant's name", "Extended Schools funding", 150)
+    funder = _text_field("Who gave it?", "who gave it", "Devon County Council", 150)
+    amount = money_field("Amount received (£)", "the amount received", "18000.00", positive=True)
+    received_on = _date_field("Date received", "the date it was received")
+    development_area = _area_field("If the grant is for one development area: only its schools receive it")
+    restricted_to_members = forms.BooleanField(
+        label="Only schools that are members on the day it is allocated receive it",
+        required=False,
+        initial=True,
+        help_text="Extended Schools funding can only be allocated to schools participating in the partnership",
+    )
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["development_area"].queryset = _areas(partnership)
+
+
+class GrantAllocationForm(Form):
+    school = forms.TypedChoiceField(
+        label="School",
+        coerce=int,
+        choices=[],
+        error_messages={
+            "required": "Select the school it is allocated to",
+            "invalid_choice": "Select the school from the list of schools that may receive the grant",
+        },
+    )
+    amount = money_field("Amount allocated (£)", "the amount allocated", "1500.00", positive=True)
+    allocated_on = _date_field("Date allocated", "the date it was allocated")
+    decision = _decision_field("allocation")
+
+    def __init__(self, *args, partnership, eligible=(), **kwargs):
+        """`eligible`: the schools finance.selectors.grant_eligibility allows (the page asks it)."""
+        super().__init__(*args, **kwargs)
+        self.schools = {school.pk: school for school in eligible}
+        self.fields["school"].choices = [("", "Select a school")] + [
+            (school.pk, school.name) for school in self.schools.values()
+        ]
+        self.fields["decision"].queryset = _decisions(partnership)
+
+    def clean_school(self):
+        return self.schools[self.cleaned_data["school"]]

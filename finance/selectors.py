@@ -12,15 +12,26 @@ from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django.core.exceptions import ValidationError
-from django.db.models import DecimalField, ExpressionWrapper, F, Sum, Value
+from django.db.models import DecimalField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Sum, Value
 from django.db.models.functions import Coalesce
 
-from core.dates import in_force_between_q
-from finance.models import ContributionRequest, ContributionScheme, FinancialYear, LedgerEntry, Payment, SharedCost
+from core.dates import date_label, in_force, in_force_between_q
+from finance.models import (
+    ContributionRequest,
+    ContributionScheme,
+    Expense,
+    FinancialYear,
+    Grant,
+    GrantAllocation,
+    LedgerEntry,
+    Payment,
+    SharedCost,
+)
 from partnerships.calendar import census_day
-from partnerships.models import Membership, RoleAssignment
+from partnerships.models import AreaParticipation, Membership, RoleAssignment
 from partnerships.models.constitution import InformationCategory
 from partnerships.roles import Role
+from partnerships.selectors.interests import interests_for_users
 from partnerships.selectors.permissions import SchoolPrivacy
 from schools.models import Budget, Census, Person, School
 
@@ -515,3 +526,144 @@ def overdue_summary(partnership, today: datetime.date) -> OverdueSummary:
     request: an aggregate over the per-request sums would need the database to nest them)."""
     amounts = list(overdue_requests(partnership, today).values_list("outstanding", flat=True))
     return OverdueSummary(len(amounts), sum(amounts, Decimal("0.00")))
+
+
+# --- Spending and grants ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GrantFacts:
+    """What deciding who may receive a grant reads, once for any number of schools (two queries)."""
+
+    memberships: dict[int, list]  # school id -> its memberships of the grant's partnership
+    taking_part: frozenset[int] | None  # schools in the grant's development area; None if it names none
+
+
+def grant_facts(grant) -> GrantFacts:
+    memberships: dict[int, list] = {}
+    for membership in Membership.objects.filter(partnership_id=grant.partnership_id).order_by("joined"):
+        memberships.setdefault(membership.school_id, []).append(membership)
+    taking_part = None
+    if grant.development_area_id is not None:
+        taking_part = frozenset(
+            AreaParticipation.objects.filter(area_id=grant.development_area_id).values_list("school_id", flat=True)
+        )
+    return GrantFacts(memberships=memberships, taking_part=taking_part)
+
+
+def grant_eligibility(grant, school: School, on: datetime.date, *, facts: GrantFacts | None = None) -> str | None:
+    """Why `school` may not receive money from `grant` on `on`, or None if it may: the one rule.
+
+    Exeter Beacon's agreement: "funding can only be allocated to schools participating in the
+    partnership". So a grant restricted to members (the default) goes only to a school that is a member
+    on the day (not one that has left, nor one that has not yet joined), and a grant for a development
+    area only to a school taking part in that area. The allocation service and the allocation form's
+    list of schools both ask this; `facts` (from `grant_facts`) lets a page ask it for every school at once.
+    """
+    facts = facts or grant_facts(grant)
+    memberships = facts.memberships.get(school.pk, [])
+    if grant.restricted_to_members and not any(in_force(m.joined, m.left, on) for m in memberships):
+        rule = "funding can only be allocated to schools participating in the partnership"
+        left = [m.left for m in memberships if m.left is not None and m.left < on]
+        joins = [m.joined for m in memberships if m.joined > on]
+        if joins:
+            return f"{school.name} joins the partnership on {date_label(joins[0])}, after {date_label(on)}: {rule}"
+        if left:
+            return f"{school.name} left the partnership on {date_label(max(left))}: {rule}"
+        return f"{school.name} is not a member of the partnership: {rule}"
+    if facts.taking_part is not None and school.pk not in facts.taking_part:
+        area = grant.development_area
+        return f"{school.name} does not take part in {area.name}, the development area the grant is for"
+    return None
+
+
+def grant_candidates(grant) -> list[School]:
+    """Every school that has been a member of the grant's partnership, by name: those the allocation
+    page asks `grant_eligibility` about."""
+    ids = Membership.objects.filter(partnership_id=grant.partnership_id).values("school_id")
+    return list(School.objects.filter(pk__in=ids).order_by("name", "urn"))
+
+
+def corrected_in_ledger() -> Exists:
+    """Whether a row's ledger entry (`entry`) has been corrected by a reversing entry: an expense or an
+    allocation corrected in the ledger no longer counts, as the termly report does not count it."""
+    return Exists(LedgerEntry.objects.filter(reverses_id=OuterRef("entry_id")))
+
+
+def grant_allocated(grant) -> Decimal:
+    """What has been allocated from `grant` so far (allocations corrected in the ledger left out)."""
+    allocations = grant.allocations.filter(~corrected_in_ledger())
+    return allocations.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+
+
+def grants_of(year: FinancialYear) -> list:
+    """The year's grants, each with its allocations (and their schools), `allocated` and `remaining`."""
+    grants = list(
+        Grant.objects.filter(year=year)
+        .select_related("development_area")
+        .prefetch_related(
+            Prefetch(
+                "allocations",
+                queryset=GrantAllocation.objects.select_related("school", "decision__item__meeting")
+                .annotate(corrected=corrected_in_ledger())
+                .order_by("allocated_on", "pk"),
+            )
+        )
+        .order_by("received_on", "pk")
+    )
+    for grant in grants:
+        grant.allocated = sum((a.amount for a in grant.allocations.all() if not a.corrected), Decimal("0.00"))
+        grant.remaining = grant.amount - grant.allocated
+    return grants
+
+
+@dataclass
+class SpendingLine:
+    line: object
+    expenses: list
+    spent: Decimal
+
+    @property
+    def left(self) -> Decimal:
+        return self.line.planned - self.spent
+
+    @property
+    def over(self) -> Decimal:
+        return self.spent - self.line.planned
+
+
+def spending_by_line(year: FinancialYear) -> list[SpendingLine]:
+    """The year's budget lines, each with its expenses (oldest first) and what they add up to (an
+    expense corrected in the ledger is listed, marked `corrected`, and not added)."""
+    lines = {line.pk: SpendingLine(line, [], Decimal("0.00")) for line in year.budget_lines.order_by("category", "pk")}
+    expenses = (
+        Expense.objects.filter(year=year)
+        .select_related("development_area", "decision__item__meeting", "recorded_by")
+        .annotate(corrected=corrected_in_ledger())
+        .order_by("spent_on", "pk")
+    )
+    for expense in expenses:
+        row = lines[expense.budget_line_id]
+        row.expenses.append(expense)
+        if not expense.corrected:
+            row.spent += expense.amount
+    return list(lines.values())
+
+
+def supplier_interests(partnership, expenses) -> dict[int, list[str]]:
+    """For each expense (by pk), the declared interests of the person who recorded it that name its
+    supplier, as "Declared interest: <person>: <interest>" (the register of interests' own helper, two
+    queries for any number of expenses). The supplier's name is matched without regard to case."""
+    expenses = list(expenses)
+    declarations = interests_for_users(partnership, {expense.recorded_by_id for expense in expenses})
+    found: dict[int, list[str]] = {}
+    for expense in expenses:
+        declaration = declarations.get(expense.recorded_by_id)
+        supplier = expense.supplier.strip().casefold()
+        if declaration is None or not supplier:
+            continue
+        person = expense.recorded_by.full_name or expense.recorded_by.email
+        for interest in declaration.interest_list:
+            if supplier in interest.description.casefold():
+                found.setdefault(expense.pk, []).append(f"Declared interest: {person}: {interest.description}")
+    return found

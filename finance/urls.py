@@ -1,6 +1,6 @@
 from django.urls import path
 
-from finance.views import contributions, costs, ledger, report, years
+from finance.views import contributions, costs, ledger, report, spending, years
 
 app_name = "finance"
 
@@ -34,4 +34,10 @@ urlpatterns = [
     path("requests/<int:request_pk>/pay/", contributions.PaymentRecordView.as_view(), name="payment"),
     path("payments/<int:payment_pk>/reverse/", contributions.PaymentReverseView.as_view(), name="payment_reverse"),
     path("entries/<int:entry_pk>/reverse/", ledger.LedgerEntryReverseView.as_view(), name="entry_reverse"),
+    path("<int:year_pk>/spending/", spending.SpendingView.as_view(), name="spending"),
+    path("<int:year_pk>/spending/record/", spending.ExpenseRecordView.as_view(), name="expense_record"),
+    path("expenses/<int:expense_pk>/receipt/", spending.ReceiptView.as_view(), name="receipt"),
+    path("<int:year_pk>/grants/", spending.GrantsView.as_view(), name="grants"),
+    path("<int:year_pk>/grants/record/", spending.GrantRecordView.as_view(), name="grant_record"),
+    path("grants/<int:grant_pk>/allocate/", spending.GrantAllocateView.as_view(), name="grant_allocate"),
 ]

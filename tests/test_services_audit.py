@@ -51,6 +51,7 @@ NOT_USE_CASES = {
     "finance.ledger.reverse_entry": "posts a correction inside the calling use case, which audits",
     "finance.ledger.administration_line": "reads",
     "finance.ledger.admin_fixed_amount_post": "posts the scheme's fixed share inside the use case that set it",
+    "finance.spending.receipt_validate": "validates",
     "constitution.constitution_validate": "validates",
     "groups.group_validate": "validates",
     "meetings.agenda.agenda_item_validate": "validates",
@@ -416,6 +417,19 @@ def _shared_cost(t):
     )
 
 
+def _grant(t):
+    from finance.services.spending import grant_record
+
+    return grant_record(
+        actor=t.coordinator,
+        year=_unconfirmed_year(t),
+        name="Extended Schools funding",
+        funder="Devon County Council",
+        amount=Decimal("18000.00"),
+        received_on=D(2026, 5, 1),
+    )
+
+
 REGISTRY: dict[str, Callable[..., dict]] = {
     "finance.contributions.shared_cost_create": lambda t: {
         "actor": t.coordinator,
@@ -427,6 +441,30 @@ REGISTRY: dict[str, Callable[..., dict]] = {
     },
     "finance.contributions.contribution_request_add": _joiner,
     "finance.contributions.shared_cost_confirm": lambda t: {"actor": t.coordinator, "cost": _shared_cost(t)},
+    "finance.spending.expense_record": lambda t: {
+        "actor": t.coordinator,
+        "year": (year := _unconfirmed_year(t)),
+        "budget_line": year.budget_lines.first(),
+        "amount": Decimal("120.00"),
+        "spent_on": D(2026, 5, 3),
+        "supplier": "Exeter Coaches Ltd",
+        "description": "Coach hire for the maths challenge",
+    },
+    "finance.spending.grant_record": lambda t: {
+        "actor": t.coordinator,
+        "year": _unconfirmed_year(t),
+        "name": "Extended Schools funding",
+        "funder": "Devon County Council",
+        "amount": Decimal("18000.00"),
+        "received_on": D(2026, 5, 1),
+    },
+    "finance.spending.grant_allocate": lambda t: {
+        "actor": t.coordinator,
+        "grant": _grant(t),
+        "school": t.schools[0],
+        "amount": Decimal("1500.00"),
+        "allocated_on": D(2026, 5, 4),
+    },
     "finance.contributions.contribution_requests_confirm": lambda t: {
         "actor": t.coordinator,
         "year": _unconfirmed_year(t),

@@ -5,6 +5,7 @@ Money is Decimal in pounds with two places, never float (a test walks every mode
 
 from finance.models.contributions import ContributionReminder, ContributionRequest, Payment, SharedCost
 from finance.models.ledger import LedgerEntry
+from finance.models.spending import Expense, Grant, GrantAllocation
 from finance.models.years import (
     MAX_AMOUNT,
     PENNY,
@@ -21,7 +22,10 @@ __all__ = [
     "ContributionReminder",
     "ContributionRequest",
     "ContributionScheme",
+    "Expense",
     "FinancialYear",
+    "Grant",
+    "GrantAllocation",
     "IncomeLine",
     "LedgerEntry",
     "Payment",

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('finance', '0004_ledger_is_append_only'),
+        ('finance', '0005_expenses_and_grants'),
         ('partnerships', '0019_contributions_move_to_financial_years'),
         ('schools', '0004_school_private_permissions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
