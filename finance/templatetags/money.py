@@ -11,3 +11,11 @@ def pounds(value) -> str:
     if value is None or value == "":
         return ""
     return f"£{Decimal(value):,.2f}"
+
+
+@register.filter
+def magnitude(value):
+    """The amount without its sign, for 'in credit by £12.00' rather than '£-12.00'."""
+    if value is None or value == "":
+        return value
+    return abs(Decimal(value))
