@@ -2,13 +2,15 @@
 
 - on the constitution page's Money section, how schools contribute this financial year and what the
   banker school keeps for administration: both are the year's contribution scheme, not the
-  constitution's, since they change year by year.
+  constitution's, since they change year by year;
+- on a member school's page, a link to its statement of contributions for those who may see it (its
+  own people, governors included, who have no finance pages of their own to find it from).
 """
 
 from django.utils import timezone
 
 from core.panels import Panel
-from finance.selectors import admin_share_text, scheme_basis_text, scheme_of, year_in_force
+from finance.selectors import admin_share_text, finance_access, scheme_basis_text, scheme_of, year_in_force
 
 
 def constitution_money(request, **kwargs) -> dict | None:
@@ -27,11 +29,26 @@ def constitution_money(request, **kwargs) -> dict | None:
     }
 
 
+def school_statement_link(request, school=None, constitution=None, **kwargs) -> dict | None:
+    """No query: the roles are the request's and the school page has read the constitution."""
+    if school is None or constitution is None:
+        return None
+    if not finance_access(request.tenant, constitution).sees_school(school.pk):
+        return None
+    return {"school": school}
+
+
 PANELS = [
     Panel(
         slot="constitution_money",
         name="contributions",
         template="finance/panels/constitution_money.html",
         context=constitution_money,
+    ),
+    Panel(
+        slot="school",
+        name="statement",
+        template="finance/panels/school_statement.html",
+        context=school_statement_link,
     ),
 ]

@@ -22,7 +22,7 @@ def _scheme_of(year: FinancialYear) -> ContributionScheme | None:
     return ContributionScheme.objects.filter(year=year).select_related("set_by").first()
 
 
-class YearListView(TenantViewMixin, TemplateView):
+class YearListView(FinanceAccessMixin, TenantViewMixin, TemplateView):
     permission_required = "view_finance"
     template_name = "finance/list.html"
 

@@ -299,3 +299,20 @@ def test_the_statement_pages_run_a_constant_number_of_queries(tenant_a, two_year
         (tenant_a.headteacher, f"{base}{second[0].year_id}/"),
     ):
         assert_constant_queries(client_for(user), url, grow=lambda: _grow(tenant_a), at_most=20)
+
+
+def test_a_schools_page_links_its_statement_for_its_own_people_only(tenant_a, client_for):
+    school, other = tenant_a.schools
+    governor = _head_of(tenant_a, school, Role.GOVERNOR)
+    statement = f"/p/{tenant_a.slug}/finance/statements/{school.pk}/"
+    assert statement in client_for(governor).get(f"/p/{tenant_a.slug}/members/{school.urn}/").content.decode()
+    elsewhere = client_for(governor).get(f"/p/{tenant_a.slug}/members/{other.urn}/").content.decode()
+    assert "/finance/statements/" not in elsewhere
+
+
+def test_the_finance_list_links_the_statements_only_to_those_with_a_school_to_see(tenant_a, client_for):
+    chair = _head_of(tenant_a, None, Role.CHAIR)
+    url = f"/p/{tenant_a.slug}/finance/"
+    assert "Your school's statement" in client_for(tenant_a.headteacher).get(url).content.decode()
+    assert "/finance/statements/" not in client_for(chair).get(url).content.decode()
+    assert client_for(chair).get(f"{url}statements/").status_code == 403
