@@ -19,3 +19,12 @@ def magnitude(value):
     if value is None or value == "":
         return value
     return abs(Decimal(value))
+
+
+@register.filter
+def signed_pounds(value) -> str:
+    """'-£41.00' for money going the other way (a correction, a credit carried forward): never '£-41.00'."""
+    if value is None or value == "":
+        return ""
+    amount = Decimal(value)
+    return f"-£{-amount:,.2f}" if amount < 0 else f"£{amount:,.2f}"

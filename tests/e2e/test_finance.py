@@ -79,3 +79,11 @@ def test_headteacher_opens_their_schools_statement_and_downloads_it(site, tenant
     reader = PdfReader(io.BytesIO(open(download.value.path(), "rb").read()))
     assert reader.metadata.title == f"Statement of contributions: {school.name}"
     assert "£409.00" in reader.pages[0].extract_text()
+
+    # The year's page: the partnership's totals, without the other school's amount.
+    site.follow("Finance")
+    site.follow("2026-27", name="year-head")
+    expect(page.locator("main")).to_contain_text("£609.00")  # £409.00 and £200.00 asked
+    expect(page.locator("main")).not_to_contain_text(tenant_a.schools[1].name)
+    site.follow("The partnership's finance summary", name="summary-head")
+    expect(page.get_by_role("table", name="Each financial year")).to_contain_text("£609.00")
