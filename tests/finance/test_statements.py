@@ -316,3 +316,25 @@ def test_the_finance_list_links_the_statements_only_to_those_with_a_school_to_se
     assert "Your school's statement" in client_for(tenant_a.headteacher).get(url).content.decode()
     assert "/finance/statements/" not in client_for(chair).get(url).content.decode()
     assert client_for(chair).get(f"{url}statements/").status_code == 403
+
+
+def test_the_headteachers_statement_pages_write_nothing_on_get(tenant_a, two_years, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.security.test_get_writes_nothing import writes_of
+
+    _, second = two_years
+    client = client_for(tenant_a.headteacher)
+    base = f"/p/{tenant_a.slug}/finance/"
+    school = tenant_a.schools[0]
+    request = next(r for r in second if r.school == school)
+    for url in (
+        "statements/",
+        f"statements/{school.pk}/",
+        f"statements/{school.pk}/pdf/",
+        f"requests/{request.pk}/pdf/",
+    ):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"{base}{url}").status_code == 200
+        assert not writes_of(captured), url
