@@ -338,3 +338,15 @@ def test_the_headteachers_statement_pages_write_nothing_on_get(tenant_a, two_yea
         with CaptureQueriesContext(connection) as captured:
             assert client.get(f"{base}{url}").status_code == 200
         assert not writes_of(captured), url
+
+
+def test_the_constitution_shows_and_changes_whether_the_local_authority_sees_summaries(tenant_a, client_for):
+    client = client_for(tenant_a.coordinator)
+    page = client.get(f"/p/{tenant_a.slug}/constitution/").content.decode()
+    assert "Finance summaries" in page and "Shared with the local authority" in page
+    form = client.get(f"/p/{tenant_a.slug}/constitution/money/change/").content.decode()
+    assert "Finance summaries are shared with the local authority" in form
+    with scopes_disabled():
+        Constitution.objects.filter(partnership=tenant_a.partnership).update(finance_summary_to_local_authority=None)
+    page = client.get(f"/p/{tenant_a.slug}/constitution/").content.decode()
+    assert "Shared with the local authority" not in page
