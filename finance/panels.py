@@ -4,7 +4,9 @@
   banker school keeps for administration: both are the year's contribution scheme, not the
   constitution's, since they change year by year;
 - on the dashboard's warnings, for those who record the partnership's money, how many contributions
-  are overdue and what is outstanding on them.
+  are overdue and what is outstanding on them;
+- on a member school's page, a link to its statement of contributions for those who may see it (its
+  own people, governors included, who have no finance pages of their own to find it from).
 """
 
 from django.utils import timezone
@@ -49,6 +51,15 @@ def overdue_contributions(request, **kwargs) -> dict | None:
     return {"overdue": summary} if summary.count else None
 
 
+def school_statement_link(request, school=None, constitution=None, **kwargs) -> dict | None:
+    """No query: the roles are the request's and the school page has read the constitution."""
+    if school is None or constitution is None:
+        return None
+    if not finance_access(request.tenant, constitution).sees_school(school.pk):
+        return None
+    return {"school": school}
+
+
 PANELS = [
     Panel(
         slot="constitution_money",
@@ -61,5 +72,11 @@ PANELS = [
         name="overdue_contributions",
         template="finance/panels/overdue_contributions.html",
         context=overdue_contributions,
+    ),
+    Panel(
+        slot="school",
+        name="statement",
+        template="finance/panels/school_statement.html",
+        context=school_statement_link,
     ),
 ]

@@ -12,7 +12,7 @@ from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django.core.exceptions import ValidationError
-from django.db.models import DecimalField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Sum, Value
+from django.db.models import DecimalField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
 from core.dates import date_label, in_force, in_force_between_q
@@ -412,9 +412,17 @@ class FinanceAccess:
     may_record: bool
     sees_every_school: bool
     own_school_ids: frozenset[int]
+    views_finance: bool = False  # `view_finance`: the partnership's leaders, headteachers, finance officers
+    local_authority_shared: bool = False  # a local-authority observer, and the constitution shares summaries
 
     def sees_school(self, school_id: int) -> bool:
         return self.sees_every_school or school_id in self.own_school_ids
+
+    @property
+    def sees_summary(self) -> bool:
+        """The partnership's finance summary (each year's totals, the bank balance): whoever sees the
+        finance pages, and the local authority's observer where the constitution shares summaries."""
+        return self.views_finance or self.local_authority_shared
 
 
 def finance_access(tenant, constitution) -> FinanceAccess:
@@ -432,6 +440,9 @@ def finance_access(tenant, constitution) -> FinanceAccess:
         may_record=may_record,
         sees_every_school=may_record or visible is None,
         own_school_ids=own if visible is None else frozenset(visible) | own,
+        views_finance=tenant.has("view_finance"),
+        local_authority_shared=bool(constitution.finance_summary_to_local_authority)
+        and any(role.role == Role.LA_OBSERVER for role in tenant.roles),
     )
 
 
@@ -667,3 +678,195 @@ def supplier_interests(partnership, expenses) -> dict[int, list[str]]:
             if supplier in interest.description.casefold():
                 found.setdefault(expense.pk, []).append(f"Declared interest: {person}: {interest.description}")
     return found
+
+
+# --- Statements and summaries ---------------------------------------------------------------------------
+
+
+def statement_schools(partnership):
+    """Schools that have ever been members of the partnership: the schools a statement may be about."""
+    return School.objects.filter(
+        pk__in=Membership.objects.filter(partnership=partnership).values("school_id")
+    ).order_by("name", "urn")
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    """One line of a school's statement: a request (asked) or a payment, reversal or credit (paid)."""
+
+    day: datetime.date
+    description: str
+    reference: str
+    asked: Decimal | None = None
+    paid: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class StatementYear:
+    year: FinancialYear
+    requests: list[ContributionRequest]
+    lines: list[StatementLine]
+    asked: Decimal
+    paid: Decimal
+
+    @property
+    def outstanding(self) -> Decimal:
+        """What is still owed for the year; negative: the school is in credit."""
+        return self.asked - self.paid
+
+
+@dataclass(frozen=True)
+class Statement:
+    school: School
+    years: list[StatementYear]
+
+    @property
+    def asked(self) -> Decimal:
+        return sum((y.asked for y in self.years), Decimal("0.00"))
+
+    @property
+    def paid(self) -> Decimal:
+        return sum((y.paid for y in self.years), Decimal("0.00"))
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.asked - self.paid
+
+
+def _payment_description(payment: Payment) -> str:
+    if payment.reverses_id:
+        return f"Correction: {payment.reason}" if payment.reason else "Correction of a payment"
+    return Payment.Method(payment.method).label
+
+
+def school_statement(partnership, school: School) -> Statement:
+    """What `school` has been asked for (each request), what it has paid (each payment, reversal and
+    credit carried or brought forward) and what is outstanding, year by year: two queries whatever the
+    number of years. A credit carried forward leaves one year as a negative payment and arrives in the
+    next as a positive one, so the totals over every year count it once."""
+    requests = list(
+        ContributionRequest.objects.filter(partnership=partnership, school=school)
+        .select_related("year")
+        .order_by("year__starts", "number")
+    )
+    payments: dict[int, list[Payment]] = {}
+    for payment in Payment.objects.filter(request__partnership=partnership, request__school=school).order_by(
+        "received_on", "pk"
+    ):
+        payments.setdefault(payment.request_id, []).append(payment)
+    by_year: dict[int, list[ContributionRequest]] = {}
+    for request in requests:
+        by_year.setdefault(request.year_id, []).append(request)
+    years = []
+    for year_requests in by_year.values():
+        lines = []
+        for request in year_requests:
+            lines.append(
+                StatementLine(
+                    request.dated,
+                    f"Request for contribution, due {request.due.day} {request.due:%B %Y}",
+                    request.reference,
+                    asked=request.amount,
+                )
+            )
+            lines.extend(
+                StatementLine(
+                    payment.received_on, _payment_description(payment), payment.reference, paid=payment.amount
+                )
+                for payment in payments.get(request.pk, [])
+            )
+        lines.sort(key=lambda line: (line.day, line.paid is not None))
+        years.append(
+            StatementYear(
+                year=year_requests[0].year,
+                requests=year_requests,
+                lines=lines,
+                asked=sum((r.amount for r in year_requests), Decimal("0.00")),
+                paid=sum((line.paid for line in lines if line.paid is not None), Decimal("0.00")),
+            )
+        )
+    return Statement(school=school, years=years)
+
+
+@dataclass(frozen=True)
+class SchoolBalance:
+    school: School
+    asked: Decimal
+    paid: Decimal
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.asked - self.paid
+
+
+def school_balances(partnership) -> list[SchoolBalance]:
+    """Every school ever a member with what it has been asked for and paid over every year: two queries."""
+    asked = dict(
+        ContributionRequest.objects.filter(partnership=partnership)
+        .values("school_id")
+        .annotate(total=Sum("amount"))
+        .values_list("school_id", "total")
+    )
+    paid = dict(
+        Payment.objects.filter(request__partnership=partnership)
+        .values("request__school_id")
+        .annotate(total=Sum("amount"))
+        .values_list("request__school_id", "total")
+    )
+    zero = Decimal("0.00")
+    return [
+        SchoolBalance(school, asked.get(school.pk, zero), paid.get(school.pk, zero))
+        for school in statement_schools(partnership)
+    ]
+
+
+@dataclass(frozen=True)
+class YearTotals:
+    year: FinancialYear
+    asked: Decimal
+    paid: Decimal
+    spent: Decimal = Decimal("0.00")
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.asked - self.paid
+
+
+def year_totals(year: FinancialYear, requests) -> YearTotals:
+    """The year's totals from its requests (requests_with_balances(year=year), already listed)."""
+    return YearTotals(
+        year=year,
+        asked=sum((r.amount for r in requests), Decimal("0.00")),
+        paid=sum((r.paid for r in requests), Decimal("0.00")),
+    )
+
+
+def summary_years(partnership) -> list[YearTotals]:
+    """Each financial year, the latest first, with the totals asked, paid and spent (spending net of its
+    corrections): three queries whatever the number of years and schools."""
+    asked = dict(
+        ContributionRequest.objects.filter(partnership=partnership)
+        .values("year_id")
+        .annotate(total=Sum("amount"))
+        .values_list("year_id", "total")
+    )
+    paid = dict(
+        Payment.objects.filter(request__partnership=partnership)
+        .values("request__year_id")
+        .annotate(total=Sum("amount"))
+        .values_list("request__year_id", "total")
+    )
+    spending = Q(kind=LedgerEntry.Kind.EXPENSE) | Q(
+        kind=LedgerEntry.Kind.REVERSAL, reverses__kind=LedgerEntry.Kind.EXPENSE
+    )
+    spent = dict(
+        LedgerEntry.objects.filter(spending, partnership=partnership)
+        .values("year_id")
+        .annotate(total=Sum("amount"))
+        .values_list("year_id", "total")
+    )
+    zero = Decimal("0.00")
+    return [
+        YearTotals(year, asked.get(year.pk, zero), paid.get(year.pk, zero), -spent.get(year.pk, zero))
+        for year in FinancialYear.objects.filter(partnership=partnership).order_by("-starts")
+    ]

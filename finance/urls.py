@@ -1,6 +1,6 @@
 from django.urls import path
 
-from finance.views import contributions, costs, ledger, report, spending, years
+from finance.views import contributions, costs, ledger, report, spending, statements, years
 
 app_name = "finance"
 
@@ -32,6 +32,11 @@ urlpatterns = [
     path("<int:year_pk>/ledger/record/", ledger.LedgerEntryRecordView.as_view(), name="ledger_record"),
     path("requests/<int:request_pk>/", contributions.RequestDetailView.as_view(), name="request"),
     path("requests/<int:request_pk>/pay/", contributions.PaymentRecordView.as_view(), name="payment"),
+    path("requests/<int:request_pk>/pdf/", statements.RequestPdfView.as_view(), name="request_pdf"),
+    path("statements/", statements.StatementListView.as_view(), name="statements"),
+    path("statements/<int:school_pk>/", statements.StatementView.as_view(), name="statement"),
+    path("statements/<int:school_pk>/pdf/", statements.StatementPdfView.as_view(), name="statement_pdf"),
+    path("summary/", statements.SummaryView.as_view(), name="summary"),
     path("payments/<int:payment_pk>/reverse/", contributions.PaymentReverseView.as_view(), name="payment_reverse"),
     path("entries/<int:entry_pk>/reverse/", ledger.LedgerEntryReverseView.as_view(), name="entry_reverse"),
     path("<int:year_pk>/spending/", spending.SpendingView.as_view(), name="spending"),

@@ -12,3 +12,17 @@ def pounds(value) -> str:
         return ""
     value = Decimal(value)
     return f"{'-' if value < 0 else ''}£{abs(value):,.2f}"
+
+
+@register.filter
+def magnitude(value):
+    """The amount without its sign, for 'in credit by £12.00' rather than '£-12.00'."""
+    if value is None or value == "":
+        return value
+    return abs(Decimal(value))
+
+
+@register.filter
+def signed_pounds(value) -> str:
+    """'-£41.00' for money going the other way (a correction, a credit carried forward): `pounds` does so too."""
+    return pounds(value)

@@ -8,7 +8,7 @@ from django.views.generic import TemplateView
 from core.views import ServiceFormView, TenantViewMixin
 from finance.forms import BudgetForm, CloseYearForm, SchemeForm, YearOpenForm
 from finance.models import ContributionScheme, FinancialYear
-from finance.selectors import admin_share_text, requests_with_balances, years_of
+from finance.selectors import admin_share_text, requests_with_balances, statement_schools, year_totals, years_of
 from finance.services.years import budget_set, contribution_scheme_set, financial_year_close, financial_year_open
 from finance.views.access import FinanceAccessMixin
 from partnerships.calendar import financial_year_of
@@ -70,7 +70,13 @@ class YearDetailView(FinanceAccessMixin, TenantViewMixin, TemplateView):
         lines = list(year.budget_lines.all())
         income_lines = list(year.income_lines.all())
         scheme = _scheme_of(year)
+        requests = list(requests_with_balances(year=year))
+        # Each school's amount only to those who see every school's; everyone else the totals and
+        # their own school's statement.
         return super().get_context_data(**kwargs) | {
+            "totals": year_totals(year, requests),
+            "school_requests": requests if self.access.sees_every_school else [],
+            "own_schools": list(statement_schools(self.partnership).filter(pk__in=self.access.own_school_ids)),
             "year": year,
             "lines": lines,
             "budget_total": sum((line.planned for line in lines), start=Decimal("0.00")),

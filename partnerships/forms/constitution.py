@@ -34,6 +34,8 @@ _HELP = {
     + _EMPTY_MEANS_UNSET,
     "strategy_group_notes": "Who else belongs, who may substitute, in plain words",
     "banker_school": "The member school that holds the partnership's funds",
+    "finance_summary_to_local_authority": "Local authority observers then see the partnership's finance summary: "
+    "each year's totals and the bank balance, never a school's own amounts",
     "leaving_notice_terms": "A school leaves at the end of this many terms after the term in which its notice "
     "arrives. Leave empty if the agreement sets no notice period",
     "development_area_target": _EMPTY_MEANS_UNSET,

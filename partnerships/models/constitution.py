@@ -36,7 +36,7 @@ SECTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "money": (
         "Money",
-        ("banker_school",),
+        ("banker_school", "finance_summary_to_local_authority"),
     ),
     "membership": ("Joining and leaving", ("leaving_notice_terms", "leaver_contribution_refunded")),
     "development": ("Development areas", ("development_area_target", "development_area_minimum")),
@@ -95,6 +95,7 @@ RULES: tuple[str, ...] = (
     "strategy_head_reps",
     "strategy_reserve_rotates",
     "strategy_needs_primary_and_secondary",
+    "finance_summary_to_local_authority",
     "leaving_notice_terms",
     "leaver_contribution_refunded",
     "development_area_target",
@@ -193,6 +194,9 @@ class Constitution(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         help_text="The member school that holds the partnership's funds",
+    )
+    finance_summary_to_local_authority = models.BooleanField(
+        "Finance summaries are shared with the local authority", null=True, blank=True
     )
 
     leaving_notice_terms = models.PositiveSmallIntegerField(

@@ -262,7 +262,17 @@ def constitution_sections(constitution, *, members: int, banker: BankerDeparture
 
     # How schools contribute and the banker school's administration share are each financial year's
     # (finance's contribution scheme): the page shows the current year's through its "constitution_money" panel.
-    rows["money"] = [("Banker school", _banker_answer(c, banker))]
+    rows["money"] = [
+        ("Banker school", _banker_answer(c, banker)),
+        (
+            "Finance summaries",
+            {
+                True: "Shared with the local authority",
+                False: "Not shared with the local authority",
+                None: NOT_SET,
+            }[c.finance_summary_to_local_authority],
+        ),
+    ]
 
     rows["membership"] = [
         ("Leaving", leaving_rule(c)),

@@ -120,3 +120,37 @@ def test_coordinator_sees_the_overdue_warning_changes_the_budget_and_closes_an_e
     site.submit("Close the year", status=200, name="finance-year-closed")
     expect(page.locator("main")).to_contain_text("Closed")
     expect(page.get_by_role("link", name="Close the year")).to_have_count(0)
+
+
+def test_headteacher_opens_their_schools_statement_and_downloads_it(site, tenant_a):
+    import datetime
+    import io
+
+    from pypdf import PdfReader
+
+    from tests.factories.finance import funded_year
+
+    funded_year(tenant_a, start_year=2026, dated=datetime.date(2026, 3, 20))
+    page, slug, school = site.page, tenant_a.slug, tenant_a.schools[0]
+    site.login(tenant_a.headteacher, expect_url=f"/p/{slug}/")
+    site.follow("Finance")
+    site.follow("Your school's statement of contributions", name="statements-head")
+    expect(page.locator("main")).not_to_contain_text(tenant_a.schools[1].name)
+    site.follow(school.name, name="statement-head")
+    expect(page.locator("h1")).to_have_text(f"Statement: {school.name}")
+    expect(page.get_by_role("region", name="Financial year 2026-27")).to_contain_text("£409.00")
+    expect(page.locator("main")).to_contain_text("£409.00 outstanding")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download this statement (PDF)").click()
+    assert download.value.suggested_filename.startswith("statement-")
+    reader = PdfReader(io.BytesIO(open(download.value.path(), "rb").read()))
+    assert reader.metadata.title == f"Statement of contributions: {school.name}"
+    assert "£409.00" in reader.pages[0].extract_text()
+
+    # The year's page: the partnership's totals, without the other school's amount.
+    site.follow("Finance")
+    site.follow("2026-27", name="year-head")
+    expect(page.locator("main")).to_contain_text("£609.00")  # £409.00 and £200.00 asked
+    expect(page.locator("main")).not_to_contain_text(tenant_a.schools[1].name)
+    site.follow("The partnership's finance summary", name="summary-head")
+    expect(page.get_by_role("table", name="Each financial year")).to_contain_text("£609.00")

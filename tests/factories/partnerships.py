@@ -62,6 +62,7 @@ AGREED_RULES = {
     "strategy_head_reps": 2,
     "strategy_reserve_rotates": True,
     "strategy_needs_primary_and_secondary": True,
+    "finance_summary_to_local_authority": True,
     "leaving_notice_terms": 1,
     "leaver_contribution_refunded": False,
     "development_area_target": 0,

@@ -15,11 +15,12 @@ from finance.models import (
     Payment,
     SharedCost,
 )
-from partnerships.roles import Role
+from partnerships.roles import SCHOOL_ROLES, Role
 
 R = Role
 _VIEWERS = {R.COORDINATOR, R.CHAIR, R.VICE_CHAIR, R.HEADTEACHER, R.FINANCE_OFFICER}  # view_finance
 _COORDINATOR = {R.COORDINATOR}  # manage_finance
+_SCHOOLS_OWN = set(SCHOOL_ROLES)  # view_school_private on the school the role is held for
 
 
 def _year(tenant):
@@ -105,12 +106,20 @@ def _entry(tenant):
     return entry.pk
 
 
+def _statement_school(tenant):
+    """The school the permission test's school roles are held for (tenant.schools[1]): its statement is
+    the one they may see, so the matrix shows each school role reaching its own school's statement (a
+    role held for another school gets 404: see NOT_FOUND)."""
+    return tenant.schools[1].pk
+
+
 OBJECT_KWARGS = {
     "year_pk": _year,
     "request_pk": _request,
     "payment_pk": _payment,
     "entry_pk": _entry,
     "cost_pk": _cost,
+    "school_pk": _statement_school,
     "fmt": lambda tenant: "xlsx",
 }
 PLAIN_KWARGS = {"fmt": "a download's format (csv or xlsx), no object"}
@@ -144,4 +153,22 @@ ALLOWED = {
     "finance:report": _VIEWERS,
     "finance:report_pdf": _VIEWERS,
     "finance:report_xlsx": _VIEWERS,
+    # A school's statement and its requests rest on view_partnership (governors see their school's but
+    # not the finance pages): those who record, and the school's own people (every school role here,
+    # held for the statement's school). The request's PDF is the first school's, so only the coordinator.
+    "finance:statements": _COORDINATOR | _SCHOOLS_OWN,
+    "finance:statement": _COORDINATOR | _SCHOOLS_OWN,
+    "finance:statement_pdf": _COORDINATOR | _SCHOOLS_OWN,
+    "finance:request_pdf": _COORDINATOR,
+    # The summary: whoever sees the finance pages, and the local authority's observer where the
+    # constitution shares it (the test partnership's agreement does).
+    "finance:summary": _VIEWERS | {R.LA_OBSERVER},
+}
+
+# A school's statement and requests are its private records: to roles that may not see them they do
+# not exist, as a school's budget page does not.
+NOT_FOUND = {
+    "finance:statement": set(Role) - _COORDINATOR - _SCHOOLS_OWN,
+    "finance:statement_pdf": set(Role) - _COORDINATOR - _SCHOOLS_OWN,
+    "finance:request_pdf": set(Role) - _COORDINATOR,
 }
