@@ -1,5 +1,7 @@
 """The termly finance report as a page, a PDF and a workbook, and the money lists' downloads."""
 
+from decimal import Decimal
+
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -10,7 +12,7 @@ from core.exports import Column, Kind, Table, csv_bytes, download_response, xlsx
 from core.views import TenantViewMixin
 from finance.models import FinancialYear
 from finance.report import finance_report, report_context, report_days, report_tables
-from finance.selectors import ledger_rows, overdue_requests, requests_with_balances
+from finance.selectors import grants_of, ledger_rows, overdue_requests, requests_with_balances, spending_by_line
 from finance.views.access import FinanceAccessMixin
 from meetings.pack import render_pdf
 
@@ -181,4 +183,86 @@ class OverdueExportView(ListExportView):
                 (r.school.name, r.reference, r.year.label, r.due, (today - r.due).days, r.amount, r.outstanding)
                 for r in overdue_requests(self.partnership, today)
             ],
+        )
+
+
+class SpendingExportView(ListExportView):
+    """The year's spending, line by line, as the spending page lists it (corrected expenses marked)."""
+
+    records_money = False
+
+    def filename(self, year):
+        return f"spending-{year.label}"
+
+    def table(self, year):
+        return Table(
+            f"Spending {year.label}",
+            [
+                Column("Date", Kind.DATE),
+                Column("Budget line"),
+                Column("Supplier"),
+                Column("Description"),
+                Column("Development area"),
+                Column("Amount", Kind.MONEY),
+                Column("Corrected in the ledger"),
+            ],
+            [
+                (
+                    expense.spent_on,
+                    row.line.get_category_display(),
+                    expense.supplier,
+                    expense.description,
+                    expense.development_area.name if expense.development_area else None,
+                    expense.amount,
+                    "Yes" if expense.corrected else None,
+                )
+                for row in spending_by_line(year)
+                for expense in row.expenses
+            ],
+        )
+
+
+class GrantsExportView(ListExportView):
+    """The year's grants and their allocations; a school's allocation only for those who may see its
+    amounts (the page's rule), the rest as one line per grant."""
+
+    records_money = False
+
+    def filename(self, year):
+        return f"grants-{year.label}"
+
+    def table(self, year):
+        rows = []
+        for grant in grants_of(year):
+            rows.append((grant.name, grant.funder, grant.received_on, "Received", None, grant.amount))
+            hidden = Decimal("0.00")
+            for allocation in grant.allocations.all():
+                if allocation.corrected:
+                    continue
+                if self.access.sees_school(allocation.school_id):
+                    rows.append(
+                        (
+                            grant.name,
+                            grant.funder,
+                            allocation.allocated_on,
+                            "Allocated",
+                            allocation.school.name,
+                            -allocation.amount,
+                        )
+                    )
+                else:
+                    hidden += allocation.amount
+            if hidden:
+                rows.append((grant.name, grant.funder, None, "Allocated to other schools", None, -hidden))
+        return Table(
+            f"Grants {year.label}",
+            [
+                Column("Grant"),
+                Column("Funder"),
+                Column("Date", Kind.DATE),
+                Column("What"),
+                Column("School"),
+                Column("Amount", Kind.MONEY),
+            ],
+            rows,
         )

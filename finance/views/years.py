@@ -13,6 +13,14 @@ from finance.services.years import budget_set, contribution_scheme_set, financia
 from finance.views.access import FinanceAccessMixin
 from partnerships.calendar import financial_year_of
 
+# What a school leaving during the year pays, by the constitution's rule from the membership work: it is
+# asked for the whole year (contribution_amounts); a refund, where the agreement gives one, is spending.
+LEAVER_TEXT = {
+    False: "Pays for the whole year, with no refund",
+    True: "Pays for the whole year; the agreement refunds a leaving school's contribution, recorded as spending",
+    None: "Pays for the whole year; the agreement does not say whether a leaving school's contribution is refunded",
+}
+
 
 def _year_or_404(year_pk) -> FinancialYear:
     return get_object_or_404(FinancialYear.objects.select_related("partnership", "opened_by"), pk=year_pk)
@@ -84,6 +92,7 @@ class YearDetailView(FinanceAccessMixin, TenantViewMixin, TemplateView):
             "income_total": sum((line.planned for line in income_lines), start=Decimal("0.00")),
             "scheme": scheme,
             "admin_text": admin_share_text(scheme),
+            "leaver_text": LEAVER_TEXT[self.constitution.leaver_contribution_refunded],
         }
 
 

@@ -84,7 +84,7 @@ def test_the_report_adds_up_from_the_ledger(tenant_a):
     assert early.balance == Decimal("285.00") and early.outstanding_total == Decimal("309.00")
 
 
-def test_the_page_pdf_workbook_and_csv_show_the_same_figures(tenant_a, client_for):
+def test_the_page_pdf_workbook_and_csv_show_the_same_figures(tenant_a, client_for, tmp_path):
     year, _ = _busy(tenant_a)
     client = client_for(tenant_a.coordinator)
     base = f"/p/{tenant_a.slug}/finance/{year.pk}"
@@ -111,6 +111,11 @@ def test_the_page_pdf_workbook_and_csv_show_the_same_figures(tenant_a, client_fo
         text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=response.content, capture_output=True).stdout
         for figure in ("£1,164.50", "£309.00", "£120.50"):
             assert figure.encode() in text
+    if shutil.which("pdftoppm"):  # the PDF renders, charts and all, page by page
+        (tmp_path / "report.pdf").write_bytes(response.content)
+        subprocess.run(["pdftoppm", "-png", "-r", "50", tmp_path / "report.pdf", tmp_path / "page"], check=True)
+        pages = sorted(tmp_path.glob("page-*.png"))
+        assert len(pages) == len(reader.pages) and all(page.stat().st_size > 5000 for page in pages)
 
     ledger = list(csv.reader(io.StringIO(client.get(f"{base}/ledger/export.csv").content.decode("utf-8-sig"))))
     assert ledger[0] == ["Date", "Kind", "Description", "School", "Budget line", "Amount", "Balance"]

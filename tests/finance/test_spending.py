@@ -529,3 +529,24 @@ def test_an_expense_or_allocation_corrected_in_the_ledger_no_longer_counts(tenan
     assert "Spent: <strong>£0.00</strong>" in page and "Corrected in the ledger" in page
     grants = client_for(tenant_a.coordinator).get(_url(tenant_a, "grants", year.pk)).content.decode()
     assert "£1,000.00 allocated, £0.00 left" in grants and "Corrected in the ledger" in grants
+
+
+def test_spending_and_grants_download_with_the_pages_figures_and_privacy(tenant_a, year, client_for):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    _spend(tenant_a, year, supplier="=cmd|' /C calc'!A0", amount=Decimal("80.25"))
+    grant = _grant(tenant_a, year)
+    _allocate(tenant_a, grant, tenant_a.schools[0], "1500.00")
+    _allocate(tenant_a, grant, tenant_a.schools[1], "2750.00")
+    coordinator = client_for(tenant_a.coordinator)
+    base = f"/p/{tenant_a.slug}/finance/{year.pk}"
+    rows = list(csv.reader(io.StringIO(coordinator.get(f"{base}/spending/export.csv").content.decode("utf-8-sig"))))
+    assert rows[1][2] == "'=cmd|' /C calc'!A0" and rows[1][5] == "80.25"
+    workbook = load_workbook(io.BytesIO(coordinator.get(f"{base}/grants/export.xlsx").content), data_only=True)
+    amounts = [row[5] for row in workbook.active.iter_rows(min_row=2, values_only=True)]
+    assert amounts == [Decimal("18000.00"), Decimal("-1500.00"), Decimal("-2750.00")]
+    head = client_for(tenant_a.headteacher).get(f"{base}/grants/export.csv").content.decode("utf-8-sig")
+    assert tenant_a.schools[1].name not in head and "Allocated to other schools" in head and "-2750.00" in head

@@ -11,7 +11,7 @@ from django_scopes import scope, scopes_disabled
 
 from accounts.models import AuditEvent
 from core.testing import assert_constant_queries
-from finance.forms import SchemeForm, YearOpenForm
+from finance.forms import SchemeForm
 from finance.models import BudgetLine, ContributionScheme, FinancialYear
 from finance.services.years import contribution_scheme_set, financial_year_open
 from partnerships.models import Constitution
@@ -50,11 +50,30 @@ def test_no_model_of_the_project_keeps_a_float():
     assert floats == []
 
 
-def test_no_finance_form_has_a_float_field():
+def test_no_finance_form_has_a_float_field_and_no_money_code_calls_float():
+    """Every form in finance.forms takes money as Decimal; and nothing on a money path (the finance app,
+    the exports and the charts) turns an amount into a float, in code or templates."""
+    import inspect
+    import pathlib
+
     from django import forms
 
-    for cls in (YearOpenForm, SchemeForm):
-        assert not [name for name, field in cls().fields.items() if isinstance(field, forms.FloatField)]
+    import finance.forms
+
+    classes = [cls for _, cls in inspect.getmembers(finance.forms, inspect.isclass) if issubclass(cls, forms.Form)]
+    assert len(classes) > 8
+    for cls in classes:
+        for name, field in cls.base_fields.items():
+            assert not isinstance(field, forms.FloatField), f"{cls.__name__}.{name}"
+    root = pathlib.Path(__file__).resolve().parents[2]
+    paths = [*root.glob("finance/**/*.py"), root / "core/exports.py", root / "core/charts.py"]
+    paths += [*root.glob("templates/finance/**/*.html")]
+    offenders = [
+        str(path.relative_to(root))
+        for path in paths
+        if "migrations" not in path.parts and ("float(" in path.read_text() or "floatformat" in path.read_text())
+    ]
+    assert len(paths) > 30 and offenders == []
 
 
 def test_a_year_opens_april_to_march_with_its_budget_and_the_year_befores_scheme(tenant_a):

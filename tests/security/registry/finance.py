@@ -153,6 +153,8 @@ ALLOWED = {
     "finance:report": _VIEWERS,
     "finance:report_pdf": _VIEWERS,
     "finance:report_xlsx": _VIEWERS,
+    "finance:spending_export": _VIEWERS,
+    "finance:grants_export": _VIEWERS,
     # A school's statement and its requests rest on view_partnership (governors see their school's but
     # not the finance pages): those who record, and the school's own people (every school role here,
     # held for the statement's school). The request's PDF is the first school's, so only the coordinator.
