@@ -154,3 +154,60 @@ def test_headteacher_opens_their_schools_statement_and_downloads_it(site, tenant
     expect(page.locator("main")).not_to_contain_text(tenant_a.schools[1].name)
     site.follow("The partnership's finance summary", name="summary-head")
     expect(page.get_by_role("table", name="Each financial year")).to_contain_text("£609.00")
+
+
+def test_coordinator_keeps_the_ledger_shares_a_cost_and_reverses_a_payment(site, tenant_a):
+    from finance.services.contributions import payment_record
+
+    year, requests = funded_year(tenant_a, dated=datetime.date(2026, 3, 20), start_year=2026)
+    with scopes_disabled():
+        request = next(r for r in requests if r.school == tenant_a.schools[0])
+        payment_record(
+            actor=tenant_a.coordinator,
+            request=request,
+            amount=Decimal("100.00"),
+            received_on=datetime.date(2026, 4, 20),
+            method="cheque",
+        )
+    page, slug = site.page, tenant_a.slug
+    site.login(tenant_a.coordinator, expect_url=f"/p/{slug}/")
+    site.visit(f"/p/{slug}/finance/{year.pk}/ledger/", name="ledger")
+    site.submit("Record money received", status=200, name="ledger-record")
+    page.get_by_label("Interest").check()
+    page.get_by_label("Description").fill("Bank interest, April")
+    page.get_by_label("Amount received (£)").fill("0")
+    site.submit("Record it", status=400, name="ledger-record-bad")
+    expect(page.locator("#id_amount-error")).to_contain_text("more than £0.00")
+    page.get_by_label("Amount received (£)").fill("3.21")
+    site.submit("Record it", status=200)
+    expect(page.locator("main")).to_contain_text("£103.21")  # the balance: £100.00 and £3.21
+    site.follow("Correct Bank interest, April", name="entry-correct")
+    page.get_by_label("Why is it being reversed?").fill("It was May's interest")
+    site.submit("Correct the entry", status=200)
+    expect(page.locator("main")).to_contain_text("Corrected")
+
+    site.visit(f"/p/{slug}/finance/requests/{request.pk}/", name="request-paid")
+    site.follow("Reverse the payment of £100.00 on 20 April 2026", name="payment-reverse")
+    site.submit("Reverse the payment", status=400, name="payment-reverse-bad")
+    page.get_by_label("Why is it being reversed?").fill("The cheque bounced")
+    site.submit("Reverse the payment", status=200)
+    expect(page.locator("main")).to_contain_text("Reversal: The cheque bounced")
+
+    page.set_viewport_size(PHONE)
+    site.visit(f"/p/{slug}/finance/overdue/", name="overdue-phone")
+    expect(page.locator("main")).to_contain_text(tenant_a.schools[0].name)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    site.visit(f"/p/{slug}/finance/{year.pk}/costs/", name="costs")
+    site.submit("Share a cost", status=200, name="cost-new")
+    page.get_by_label("What is the cost for?").fill("Science week: hall hire")
+    page.get_by_label("Total to share (£)").fill("100.00")
+    page.get_by_label("In equal parts").check()
+    site.submit("Work out the shares", status=400, name="cost-new-bad")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Select the schools taking part")
+    for school in tenant_a.schools:
+        page.get_by_label(school.name).check()
+    site.submit("Work out the shares", status=200, name="cost-shares")
+    expect(page.get_by_role("table", name="Each school's share")).to_contain_text("£50.00")
+    site.submit("Confirm and ask the schools", status=200, name="cost-asked")
+    expect(page.get_by_role("table", name="Requests for the shares")).to_contain_text("£50.00")
