@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -10,9 +11,16 @@ from django.views.generic import TemplateView
 
 from core.exports import Column, Kind, Table, csv_bytes, download_response, xlsx_bytes
 from core.views import TenantViewMixin
-from finance.models import FinancialYear
+from finance.models import FinancialYear, SharedCost
 from finance.report import finance_report, report_context, report_days, report_tables
-from finance.selectors import grants_of, ledger_rows, overdue_requests, requests_with_balances, spending_by_line
+from finance.selectors import (
+    grants_of,
+    ledger_rows,
+    overdue_requests,
+    requests_with_balances,
+    school_balances,
+    spending_by_line,
+)
 from finance.views.access import FinanceAccessMixin
 from meetings.pack import render_pdf
 
@@ -265,4 +273,60 @@ class GrantsExportView(ListExportView):
                 Column("Amount", Kind.MONEY),
             ],
             rows,
+        )
+
+
+class StatementsExportView(ListExportView):
+    """The schools' balances as the statements page lists them: every school for those who record
+    money, the viewer's own school otherwise."""
+
+    permission_required = "view_partnership"
+    records_money = False
+
+    def filename(self, year):
+        return f"balances-{timezone.localdate().isoformat()}"
+
+    def table(self, year):
+        if not (self.access.sees_every_school or self.access.own_school_ids):
+            raise PermissionDenied
+        return Table(
+            "Schools' balances",
+            [
+                Column("School"),
+                Column("URN", Kind.INTEGER),
+                Column("Asked for", Kind.MONEY),
+                Column("Paid", Kind.MONEY),
+                Column("Outstanding", Kind.MONEY),
+            ],
+            [
+                (row.school.name, row.school.urn, row.asked, row.paid, row.outstanding)
+                for row in school_balances(self.partnership)
+                if self.access.sees_school(row.school.pk)
+            ],
+        )
+
+
+class SharedCostExportView(ListExportView):
+    """A shared cost's requests with what each school has paid, as its page lists them."""
+
+    def lookup(self, **kwargs):
+        return get_object_or_404(SharedCost.objects.select_related("year"), pk=kwargs["cost_pk"])
+
+    def filename(self, cost):
+        return f"shared-cost-{cost.pk}"
+
+    def table(self, cost):
+        return Table(
+            cost.title[:80],
+            [
+                Column("Request"),
+                Column("School"),
+                Column("Share", Kind.MONEY),
+                Column("Paid", Kind.MONEY),
+                Column("Outstanding", Kind.MONEY),
+            ],
+            [
+                (r.reference, r.school.name, r.amount, r.paid, r.outstanding)
+                for r in requests_with_balances(activity=cost)
+            ],
         )

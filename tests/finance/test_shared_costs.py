@@ -105,3 +105,27 @@ def test_the_page_shows_the_shares_before_anything_is_asked_and_missing_budgets_
     assert client.post(response["Location"]).status_code == 302
     with scopes_disabled():
         assert ContributionRequest.objects.filter(activity__isnull=False).count() == 2
+
+
+def test_a_shared_costs_requests_and_the_schools_balances_download(tenant_a, client_for):
+    import csv
+    import io
+
+    year, _ = funded_year(tenant_a, confirm=False)
+    cost = _cost(tenant_a, year, list(tenant_a.schools), total="100.00")
+    with scope(partnership=tenant_a.partnership):
+        shared_cost_confirm(actor=tenant_a.coordinator, cost=cost)
+    client = client_for(tenant_a.coordinator)
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(f"/p/{tenant_a.slug}/finance/costs/{cost.pk}/export.csv").content.decode("utf-8-sig")
+            )
+        )
+    )
+    assert [row[2] for row in rows[1:]] == ["50.00", "50.00"]
+    balances = client.get(f"/p/{tenant_a.slug}/finance/statements/export.csv").content.decode("utf-8-sig")
+    assert balances.count("50.00") >= 2 and tenant_a.schools[1].name in balances
+    head = client_for(tenant_a.headteacher).get(f"/p/{tenant_a.slug}/finance/statements/export.csv")
+    assert tenant_a.schools[0].name in head.content.decode("utf-8-sig")
+    assert tenant_a.schools[1].name not in head.content.decode("utf-8-sig")

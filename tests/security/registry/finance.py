@@ -154,6 +154,8 @@ ALLOWED = {
     "finance:report_pdf": _VIEWERS,
     "finance:report_xlsx": _VIEWERS,
     "finance:spending_export": _VIEWERS,
+    "finance:cost_export": _COORDINATOR,
+    "finance:statements_export": _COORDINATOR | _SCHOOLS_OWN,
     "finance:grants_export": _VIEWERS,
     # A school's statement and its requests rest on view_partnership (governors see their school's but
     # not the finance pages): those who record, and the school's own people (every school role here,
