@@ -1,0 +1,201 @@
+"""The partnership's electronic seal: a PAdES signature over the whole signed copy.
+
+Each partnership seals with its own certificate. Unless one is configured (SEAL_CERT_PATH and
+SEAL_KEY_PATH, with SEAL_KEY_PASSWORD if the key is encrypted: one certificate for every partnership,
+issued by a provider), a self-issued one is generated on first use: ECDSA P-256, ten years, key usage
+digitalSignature and nonRepudiation marked critical (what pyHanko's validator asks of a signer), and
+extended key usage documentSigning. Its private key is kept encrypted (PKCS#8, best available
+encryption) with a password from the environment: settings.SEAL_KEY, or when that is empty a key
+derived from SECRET_KEY by HKDF (so rotating SECRET_KEY without setting SEAL_KEY makes existing seal
+keys unreadable: set SEAL_KEY in production). Where they are kept is `load_seal_material` and
+`store_seal_material` only, today files under PRIVATE_MEDIA_ROOT/seals/, so storage can move to the
+database without touching anything else.
+
+With SEAL_TSA_URL set, the seal carries a timestamp from that authority (PAdES B-T); without it, B-B.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from asn1crypto import keys as asn1_keys
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from cryptography.x509.oid import NameOID, ObjectIdentifier
+from django.conf import settings
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import fields, signers, timestamps
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+SEAL_FIELD = "Seal"
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
+VALID_YEARS = 10
+DOCUMENT_SIGNING = ObjectIdentifier("1.3.6.1.5.5.7.3.36")  # id-kp-documentSigning, RFC 9336
+
+
+@dataclass(frozen=True)
+class SealMaterial:
+    certificate_pem: bytes
+    key_pem: bytes  # PKCS#8, encrypted with `seal_password()`
+
+
+def seal_password() -> bytes:
+    configured = getattr(settings, "SEAL_KEY", "")
+    if configured:
+        return configured.encode()
+    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"commonroom agreement seal key").derive(
+        settings.SECRET_KEY.encode()
+    )
+    return base64.urlsafe_b64encode(derived)
+
+
+def _seal_dir() -> Path:
+    return Path(settings.PRIVATE_MEDIA_ROOT) / "seals"
+
+
+def _paths(partnership_slug: str) -> tuple[Path, Path]:
+    if not SLUG.match(partnership_slug):
+        raise ValueError(f"Not a partnership slug: {partnership_slug!r}")
+    return _seal_dir() / f"{partnership_slug}.crt.pem", _seal_dir() / f"{partnership_slug}.key.pem"
+
+
+def load_seal_material(partnership_slug: str) -> SealMaterial | None:
+    certificate, key = _paths(partnership_slug)
+    if not certificate.exists() or not key.exists():
+        return None
+    return SealMaterial(certificate.read_bytes(), key.read_bytes())
+
+
+def store_seal_material(partnership_slug: str, material: SealMaterial) -> None:
+    certificate, key = _paths(partnership_slug)
+    certificate.parent.mkdir(parents=True, exist_ok=True)
+    # The key first and exclusively: two first seals at once keep whichever was written first.
+    with open(key, "xb") as handle:
+        handle.write(material.key_pem)
+    key.chmod(0o600)
+    certificate.write_bytes(material.certificate_pem)
+
+
+def stored_seal_certificates() -> list[bytes]:
+    """Every partnership's seal certificate (PEM) known here, for verification."""
+    directory = _seal_dir()
+    found = sorted(directory.glob("*.crt.pem")) if directory.is_dir() else []
+    return [path.read_bytes() for path in found]
+
+
+def configured_certificate() -> bytes | None:
+    path = getattr(settings, "SEAL_CERT_PATH", "")
+    return Path(path).read_bytes() if path else None
+
+
+def generate_seal_material(partnership_name: str) -> SealMaterial:
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, f"{partnership_name} agreement seal"[:64]),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, partnership_name[:64]),
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "GB"),
+        ]
+    )
+    now = dt.datetime.now(dt.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=365 * VALID_YEARS))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,  # nonRepudiation
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.ExtendedKeyUsage([DOCUMENT_SIGNING]), critical=False)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    return SealMaterial(
+        certificate_pem=certificate.public_bytes(serialization.Encoding.PEM),
+        key_pem=key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.BestAvailableEncryption(seal_password()),
+        ),
+    )
+
+
+def _signer(partnership_slug: str, partnership_name: str) -> signers.SimpleSigner:
+    if getattr(settings, "SEAL_CERT_PATH", "") and getattr(settings, "SEAL_KEY_PATH", ""):
+        password = getattr(settings, "SEAL_KEY_PASSWORD", "")
+        return signers.SimpleSigner.load(
+            key_file=settings.SEAL_KEY_PATH,
+            cert_file=settings.SEAL_CERT_PATH,
+            ca_chain_files=tuple(getattr(settings, "SEAL_CHAIN_PATHS", ())),
+            key_passphrase=password.encode() if password else None,
+        )
+    material = load_seal_material(partnership_slug)
+    if material is None:
+        try:
+            store_seal_material(partnership_slug, generate_seal_material(partnership_name or partnership_slug))
+        except FileExistsError:
+            pass  # made by a concurrent first seal a moment ago: use that one
+        material = load_seal_material(partnership_slug)
+    key = serialization.load_pem_private_key(material.key_pem, password=seal_password())
+    der_key = key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    certificate = asn1_x509.Certificate.load(
+        x509.load_pem_x509_certificate(material.certificate_pem).public_bytes(serialization.Encoding.DER)
+    )
+    return signers.SimpleSigner(
+        signing_cert=certificate,
+        signing_key=asn1_keys.PrivateKeyInfo.load(der_key),
+        cert_registry=SimpleCertificateStore.from_certs([certificate]),
+    )
+
+
+def seal(pdf_bytes: bytes, *, partnership_slug: str, partnership_name: str = "") -> bytes:
+    """The signed copy with the partnership's PAdES seal over all of it (an incremental update: the
+    signed copy's bytes are kept as they were, and the seal covers them and itself)."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes), strict=False)
+    tsa_url = getattr(settings, "SEAL_TSA_URL", "")
+    metadata = signers.PdfSignatureMetadata(
+        field_name=SEAL_FIELD,
+        subfilter=fields.SigSeedSubFilter.PADES,
+        md_algorithm="sha256",
+        reason="Sealed by the partnership: signed agreement",
+        location="Commonroom",
+    )
+    return (
+        signers.PdfSigner(
+            metadata,
+            signer=_signer(partnership_slug, partnership_name),
+            timestamper=timestamps.HTTPTimeStamper(tsa_url) if tsa_url else None,
+            # Invisible and hidden: a hidden annotation needs no structure element, so the copy stays PDF/UA.
+            new_field_spec=fields.SigFieldSpec(
+                sig_field_name=SEAL_FIELD,
+                invis_sig_settings=fields.InvisSigSettings(set_hidden_flag=True, set_print_flag=False),
+            ),
+        )
+        .sign_pdf(writer)
+        .getvalue()
+    )
