@@ -216,6 +216,18 @@ PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "
 # The largest paper a meeting takes (PDF and office documents), in bytes.
 PAPER_MAX_BYTES = env_int("PAPER_MAX_BYTES", 20 * 1024 * 1024)
 
+# The seal of signed agreements (partnerships/agreements/seal.py). Without a configured certificate each
+# partnership gets a self-issued one on first use, its key kept encrypted under PRIVATE_MEDIA_ROOT/seals/
+# with SEAL_KEY (or, when that is empty, a key derived from SECRET_KEY: set SEAL_KEY in production, so
+# rotating SECRET_KEY leaves the seal keys readable).
+SEAL_KEY = env_str("SEAL_KEY", "")
+SEAL_CERT_PATH = env_str("SEAL_CERT_PATH", "")
+SEAL_KEY_PATH = env_str("SEAL_KEY_PATH", "")
+SEAL_KEY_PASSWORD = env_str("SEAL_KEY_PASSWORD", "")
+SEAL_CHAIN_PATHS = env_list("SEAL_CHAIN_PATHS", [])
+# A timestamp authority (RFC 3161) for the seal: PAdES B-T when set, B-B without.
+SEAL_TSA_URL = env_str("SEAL_TSA_URL", "")
+
 # Email: console by default; EMAIL_BACKEND / EMAIL_HOST etc. for SMTP.
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

@@ -12,7 +12,7 @@ the page's top left); it is turned into PDF points (0.75 pt per px, y from the b
 laid out once and that same layout is written, so the rectangles are exactly where the areas are drawn.
 
 Tagging the fields (PDF/UA): WeasyPrint makes a /Div structure element for each signature area, and in
-the blank these are the template's only empty /Div elements (the other lines are spans), in block order.
+the blank these are the last empty /Div elements (the template's other lines are spans), in block order.
 Each field's widget gets a /Form structure element inside its area's /Div, holding an /OBJR to the
 widget; the widget's /StructParent points back through the parent tree; and every page's /Tabs is /S,
 so the tab order follows the structure.
@@ -121,8 +121,10 @@ def _tag_fields(writer: IncrementalPdfFileWriter, fields: list[_Field]) -> None:
         for ref, obj in _struct_elements(tree_root, [])
         if obj.get("/S") == "/Div" and len(obj.get("/K", generic.ArrayObject())) == 0
     ]
-    if len(areas) != len(fields):
+    # The signature section comes after every section, so its areas are the last ones.
+    if len(areas) < len(fields):
         raise ValueError(f"Found {len(areas)} signature areas in the structure tree for {len(fields)} blocks.")
+    areas = areas[len(areas) - len(fields) :]
     widgets = {str(field.get_object()["/T"]): field for field in root["/AcroForm"]["/Fields"]}
     page_refs = [writer.find_page_for_modification(number)[0] for number in range(len(writer.root["/Pages"]["/Kids"]))]
     for (area_ref, area), field in zip(areas, fields, strict=True):

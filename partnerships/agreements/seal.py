@@ -48,7 +48,7 @@ class SealMaterial:
 
 
 def seal_password() -> bytes:
-    configured = getattr(settings, "SEAL_KEY", "")
+    configured = settings.SEAL_KEY
     if configured:
         return configured.encode()
     derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"commonroom agreement seal key").derive(
@@ -92,7 +92,7 @@ def stored_seal_certificates() -> list[bytes]:
 
 
 def configured_certificate() -> bytes | None:
-    path = getattr(settings, "SEAL_CERT_PATH", "")
+    path = settings.SEAL_CERT_PATH
     return Path(path).read_bytes() if path else None
 
 
@@ -144,12 +144,12 @@ def generate_seal_material(partnership_name: str) -> SealMaterial:
 
 
 def _signer(partnership_slug: str, partnership_name: str) -> signers.SimpleSigner:
-    if getattr(settings, "SEAL_CERT_PATH", "") and getattr(settings, "SEAL_KEY_PATH", ""):
-        password = getattr(settings, "SEAL_KEY_PASSWORD", "")
+    if settings.SEAL_CERT_PATH and settings.SEAL_KEY_PATH:
+        password = settings.SEAL_KEY_PASSWORD
         return signers.SimpleSigner.load(
             key_file=settings.SEAL_KEY_PATH,
             cert_file=settings.SEAL_CERT_PATH,
-            ca_chain_files=tuple(getattr(settings, "SEAL_CHAIN_PATHS", ())),
+            ca_chain_files=tuple(settings.SEAL_CHAIN_PATHS) or None,
             key_passphrase=password.encode() if password else None,
         )
     material = load_seal_material(partnership_slug)
@@ -177,7 +177,7 @@ def seal(pdf_bytes: bytes, *, partnership_slug: str, partnership_name: str = "")
     """The signed copy with the partnership's PAdES seal over all of it (an incremental update: the
     signed copy's bytes are kept as they were, and the seal covers them and itself)."""
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes), strict=False)
-    tsa_url = getattr(settings, "SEAL_TSA_URL", "")
+    tsa_url = settings.SEAL_TSA_URL
     metadata = signers.PdfSignatureMetadata(
         field_name=SEAL_FIELD,
         subfilter=fields.SigSeedSubFilter.PADES,

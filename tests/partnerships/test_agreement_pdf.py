@@ -263,7 +263,8 @@ def _form_elements(reader: PdfReader) -> dict:
         assert element["/S"] == "/Form"
         objr = element["/K"][0].get_object()
         assert objr["/Type"] == "/OBJR" and objr.raw_get("/Obj").idnum == field.idnum
-        assert element["/P"].get_object()["/S"] == "/Div"  # inside its block's signature area
+        area = element["/P"].get_object()
+        assert area["/S"] == "/Div" and area["/P"].get_object()["/S"] == "/TD"  # in its block's signature cell
         found[str(widget["/T"])] = widget
     return found
 
@@ -300,6 +301,12 @@ def test_manchester_blank_has_three_blocks(tmp_path):
     assert last.count("Date") == 3
     widgets = _form_elements(_assert_pdf_ua(pdf))
     assert set(widgets) == {"signature-head", "signature-chair-governors", "signature-chair"}
+
+
+def test_empty_divs_in_the_sections_do_not_move_the_fields():
+    sections = [Section("Scope", "<div></div><p>The members.</p><div></div>")]
+    widgets = _form_elements(_assert_pdf_ua(blank_pdf(exeter(sections=sections))))
+    assert set(widgets) == {"signature-head", "signature-chair-governors"}
 
 
 @pytest.mark.skipif(shutil.which("qpdf") is None, reason="qpdf is not installed")
