@@ -55,7 +55,8 @@ def field_name(block: Block) -> str:
     return f"signature-{block.key}"
 
 
-def _layout(doc: AgreementDocument, signatures: list[Signature]) -> Document:
+def agreement_html(doc: AgreementDocument, signatures: list[Signature]) -> str:
+    """The agreement's HTML, as WeasyPrint is given it."""
     by_block = {signature.block_key: signature for signature in signatures}
     unknown = set(by_block) - {block.key for block in doc.blocks}
     if unknown:
@@ -67,7 +68,11 @@ def _layout(doc: AgreementDocument, signatures: list[Signature]) -> Document:
         "language": LANGUAGE,
         "keyword": KEYWORD_PREFIX + doc.identifier,
     }
-    document = html_document(render_to_string(TEMPLATE, context)).render()
+    return render_to_string(TEMPLATE, context)
+
+
+def _layout(doc: AgreementDocument, signatures: list[Signature]) -> Document:
+    document = html_document(agreement_html(doc, signatures)).render()
     # Attachments are fetched only when written: refuse them before anything is.
     if document.metadata.attachments or any(link[0] == "attachment" for page in document.pages for link in page.links):
         raise Refused("Agreement PDFs carry no attachments.")
@@ -94,19 +99,31 @@ def _fields(document: Document, doc: AgreementDocument) -> list[_Field]:
     return fields
 
 
-def _struct_elements(element, found: list) -> list:
-    """Structure elements depth first, in document (reading) order."""
+def _struct_elements_backwards(element):
+    """Structure elements from the last in reading order to the first (reversed depth-first order), so
+    the signature areas, at the end, are found without reading the whole tree."""
     kids = element.get("/K")
     if kids is None:
-        return found
+        return
     kids = kids if isinstance(kids, generic.ArrayObject) else [kids]
-    for kid in kids:
+    for kid in reversed(kids):
         if isinstance(kid, generic.IndirectObject):
             obj = kid.get_object()
             if isinstance(obj, generic.DictionaryObject) and obj.get("/Type", "/StructElem") == "/StructElem":
-                found.append((kid, obj))
-                _struct_elements(obj, found)
-    return found
+                yield from _struct_elements_backwards(obj)
+                yield kid, obj
+
+
+def _signature_areas(tree_root, count: int) -> list:
+    """The last `count` empty /Div elements: the signature section comes after every section."""
+    areas = []
+    for ref, obj in _struct_elements_backwards(tree_root):
+        kids = obj.get("/K")
+        if obj.get("/S") == "/Div" and isinstance(kids, generic.ArrayObject) and len(kids) == 0:
+            areas.append((ref, obj))
+            if len(areas) == count:
+                return areas[::-1]
+    raise ValueError(f"Found {len(areas)} signature areas in the structure tree for {count} blocks.")
 
 
 def _tag_fields(writer: IncrementalPdfFileWriter, fields: list[_Field]) -> None:
@@ -116,15 +133,7 @@ def _tag_fields(writer: IncrementalPdfFileWriter, fields: list[_Field]) -> None:
     nums = parent_tree["/Nums"]
     next_key = int(tree_root.get("/ParentTreeNextKey", 0))
     next_key = max([next_key] + [int(nums[i]) + 1 for i in range(0, len(nums), 2)])
-    areas = [
-        (ref, obj)
-        for ref, obj in _struct_elements(tree_root, [])
-        if obj.get("/S") == "/Div" and len(obj.get("/K", generic.ArrayObject())) == 0
-    ]
-    # The signature section comes after every section, so its areas are the last ones.
-    if len(areas) < len(fields):
-        raise ValueError(f"Found {len(areas)} signature areas in the structure tree for {len(fields)} blocks.")
-    areas = areas[len(areas) - len(fields) :]
+    areas = _signature_areas(tree_root, len(fields))
     widgets = {str(field.get_object()["/T"]): field for field in root["/AcroForm"]["/Fields"]}
     page_refs = [writer.find_page_for_modification(number)[0] for number in range(len(writer.root["/Pages"]["/Kids"]))]
     for (area_ref, area), field in zip(areas, fields, strict=True):

@@ -12,9 +12,7 @@ import io
 import logging
 
 from pyhanko.keys import load_certs_from_pemder_data
-from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.general import SigningError
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko.sign.validation.status import SignatureCoverageLevel
@@ -52,7 +50,7 @@ def verify_pdf(data: bytes) -> Verification:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         seals = [sig for sig in reader.embedded_signatures if sig.field_name == SEAL_FIELD]
         identifier = _identifier(reader)
-    except (PdfError, ValueError, KeyError, TypeError) as error:
+    except Exception as error:  # a damaged upload is an answer for the reader, never a server error
         logger.info("Unreadable PDF at verification: %s", error)
         return Verification(genuine=False, intact=False, problems=[UNREADABLE])
     if not seals:
@@ -65,7 +63,7 @@ def verify_pdf(data: bytes) -> Verification:
             signer_validation_context=context,
             key_usage_settings=KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}),
         )
-    except (PdfError, SigningError, ValueError) as error:
+    except Exception as error:  # as above: pyHanko raises many kinds on malformed signatures
         logger.info("Seal could not be validated: %s", error)
         return Verification(genuine=False, intact=False, identifier=identifier, problems=[UNREADABLE])
     problems = []
