@@ -398,3 +398,72 @@ def test_the_seal_certificate_is_made_once_with_the_usages_the_validator_expects
     doc = exeter()
     seal(signed_pdf(doc, _signatures(doc, b"")), partnership_slug="exeter")
     assert load_seal_material("exeter") == material
+
+
+def _tsa_material():
+    """A throwaway timestamp authority: a self-issued certificate for time stamping only."""
+    import datetime as dt
+
+    from asn1crypto import keys as asn1_keys
+    from asn1crypto import x509 as asn1_x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)  # pyHanko's test TSA signs RSA only
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test timestamp authority")])
+    now = dt.datetime.now(dt.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    der_key = key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return (
+        asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER)),
+        asn1_keys.PrivateKeyInfo.load(der_key),
+    )
+
+
+def test_with_a_timestamp_authority_the_seal_is_timestamped(settings, exeter_blank):
+    from asn1crypto import tsp
+    from pyhanko.sign.timestamps import DummyTimeStamper
+
+    tsa = DummyTimeStamper(*_tsa_material())
+
+    class Authority(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 (the standard library's name)
+            request = tsp.TimeStampReq.load(self.rfile.read(int(self.headers["Content-Length"])))
+            body = tsa.request_tsa_response(request).dump()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/timestamp-reply")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Authority)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        settings.SEAL_TSA_URL = f"http://127.0.0.1:{server.server_port}/"
+        doc = exeter()
+        sealed = seal(signed_pdf(doc, _signatures(doc, exeter_blank)), partnership_slug="exeter")
+    finally:
+        server.shutdown()
+        server.server_close()
+    signature = PdfFileReader(io.BytesIO(sealed)).embedded_signatures[0]
+    assert signature.sig_object["/SubFilter"] == "/ETSI.CAdES.detached"
+    status = validate_pdf_signature(signature, signer_validation_context=_trusting("exeter"))
+    assert status.timestamp_validity is not None and status.timestamp_validity.intact
+    assert status.intact and status.trusted
+    assert verify_pdf(sealed).genuine
