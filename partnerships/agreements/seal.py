@@ -8,8 +8,8 @@ extended key usage documentSigning. Its private key is kept encrypted (PKCS#8, b
 encryption) with a password from the environment: settings.SEAL_KEY, or when that is empty a key
 derived from SECRET_KEY by HKDF (so rotating SECRET_KEY without setting SEAL_KEY makes existing seal
 keys unreadable: set SEAL_KEY in production). Where they are kept is `load_seal_material` and
-`store_seal_material` only, today files under PRIVATE_MEDIA_ROOT/seals/, so storage can move to the
-database without touching anything else.
+`store_seal_material` only, today one file per partnership under PRIVATE_MEDIA_ROOT/seals/, so
+storage can move to the database without touching anything else.
 
 With SEAL_TSA_URL set, the seal carries a timestamp from that authority (PAdES B-T); without it, B-B.
 """
@@ -19,7 +19,9 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
+import os
 import re
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,34 +63,40 @@ def _seal_dir() -> Path:
     return Path(settings.PRIVATE_MEDIA_ROOT) / "seals"
 
 
-def _paths(partnership_slug: str) -> tuple[Path, Path]:
+def _path(partnership_slug: str) -> Path:
     if not SLUG.match(partnership_slug):
         raise ValueError(f"Not a partnership slug: {partnership_slug!r}")
-    return _seal_dir() / f"{partnership_slug}.crt.pem", _seal_dir() / f"{partnership_slug}.key.pem"
+    return _seal_dir() / f"{partnership_slug}.pem"
 
 
 def load_seal_material(partnership_slug: str) -> SealMaterial | None:
-    certificate, key = _paths(partnership_slug)
-    if not certificate.exists() or not key.exists():
+    path = _path(partnership_slug)
+    if not path.exists():
         return None
-    return SealMaterial(certificate.read_bytes(), key.read_bytes())
+    data = path.read_bytes()
+    split = data.index(b"-----BEGIN ENCRYPTED PRIVATE KEY-----")
+    return SealMaterial(certificate_pem=data[:split], key_pem=data[split:])
 
 
 def store_seal_material(partnership_slug: str, material: SealMaterial) -> None:
-    certificate, key = _paths(partnership_slug)
-    certificate.parent.mkdir(parents=True, exist_ok=True)
-    # The key first and exclusively: two first seals at once keep whichever was written first.
-    with open(key, "xb") as handle:
-        handle.write(material.key_pem)
-    key.chmod(0o600)
-    certificate.write_bytes(material.certificate_pem)
+    """One file, the certificate then the encrypted key, published whole or not at all: written aside,
+    then linked into place, which fails if another process's first seal got there first."""
+    path = _path(partnership_slug)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".new-", delete=False) as handle:
+        handle.write(material.certificate_pem + material.key_pem)
+    try:
+        os.chmod(handle.name, 0o600)
+        os.link(handle.name, path)
+    finally:
+        os.unlink(handle.name)
 
 
 def stored_seal_certificates() -> list[bytes]:
     """Every partnership's seal certificate (PEM) known here, for verification."""
     directory = _seal_dir()
-    found = sorted(directory.glob("*.crt.pem")) if directory.is_dir() else []
-    return [path.read_bytes() for path in found]
+    found = sorted(directory.glob("*.pem")) if directory.is_dir() else []
+    return [load_seal_material(path.stem).certificate_pem for path in found if SLUG.match(path.stem)]
 
 
 def configured_certificate() -> bytes | None:

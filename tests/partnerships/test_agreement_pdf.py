@@ -30,7 +30,13 @@ from weasyprint import Attachment
 from partnerships.agreements.document import AgreementDocument, Block, Section, Signature, sha256
 from partnerships.agreements.fetch import STATIC_BASE_URL, Refused, StaticOnlyFetcher, html_document
 from partnerships.agreements.pdf import blank_pdf, signed_pdf
-from partnerships.agreements.seal import load_seal_material, seal, seal_password
+from partnerships.agreements.seal import (
+    generate_seal_material,
+    load_seal_material,
+    seal,
+    seal_password,
+    store_seal_material,
+)
 from partnerships.agreements.verify import NOT_A_PDF, NOT_SEALED, verify_pdf
 
 HEADINGS = ["Scope and members", "Purpose and principles", "Aims", "Strategic management", "Funding", "Leaving"]
@@ -398,6 +404,23 @@ def test_the_seal_certificate_is_made_once_with_the_usages_the_validator_expects
     doc = exeter()
     seal(signed_pdf(doc, _signatures(doc, b"")), partnership_slug="exeter")
     assert load_seal_material("exeter") == material
+    with pytest.raises(FileExistsError):  # a second first seal at the same moment keeps the first
+        store_seal_material("exeter", generate_seal_material("Exeter"))
+    assert load_seal_material("exeter") == material
+
+
+def test_a_configured_certificate_seals_and_is_trusted(settings, exeter_blank, tmp_path):
+    material = generate_seal_material("Configured provider")
+    (tmp_path / "seal.crt").write_bytes(material.certificate_pem)
+    (tmp_path / "seal.key").write_bytes(material.key_pem)
+    settings.SEAL_CERT_PATH = str(tmp_path / "seal.crt")
+    settings.SEAL_KEY_PATH = str(tmp_path / "seal.key")
+    settings.SEAL_KEY_PASSWORD = seal_password().decode()
+    doc = exeter()
+    sealed = seal(signed_pdf(doc, _signatures(doc, exeter_blank)), partnership_slug="no-stored-seal")
+    assert load_seal_material("no-stored-seal") is None
+    result = verify_pdf(sealed)
+    assert result.genuine and "Configured provider" in result.signer
 
 
 def _tsa_material():
