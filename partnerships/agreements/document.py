@@ -43,6 +43,8 @@ class AgreementDocument:
     def __post_init__(self):
         if self.ends < self.starts:
             raise ValueError("An agreement cannot end before it starts.")
+        if not self.blocks:
+            raise ValueError("An agreement needs at least one signature block.")
         keys = [block.key for block in self.blocks]
         if len(set(keys)) != len(keys):
             raise ValueError("Each signature block needs its own key.")

@@ -249,9 +249,13 @@ def test_section_markup_pointing_outside_stops_the_agreement():
         blank_pdf(exeter(sections=sections))
 
 
-def test_an_agreement_cannot_end_before_it_starts():
+def test_an_agreement_cannot_end_before_it_starts_or_have_no_signatories():
     with pytest.raises(ValueError, match="end before it starts"):
         AgreementDocument(**{**exeter().__dict__, "starts": date(2014, 5, 1)})
+    with pytest.raises(ValueError, match="at least one signature block"):
+        AgreementDocument(**{**exeter().__dict__, "blocks": []})
+    with pytest.raises(ValueError, match="its own key"):
+        AgreementDocument(**{**exeter().__dict__, "blocks": [Block("head", "Headteacher", "A")] * 2})
 
 
 # The blank signable PDF
