@@ -364,3 +364,41 @@ def test_the_agreement_pages_run_a_constant_number_of_queries(tenant_a, client_f
     ):
         assert_constant_queries(client, url, grow=lambda: None, at_most=30)
     assert_constant_queries(client, f"/p/{tenant_a.slug}/agreement/", grow=grow, at_most=30)
+
+
+# --- The demo ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_demo_has_exeters_superseded_2009_agreement_its_renewal_and_heart_of_manchesters(client_for):
+    from django.core.management import call_command
+
+    from partnerships.models import Partnership
+
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    with scopes_disabled():
+        count = AgreementVersion.objects.count()
+        exeter = {
+            v.number: v for v in AgreementVersion.objects.filter(partnership__slug="exeter-beacon").order_by("number")
+        }
+        manchester = AgreementVersion.objects.get(partnership__slug="heart-of-manchester")
+        assert set(Partnership.objects.values_list("pk", flat=True)) == set(
+            AgreementVersion.objects.values_list("partnership_id", flat=True)
+        )
+    assert (exeter[1].starts, exeter[1].ends, exeter[1].status) == (D(2009, 4, 1), D(2011, 4, 30), "superseded")
+    assert exeter[2].status == "published" and exeter[2].supersedes_id == exeter[1].pk
+    with scope(partnership=exeter[2].partnership):
+        assert agreement_on(exeter[2].partnership).version == exeter[2]
+        assert agreement_on(exeter[2].partnership, D(2010, 6, 1)).version == exeter[1]
+        assert exeter[1].members.count() == 14
+        rows = {row["key"]: row["changed"] for row in agreement_versions_diff(exeter[1], exeter[2])}
+    with scope(partnership=manchester.partnership):
+        assert [b.kind for b in manchester.signature_blocks.all()] == [
+            "headteacher",
+            "chair_of_governors",
+            "partnership_chair",
+        ]
+    assert rows["leaving"] and not rows["aims"]
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    with scopes_disabled():
+        assert AgreementVersion.objects.count() == count
