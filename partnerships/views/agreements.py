@@ -65,7 +65,8 @@ class VersionView(TenantViewMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         version = self.lookup(**kwargs)
         context.update(agreement_version_detail(version))
-        context["in_force"] = agreement_on(self.partnership).version
+        latest = agreement_on(self.partnership)
+        context.update(in_force=latest.version, in_force_state=latest.state)
         context["can_change"] = self.request.tenant.has(CHANGE)
         return context
 
