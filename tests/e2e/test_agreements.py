@@ -80,3 +80,38 @@ def test_coordinator_edits_a_section_with_the_preview_and_publishes_the_renewal(
     site.visit(f"/p/{slug}/agreement/", name="headteacher-reads")
     expect(page.get_by_text("In force").first).to_be_visible()
     expect(page.get_by_role("link", name="Start a new version from a template")).to_have_count(0)
+
+
+def test_coordinator_starts_a_version_from_a_template_and_says_who_signs(site, tenant_a):
+    page, slug = site.page, tenant_a.slug
+    site.login(tenant_a.coordinator, expect_url=f"/p/{slug}/")
+    site.follow("Agreement", name="no-agreement-yet")
+    expect(page.get_by_text("No agreement has been published yet.")).to_be_visible()
+    site.follow("Start a new version from a template")
+    site.submit("Start the draft", status=400, name="draft-needs-a-template")
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    page.get_by_label("Schools' partnership with a banker school (Heart of Manchester)").check()
+    for legend, (day, month, year) in (("Starts", (1, 9, 2026)), ("Ends", (31, 8, 2029))):
+        group = page.get_by_role("group", name=legend)
+        group.get_by_label("Day").fill(str(day))
+        group.get_by_label("Month").fill(str(month))
+        group.get_by_label("Year").fill(str(year))
+    site.submit("Start the draft", name="drafted")
+    expect(page.get_by_text("Chairperson of the partnership")).to_be_visible()
+
+    site.follow("Change who signs", name="signatories")
+    for label in ("Headteacher of each school", "Chair of governors of each school", "Chair of the partnership"):
+        page.get_by_label(label).uncheck()
+    page.get_by_label("Other parties that sign").fill("")
+    site.submit("Save who signs", status=400, name="nobody-signs")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Choose at least one signatory")
+    page.get_by_label("Headteacher of each school").check()
+    page.get_by_label("Other parties that sign").fill("For the local authority's division\nThe PEP headteacher")
+    site.submit("Save who signs", name="signatories-saved")
+    with scopes_disabled():
+        version = AgreementVersion.objects.get(partnership=tenant_a.partnership)
+        assert [b.label for b in version.signature_blocks.all()] == [
+            "Headteacher of each school",
+            "For the local authority's division",
+            "The PEP headteacher",
+        ]
