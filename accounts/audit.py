@@ -119,6 +119,12 @@ class AuditAction(models.TextChoices):
     EXPENSE_RECORDED = "finance.expense_recorded", "Spending recorded"
     GRANT_RECORDED = "finance.grant_recorded", "Grant recorded"
     GRANT_ALLOCATED = "finance.grant_allocated", "Grant allocated"
+    AGREEMENT_DRAFTED = "agreement.drafted", "Agreement version drafted"
+    AGREEMENT_SECTION_CHANGED = "agreement.section_changed", "Agreement section changed"
+    AGREEMENT_TERM_SET = "agreement.term_set", "Agreement term set"
+    AGREEMENT_SIGNATORIES_SET = "agreement.signatories_set", "Agreement signatories set"
+    AGREEMENT_PUBLISHED = "agreement.published", "Agreement version published"
+    AGREEMENT_RENEWED = "agreement.renewed", "Agreement renewal drafted"
 
 
 def audit_record(

@@ -131,7 +131,7 @@ def build_tenant(n_schools: int, n_users: int, seed: int):
     from django_scopes import scopes_disabled
 
     from accounts.models import Invitation, User
-    from partnerships.models import Membership, Partnership, RoleAssignment
+    from partnerships.models import AgreementVersion, Membership, Partnership, RoleAssignment
     from partnerships.roles import Role
     from partnerships.services import role_start
     from schools.models import School
@@ -243,7 +243,9 @@ def build_tenant(n_schools: int, n_users: int, seed: int):
             slug="benchmark",
             purpose="A large partnership for timing pages.",
             aims="Share what works.\nKeep costs down.",
-            agreement_starts=today - datetime.timedelta(days=900),
+        )
+        AgreementVersion.objects.create(
+            partnership=big, number=1, starts=today - datetime.timedelta(days=900), status="published"
         )
         neighbour = Partnership.objects.create(name="Neighbouring Partnership", slug="neighbour")
         made = populate(big, n_schools, n_users, "big.example.org")

@@ -430,7 +430,42 @@ def _grant(t):
     )
 
 
+def _agreement(t, *, published=False):
+    from partnerships.services.agreements import agreement_draft_create, agreement_publish
+
+    version = agreement_draft_create(
+        actor=t.coordinator, partnership=t.partnership, template="schools_partnership", starts=D(2024, 9, 1), ends=None
+    )
+    return agreement_publish(actor=t.coordinator, version=version) if published else version
+
+
 REGISTRY: dict[str, Callable[..., dict]] = {
+    "agreements.agreement_draft_create": lambda t: {
+        "actor": t.coordinator,
+        "partnership": t.partnership,
+        "template": "learning_community",
+        "starts": D(2009, 4, 1),
+        "ends": D(2011, 4, 30),
+    },
+    "agreements.agreement_section_update": lambda t: {
+        "actor": t.coordinator,
+        "section": _agreement(t).sections.get(key="funding"),
+        "heading": "Funding",
+        "text": "Each school pays **£2** per pupil.",
+    },
+    "agreements.agreement_term_set": lambda t: {
+        "actor": t.coordinator,
+        "version": _agreement(t),
+        "starts": D(2025, 9, 1),
+        "ends": D(2028, 8, 31),
+    },
+    "agreements.agreement_signatories_set": lambda t: {
+        "actor": t.coordinator,
+        "version": _agreement(t),
+        "blocks": [("headteacher", ""), ("other", "For the local authority's division")],
+    },
+    "agreements.agreement_publish": lambda t: {"actor": t.coordinator, "version": _agreement(t)},
+    "agreements.agreement_renew": lambda t: {"actor": t.coordinator, "version": _agreement(t, published=True)},
     "finance.contributions.shared_cost_create": lambda t: {
         "actor": t.coordinator,
         "year": _unconfirmed_year(t),

@@ -1,5 +1,6 @@
 """The partnership's models, one module per part of its constitution."""
 
+from partnerships.models.agreements import AgreementMember, AgreementSection, AgreementVersion, SignatureBlock
 from partnerships.models.constitution import Constitution, Term
 from partnerships.models.core import Membership, Partnership, RoleAssignment
 from partnerships.models.development import (
@@ -15,6 +16,10 @@ from partnerships.models.offices import Candidate, Election
 from partnerships.models.strategy import RotaSeat, StrategyRota
 
 __all__ = [
+    "AgreementMember",
+    "AgreementSection",
+    "AgreementVersion",
+    "SignatureBlock",
     "AreaParticipation",
     "Candidate",
     "Constitution",

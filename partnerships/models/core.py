@@ -22,8 +22,6 @@ class Partnership(models.Model):
     slug = models.SlugField(max_length=60, unique=True)
     purpose = models.TextField(blank=True)
     aims = models.TextField(blank=True)
-    agreement_starts = models.DateField(null=True, blank=True)
-    agreement_ends = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     require_mfa_for_coordinators = models.BooleanField(
         "Require two-factor authentication for coordinators",

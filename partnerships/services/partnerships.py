@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django_scopes import scope
@@ -9,7 +10,7 @@ from django_scopes import scope
 from accounts.audit import AuditAction, audit_record
 from accounts.models import User
 from partnerships.calendar import academic_year_of
-from partnerships.models import Constitution, Partnership
+from partnerships.models import AgreementVersion, Constitution, Partnership
 from partnerships.services.terms import terms_ensure
 
 
@@ -25,18 +26,26 @@ def partnership_create(
     agreement_ends: datetime.date | None = None,
     status: str = Partnership.Status.ACTIVE,
 ) -> Partnership:
-    """A new partnership with its constitution (the model's defaults) and this and next year's terms,
-    so no page ever has to create them."""
-    partnership = Partnership.objects.create(
-        name=name,
-        slug=slug,
-        purpose=purpose,
-        aims=aims,
-        agreement_starts=agreement_starts,
-        agreement_ends=agreement_ends,
-        status=status,
-    )
+    """A new partnership with its constitution (the model's defaults), this and next year's terms (so no
+    page ever has to create them) and, when its agreement's term is known, that agreement as version 1."""
+    if agreement_starts is not None and agreement_ends is not None and agreement_ends < agreement_starts:
+        raise ValidationError({"agreement_ends": "The agreement must end on or after the day it starts"})
+    partnership = Partnership.objects.create(name=name, slug=slug, purpose=purpose, aims=aims, status=status)
     partnership_prepare(partnership=partnership)
+    if agreement_starts is not None:
+        # An agreement already in force when the partnership comes to Commonroom: its first version,
+        # published as it stands; its sections and signatories are written in the next version.
+        with scope(partnership=partnership):
+            AgreementVersion.objects.create(
+                partnership=partnership,
+                number=1,
+                starts=agreement_starts,
+                ends=agreement_ends,
+                status=AgreementVersion.Status.PUBLISHED,
+                published_at=timezone.now(),
+                published_by=actor,
+                created_by=actor,
+            )
     audit_record(
         actor=actor,
         partnership=partnership,

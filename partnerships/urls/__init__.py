@@ -21,4 +21,5 @@ urlpatterns = [
     path(TENANT + "groups/", include("partnerships.urls.groups")),
     path(TENANT + "development/", include("partnerships.urls.development")),
     path(TENANT + "interests/", include("partnerships.urls.interests")),
+    path(TENANT + "agreement/", include("partnerships.urls.agreements")),
 ]

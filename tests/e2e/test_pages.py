@@ -157,7 +157,17 @@ def test_headteacher_cannot_invite(site, tenant_a):
     site.login(tenant_a.headteacher, expect_url=f"/p/{slug}/")
     menu = page.get_by_role("navigation", name="Partnership menu")
     expect(menu.get_by_role("link")).to_have_text(
-        ["Dashboard", "Members", "Membership", "People and roles", "Meetings", "Finance", "Governance", "Constitution"]
+        [
+            "Dashboard",
+            "Members",
+            "Membership",
+            "People and roles",
+            "Meetings",
+            "Finance",
+            "Governance",
+            "Constitution",
+            "Agreement",
+        ]
     )
     site.follow("People and roles")
     expect(page.get_by_role("button", name="Invite a person")).to_have_count(0)
@@ -269,6 +279,7 @@ def test_phone_width(site, tenant_a):
             "Finance",
             "Governance",
             "Constitution",
+            "Agreement",
             "Activity",
             "Settings",
         ]

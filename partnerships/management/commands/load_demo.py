@@ -10,6 +10,7 @@ from django_scopes import scopes_disabled
 
 import partnerships.demo as demo_registry
 from accounts.models import User
+from partnerships.demo import agreements as demo_agreements
 from partnerships.demo import constitution as demo_constitution
 from partnerships.demo import groups as demo_groups
 from partnerships.demo import offices as demo_offices
@@ -21,7 +22,7 @@ from partnerships.services import role_start
 from partnerships.services.partnerships import partnership_prepare
 from schools.models import School
 
-AREA_LOADERS = [schools_demo, demo_constitution, demo_offices, demo_groups]
+AREA_LOADERS = [schools_demo, demo_constitution, demo_offices, demo_groups, demo_agreements]
 
 
 class Command(BaseCommand):
@@ -74,8 +75,6 @@ class Command(BaseCommand):
                 "name": spec["name"],
                 "purpose": spec["purpose"],
                 "aims": spec["aims"],
-                "agreement_starts": starts,
-                "agreement_ends": ends,
                 "status": Partnership.Status.ACTIVE,
             },
         )
