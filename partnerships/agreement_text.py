@@ -62,4 +62,4 @@ def agreement_text_html(text: str) -> SafeString:
                 html.append("<ul>" + "".join(f"<li>{_inline(line[2:].strip())}</li>" for line in run) + "</ul>")
             else:
                 html.append("<p>" + "<br>".join(_inline(line) for line in run) + "</p>")
-    return mark_safe("\n".join(html))  # noqa: S308 - built from escaped text and fixed tags only
+    return mark_safe("\n".join(html))  # noqa: S308 - built from escaped text and fixed tags only  # nosec B308 B703
