@@ -37,6 +37,8 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers, timestamps
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from partnerships.agreements.run import run_coroutine
+
 SEAL_FIELD = "Seal"
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 VALID_YEARS = 10
@@ -193,17 +195,14 @@ def seal(pdf_bytes: bytes, *, partnership_slug: str, partnership_name: str = "")
         reason="Sealed by the partnership: signed agreement",
         location="Commonroom",
     )
-    return (
-        signers.PdfSigner(
-            metadata,
-            signer=_signer(partnership_slug, partnership_name),
-            timestamper=timestamps.HTTPTimeStamper(tsa_url) if tsa_url else None,
-            # Invisible and hidden: a hidden annotation needs no structure element, so the copy stays PDF/UA.
-            new_field_spec=fields.SigFieldSpec(
-                sig_field_name=SEAL_FIELD,
-                invis_sig_settings=fields.InvisSigSettings(set_hidden_flag=True, set_print_flag=False),
-            ),
-        )
-        .sign_pdf(writer)
-        .getvalue()
+    signer = signers.PdfSigner(
+        metadata,
+        signer=_signer(partnership_slug, partnership_name),
+        timestamper=timestamps.HTTPTimeStamper(tsa_url) if tsa_url else None,
+        # Invisible and hidden: a hidden annotation needs no structure element, so the copy stays PDF/UA.
+        new_field_spec=fields.SigFieldSpec(
+            sig_field_name=SEAL_FIELD,
+            invis_sig_settings=fields.InvisSigSettings(set_hidden_flag=True, set_print_flag=False),
+        ),
     )
+    return run_coroutine(signer.async_sign_pdf(writer)).getvalue()

@@ -13,13 +13,14 @@ import logging
 
 from pyhanko.keys import load_certs_from_pemder_data
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from partnerships.agreements.document import Verification
 from partnerships.agreements.pdf import KEYWORD_PREFIX
+from partnerships.agreements.run import run_coroutine
 from partnerships.agreements.seal import SEAL_FIELD, configured_certificate, stored_seal_certificates
 
 logger = logging.getLogger(__name__)
@@ -58,10 +59,12 @@ def verify_pdf(data: bytes) -> Verification:
     trusted = _trusted()
     context = ValidationContext(trust_roots=trusted, allow_fetching=False)
     try:
-        status = validate_pdf_signature(
-            seals[-1],
-            signer_validation_context=context,
-            key_usage_settings=KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}),
+        status = run_coroutine(
+            async_validate_pdf_signature(
+                seals[-1],
+                signer_validation_context=context,
+                key_usage_settings=KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}),
+            )
         )
     except Exception as error:  # as above: pyHanko raises many kinds on malformed signatures
         logger.info("Seal could not be validated: %s", error)

@@ -170,10 +170,15 @@ def test_xlsx_holds_values_and_no_formula_cell():
 def test_xlsx_escapes_formula_looking_text():
     sheet = _sheet(xlsx_bytes(PAYMENTS, title="Payments"), data_only=False)
     first = 4  # heading row, Zoë, the refund
-    # XML reads a bare carriage return in text as a line feed; the apostrophe before it is what matters.
-    expected = ["'" + text.replace("\r", "\n") for text in FORMULAS]
-    assert [sheet.cell(row=first + i, column=1).value for i in range(len(FORMULAS))] == expected
-    assert [sheet.cell(row=first + i, column=6).value for i in range(len(FORMULAS))] == expected
+    # An XML parser may read a bare carriage return in text as a line feed (openpyxl's own reader does,
+    # lxml keeps it); the apostrophe before it is what matters.
+    expected = ["'" + text for text in FORMULAS]
+
+    def read(column):
+        return [sheet.cell(row=first + i, column=column).value.replace("\n", "\r") for i in range(len(FORMULAS))]
+
+    assert read(1) == expected
+    assert read(6) == expected
     assert sheet.cell(row=first + len(FORMULAS), column=6).value == "#N/A"  # text, not an error value
     assert sheet.cell(row=first + len(FORMULAS), column=6).data_type == "s"
 

@@ -21,7 +21,7 @@ from pyhanko.keys import load_certs_from_pemder_data
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
@@ -30,6 +30,7 @@ from weasyprint import Attachment
 from partnerships.agreements.document import AgreementDocument, Block, Section, Signature, sha256
 from partnerships.agreements.fetch import STATIC_BASE_URL, Refused, StaticOnlyFetcher, html_document
 from partnerships.agreements.pdf import blank_pdf, signed_pdf
+from partnerships.agreements.run import run_coroutine
 from partnerships.agreements.seal import (
     generate_seal_material,
     load_seal_material,
@@ -352,7 +353,7 @@ def _trusting(slug: str) -> ValidationContext:
 
 def test_pyhanko_validates_the_seal_over_the_whole_file(exeter_sealed):
     signature = PdfFileReader(io.BytesIO(exeter_sealed)).embedded_signatures[0]
-    status = validate_pdf_signature(signature, signer_validation_context=_trusting("exeter"))
+    status = run_coroutine(async_validate_pdf_signature(signature, signer_validation_context=_trusting("exeter")))
     assert status.intact and status.valid and status.trusted
     assert status.coverage == SignatureCoverageLevel.ENTIRE_FILE
     assert status.bottom_line
@@ -490,7 +491,19 @@ def test_with_a_timestamp_authority_the_seal_is_timestamped(settings, exeter_bla
         server.server_close()
     signature = PdfFileReader(io.BytesIO(sealed)).embedded_signatures[0]
     assert signature.sig_object["/SubFilter"] == "/ETSI.CAdES.detached"
-    status = validate_pdf_signature(signature, signer_validation_context=_trusting("exeter"))
+    status = run_coroutine(async_validate_pdf_signature(signature, signer_validation_context=_trusting("exeter")))
     assert status.timestamp_validity is not None and status.timestamp_validity.intact
     assert status.intact and status.trusted
     assert verify_pdf(sealed).genuine
+
+
+def test_sealing_and_verifying_work_where_an_event_loop_is_already_running(exeter_sealed, exeter_blank):
+    """An ASGI server, or a browser driven through Playwright's sync API in the same process, runs an
+    event loop in the thread: pyHanko's work then runs in a thread of its own."""
+    import asyncio
+
+    async def inside_a_running_loop():
+        return seal(exeter_blank, partnership_slug="exeter-beacon"), verify_pdf(exeter_sealed)
+
+    sealed, verification = asyncio.run(inside_a_running_loop())
+    assert verification.genuine and verify_pdf(sealed).intact
