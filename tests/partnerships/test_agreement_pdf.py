@@ -500,10 +500,10 @@ def test_with_a_timestamp_authority_the_seal_is_timestamped(settings, exeter_bla
 def test_sealing_and_verifying_work_where_an_event_loop_is_already_running(exeter_sealed, exeter_blank):
     """An ASGI server, or a browser driven through Playwright's sync API in the same process, runs an
     event loop in the thread: pyHanko's work then runs in a thread of its own."""
-    import asyncio
 
     async def inside_a_running_loop():
         return seal(exeter_blank, partnership_slug="exeter-beacon"), verify_pdf(exeter_sealed)
 
-    sealed, verification = asyncio.run(inside_a_running_loop())
+    # run_coroutine itself, since this test may run where a loop is already going (after browser tests).
+    sealed, verification = run_coroutine(inside_a_running_loop())
     assert verification.genuine and verify_pdf(sealed).intact
