@@ -125,6 +125,15 @@ class AuditAction(models.TextChoices):
     AGREEMENT_SIGNATORIES_SET = "agreement.signatories_set", "Agreement signatories set"
     AGREEMENT_PUBLISHED = "agreement.published", "Agreement version published"
     AGREEMENT_RENEWED = "agreement.renewed", "Agreement renewal drafted"
+    AGREEMENT_COPIES_MADE = "agreement.copies_made", "Agreement copies made for signing"
+    AGREEMENT_SIGNED = "agreement.signed", "Agreement signed"
+    AGREEMENT_SEALED = "agreement.sealed", "Signed agreement sealed"
+    AGREEMENT_VOIDED = "agreement.voided", "Unsigned agreement copy replaced"
+    AGREEMENT_SCAN_UPLOADED = "agreement.scan_uploaded", "Agreement signed on paper uploaded"
+    AGREEMENT_SCAN_CONFIRMED = "agreement.scan_confirmed", "Agreement signed on paper confirmed"
+    AGREEMENT_SCAN_REJECTED = "agreement.scan_rejected", "Agreement signed on paper sent back"
+    AGREEMENT_REMINDED = "agreement.reminded", "Reminded to sign the agreement"
+    AGREEMENT_EXPIRY_REMINDED = "agreement.expiry_reminded", "Reminded that the agreement ends soon"
 
 
 def audit_record(

@@ -268,6 +268,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "partnerships.tasks.interests.remind_missing_declarations_everywhere",
         "schedule": 24 * 60 * 60,
     },
+    # Hourly: agreement copies missed at publishing are made, and fully signed ones sealed (idempotent).
+    "finish-agreement-copies": {
+        "task": "partnerships.tasks.agreements.finish_agreement_copies_everywhere",
+        "schedule": 60 * 60,
+    },
     # Daily: reminders fall due by the day; each is a ContributionReminder row, so a rerun sends nothing twice.
     "contribution-reminders": {
         "task": "finance.tasks.send_contribution_reminders_everywhere",

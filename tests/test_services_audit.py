@@ -47,6 +47,9 @@ from tests.factories.schools import PersonFactory, SchoolFactory, csv_bytes, gia
 D = datetime.date
 
 NOT_USE_CASES = {
+    "signing.agreement_copies_make": "the system makes the copies a publish asked for (audited, no actor)",
+    "signing.agreement_copy_seal": "the system seals a copy once its last signer signed (audited, no actor)",
+    "signing.new_identifier": "makes a random identifier",
     "finance.ledger.ledger_post": "posts an entry inside the calling use case, which audits",
     "finance.ledger.reverse_entry": "posts a correction inside the calling use case, which audits",
     "finance.ledger.administration_line": "reads",
@@ -439,7 +442,46 @@ def _agreement(t, *, published=False):
     return agreement_publish(actor=t.coordinator, version=version) if published else version
 
 
+def _copy_to_sign(t):
+    from partnerships.models import AgreementCopy
+    from partnerships.services.signing import agreement_copies_make
+
+    version = _agreement(t, published=True)
+    agreement_copies_make(version=version)  # the task publishing queues, run here
+    return AgreementCopy.objects.select_related("version__partnership", "school").get(
+        version=version, school=t.schools[0]
+    )
+
+
+def _signing(t):
+    from partnerships.models import SignatureBlock
+
+    copy = _copy_to_sign(t)
+    return {
+        "actor": t.headteacher,
+        "copy": copy,
+        "block": SignatureBlock.objects.get(version=copy.version, kind="headteacher"),
+        "name": t.headteacher.full_name,
+        "agreed": True,
+        "document_sha256": copy.blank_sha256,
+        "password": PASSWORD,
+    }
+
+
+def _voiding(t):
+    from partnerships.services.agreements import agreement_renew
+
+    copy = _copy_to_sign(t)
+    return {
+        "actor": t.coordinator,
+        "replaced": copy.version,
+        "by": agreement_renew(actor=t.coordinator, version=copy.version),
+    }
+
+
 REGISTRY: dict[str, Callable[..., dict]] = {
+    "signing.agreement_sign": _signing,
+    "signing.agreement_copies_void": _voiding,
     "agreements.agreement_draft_create": lambda t: {
         "actor": t.coordinator,
         "partnership": t.partnership,

@@ -32,7 +32,7 @@ class AgreementDocument:
     version_number: int
     version_label: str
     starts: date
-    ends: date
+    ends: date | None  # None: no end date
     school_name: str
     school_urn: str
     members: list[str]
@@ -41,7 +41,7 @@ class AgreementDocument:
     identifier: str  # printed in every footer and looked up by the public verification page
 
     def __post_init__(self):
-        if self.ends < self.starts:
+        if self.ends is not None and self.ends < self.starts:
             raise ValueError("An agreement cannot end before it starts.")
         if not self.blocks:
             raise ValueError("An agreement needs at least one signature block.")

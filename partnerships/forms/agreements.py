@@ -80,3 +80,37 @@ class AgreementSignatoriesForm(Form):
 
 class ConfirmForm(Form):
     """A button that confirms: nothing to fill in."""
+
+
+class SignForm(Form):
+    """Signing one block: the full name typed, the agreement ticked, and the password (or, for someone
+    with two-factor authentication, the code their app shows) entered at that moment."""
+
+    error_phrases = {"name": "your full name", "password": "your password", "code": "the code from your app"}
+
+    name = forms.CharField(
+        label="Your full name", max_length=200, required=False, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    agreed = forms.BooleanField(label="I agree", required=False)
+    password = forms.CharField(
+        label="Your password",
+        required=False,
+        max_length=4096,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="The one you sign in with: it shows that it is you who signs",
+    )
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        help_text="It shows that it is you who signs",
+    )
+    document_sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
+
+    def __init__(self, *args, agree_label: str = "", uses_code: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if agree_label:
+            self.fields["agreed"].label = agree_label
+        del self.fields["password" if uses_code else "code"]

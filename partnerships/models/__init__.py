@@ -1,6 +1,14 @@
 """The partnership's models, one module per part of its constitution."""
 
-from partnerships.models.agreements import AgreementMember, AgreementSection, AgreementVersion, SignatureBlock
+from partnerships.models.agreements import (
+    AgreementCopy,
+    AgreementMember,
+    AgreementReminder,
+    AgreementSection,
+    AgreementSignature,
+    AgreementVersion,
+    SignatureBlock,
+)
 from partnerships.models.constitution import Constitution, Term
 from partnerships.models.core import Membership, Partnership, RoleAssignment
 from partnerships.models.development import (
@@ -16,6 +24,9 @@ from partnerships.models.offices import Candidate, Election
 from partnerships.models.strategy import RotaSeat, StrategyRota
 
 __all__ = [
+    "AgreementCopy",
+    "AgreementReminder",
+    "AgreementSignature",
     "AgreementMember",
     "AgreementSection",
     "AgreementVersion",

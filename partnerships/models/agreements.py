@@ -7,6 +7,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django_scopes import ScopedManager
 
+from core.files import get_private_storage
+
 
 class AgreementVersion(models.Model):
     class Status(models.TextChoices):
@@ -127,3 +129,110 @@ class SignatureBlock(models.Model):
     @property
     def per_school(self) -> bool:
         return self.kind in self.PER_SCHOOL
+
+
+class AgreementCopy(models.Model):
+    """One school's copy of a published version. Its blank signable PDF is made once, by a task after
+    publishing, and kept: every signer sees, and signs the SHA-256 of, these same bytes. When the last
+    signature is in, the signed copy is made and sealed; or the school signs on paper and uploads the
+    scan, which the coordinator confirms."""
+
+    class Status(models.TextChoices):
+        AWAITING = "awaiting", "Awaiting signatures"
+        SCAN_UPLOADED = "scan_uploaded", "Signed on paper: awaiting the coordinator's check"
+        SIGNED = "signed", "Signed"
+        SIGNED_ON_PAPER = "signed_on_paper", "Signed on paper"
+        VOID = "void", "Replaced by a later version before it was signed"
+
+    COMPLETE = (Status.SIGNED, Status.SIGNED_ON_PAPER)
+
+    version = models.ForeignKey(AgreementVersion, on_delete=models.PROTECT, related_name="copies")
+    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="+")
+    identifier = models.CharField(max_length=20, unique=True, help_text="Printed in every footer; public")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.AWAITING)
+    blank = models.FileField(storage=get_private_storage, upload_to="agreements", max_length=200)
+    blank_sha256 = models.CharField(max_length=64)
+    made_at = models.DateTimeField(default=timezone.now)
+    signed = models.FileField(storage=get_private_storage, upload_to="agreements", max_length=200, blank=True)
+    signed_sha256 = models.CharField(max_length=64, blank=True)
+    sealed_at = models.DateTimeField(null=True, blank=True)
+    scan = models.FileField(storage=get_private_storage, upload_to="agreements", max_length=200, blank=True)
+    scan_sha256 = models.CharField(max_length=64, blank=True)
+    scan_uploaded_at = models.DateTimeField(null=True, blank=True)
+    scan_uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    voided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(partnership="version__partnership")
+
+    class Meta:
+        ordering = ["school__name"]
+        constraints = [models.UniqueConstraint(fields=["version", "school"], name="agreement_copy_once")]
+
+    def __str__(self) -> str:
+        return f"{self.school} copy of {self.version}"
+
+    @property
+    def is_complete(self) -> bool:
+        return self.status in self.COMPLETE
+
+
+class AgreementSignature(models.Model):
+    """A signature in the app: who signed which block of which copy, when, from where, how they proved
+    who they were at that moment, and the SHA-256 of the blank copy they were shown. Voided, never
+    deleted, when a later version replaces the copy before it is complete."""
+
+    copy = models.ForeignKey(AgreementCopy, on_delete=models.PROTECT, related_name="signatures")
+    block = models.ForeignKey(SignatureBlock, on_delete=models.PROTECT, related_name="+")
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=200, help_text="The full name the signer typed")
+    role_label = models.CharField(max_length=200)
+    signed_at = models.DateTimeField(default=timezone.now)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=400, blank=True)
+    method = models.CharField(max_length=40, help_text="How they proved who they were when signing")
+    document_sha256 = models.CharField(max_length=64)
+    voided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(partnership="copy__version__partnership")
+
+    class Meta:
+        ordering = ["signed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["copy", "block"], condition=Q(voided_at__isnull=True), name="agreement_block_signed_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.role_label})"
+
+
+class AgreementReminder(models.Model):
+    """A reminder sent about a version, one row per person, kind and day: the reminders' tasks read these
+    to keep to at most one a week per signatory, and one per person for each expiry warning."""
+
+    class Kind(models.TextChoices):
+        SIGN = "sign", "Please sign"
+        EXPIRES_IN_3_MONTHS = "expires_3", "Ends in three months"
+        EXPIRES_IN_1_MONTH = "expires_1", "Ends in one month"
+
+    version = models.ForeignKey(AgreementVersion, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    day = models.DateField()
+
+    objects = ScopedManager(partnership="version__partnership")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["version", "user", "kind", "day"], name="agreement_reminder_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.user} on {self.day}"

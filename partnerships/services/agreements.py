@@ -2,8 +2,10 @@
 publishing and renewing. Validated, atomic, audited.
 
 A published version is never edited: a change of terms, or a renewal, is the next version, which
-supersedes it when published. Section text is the safe markup of partnerships/agreement_text.py,
-checked here on every save, so no page or PDF ever meets HTML, a stylesheet or a file address.
+supersedes it when published; publishing voids the unsigned copies of the version it replaces
+(partnerships.services.signing) and has each school's copy of the new one made. Section text is the
+safe markup of partnerships/agreement_text.py, checked here on every save, so no page or PDF ever
+meets HTML, a stylesheet or a file address.
 """
 
 import calendar
@@ -27,6 +29,7 @@ from partnerships.models import (
     Partnership,
     SignatureBlock,
 )
+from partnerships.services.signing import agreement_copies_void
 
 V = AgreementVersion.Status
 NOT_A_DRAFT = "Version {number} is published and cannot be changed: renew it to make the next version"
@@ -204,6 +207,13 @@ def agreement_publish(*, actor: User, version: AgreementVersion) -> AgreementVer
     version.save(update_fields=["status", "published_at", "published_by", "supersedes"])
     replaced = f", replacing version {previous.number}" if previous else ""
     _audit(actor, version, AuditAction.AGREEMENT_PUBLISHED, f"Version {version.number} published{replaced}")
+    if previous is not None:
+        agreement_copies_void(actor=actor, replaced=previous, by=version)
+    # Each school's copy is rendered once, after this commits, by a task: publishing stays quick.
+    from partnerships.tasks.agreements import make_agreement_copies
+
+    ids = {"version_id": version.pk, "partnership_id": version.partnership_id}
+    transaction.on_commit(lambda: make_agreement_copies.delay(**ids))
     return version
 
 

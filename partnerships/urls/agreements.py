@@ -1,6 +1,7 @@
 from django.urls import path
 
 from partnerships.views import agreements as views
+from partnerships.views import signing
 
 app_name = "agreement"
 
@@ -18,6 +19,11 @@ urlpatterns = [
         views.VersionCompareView.as_view(),
         name="compare",
     ),
+    path("versions/<int:version_pk>/signing/", signing.SigningBoardView.as_view(), name="board"),
+    path("copies/<int:copy_pk>/", signing.CopyView.as_view(), name="copy"),
+    path("copies/<int:copy_pk>/unsigned.pdf", signing.CopyBlankView.as_view(), name="copy_blank"),
+    path("copies/<int:copy_pk>/signed.pdf", signing.CopySignedView.as_view(), name="copy_signed"),
+    path("copies/<int:copy_pk>/sign/<int:block_pk>/", signing.SignView.as_view(), name="sign"),
     path("sections/<int:section_pk>/", views.SectionEditView.as_view(), name="section"),
     path("sections/<int:section_pk>/preview/", views.SectionPreviewView.as_view(), name="preview"),
 ]

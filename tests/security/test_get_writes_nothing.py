@@ -11,6 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from tests.security.registry import merged
 from tests.security.urls import fill, tenant_routes
 
 # Tables a GET may write, and why that is not the page changing anything.
@@ -22,7 +23,8 @@ BOOKKEEPING = {
 # so they show those roles reaching their own school's records; the tenant's headteacher is at
 # tenant.schools[0], to whom they do not exist (404). tests/finance/test_statements.py checks that the
 # headteacher's own school's statement writes nothing.
-OTHER_SCHOOLS_PAGES = {"finance:statement", "finance:statement_pdf"}
+# A school's private pages, made for another school than the headteacher's: 404 to them.
+OTHER_SCHOOLS_PAGES = set(merged("NOT_FOUND"))
 
 WRITE = re.compile(r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+"?(\w+)"?', re.I)
 

@@ -1,0 +1,166 @@
+"""Signing the agreement: where each school's copy stands, a copy's page and its PDFs, and signing a
+block. A copy is the school's and the partnership's (partnerships.selectors.signing.may_see_copy): to
+anyone else it does not exist (404), as a school's other private records do not."""
+
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.views import View
+from django.views.generic import TemplateView
+
+from core.files import private_storage
+from core.views import ServiceFormView, TenantViewMixin
+from partnerships.forms.agreements import SignForm
+from partnerships.models import AgreementCopy, AgreementVersion, SignatureBlock
+from partnerships.selectors.agreements import agreement_on, agreement_version_detail
+from partnerships.selectors.signing import (
+    block_party,
+    block_role_label,
+    may_see_copy,
+    signing_board,
+    signing_refusal,
+)
+from partnerships.services.signing import agreement_sign
+
+MAX_ID = 2_147_483_647  # beyond a database integer: no such row, and no overflow error
+
+
+def _id(value: int) -> int:
+    if value > MAX_ID:
+        raise Http404
+    return value
+
+
+class _CopyMixin:
+    """Views about one school's copy, named in the URL; 404 to anyone it is not shared with."""
+
+    def lookup(self, **kwargs):
+        copy = get_object_or_404(
+            AgreementCopy.objects.select_related("version__partnership", "school"), pk=_id(kwargs["copy_pk"])
+        )
+        if not may_see_copy(self.request.tenant, copy):
+            raise Http404("This school's copy is not shared with you")
+        return copy
+
+
+class SigningBoardView(TenantViewMixin, TemplateView):
+    """Per school: the version's copy, who has signed and who is still to sign. Each reader sees the
+    schools whose copies are shared with them (every school, for the coordinator and the chair)."""
+
+    template_name = "partnerships/agreement/board.html"
+
+    def lookup(self, **kwargs):
+        return get_object_or_404(AgreementVersion, pk=_id(kwargs["version_pk"]))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        version = self.lookup(**kwargs)
+        tenant = self.request.tenant
+        rows = [row for row in signing_board(version) if may_see_copy(tenant, row.copy)]
+        complete = sum(1 for row in rows if row.copy.is_complete)
+        context.update(version=version, rows=rows, complete=complete, agreement=agreement_on(self.partnership))
+        return context
+
+
+class CopyView(_CopyMixin, TenantViewMixin, TemplateView):
+    template_name = "partnerships/agreement/copy.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        copy = self.lookup(**kwargs)
+        [state] = signing_board(copy.version, schools=[copy.school_id])
+        user = self.request.user
+        can_sign = {b.block.pk for b in state.outstanding if not signing_refusal(user, copy, b.block)}
+        context.update(copy=copy, version=copy.version, state=state, can_sign=can_sign)
+        return context
+
+
+class _CopyFileView(_CopyMixin, TenantViewMixin, View):
+    http_method_names = ["get", "head", "options"]
+    field = "blank"
+    suffix = "unsigned"
+
+    def get(self, request, *args, **kwargs):
+        copy = self.lookup(**kwargs)
+        stored = getattr(copy, self.field)
+        if not stored:
+            raise Http404("There is no such file for this copy yet")
+        version = copy.version
+        response = FileResponse(
+            private_storage.open(stored.name, "rb"),
+            as_attachment=request.GET.get("download") == "1",
+            filename=f"{version.partnership.slug}-agreement-v{version.number}-{copy.school.urn}-{self.suffix}.pdf",
+            content_type="application/pdf",
+        )
+        response["Cache-Control"] = "private, no-store"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class CopyBlankView(_CopyFileView):
+    field, suffix = "blank", "unsigned"
+
+
+class CopySignedView(_CopyFileView):
+    field, suffix = "signed", "signed"
+
+
+class SignView(_CopyMixin, ServiceFormView):
+    """The document, then the name, the tick and the password: signing one block of one copy."""
+
+    template_name = "partnerships/agreement/sign.html"
+    form_class = SignForm
+    context_object_name = "copy"
+
+    def lookup(self, **kwargs):
+        copy = super().lookup(**kwargs)
+        self.block = get_object_or_404(SignatureBlock, pk=_id(kwargs["block_pk"]), version=copy.version)
+        return copy
+
+    def _uses_code(self) -> bool:
+        from allauth.mfa.models import Authenticator
+
+        return Authenticator.objects.filter(user=self.request.user, type=Authenticator.Type.TOTP).exists()
+
+    def party(self) -> str:
+        return block_party(self.block, self.object.school.name, self.object.version.partnership.name)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        label = f"I agree to this agreement on behalf of {self.party()}"
+        return kwargs | {"agree_label": label, "uses_code": self._uses_code()}
+
+    def get_initial(self):
+        return {"document_sha256": self.object.blank_sha256}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        copy = self.object
+        context.update(agreement_version_detail(copy.version))
+        context.update(
+            block=self.block,
+            role_label=block_role_label(self.block),
+            party=self.party(),
+            refusal=signing_refusal(self.request.user, copy, self.block),
+        )
+        return context
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return agreement_sign(
+            actor=self.request.user,
+            copy=self.object,
+            block=self.block,
+            name=data["name"],
+            agreed=data["agreed"],
+            document_sha256=data["document_sha256"],
+            password=data.get("password", ""),
+            code=data.get("code", ""),
+            ip=self.request.META.get("REMOTE_ADDR"),
+            user_agent=self.request.META.get("HTTP_USER_AGENT", ""),
+        )
+
+    def get_success_message(self, signature):
+        return f"You have signed {self.object.school.name}'s copy as {signature.role_label.lower()}"
+
+    def get_success_url(self, signature):
+        return self.tenant_url("agreement:copy", copy_pk=self.object.pk)
