@@ -4,11 +4,32 @@ Exeter Beacon's 2009-2011 agreement is version 1 (its "31st April 2011" read as 
 by a renewed version 2 in force now, with a changed section to compare; Heart of Manchester has its
 current agreement; every other partnership its agreement from its seed's template and dates. A
 partnership that has any version is left as it is, so loading twice changes nothing.
+
+Signing: Exeter Beacon's version 2 is signed by every school's headteacher and chair of governors, and
+sealed; Heart of Manchester's copies are signed and sealed but for two schools still outstanding (one
+with its headteacher's signature in) and one signing on paper. Every school of the two gets a chair of
+governors to sign. The signatures are written as the signing page records them, without checking each
+signer's password again (that would hash the demo password once per signature).
 """
 
 import datetime
 
-from partnerships.models import AgreementSection, AgreementVersion
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+
+from partnerships.demo import seeds
+from partnerships.models import (
+    AgreementCopy,
+    AgreementSection,
+    AgreementSignature,
+    AgreementVersion,
+    Membership,
+    RoleAssignment,
+    SignatureBlock,
+)
+from partnerships.roles import Role
+from partnerships.selectors.signing import block_role_label
+from partnerships.services import role_start
 from partnerships.services.agreements import (
     agreement_draft_create,
     agreement_publish,
@@ -16,6 +37,7 @@ from partnerships.services.agreements import (
     agreement_section_update,
     agreement_term_set,
 )
+from partnerships.services.signing import agreement_copies_make, agreement_copy_seal
 
 TEMPLATE_FOR = {
     "exeter-beacon": "learning_community",
@@ -36,6 +58,8 @@ def load(partnership, spec, admin):
     template = TEMPLATE_FOR.get(spec["slug"], "terms_of_reference")
     first = agreement_draft_create(actor=admin, partnership=partnership, template=template, starts=starts, ends=ends)
     agreement_publish(actor=admin, version=first)
+    if spec["slug"] == "heart-of-manchester":
+        _sign_heart_of_manchester(partnership, first, admin)
     if spec["slug"] != "exeter-beacon":
         return
     renewal = agreement_renew(actor=admin, version=first)
@@ -43,3 +67,78 @@ def load(partnership, spec, admin):
     leaving = AgreementSection.objects.get(version=renewal, key=AgreementSection.Key.LEAVING)
     agreement_section_update(actor=admin, section=leaving, heading="10. Leaving the partnership", text=EXETER_LEAVING)
     agreement_publish(actor=admin, version=renewal)
+    _sign_all(partnership, renewal, admin, outstanding=0)
+
+
+def _governors(partnership, admin) -> None:
+    """A chair of governors for every member school (the first has one already)."""
+    held = set(
+        RoleAssignment.objects.filter(partnership=partnership, role=Role.CHAIR_OF_GOVERNORS).values_list(
+            "school_id", flat=True
+        )
+    )
+    for membership in Membership.objects.filter(partnership=partnership).select_related("school"):
+        school = membership.school
+        if school.pk in held:
+            continue
+        email = f"chair-governors.{school.urn}@schools.example"
+        name = f"{seeds.FIRST[school.urn % len(seeds.FIRST)]} {seeds.LAST[(school.urn // 3) % len(seeds.LAST)]}"
+        user = seeds.demo_user(email, name)
+        EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+        role_start(
+            actor=admin,
+            user=user,
+            partnership=partnership,
+            role=Role.CHAIR_OF_GOVERNORS,
+            school=school,
+            start=seeds.roles_from(),
+        )
+
+
+def _holder(partnership, block: SignatureBlock, school):
+    role = {"headteacher": Role.HEADTEACHER, "chair_of_governors": Role.CHAIR_OF_GOVERNORS}.get(block.kind, Role.CHAIR)
+    school_id = school.pk if block.per_school else None
+    assignment = (
+        RoleAssignment.objects.filter(partnership=partnership, role=role, school_id=school_id)
+        .active()
+        .select_related("user")
+        .first()
+    )
+    return assignment.user
+
+
+def _sign(copy: AgreementCopy, block: SignatureBlock, user, when) -> None:
+    AgreementSignature.objects.create(
+        copy=copy,
+        block=block,
+        signer=user,
+        name=user.full_name,
+        role_label=block_role_label(block),
+        signed_at=when,
+        ip=f"192.0.2.{10 + copy.school_id % 200}",
+        user_agent="Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Edge/131.0",
+        method="password",
+        document_sha256=copy.blank_sha256,
+    )
+
+
+def _sign_all(partnership, version: AgreementVersion, admin, *, outstanding: int, partly: bool = False) -> list:
+    """Every copy signed and sealed but the last `outstanding` ones (the first of those with only its
+    first block signed when `partly`); returns the copies left outstanding."""
+    _governors(partnership, admin)
+    agreement_copies_make(version=version)
+    copies = list(AgreementCopy.objects.filter(version=version).select_related("school").order_by("school__name"))
+    blocks = list(SignatureBlock.objects.filter(version=version).order_by("order", "pk"))
+    done, left = copies[: len(copies) - outstanding], copies[len(copies) - outstanding :]
+    now = timezone.now()
+    for n, copy in enumerate(done):
+        for i, block in enumerate(blocks):
+            _sign(copy, block, _holder(partnership, block, copy.school), now - datetime.timedelta(hours=n, minutes=i))
+        agreement_copy_seal(copy=copy)
+    if partly and left:
+        _sign(left[0], blocks[0], _holder(partnership, blocks[0], left[0].school), now)
+    return left
+
+
+def _sign_heart_of_manchester(partnership, version: AgreementVersion, admin) -> None:
+    _sign_all(partnership, version, admin, outstanding=3, partly=True)

@@ -34,7 +34,11 @@ SIGNS_AS: dict[str, Role] = {
     K.CHAIR_OF_GOVERNORS: Role.CHAIR_OF_GOVERNORS,
     K.PARTNERSHIP_CHAIR: Role.CHAIR,
 }
-ROLE_LABELS = {K.HEADTEACHER: "Headteacher", K.CHAIR_OF_GOVERNORS: "Chair of governors", K.PARTNERSHIP_CHAIR: "Chair"}
+ROLE_LABELS = {
+    K.HEADTEACHER: "Headteacher",
+    K.CHAIR_OF_GOVERNORS: "Chair of governors",
+    K.PARTNERSHIP_CHAIR: "Chair of the partnership",
+}
 
 
 def block_key(block: SignatureBlock) -> str:

@@ -86,7 +86,7 @@ def test_publishing_makes_one_stored_copy_per_school_whose_hash_is_of_its_bytes(
         assert text.count("Signature") >= 3
         assert f"Headteacher, {copy.school.name}" in text
         assert f"Chair of governors, {copy.school.name}" in text
-        assert f"Chair, {signing.partnership.name}" in text
+        assert f"Chair of the partnership, {signing.partnership.name}" in text
     info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
     assert "Tagged:          yes" in info
     assert "Title:" in info and signing.partnership.name not in ("",)
@@ -100,7 +100,7 @@ def test_an_exeter_copy_has_two_signature_blocks():
     text = _text(_read(signing.copy(signing.schools[0]).blank))
     school = signing.schools[0].name
     assert f"Headteacher, {school}" in text and f"Chair of governors, {school}" in text
-    assert f"Chair, {signing.partnership.name}" not in text
+    assert f"Chair of the partnership, {signing.partnership.name}" not in text
 
 
 def test_the_signatories_are_asked_to_sign_by_email_with_a_link_to_their_copy():
