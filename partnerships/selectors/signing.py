@@ -141,14 +141,15 @@ def signing_refusal(user: User, copy: AgreementCopy, block: SignatureBlock, on: 
     return ""
 
 
+def sees_every_copy(tenant) -> bool:
+    """The partnership keeps every school's copy: the coordinator and the chair (who signs them all)."""
+    return tenant.has("view_school_records") or any(r.role == Role.CHAIR for r in tenant.roles)
+
+
 def may_see_copy(tenant, copy: AgreementCopy) -> bool:
     """A school's copy, with its signers' details, is the school's and the partnership's: its own
-    people, the coordinator and the partnership's chair (who signs every copy)."""
-    return (
-        tenant.has("view_school_records")
-        or any(r.role == Role.CHAIR for r in tenant.roles)
-        or bool(tenant.school_perms(copy.school_id))
-    )
+    people, and those who keep every copy."""
+    return sees_every_copy(tenant) or bool(tenant.school_perms(copy.school_id))
 
 
 @dataclass

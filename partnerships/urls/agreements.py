@@ -20,6 +20,7 @@ urlpatterns = [
         name="compare",
     ),
     path("versions/<int:version_pk>/signing/", signing.SigningBoardView.as_view(), name="board"),
+    path("versions/<int:version_pk>/signed-copies.zip", signing.SignedCopiesZipView.as_view(), name="signed_copies"),
     path("copies/<int:copy_pk>/", signing.CopyView.as_view(), name="copy"),
     path("copies/<int:copy_pk>/unsigned.pdf", signing.CopyBlankView.as_view(), name="copy_blank"),
     path("copies/<int:copy_pk>/signed.pdf", signing.CopySignedView.as_view(), name="copy_signed"),

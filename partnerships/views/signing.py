@@ -2,7 +2,11 @@
 block. A copy is the school's and the partnership's (partnerships.selectors.signing.may_see_copy): to
 anyone else it does not exist (404), as a school's other private records do not."""
 
-from django.http import FileResponse, Http404
+import io
+import zipfile
+
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views import View
 from django.views.generic import TemplateView
@@ -16,6 +20,7 @@ from partnerships.selectors.signing import (
     block_party,
     block_role_label,
     may_see_copy,
+    sees_every_copy,
     signing_board,
     signing_refusal,
 )
@@ -58,7 +63,33 @@ class SigningBoardView(TenantViewMixin, TemplateView):
         rows = [row for row in signing_board(version) if may_see_copy(tenant, row.copy)]
         complete = sum(1 for row in rows if row.copy.is_complete)
         context.update(version=version, rows=rows, complete=complete, agreement=agreement_on(self.partnership))
+        context["keeps_every_copy"] = sees_every_copy(tenant)
         return context
+
+
+class SignedCopiesZipView(TenantViewMixin, View):
+    """Every signed copy of a version in one ZIP: the partnership's own set ("copies held by both")."""
+
+    http_method_names = ["get", "head", "options"]
+
+    def lookup(self, **kwargs):
+        return get_object_or_404(AgreementVersion, pk=_id(kwargs["version_pk"]))
+
+    def get(self, request, *args, **kwargs):
+        version = self.lookup(**kwargs)
+        if not sees_every_copy(request.tenant):
+            raise PermissionDenied
+        copies = AgreementCopy.objects.filter(version=version).exclude(signed="").select_related("school")
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for copy in copies.order_by("school__name"):
+                with private_storage.open(copy.signed.name, "rb") as handle:
+                    archive.writestr(f"{copy.school.urn}-{copy.identifier}-signed.pdf", handle.read())
+        name = f"{version.partnership.slug}-agreement-v{version.number}-signed-copies.zip"
+        response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        response["Cache-Control"] = "private, no-store"
+        return response
 
 
 class CopyView(_CopyMixin, TenantViewMixin, TemplateView):

@@ -355,3 +355,20 @@ def test_the_signing_board_runs_the_same_queries_for_many_schools():
     assert_constant_queries(client, url, grow=grow, at_most=25)
     with scopes_disabled():
         assert Membership.objects.filter(partnership=signing.partnership).count() == 10
+
+
+def test_the_partnership_downloads_every_signed_copy_in_one_zip():
+    import io
+    import zipfile
+
+    signing = signing_partnership(schools=2)
+    _sign_all(signing, signing.schools[0])
+    url = _url(signing, "signed_copies", version_pk=signing.version.pk)
+    response = _client(signing.coordinator).get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        [name] = archive.namelist()
+        pdf = archive.read(name)
+    copy = signing.copy(signing.schools[0])
+    assert copy.identifier in name and sha256(pdf) == copy.signed_sha256
+    assert _client(signing.heads[signing.schools[0].pk]).get(url).status_code == 403

@@ -104,6 +104,7 @@ ALLOWED = {
     "agreement:section": _COORDINATOR,
     "agreement:preview": _COORDINATOR,
     "agreement:board": _ALL,
+    "agreement:signed_copies": {Role.COORDINATOR, Role.CHAIR},
     "agreement:copy": _COPY,
     "agreement:copy_blank": _COPY,
     "agreement:copy_signed": _COPY,
