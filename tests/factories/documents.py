@@ -4,7 +4,8 @@ import io
 import zipfile
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from weasyprint import HTML
+
+from meetings.pack import pdf_from_html
 
 
 def pdf_bytes(pages: int = 1, text: str = "Paper", *, landscape: bool = False) -> bytes:
@@ -16,7 +17,7 @@ def pdf_bytes(pages: int = 1, text: str = "Paper", *, landscape: bool = False) -
     )
     head = f"<title>{text}</title><style>@page {{ size: {size} }}</style>"
     html = f'<html lang="en-GB"><head>{head}</head><body>{body}</body></html>'
-    return HTML(string=html).write_pdf()
+    return pdf_from_html(html, tagged=False)  # through the fetcher that fetches nothing, as the app renders
 
 
 def _zip(members: dict[str, str]) -> bytes:
