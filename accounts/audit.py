@@ -134,6 +134,11 @@ class AuditAction(models.TextChoices):
     AGREEMENT_SCAN_REJECTED = "agreement.scan_rejected", "Agreement signed on paper sent back"
     AGREEMENT_REMINDED = "agreement.reminded", "Reminded to sign the agreement"
     AGREEMENT_EXPIRY_REMINDED = "agreement.expiry_reminded", "Reminded that the agreement ends soon"
+    PLAN_CREATED = "subscriptions.plan_created", "Subscription plan set up"
+    SUBSCRIPTION_STARTED = "subscriptions.started", "School subscribed"
+    BOOKING_MADE = "subscriptions.booking_made", "Activity booked with credits"
+    BOOKING_CANCELLED = "subscriptions.booking_cancelled", "Booking cancelled"
+    BOOKING_ACTUALS_RECORDED = "subscriptions.actuals_recorded", "Actual time of a booking recorded"
 
 
 def audit_record(

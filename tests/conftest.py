@@ -41,10 +41,19 @@ def _fast_settings(settings, tmp_path):
 _ledger_triggers_dropped = False
 
 
-def _ledger_trigger_sql():
+# The append-only ledgers' trigger migrations (each has SQLITE and SQLITE_REVERSE statements).
+APPEND_ONLY_MIGRATIONS = (
+    "finance.migrations.0004_ledger_is_append_only",
+    "subscriptions.migrations.0002_credit_ledger_is_append_only",
+)
+
+
+def _ledger_trigger_statements(attribute: str) -> list[str]:
     import importlib
 
-    return importlib.import_module("finance.migrations.0004_ledger_is_append_only")
+    return [
+        statement for name in APPEND_ONLY_MIGRATIONS for statement in getattr(importlib.import_module(name), attribute)
+    ]
 
 
 @pytest.fixture(autouse=True)
@@ -60,7 +69,7 @@ def _ledger_triggers_survive_sqlite_flushes(request):
     if _ledger_triggers_dropped:
         request.getfixturevalue("django_db_setup")
         with request.getfixturevalue("django_db_blocker").unblock(), connection.cursor() as cursor:
-            for statement in _ledger_trigger_sql().SQLITE:
+            for statement in _ledger_trigger_statements("SQLITE"):
                 cursor.execute(statement)
         _ledger_triggers_dropped = False
     transactional = (marker is not None and marker.kwargs.get("transaction")) or {
@@ -73,7 +82,7 @@ def _ledger_triggers_survive_sqlite_flushes(request):
     request.getfixturevalue("transactional_db")  # so this is torn down before the flush
     yield
     with connection.cursor() as cursor:
-        for statement in _ledger_trigger_sql().SQLITE_REVERSE:
+        for statement in _ledger_trigger_statements("SQLITE_REVERSE"):
             cursor.execute(statement)
     _ledger_triggers_dropped = True
 

@@ -22,6 +22,7 @@ from django_scopes import scope, scopes_disabled
 import finance.services
 import meetings.services
 import partnerships.services
+import subscriptions.services
 from accounts.models import AuditEvent, User
 from partnerships.calendar import academic_year_of
 from partnerships.models import Constitution, Group, Membership, RotaSeat
@@ -47,6 +48,8 @@ from tests.factories.schools import PersonFactory, SchoolFactory, csv_bytes, gia
 D = datetime.date
 
 NOT_USE_CASES = {
+    "subscriptions.credits.credit_append": "appends inside the calling use case, which audits",
+    "subscriptions.bookings.refund_due": "a rule: whether a cancellation is refunded",
     "signing.agreement_copies_make": "the system makes the copies a publish asked for (audited, no actor)",
     "signing.agreement_copy_seal": "the system seals a copy once its last signer signed (audited, no actor)",
     "signing.new_identifier": "makes a random identifier",
@@ -91,6 +94,8 @@ def _service_modules():
         yield f"meetings.{info.name}", importlib.import_module(f"meetings.services.{info.name}")
     for info in pkgutil.iter_modules(finance.services.__path__):
         yield f"finance.{info.name}", importlib.import_module(f"finance.services.{info.name}")
+    for info in pkgutil.iter_modules(subscriptions.services.__path__):
+        yield f"subscriptions.{info.name}", importlib.import_module(f"subscriptions.services.{info.name}")
 
 
 def public_functions() -> dict[str, Callable]:
@@ -442,6 +447,32 @@ def _agreement(t, *, published=False):
     return agreement_publish(actor=t.coordinator, version=version) if published else version
 
 
+def _subscription(t):
+    from tests.factories.subscriptions import subscribed
+
+    return subscribed(t, year=academic_year_of(timezone.localdate()))
+
+
+def _visit(t):
+    from tests.factories.subscriptions import tariff
+
+    return tariff(t.partnership)["visit"]
+
+
+def _booking(t, *, days_ahead: int = 30):
+    from subscriptions.services.bookings import booking_create
+
+    subscription = _subscription(t)
+    return booking_create(
+        actor=t.headteacher,
+        subscription=subscription,
+        item=_visit(t),
+        on=min(timezone.localdate() + datetime.timedelta(days=days_ahead), D(subscription.year + 1, 8, 31)),
+        hours=Decimal("3"),
+        report=True,
+    )
+
+
 def _copy_to_sign(t):
     from partnerships.models import AgreementCopy
     from partnerships.services.signing import agreement_copies_make
@@ -480,6 +511,35 @@ def _voiding(t):
 
 
 REGISTRY: dict[str, Callable[..., dict]] = {
+    "subscriptions.plans.plan_create": lambda t: {
+        "actor": t.coordinator,
+        "partnership": t.partnership,
+        "name": "Full subscription",
+        "yearly_price": Decimal("4500.00"),
+        "credits_per_year": Decimal("60"),
+    },
+    "subscriptions.plans.subscription_start": lambda t: {
+        "actor": t.coordinator,
+        "partnership": t.partnership,
+        "school": t.schools[1],
+        "plan": _subscription(t).plan,
+        "year": academic_year_of(timezone.localdate()),
+    },
+    "subscriptions.bookings.booking_create": lambda t: {
+        "actor": t.headteacher,
+        "subscription": _subscription(t),
+        "item": _visit(t),
+        "on": timezone.localdate(),
+        "hours": Decimal("2"),
+        "report": False,
+    },
+    "subscriptions.bookings.booking_cancel": lambda t: {"actor": t.headteacher, "booking": _booking(t)},
+    "subscriptions.bookings.booking_actuals_record": lambda t: {
+        "actor": t.coordinator,
+        "booking": _booking(t, days_ahead=0),
+        "actual_hours": Decimal("4"),
+        "report_written": True,
+    },
     "signing.agreement_sign": _signing,
     "signing.agreement_copies_void": _voiding,
     "agreements.agreement_draft_create": lambda t: {

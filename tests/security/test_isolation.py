@@ -1,10 +1,12 @@
 """Tenant isolation: no user ever sees or changes another partnership's data."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.apps import apps
 from django.db import models
+from django.utils import timezone
 from django_scopes import ScopeError, scope, scopes_disabled
 
 from accounts.models import User
@@ -128,6 +130,20 @@ def _with_every_kind(tenant):
         last_absence=item.meeting,
         note="Spoke to the head",
         recorded_by=tenant.coordinator,
+    )
+    from partnerships.calendar import academic_year_of
+    from subscriptions.services.bookings import booking_create
+    from tests.factories.subscriptions import subscribed, tariff
+
+    today = timezone.localdate()
+    subscription = subscribed(tenant, year=academic_year_of(today))
+    booking_create(
+        actor=tenant.headteacher,
+        subscription=subscription,
+        item=tariff(tenant.partnership)["visit"],
+        on=today,
+        hours=Decimal("1"),
+        report=False,
     )
     return tenant
 

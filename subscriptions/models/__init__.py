@@ -1,0 +1,8 @@
+"""Subscriptions and credits, one module per concept. Credits are Decimal (halves of a credit, from
+half-hours), never float; every balance is the last entry of an append-only ledger."""
+
+from subscriptions.models.bookings import Booking
+from subscriptions.models.credits import CreditEntry
+from subscriptions.models.plans import Plan, Subscription, TariffItem
+
+__all__ = ["Booking", "CreditEntry", "Plan", "Subscription", "TariffItem"]

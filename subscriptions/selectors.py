@@ -1,0 +1,82 @@
+"""Reading subscriptions and credits: the tariff's arithmetic (the one place it lives), balances and
+statements. Selectors only read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from subscriptions.models import CreditEntry, Subscription, TariffItem
+
+HALF = Decimal("0.5")
+MAX_HOURS_A_DAY = Decimal("8")
+NOTHING = Decimal("0")
+
+
+def hours_problem(hours: Decimal | None, *, what: str = "the hours in school") -> str:
+    """Why `hours` cannot be an adviser's time in school on one day; empty if it can: half-hour steps,
+    more than nothing, at most a school day (8 hours)."""
+    if hours is None:
+        return f"Enter {what}"
+    if hours <= 0:
+        return f"Enter {what} as more than 0"
+    if hours > MAX_HOURS_A_DAY:
+        return f"Enter {what} as 8 or fewer: that is a school day"
+    if (hours / HALF) % 1:
+        return f"Enter {what} in half hours, like 2.5"
+    return ""
+
+
+def tariff_credits(
+    item: TariffItem, *, hours: Decimal = NOTHING, report: bool = False, attendees: int = 0, whole_day: bool = False
+) -> Decimal:
+    """What `item` costs in credits. An adviser's activity: its rate for each hour in school (half-hours
+    at half the rate) plus the report's credits if a report is written; preparation is free. A network
+    event: per attendee, the half-day rate up to half a day, the whole-day rate for a whole day. Open
+    events and cash-only items cost no credits (they are paid in money)."""
+    if item.kind == TariffItem.Kind.ADVISER_ACTIVITY:
+        return hours * item.credits_per_hour + (item.report_credits if report else NOTHING)
+    if item.kind == TariffItem.Kind.NETWORK_EVENT:
+        return attendees * (item.whole_day_credits if whole_day else item.half_day_credits)
+    return NOTHING
+
+
+def credit_balance(subscription: Subscription) -> Decimal:
+    """The balance after the subscription's last entry (nothing before any)."""
+    last = CreditEntry.objects.filter(subscription=subscription).order_by("-sequence").only("balance_after").first()
+    return last.balance_after if last else NOTHING
+
+
+def subscription_for(school, partnership, year: int) -> Subscription | None:
+    return Subscription.objects.filter(school=school, partnership=partnership, year=year).select_related("plan").first()
+
+
+@dataclass(frozen=True)
+class CreditStatement:
+    subscription: Subscription
+    entries: list[CreditEntry]
+    granted: Decimal
+    spent: Decimal
+    refunded: Decimal
+    adjusted: Decimal
+    lapsed: Decimal
+    balance: Decimal
+
+
+def credit_statement(subscription: Subscription) -> CreditStatement:
+    """Every entry of a school's year, with the totals by kind. Two queries."""
+    entries = list(
+        CreditEntry.objects.filter(subscription=subscription).select_related("booking__item").order_by("sequence")
+    )
+    K = CreditEntry.Kind
+    total = {kind: sum((e.amount for e in entries if e.kind == kind), NOTHING) for kind in K.values}
+    return CreditStatement(
+        subscription=subscription,
+        entries=entries,
+        granted=total[K.GRANT] + total[K.CARRIED],
+        spent=-total[K.BOOKING],
+        refunded=total[K.REFUND],
+        adjusted=total[K.ADJUSTMENT],
+        lapsed=-total[K.LAPSE],
+        balance=entries[-1].balance_after if entries else NOTHING,
+    )

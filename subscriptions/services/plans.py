@@ -1,0 +1,117 @@
+"""Plans and each school's subscription for a year, which grants the year's credits."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from accounts.audit import AuditAction, audit_record
+from accounts.models import User
+from partnerships.calendar import academic_year_label
+from partnerships.models import Membership, Partnership
+from schools.models import School
+from subscriptions.models import CreditEntry, Plan, Subscription
+from subscriptions.selectors import credit_balance
+from subscriptions.services.credits import credit_append
+
+MAX_PRICE = Decimal("1000000")
+MAX_CREDITS = Decimal("10000")
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    actor: User,
+    partnership: Partnership,
+    name: str,
+    yearly_price: Decimal,
+    credits_per_year: Decimal,
+    carry_over: bool = False,
+    includes_partner: bool = True,
+    includes_governors_report: bool = True,
+    includes_ect_support: bool = False,
+    cancel_days: int = 7,
+) -> Plan:
+    errors = {}
+    if not name.strip():
+        errors["name"] = "Enter the plan's name"
+    elif Plan.objects.filter(partnership=partnership, name__iexact=name.strip()).exists():
+        errors["name"] = f"There is already a plan called {name.strip()}"
+    if yearly_price is None or yearly_price < 0 or yearly_price >= MAX_PRICE or yearly_price.as_tuple().exponent < -2:
+        errors["yearly_price"] = "Enter the price a year in pounds and pence, like 4500.00"
+    if credits_per_year is None or credits_per_year < 0 or credits_per_year > MAX_CREDITS or (credits_per_year * 2) % 1:
+        errors["credits_per_year"] = "Enter the credits a year as a whole or half number, like 60"
+    if errors:
+        raise ValidationError(errors)
+    plan = Plan.objects.create(
+        partnership=partnership,
+        name=name.strip(),
+        yearly_price=yearly_price,
+        credits_per_year=credits_per_year,
+        carry_over=carry_over,
+        includes_partner=includes_partner,
+        includes_governors_report=includes_governors_report,
+        includes_ect_support=includes_ect_support,
+        cancel_days=cancel_days,
+    )
+    audit_record(
+        actor=actor,
+        partnership=partnership,
+        action=AuditAction.PLAN_CREATED,
+        summary=f"Plan {plan.name} set up: £{plan.yearly_price} a year, {plan.credits_per_year} credits",
+        data={"plan": plan.pk},
+    )
+    return plan
+
+
+@transaction.atomic
+def subscription_start(*, actor: User, partnership: Partnership, school: School, plan: Plan, year: int) -> Subscription:
+    """A school subscribes for an academic year: the plan's credits are granted by the ledger's first
+    entry, and where the plan carries credits over, last year's balance moves into this year."""
+    label = academic_year_label(year)
+    if plan.partnership_id != partnership.pk:
+        raise ValidationError({"plan": "Choose one of the partnership's plans"})
+    if (
+        not Membership.objects.filter(partnership=partnership, school=school)
+        .current(datetime.date(year, 9, 1))
+        .exists()
+    ):
+        raise ValidationError({"school": f"{school.name} is not a member school on 1 September {year}"})
+    if Subscription.objects.filter(partnership=partnership, school=school, year=year).exists():
+        raise ValidationError({"school": f"{school.name} already subscribes for {label}"})
+    subscription = Subscription.objects.create(
+        partnership=partnership, school=school, plan=plan, year=year, started_by=actor
+    )
+    credit_append(
+        subscription=subscription,
+        kind=CreditEntry.Kind.GRANT,
+        amount=plan.credits_per_year,
+        description=f"{plan.name}: credits for {label}",
+        recorded_by=actor,
+    )
+    previous = Subscription.objects.filter(partnership=partnership, school=school, year=year - 1).first()
+    carried = credit_balance(previous) if previous and plan.carry_over else Decimal("0")
+    if carried > 0:
+        credit_append(
+            subscription=previous,
+            kind=CreditEntry.Kind.LAPSE,
+            amount=-carried,
+            description=f"Carried over to {label}",
+            recorded_by=actor,
+        )
+        credit_append(
+            subscription=subscription,
+            kind=CreditEntry.Kind.CARRIED,
+            amount=carried,
+            description=f"Carried over from {academic_year_label(year - 1)}",
+            recorded_by=actor,
+        )
+    audit_record(
+        actor=actor,
+        partnership=partnership,
+        action=AuditAction.SUBSCRIPTION_STARTED,
+        summary=f"{school.name} subscribes to {plan.name} for {label}",
+        data={"subscription": subscription.pk, "school": school.pk, "carried": str(carried)},
+    )
+    return subscription
