@@ -1,7 +1,8 @@
 """Every page of a partnership, under /p/<slug:partnership_slug>/, and the invitation link.
 
 One module per part, each its own URL namespace; TenantMiddleware guards every URL that has the
-partnership's slug. The invitation link is opened before its reader has a role, so it has none.
+partnership's slug. The invitation link is opened before its reader has a role, so it has none; the
+public check of an agreement's identifier is for anyone, signed in or not, so it has none either.
 Each part is mounted here with the whole prefix (not nested under an include of "p/<slug>/"):
 Django shares one converters dict between equal route strings, and a nested "" include would
 lend the slug to other apps' "" includes.
@@ -13,6 +14,7 @@ TENANT = "p/<slug:partnership_slug>/"
 
 urlpatterns = [
     path("", include("partnerships.urls.invitations")),
+    path("agreements/verify/", include("partnerships.urls.verification")),
     path(TENANT, include("partnerships.urls.people")),
     path(TENANT + "members/", include("partnerships.urls.members")),
     path(TENANT + "membership/", include("partnerships.urls.membership")),

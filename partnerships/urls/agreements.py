@@ -1,7 +1,7 @@
 from django.urls import path
 
 from partnerships.views import agreements as views
-from partnerships.views import signing
+from partnerships.views import signing, verification
 
 app_name = "agreement"
 
@@ -25,6 +25,7 @@ urlpatterns = [
     path("copies/<int:copy_pk>/unsigned.pdf", signing.CopyBlankView.as_view(), name="copy_blank"),
     path("copies/<int:copy_pk>/signed.pdf", signing.CopySignedView.as_view(), name="copy_signed"),
     path("copies/<int:copy_pk>/sign/<int:block_pk>/", signing.SignView.as_view(), name="sign"),
+    path("verify/", verification.VerifyView.as_view(), name="verify"),
     path("sections/<int:section_pk>/", views.SectionEditView.as_view(), name="section"),
     path("sections/<int:section_pk>/preview/", views.SectionPreviewView.as_view(), name="preview"),
 ]

@@ -26,6 +26,10 @@ NON_TENANT_URL_NAMES = {
     "privacy": "static page",
     "accessibility": "static page",
     "invitation_accept": "the signed token is the capability; tested in tests/accounts",
+    "verify_public:lookup": "a form that finds an agreement copy by the identifier printed on it; shows nothing itself",
+    "verify_public:copy": "what the printed copy itself tells its reader (partnership, version, school, the roles "
+    "that signed and when, the sealed copy's SHA-256), never a name; tested in "
+    "tests/partnerships/test_agreement_verification.py",
 }
 # allauth's sign-in, password and two-factor pages act only on the signed-in user's own account.
 NON_TENANT_NAME_PREFIXES = ("account_", "mfa_")
