@@ -31,5 +31,6 @@ urlpatterns = [
     # Later apps mount their tenant pages here, with the same whole prefix (see partnerships/urls).
     path("p/<slug:partnership_slug>/meetings/", include("meetings.urls")),
     path("p/<slug:partnership_slug>/finance/", include("finance.urls")),
+    path("p/<slug:partnership_slug>/subscriptions/", include("subscriptions.urls")),
     path("admin/", admin.site.urls),
 ]

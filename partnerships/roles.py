@@ -77,6 +77,7 @@ PARTNERSHIP_PERMISSIONS: dict[str, frozenset[str]] = {
             "manage_governance",
             "manage_meetings",
             "manage_finance",
+            "manage_subscriptions",
             "view_school_records",
         }
     ),

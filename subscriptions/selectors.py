@@ -80,3 +80,49 @@ def credit_statement(subscription: Subscription) -> CreditStatement:
         lapsed=-total[K.LAPSE],
         balance=entries[-1].balance_after if entries else NOTHING,
     )
+
+
+@dataclass(frozen=True)
+class SubscriptionAccess:
+    """The one rule of who does what with a school's subscription: the coordinator manages every one;
+    a school's own people see its credits, and its headteacher (or deputy, or business manager: those
+    who act for the school) books; the school's adviser records what a visit took."""
+
+    manages: bool
+    school_perms: dict[int, frozenset[str]]
+
+    def sees_school(self, school_id: int) -> bool:
+        return self.manages or bool(self.school_perms.get(school_id))
+
+    def books_for(self, school_id: int) -> bool:
+        return self.manages or "act_for_school" in self.school_perms.get(school_id, frozenset())
+
+    def records_visit_for(self, school_id: int) -> bool:
+        return self.manages or "advise_school" in self.school_perms.get(school_id, frozenset())
+
+    @property
+    def school_ids(self) -> set[int]:
+        return {pk for pk, perms in self.school_perms.items() if perms}
+
+
+def subscription_access(tenant) -> SubscriptionAccess:
+    school_ids = {r.school_id for r in tenant.roles if r.school_id}
+    return SubscriptionAccess(
+        manages=tenant.has("manage_subscriptions"),
+        school_perms={pk: tenant.school_perms(pk) for pk in school_ids},
+    )
+
+
+def subscriptions_of_year(partnership, year: int) -> list[Subscription]:
+    """The year's subscriptions with each one's balance: two queries, however many schools."""
+    subscriptions = list(
+        Subscription.objects.filter(partnership=partnership, year=year)
+        .select_related("school", "plan")
+        .order_by("school__name")
+    )
+    last = {}
+    for entry in CreditEntry.objects.filter(subscription__in=subscriptions).order_by("subscription_id", "sequence"):
+        last[entry.subscription_id] = entry.balance_after
+    for subscription in subscriptions:
+        subscription.balance = last.get(subscription.pk, NOTHING)
+    return subscriptions

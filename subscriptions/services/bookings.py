@@ -38,18 +38,11 @@ def _n(credits: Decimal) -> str:
     return f"{credits.normalize():f}"
 
 
-@transaction.atomic
-def booking_create(
-    *,
-    actor: User,
-    subscription: Subscription,
-    item: TariffItem,
-    on: datetime.date,
-    hours: Decimal,
-    report: bool,
-    notes: str = "",
-) -> Booking:
-    """Book an adviser's activity in school, paid for in credits."""
+def booking_validate(
+    *, subscription: Subscription, item: TariffItem, on: datetime.date | None, hours: Decimal | None
+) -> None:
+    """Everything a booking must be, before its cost is taken: the booking page checks it before it
+    shows the cost, and booking_create again as it books."""
     errors = {}
     if item.partnership_id != subscription.partnership_id or not item.active:
         errors["item"] = "Choose an activity from the tariff"
@@ -66,6 +59,21 @@ def booking_create(
         errors["on"] = "Choose a date from today onwards"
     if errors:
         raise ValidationError(errors)
+
+
+@transaction.atomic
+def booking_create(
+    *,
+    actor: User,
+    subscription: Subscription,
+    item: TariffItem,
+    on: datetime.date,
+    hours: Decimal,
+    report: bool,
+    notes: str = "",
+) -> Booking:
+    """Book an adviser's activity in school, paid for in credits."""
+    booking_validate(subscription=subscription, item=item, on=on, hours=hours)
     cost = tariff_credits(item, hours=hours, report=report)
     booking = Booking.objects.create(
         subscription=subscription,

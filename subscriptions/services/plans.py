@@ -55,6 +55,9 @@ def plan_create(
         includes_ect_support=includes_ect_support,
         cancel_days=cancel_days,
     )
+    if not partnership.offers_subscriptions:
+        Partnership.objects.filter(pk=partnership.pk).update(offers_subscriptions=True)
+        partnership.offers_subscriptions = True
     audit_record(
         actor=actor,
         partnership=partnership,

@@ -1,0 +1,150 @@
+"""Demo subscriptions for EducationKingston; registered with load_demo by SubscriptionsConfig.ready().
+
+The full subscription (£4,500 a year, 60 credits, an assigned partner, the termly governors' report)
+and the seed's menu and tariff. Five of the eight schools subscribe this year; three do not. Since
+September the subscribers have had advisers in (time recorded, some trued up), and have visits booked
+ahead; Knollmead has nearly spent its credits. Past visits are written as they would have been booked
+then (through the credit ledger, the one way credits move); visits ahead are booked through the
+service. Loading twice changes nothing.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from partnerships.calendar import academic_year_of
+from partnerships.models import RoleAssignment
+from partnerships.roles import Role
+from schools.models import School
+from subscriptions.models import Booking, CreditEntry, Plan, TariffItem
+from subscriptions.selectors import tariff_credits
+from subscriptions.services.bookings import booking_actuals_record, booking_create
+from subscriptions.services.credits import credit_append
+from subscriptions.services.plans import plan_create, subscription_start
+
+K = TariffItem.Kind
+ADVISER_ACTIVITIES = [
+    "Bespoke training for staff or governors",
+    "Support for governors with the headteacher's performance management",
+    "Support for staff recruitment",
+    "Support for middle leaders",
+    "Observation of classroom teachers",
+    "Support for classroom teachers",
+    "Observation and assessment of early career teachers",
+    "Support for early career teachers",
+    "Data advice and training",
+    "Pre-inspection support",
+    "Post-inspection action planning and review",
+    "Support with disciplinary and capability issues",
+    "Support with bids and policy development",
+    "Conducting a review the school asks for",
+    "Taking part in a review",
+]
+NETWORKS = ["Theme network (EAL, more able, subjects)", "Phase and year group network", "Early career teacher training"]
+SUBSCRIBERS = [990301, 990302, 990304, 990306, 990307]  # Knollmead (990306) has nearly spent its credits
+H = Decimal
+
+# (school, tariff item, days after 1 September, hours booked, report, hours it took, report written)
+PAST = [
+    (990301, "Support for middle leaders", 20, "3", True, "3", True),
+    (990301, "Data advice and training", 45, "2", False, "2.5", False),
+    (990302, "Observation of classroom teachers", 30, "4", True, "4", True),
+    (990304, "Pre-inspection support", 35, "6", True, "6", True),
+    (990306, "Conducting a review the school asks for", 14, "8", True, "8", True),
+    (990306, "Bespoke training for staff or governors", 28, "6", True, "7", True),
+    (990306, "Post-inspection action planning and review", 50, "8", True, "8", True),
+    (990306, "Support for middle leaders", 63, "6", True, "6", True),
+    (990306, "Support for classroom teachers", 70, "8", True, "8", True),
+    (990306, "Data advice and training", 77, "7", True, "7", True),
+    (990307, "Support for staff recruitment", 40, "3", False, "2", False),
+]
+# (school, tariff item, days from today, hours, report)
+AHEAD = [
+    (990301, "Observation and assessment of early career teachers", 9, "2", True),
+    (990302, "Support for governors with the headteacher's performance management", 16, "3", True),
+    (990304, "Post-inspection action planning and review", 23, "4", True),
+    (990307, "Bespoke training for staff or governors", 30, "6", False),
+]
+
+
+def load(partnership, spec, admin):
+    if spec["slug"] != "education-kingston" or Plan.objects.filter(partnership=partnership).exists():
+        return
+    coordinator = (
+        RoleAssignment.objects.filter(partnership=partnership, role=Role.COORDINATOR)
+        .select_related("user")
+        .first()
+        .user
+    )
+    plan = plan_create(
+        actor=coordinator,
+        partnership=partnership,
+        name="Full subscription",
+        yearly_price=H("4500.00"),
+        credits_per_year=H("60"),
+        includes_ect_support=True,
+    )
+    items = {
+        name: TariffItem(partnership=partnership, name=name, kind=K.ADVISER_ACTIVITY) for name in ADVISER_ACTIVITIES
+    }
+    items |= {name: TariffItem(partnership=partnership, name=name, kind=K.NETWORK_EVENT) for name in NETWORKS}
+    items["Open events and conferences"] = TariffItem(
+        partnership=partnership,
+        name="Open events and conferences",
+        kind=K.OPEN_EVENT,
+        member_price=H("95.00"),
+        non_member_price=H("140.00"),
+    )
+    TariffItem.objects.bulk_create(items.values())
+    today = timezone.localdate()
+    year = academic_year_of(today)
+    schools = {school.urn: school for school in School.objects.filter(urn__in=SUBSCRIBERS)}
+    subscriptions = {
+        urn: subscription_start(actor=coordinator, partnership=partnership, school=school, plan=plan, year=year)
+        for urn, school in schools.items()
+    }
+    heads = {
+        a.school.urn: a.user
+        for a in RoleAssignment.objects.filter(partnership=partnership, role=Role.HEADTEACHER).select_related(
+            "user", "school"
+        )
+    }
+    adviser = RoleAssignment.objects.filter(partnership=partnership, role=Role.ADVISER).select_related("user").first()
+    start = datetime.date(year, 9, 1)
+    for urn, name, days, hours, report, took, written in PAST:
+        on = start + datetime.timedelta(days=days)
+        if on > today:
+            continue
+        item = items[name]
+        cost = tariff_credits(item, hours=H(hours), report=report)
+        booking = Booking.objects.create(
+            subscription=subscriptions[urn],
+            item=item,
+            on=on,
+            hours=H(hours),
+            report=report,
+            credits=cost,
+            booked_by=heads[urn],
+        )
+        credit_append(
+            subscription=subscriptions[urn],
+            kind=CreditEntry.Kind.BOOKING,
+            amount=-cost,
+            description=f"{name}, {on:%-d %B %Y}: {hours} hours{' and a report' if report else ''}",
+            booking=booking,
+            recorded_by=heads[urn],
+        )
+        booking_actuals_record(
+            actor=adviser.user if adviser else coordinator,
+            booking=booking,
+            actual_hours=H(took),
+            report_written=written,
+        )
+    for urn, name, days, hours, report in AHEAD:
+        on = today + datetime.timedelta(days=days)
+        if academic_year_of(on) != year:
+            continue
+        booking_create(
+            actor=heads[urn], subscription=subscriptions[urn], item=items[name], on=on, hours=H(hours), report=report
+        )

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from subscriptions import views
+
+app_name = "subscriptions"
+
+# Mounted under /p/<slug:partnership_slug>/subscriptions/ (config/urls.py).
+urlpatterns = [
+    path("", views.SubscriptionsView.as_view(), name="index"),
+    path("tariff/", views.TariffView.as_view(), name="tariff"),
+    path("plans/new/", views.PlanCreateView.as_view(), name="plan_new"),
+    path("subscribe/", views.SubscribeView.as_view(), name="subscribe"),
+    path("<int:subscription_pk>/", views.StatementView.as_view(), name="statement"),
+    path("<int:subscription_pk>/book/", views.BookView.as_view(), name="book"),
+    path("bookings/<int:booking_pk>/cancel/", views.BookingCancelView.as_view(), name="cancel"),
+    path("bookings/<int:booking_pk>/time/", views.ActualsView.as_view(), name="actuals"),
+]

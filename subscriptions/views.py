@@ -1,0 +1,270 @@
+"""The subscription pages: this year's subscriptions and balances, the tariff, plans, a school's
+credit statement, booking an adviser's time (with the cost shown before it is confirmed), cancelling,
+and the adviser's record of the time it took. Who may do what is SubscriptionAccess, and only there.
+A school's credits are its private records: to anyone else they do not exist (404)."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.views.generic import TemplateView
+
+from core.forms import Form
+from core.views import ServiceFormView, TenantViewMixin
+from partnerships.calendar import academic_year_label, academic_year_of
+from partnerships.models import Membership
+from schools.models import School
+from subscriptions.forms import ActualsForm, BookingForm, PlanForm, SubscribeForm
+from subscriptions.models import Booking, Plan, Subscription, TariffItem
+from subscriptions.selectors import (
+    credit_balance,
+    credit_statement,
+    subscription_access,
+    subscriptions_of_year,
+    tariff_credits,
+)
+from subscriptions.services.bookings import (
+    booking_actuals_record,
+    booking_cancel,
+    booking_create,
+    booking_validate,
+    refund_due,
+)
+from subscriptions.services.plans import plan_create, subscription_start
+
+MANAGE = "manage_subscriptions"
+MAX_ID = 2_147_483_647
+
+
+def _id(value: int) -> int:
+    if value > MAX_ID:
+        raise Http404
+    return value
+
+
+class AccessMixin:
+    @cached_property
+    def access(self):
+        return subscription_access(self.request.tenant)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"access": self.access}
+
+
+def _this_year() -> int:
+    return academic_year_of(timezone.localdate())
+
+
+class SubscriptionsView(AccessMixin, TenantViewMixin, TemplateView):
+    template_name = "subscriptions/index.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        year = _this_year()
+        rows = [s for s in subscriptions_of_year(self.partnership, year) if self.access.sees_school(s.school_id)]
+        context.update(year=year, year_label=academic_year_label(year), rows=rows)
+        if self.access.manages:
+            subscribed = {s.school_id for s in rows}
+            members = Membership.objects.filter(partnership=self.partnership).current().select_related("school")
+            context["others"] = sorted(
+                (m.school for m in members if m.school_id not in subscribed), key=lambda school: school.name
+            )
+            context["plans"] = list(Plan.objects.filter(partnership=self.partnership))
+        return context
+
+
+class TariffView(TenantViewMixin, TemplateView):
+    template_name = "subscriptions/tariff.html"
+
+    def get_context_data(self, **kwargs):
+        items = list(TariffItem.objects.filter(partnership=self.partnership, active=True).order_by("kind", "name"))
+        return super().get_context_data(**kwargs) | {"items": items, "Kind": TariffItem.Kind}
+
+
+class PlanCreateView(ServiceFormView):
+    permission_required = MANAGE
+    template_name = "subscriptions/plan_form.html"
+    form_class = PlanForm
+    success_message = "Plan {name} set up"
+
+    def perform(self, form):
+        return plan_create(actor=self.request.user, partnership=self.partnership, **form.cleaned_data)
+
+    def get_success_url(self, plan):
+        return self.tenant_url("subscriptions:index")
+
+
+class SubscribeView(ServiceFormView):
+    permission_required = MANAGE
+    template_name = "subscriptions/subscribe.html"
+    form_class = SubscribeForm
+
+    def get_form_kwargs(self):
+        members = Membership.objects.filter(partnership=self.partnership).current().values("school_id")
+        return super().get_form_kwargs() | {
+            "schools": School.objects.filter(pk__in=members).order_by("name"),
+            "plans": Plan.objects.filter(partnership=self.partnership),
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"year_label": academic_year_label(_this_year())}
+
+    def perform(self, form):
+        return subscription_start(
+            actor=self.request.user, partnership=self.partnership, year=_this_year(), **form.cleaned_data
+        )
+
+    def get_success_message(self, subscription):
+        year = academic_year_label(subscription.year)
+        return f"{subscription.school.name} subscribes to {subscription.plan.name} for {year}"
+
+    def get_success_url(self, subscription):
+        return self.tenant_url("subscriptions:statement", subscription_pk=subscription.pk)
+
+
+class _SubscriptionMixin(AccessMixin):
+    def subscription(self, subscription_pk) -> Subscription:
+        subscription = get_object_or_404(
+            Subscription.objects.select_related("school", "plan", "partnership"), pk=_id(subscription_pk)
+        )
+        if not self.access.sees_school(subscription.school_id):
+            raise Http404("This school's credits are not shared with you")
+        return subscription
+
+
+class StatementView(_SubscriptionMixin, TenantViewMixin, TemplateView):
+    template_name = "subscriptions/statement.html"
+
+    def lookup(self, **kwargs):
+        return self.subscription(kwargs["subscription_pk"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        subscription = self.lookup(**kwargs)
+        bookings = list(Booking.objects.filter(subscription=subscription).select_related("item").order_by("-on", "-pk"))
+        today = timezone.localdate()
+        context.update(
+            subscription=subscription,
+            statement=credit_statement(subscription),
+            bookings=bookings,
+            today=today,
+            books=self.access.books_for(subscription.school_id),
+            records=self.access.records_visit_for(subscription.school_id),
+            year_label=academic_year_label(subscription.year),
+        )
+        return context
+
+
+class BookView(_SubscriptionMixin, ServiceFormView):
+    """Book an adviser's time. The first POST shows what it costs and the balance after (nothing is
+    written); confirming books it."""
+
+    template_name = "subscriptions/book.html"
+    form_class = BookingForm
+    context_object_name = "subscription"
+
+    def lookup(self, **kwargs):
+        subscription = self.subscription(kwargs["subscription_pk"])
+        if not self.access.books_for(subscription.school_id):
+            raise PermissionDenied
+        return subscription
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"partnership": self.partnership}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["balance"] = credit_balance(self.object)
+        context["year_label"] = academic_year_label(self.object.year)
+        return context
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.lookup(**kwargs)
+        form = self.get_form()
+        if form.is_valid() and not form.cleaned_data.get("confirm"):
+            data = form.cleaned_data
+            try:
+                booking_validate(subscription=self.object, item=data["item"], on=data["on"], hours=data["hours"])
+            except ValidationError as error:
+                self.add_service_errors(form, error)
+                return self.form_invalid(form)
+            cost = tariff_credits(data["item"], hours=data["hours"], report=data["report"])
+            balance = credit_balance(self.object)
+            return self.render_to_response(
+                self.get_context_data(form=form, checking=True, cost=cost, balance_after=balance - cost)
+            )
+        return super().post(request, *args, **kwargs)
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return booking_create(
+            actor=self.request.user,
+            subscription=self.object,
+            item=data["item"],
+            on=data["on"],
+            hours=data["hours"],
+            report=data["report"],
+            notes=data["notes"],
+        )
+
+    def get_success_message(self, booking):
+        return f"Booked: {booking.item.name}, for {booking.credits.normalize():f} credits"
+
+    def get_success_url(self, booking):
+        return self.tenant_url("subscriptions:statement", subscription_pk=self.object.pk)
+
+
+class _BookingFormView(_SubscriptionMixin, ServiceFormView):
+    context_object_name = "booking"
+
+    def booking(self, booking_pk) -> Booking:
+        booking = get_object_or_404(
+            Booking.objects.select_related("subscription__school", "subscription__plan", "item"), pk=_id(booking_pk)
+        )
+        if not self.access.sees_school(booking.subscription.school_id):
+            raise Http404("This school's credits are not shared with you")
+        return booking
+
+    def get_success_url(self, booking):
+        return self.tenant_url("subscriptions:statement", subscription_pk=booking.subscription_id)
+
+
+class BookingCancelView(_BookingFormView):
+    template_name = "subscriptions/cancel.html"
+    form_class = Form  # nothing to fill in: the button confirms
+
+    def lookup(self, **kwargs):
+        booking = self.booking(kwargs["booking_pk"])
+        if not self.access.books_for(booking.subscription.school_id):
+            raise PermissionDenied
+        return booking
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"refund_due": refund_due(self.object)}
+
+    def perform(self, form):
+        return booking_cancel(actor=self.request.user, booking=self.object)
+
+    def get_success_message(self, booking):
+        return f"{booking.item.name} on {booking.on:%-d %B %Y} cancelled"
+
+
+class ActualsView(_BookingFormView):
+    template_name = "subscriptions/actuals.html"
+    form_class = ActualsForm
+
+    def lookup(self, **kwargs):
+        booking = self.booking(kwargs["booking_pk"])
+        if not self.access.records_visit_for(booking.subscription.school_id):
+            raise PermissionDenied
+        return booking
+
+    def get_initial(self):
+        return {"actual_hours": self.object.actual_hours or self.object.hours, "report_written": self.object.report}
+
+    def perform(self, form):
+        return booking_actuals_record(actor=self.request.user, booking=self.object, **form.cleaned_data)
+
+    def get_success_message(self, booking):
+        return f"Time recorded for {booking.item.name} on {booking.on:%-d %B %Y}"
