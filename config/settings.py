@@ -275,6 +275,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "partnerships.tasks.agreements.finish_agreement_copies_everywhere",
         "schedule": 60 * 60,
     },
+    # Daily: reminders to sign (at most weekly) and of the agreement's end; each is an AgreementReminder
+    # row, so a rerun sends nothing twice.
+    "agreement-reminders": {
+        "task": "partnerships.tasks.agreements.send_agreement_reminders_everywhere",
+        "schedule": 24 * 60 * 60,
+    },
     # Daily: reminders fall due by the day; each is a ContributionReminder row, so a rerun sends nothing twice.
     "contribution-reminders": {
         "task": "finance.tasks.send_contribution_reminders_everywhere",

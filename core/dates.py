@@ -1,5 +1,6 @@
 """Dates as people read them in Commonroom's pages, messages and emails."""
 
+import calendar
 import datetime
 
 from django.db.models import Q, QuerySet
@@ -9,6 +10,14 @@ from django.utils import timezone
 def date_label(value: datetime.date) -> str:
     """'1 September 2026': no leading zero, the month in words, as GOV.UK writes dates."""
     return f"{value.day} {value:%B %Y}"
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` calendar months later (earlier, if negative), or the month's last day if
+    it is shorter: 31 August less three months is 31 May, 31 May less three is 28 (or 29) February."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
 # --- Date ranges ----------------------------------------------------------------------------------

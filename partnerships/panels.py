@@ -1,12 +1,15 @@
-"""The partnerships app's own panels on the dashboard (core/panels.py), registered in apps.py."""
+"""The partnerships app's own panels on the dashboard (core/panels.py), registered in apps.py: the banker
+school leaving, the agreement ending or expired (for the coordinator and the chair), and the copies of
+the agreement waiting for the reader's signature. The dashboard passes them the agreement in force."""
 
 from django.http import HttpRequest
 
 from core.panels import Panel
 from partnerships.selectors.constitution import banker_departure
+from partnerships.selectors.reminders import RENEWS, agreement_ending, agreement_to_sign, warned_of_expiry
 
 
-def banker_leaving_panel(request: HttpRequest) -> dict | None:
+def banker_leaving_panel(request: HttpRequest, **kwargs) -> dict | None:
     """The coordinator's warning that the banker school is leaving (or has left): a new one must be chosen.
 
     Shown to whoever may change the constitution, until a different banker school is chosen or the
@@ -17,11 +20,44 @@ def banker_leaving_panel(request: HttpRequest) -> dict | None:
     return None if departure is None else {"departure": departure}
 
 
+def agreement_ending_panel(request: HttpRequest, agreement=None, **kwargs) -> dict | None:
+    """The coordinator's and the chair's warning that the agreement has expired or ends within a month,
+    with what to do: renew it, or carry on with the renewal being drafted. The dashboard passes the
+    agreement in force it has read; nothing is read for anyone else."""
+    if not warned_of_expiry(request.tenant.roles):
+        return None
+    ending = agreement_ending(request.partnership, agreement)
+    if ending is None:
+        return None
+    return {"ending": ending, "may_renew": request.tenant.has(RENEWS)}
+
+
+def copies_to_sign_panel(request: HttpRequest, agreement=None, **kwargs) -> dict | None:
+    """The copies of the agreement the person may sign now, with links to sign them."""
+    to_sign = agreement_to_sign(request.user, request.tenant.roles, request.partnership, term=agreement)
+    return None if to_sign is None else {"to_sign": to_sign}
+
+
 PANELS = [
     Panel(
         slot="dashboard_warnings",
         name="banker_leaving",
         template="partnerships/panels/banker_leaving.html",
         context=banker_leaving_panel,
+    ),
+    # Before the other warnings: the agreement is what the partnership rests on.
+    Panel(
+        slot="dashboard_warnings",
+        name="agreement_ending",
+        template="partnerships/panels/agreement_ending.html",
+        context=agreement_ending_panel,
+        order=10,
+    ),
+    Panel(
+        slot="dashboard_warnings",
+        name="agreement_to_sign",
+        template="partnerships/panels/agreement_to_sign.html",
+        context=copies_to_sign_panel,
+        order=20,
     ),
 ]

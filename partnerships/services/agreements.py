@@ -8,7 +8,6 @@ safe markup of partnerships/agreement_text.py, checked here on every save, so no
 meets HTML, a stylesheet or a file address.
 """
 
-import calendar
 import datetime
 
 from django.core.exceptions import ValidationError
@@ -18,7 +17,7 @@ from django.utils import timezone
 
 from accounts.audit import AuditAction, audit_record
 from accounts.models import User
-from core.dates import ONE_DAY, date_label
+from core.dates import ONE_DAY, add_months, date_label
 from partnerships.agreement_templates import TEMPLATES
 from partnerships.agreement_text import agreement_text_problems
 from partnerships.models import (
@@ -217,19 +216,13 @@ def agreement_publish(*, actor: User, version: AgreementVersion) -> AgreementVer
     return version
 
 
-def _add_months(day: datetime.date, months: int) -> datetime.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def _next_term(version: AgreementVersion) -> tuple[datetime.date, datetime.date | None]:
     """The term after a version's: from the day after its end, as long again in months."""
     if version.ends is None:
         return max(version.starts, timezone.localdate()), None
     day_after = version.ends + ONE_DAY
     months = (day_after.year - version.starts.year) * 12 + day_after.month - version.starts.month
-    return day_after, _add_months(day_after, max(months, 1)) - ONE_DAY
+    return day_after, add_months(day_after, max(months, 1)) - ONE_DAY
 
 
 @transaction.atomic
