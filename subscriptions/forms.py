@@ -69,10 +69,10 @@ class SubscribeForm(Form):
     school = forms.ModelChoiceField(label="School", queryset=None, empty_label="Choose a school")
     plan = forms.ModelChoiceField(label="Plan", queryset=None, widget=forms.RadioSelect, empty_label=None)
 
-    def __init__(self, *args, schools, plans, **kwargs):
+    def __init__(self, *args, school_choices, plan_choices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = schools
-        self.fields["plan"].queryset = plans
+        self.fields["school"].queryset = school_choices
+        self.fields["plan"].queryset = plan_choices
 
 
 class BookingForm(Form):

@@ -103,8 +103,8 @@ class SubscribeView(ServiceFormView):
     def get_form_kwargs(self):
         members = Membership.objects.filter(partnership=self.partnership).current().values("school_id")
         return super().get_form_kwargs() | {
-            "schools": School.objects.filter(pk__in=members).order_by("name"),
-            "plans": Plan.objects.filter(partnership=self.partnership),
+            "school_choices": School.objects.filter(pk__in=members).order_by("name"),
+            "plan_choices": Plan.objects.filter(partnership=self.partnership),
         }
 
     def get_context_data(self, **kwargs):

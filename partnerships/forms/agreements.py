@@ -86,7 +86,12 @@ class SignForm(Form):
     """Signing one block: the full name typed, the agreement ticked, and the password (or, for someone
     with two-factor authentication, the code their app shows) entered at that moment."""
 
-    error_phrases = {"name": "your full name", "password": "your password", "code": "the code from your app"}
+    error_phrases = {
+        "name": "your full name",
+        "password": "your password",
+        "code": "the code from your app",
+        "document_sha256": "the fingerprint of the document you read",
+    }
 
     name = forms.CharField(
         label="Your full name", max_length=200, required=False, widget=forms.TextInput(attrs={"autocomplete": "name"})

@@ -18,6 +18,8 @@ from core.forms import Form, GovukErrorsMixin, field_phrase
 from partnerships.forms.constitution import ConstitutionSectionForm, section_form_class
 from partnerships.models.constitution import SECTIONS
 from partnerships.selectors.constitution import constitution_of
+from schools.models import School
+from subscriptions.models import Plan
 from tests.factories.meetings import InviteeFactory, MeetingFactory
 from tests.factories.partnerships import make_rota, make_terms
 
@@ -101,6 +103,8 @@ def build(tenant_a):
         "invitee": invitee,
         "schools": tenant_a.schools,
         "missing_phases": ["secondary"],
+        "school_choices": School.objects.filter(pk__in=[s.pk for s in tenant_a.schools]),
+        "plan_choices": Plan.objects.filter(partnership=partnership),
     }
     # allauth's forms take what they need from **kwargs.
     takes_user = {
