@@ -215,6 +215,8 @@ MEDIA_URL = "/media/"
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))
 # The largest paper a meeting takes (PDF and office documents), in bytes.
 PAPER_MAX_BYTES = env_int("PAPER_MAX_BYTES", 20 * 1024 * 1024)
+# The largest agreement PDF a school uploads (a copy signed on paper and scanned), in bytes.
+AGREEMENT_UPLOAD_MAX_BYTES = env_int("AGREEMENT_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 
 # The seal of signed agreements (partnerships/agreements/seal.py). Without a configured certificate each
 # partnership gets a self-issued one on first use, its key kept encrypted under PRIVATE_MEDIA_ROOT/seals/

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from partnerships.views import agreements as views
-from partnerships.views import signing
+from partnerships.views import paper, signing
 
 app_name = "agreement"
 
@@ -26,4 +26,9 @@ urlpatterns = [
     path("copies/<int:copy_pk>/sign/<int:block_pk>/", signing.SignView.as_view(), name="sign"),
     path("sections/<int:section_pk>/", views.SectionEditView.as_view(), name="section"),
     path("sections/<int:section_pk>/preview/", views.SectionPreviewView.as_view(), name="preview"),
+    # Signing on paper: the scan of the copy signed by hand, and the coordinator's check of it.
+    path("copies/<int:copy_pk>/paper/", paper.ScanUploadView.as_view(), name="paper_upload"),
+    path("copies/<int:copy_pk>/paper/scan.pdf", paper.ScanFileView.as_view(), name="paper_scan"),
+    path("copies/<int:copy_pk>/paper/check/", paper.ScanConfirmView.as_view(), name="paper_check"),
+    path("copies/<int:copy_pk>/paper/send-back/", paper.ScanRejectView.as_view(), name="paper_reject"),
 ]
