@@ -543,6 +543,10 @@ REGISTRY: dict[str, Callable[..., dict]] = {
     },
     "signing.agreement_sign": _signing,
     "signing.agreement_copies_void": _voiding,
+    # Signing on paper: the cases are built in tests/factories/paper.py.
+    "paper.agreement_scan_upload": lambda t: importlib.import_module("tests.factories.paper").scan_upload_case(t),
+    "paper.agreement_scan_confirm": lambda t: importlib.import_module("tests.factories.paper").scan_confirm_case(t),
+    "paper.agreement_scan_reject": lambda t: importlib.import_module("tests.factories.paper").scan_reject_case(t),
     "agreements.agreement_draft_create": lambda t: {
         "actor": t.coordinator,
         "partnership": t.partnership,

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from partnerships.views import agreements as views
-from partnerships.views import signing, verification
+from partnerships.views import paper, signing, verification
 
 app_name = "agreement"
 
@@ -28,4 +28,9 @@ urlpatterns = [
     path("verify/", verification.VerifyView.as_view(), name="verify"),
     path("sections/<int:section_pk>/", views.SectionEditView.as_view(), name="section"),
     path("sections/<int:section_pk>/preview/", views.SectionPreviewView.as_view(), name="preview"),
+    # Signing on paper: the scan of the copy signed by hand, and the coordinator's check of it.
+    path("copies/<int:copy_pk>/paper/", paper.ScanUploadView.as_view(), name="paper_upload"),
+    path("copies/<int:copy_pk>/paper/scan.pdf", paper.ScanFileView.as_view(), name="paper_scan"),
+    path("copies/<int:copy_pk>/paper/check/", paper.ScanConfirmView.as_view(), name="paper_check"),
+    path("copies/<int:copy_pk>/paper/send-back/", paper.ScanRejectView.as_view(), name="paper_reject"),
 ]

@@ -62,6 +62,7 @@ def _copy(tenant):
             blank=name,
             blank_sha256="0" * 64,
             signed=name,
+            scan=name,  # so the scan of a copy signed on paper (registry/paper.py) has a file to serve
         )
         # A signature and a reminder too, so the isolation test finds a row of each agreement model.
         block = SignatureBlock.objects.get(version=version)
