@@ -56,6 +56,7 @@ class Partnership(models.Model):
             ),
             ("view_finance", "Can see the partnership's financial years, budgets and contribution schemes"),
             ("manage_finance", "Can open financial years, set budgets and contribution schemes"),
+            ("manage_subscriptions", "Can set up subscription plans, subscribe schools and manage their credits"),
         ]
 
     def __str__(self) -> str:

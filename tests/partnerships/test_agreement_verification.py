@@ -68,7 +68,7 @@ def test_a_sealed_copy_is_genuine_with_its_version_school_and_signers(manchester
     assert copy.identifier in html and copy.signed_sha256 in html
     for name in signer_names(signing, school):  # the coordinator sees every school's copy
         assert name in html
-    for role in ("Headteacher", "Chair of governors", "Chair"):
+    for role in ("Headteacher", "Chair of governors", "Chair of the partnership"):
         assert f'<td class="govuk-table__cell">{role}</td>' in html
     assert IP not in html and "SealedCopyFactory" not in html
 
@@ -223,7 +223,7 @@ def test_the_public_page_shows_roles_and_dates_but_no_names(manchester):
     with scopes_disabled():
         signed_on = AgreementSignature.objects.filter(copy=copy).first().signed_at
     assert f"{signed_on:%-d %B %Y}" in html
-    for role in ("Headteacher", "Chair of governors", "Chair"):
+    for role in ("Headteacher", "Chair of governors", "Chair of the partnership"):
         assert f'<td class="govuk-table__cell">{role}</td>' in html
     for name in signer_names(signing, school):
         assert name not in html
