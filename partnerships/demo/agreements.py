@@ -15,8 +15,10 @@ signer's password again (that would hash the demo password once per signature).
 import datetime
 
 from allauth.account.models import EmailAddress
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from partnerships.agreements.fetch import html_document
 from partnerships.demo import seeds
 from partnerships.models import (
     AgreementCopy,
@@ -37,6 +39,7 @@ from partnerships.services.agreements import (
     agreement_section_update,
     agreement_term_set,
 )
+from partnerships.services.paper import agreement_scan_upload
 from partnerships.services.signing import agreement_copies_make, agreement_copy_seal
 
 TEMPLATE_FOR = {
@@ -141,4 +144,16 @@ def _sign_all(partnership, version: AgreementVersion, admin, *, outstanding: int
 
 
 def _sign_heart_of_manchester(partnership, version: AgreementVersion, admin) -> None:
-    _sign_all(partnership, version, admin, outstanding=3, partly=True)
+    """Two schools outstanding (one with its headteacher's signature in); the third signed on paper, its
+    scan waiting for the coordinator's check."""
+    left = _sign_all(partnership, version, admin, outstanding=3, partly=True)
+    on_paper = left[-1]
+    head = _holder(
+        partnership, SignatureBlock.objects.filter(version=version, kind="headteacher").first(), on_paper.school
+    )
+    scan = html_document(
+        f'<html lang="en-GB"><head><title>Scan</title></head><body><p>{on_paper.school.name}: the agreement, '
+        "signed by hand by the headteacher, the chair of governors and the partnership's chair, and scanned.</p>"
+        "</body></html>"
+    ).write_pdf()
+    agreement_scan_upload(actor=head, copy=on_paper, upload=SimpleUploadedFile("signed-agreement.pdf", scan))
