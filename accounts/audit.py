@@ -139,6 +139,23 @@ class AuditAction(models.TextChoices):
     BOOKING_MADE = "subscriptions.booking_made", "Activity booked with credits"
     BOOKING_CANCELLED = "subscriptions.booking_cancelled", "Booking cancelled"
     BOOKING_ACTUALS_RECORDED = "subscriptions.actuals_recorded", "Actual time of a booking recorded"
+    EVENT_CREATED = "subscriptions.event_created", "Event set up"
+    EVENT_CHANGED = "subscriptions.event_changed", "Event changed"
+    EVENT_PLACES_BOOKED = "subscriptions.places_booked", "Places booked at an event"
+    EVENT_PLACES_CANCELLED = "subscriptions.places_cancelled", "Places at an event cancelled"
+    EVENT_WAITING = "subscriptions.waiting", "Put on an event's waiting list"
+    EVENT_PLACE_OFFERED = "subscriptions.place_offered", "A freed place offered from the waiting list"
+    EVENT_ATTENDANCE_RECORDED = "subscriptions.event_attendance", "Attendance at an event recorded"
+    EVENT_INVOICED = "subscriptions.event_invoiced", "Event places invoiced"
+    VISIT_RECORDED = "subscriptions.visit_recorded", "Note of visit recorded"
+    VISIT_CHANGED = "subscriptions.visit_changed", "Note of visit changed"
+    VISIT_NOTE_VIEWED = "subscriptions.visit_viewed", "Note of visit read"
+    VISIT_NOTE_SHARED = "subscriptions.visit_shared", "Note of visit shared"
+    REVIEW_DRAFTED = "subscriptions.review_drafted", "Joint Annual Review drafted"
+    REVIEW_SENT = "subscriptions.review_sent", "Joint Annual Review sent to the headteacher"
+    REVIEW_CONFIRMED = "subscriptions.review_confirmed", "Joint Annual Review confirmed"
+    REVIEW_RETURNED = "subscriptions.review_returned", "Joint Annual Review returned with comments"
+    REVIEW_SUBMITTED = "subscriptions.review_submitted", "Joint Annual Review submitted"
 
 
 def audit_record(
