@@ -1,6 +1,6 @@
 from django.urls import path
 
-from subscriptions import views
+from subscriptions.views import credits as views
 
 app_name = "subscriptions"
 

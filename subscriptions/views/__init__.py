@@ -1,0 +1,1 @@
+"""The subscription pages, one module per concept."""
