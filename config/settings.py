@@ -271,6 +271,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 24 * 60 * 60,
     },
     # Hourly: agreement copies missed at publishing are made, and fully signed ones sealed (idempotent).
+    # Daily: credits unspent when their academic year has ended lapse (each once: the balance is then nothing).
+    "lapse-unspent-credits": {
+        "task": "subscriptions.tasks.lapse_unspent_credits_everywhere",
+        "schedule": 24 * 60 * 60,
+    },
     "finish-agreement-copies": {
         "task": "partnerships.tasks.agreements.finish_agreement_copies_everywhere",
         "schedule": 60 * 60,

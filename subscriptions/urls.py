@@ -11,6 +11,7 @@ urlpatterns = [
     path("plans/new/", views.PlanCreateView.as_view(), name="plan_new"),
     path("subscribe/", views.SubscribeView.as_view(), name="subscribe"),
     path("<int:subscription_pk>/", views.StatementView.as_view(), name="statement"),
+    path("<int:subscription_pk>/statement.pdf", views.StatementPdfView.as_view(), name="statement_pdf"),
     path("<int:subscription_pk>/book/", views.BookView.as_view(), name="book"),
     path("bookings/<int:booking_pk>/cancel/", views.BookingCancelView.as_view(), name="cancel"),
     path("bookings/<int:booking_pk>/time/", views.ActualsView.as_view(), name="actuals"),

@@ -51,6 +51,7 @@ NOT_USE_CASES = {
     "subscriptions.credits.credit_append": "appends inside the calling use case, which audits",
     "subscriptions.bookings.refund_due": "a rule: whether a cancellation is refunded",
     "subscriptions.bookings.booking_validate": "validates",
+    "subscriptions.plans.credits_lapse": "the system lapses a year's unspent credits (the ledger entry is the record)",
     "signing.agreement_copies_make": "the system makes the copies a publish asked for (audited, no actor)",
     "signing.agreement_copy_seal": "the system seals a copy once its last signer signed (audited, no actor)",
     "signing.new_identifier": "makes a random identifier",

@@ -118,3 +118,21 @@ def subscription_start(*, actor: User, partnership: Partnership, school: School,
         data={"subscription": subscription.pk, "school": school.pk, "carried": str(carried)},
     )
     return subscription
+
+
+def credits_lapse(*, subscription: Subscription, today: datetime.date) -> CreditEntry | None:
+    """At the end of its academic year, a subscription's unspent credits lapse unless its plan carries
+    them over (they then move when the school subscribes again). Idempotent: once lapsed, the balance is
+    nothing and there is nothing more to do. The system acts: the entry is the record."""
+    if subscription.plan.carry_over or today <= datetime.date(subscription.year + 1, 8, 31):
+        return None
+    with transaction.atomic():
+        left = credit_balance(subscription)
+        if left <= 0:
+            return None
+        return credit_append(
+            subscription=subscription,
+            kind=CreditEntry.Kind.LAPSE,
+            amount=-left,
+            description=f"Unspent at the end of {academic_year_label(subscription.year)}",
+        )

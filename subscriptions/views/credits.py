@@ -4,14 +4,17 @@ and the adviser's record of the time it took. Who may do what is SubscriptionAcc
 A school's credits are its private records: to anyone else they do not exist (404)."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.text import slugify
+from django.views import View
 from django.views.generic import TemplateView
 
 from core.forms import Form
 from core.views import ServiceFormView, TenantViewMixin
+from meetings.pack import render_pdf
 from partnerships.calendar import academic_year_label, academic_year_of
 from partnerships.models import Membership
 from schools.models import School
@@ -154,6 +157,29 @@ class StatementView(_SubscriptionMixin, TenantViewMixin, TemplateView):
             year_label=academic_year_label(subscription.year),
         )
         return context
+
+
+class StatementPdfView(_SubscriptionMixin, TenantViewMixin, View):
+    """The school's statement of credits for the year as a tagged PDF (PDF/UA-1)."""
+
+    http_method_names = ["get", "head", "options"]
+
+    def lookup(self, **kwargs):
+        return self.subscription(kwargs["subscription_pk"])
+
+    def get(self, request, *args, **kwargs):
+        subscription = self.lookup(**kwargs)
+        context = {
+            "partnership": self.partnership,
+            "subscription": subscription,
+            "statement": credit_statement(subscription),
+            "year_label": academic_year_label(subscription.year),
+        }
+        response = HttpResponse(render_pdf("subscriptions/pdf/statement.html", context), content_type="application/pdf")
+        name = f"credits-{slugify(subscription.school.name)}-{subscription.year}"
+        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        response["Cache-Control"] = "private, no-store"
+        return response
 
 
 class BookView(_SubscriptionMixin, ServiceFormView):

@@ -249,3 +249,34 @@ def test_twenty_bookings_at_once_against_ten_credits_take_exactly_ten(tenant_a, 
         entries = list(CreditEntry.objects.filter(subscription=subscription).order_by("sequence"))
         assert [e.sequence for e in entries] == list(range(1, 12))
         assert Booking.objects.count() == 10
+
+
+@pytest.mark.django_db
+def test_unspent_credits_lapse_once_when_the_year_has_ended_unless_the_plan_carries_them(tenant_a):
+    from subscriptions.tasks import lapse_unspent_credits
+    from tests.clock import on_day
+
+    lapsing = subscribed(tenant_a, year=2025)
+    carrying = subscribed(tenant_a, year=2025, school=tenant_a.schools[1], carry_over=True, credits="30")
+    with on_day(D(2026, 8, 31)):
+        assert lapse_unspent_credits(partnership_id=tenant_a.partnership.pk) == 0  # the year has not ended
+    with on_day(D(2026, 9, 1)):
+        assert lapse_unspent_credits(partnership_id=tenant_a.partnership.pk) == 1
+        assert lapse_unspent_credits(partnership_id=tenant_a.partnership.pk) == 0
+    assert balance(lapsing) == 0 and balance(carrying) == 30
+    with scopes_disabled():
+        assert credit_statement(lapsing).lapsed == 60
+
+
+@pytest.mark.django_db
+def test_the_statement_downloads_as_a_tagged_pdf_that_reads_back(tenant_a, client):
+    import subprocess
+
+    subscription = subscribed(tenant_a)
+    client.force_login(tenant_a.coordinator)
+    response = client.get(f"/p/{tenant_a.slug}/subscriptions/{subscription.pk}/statement.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = subprocess.run(["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True).stdout
+    assert tenant_a.schools[0].name.encode() in text and b"Credits for the year" in text
+    info = subprocess.run(["pdfinfo", "-"], input=response.content, capture_output=True, check=True).stdout.decode()
+    assert "Tagged:          yes" in info and "Statement of credits" in info

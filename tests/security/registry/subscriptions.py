@@ -66,11 +66,12 @@ ALLOWED = {
     "subscriptions:plan_new": _COORDINATOR,
     "subscriptions:subscribe": _COORDINATOR,
     "subscriptions:statement": _SCHOOLS_OWN,
+    "subscriptions:statement_pdf": _SCHOOLS_OWN,
     "subscriptions:book": _BOOKERS,
     "subscriptions:cancel": _BOOKERS,
     "subscriptions:actuals": _RECORDERS,
 }
 
 # Roles with nothing to do with the school: its credits do not exist for them.
-NOT_FOUND = {name: _ALL - _SCHOOLS_OWN for name in ("statement", "book", "cancel", "actuals")}
+NOT_FOUND = {name: _ALL - _SCHOOLS_OWN for name in ("statement", "statement_pdf", "book", "cancel", "actuals")}
 NOT_FOUND = {f"subscriptions:{name}": roles for name, roles in NOT_FOUND.items()}
