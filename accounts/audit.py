@@ -156,6 +156,13 @@ class AuditAction(models.TextChoices):
     REVIEW_CONFIRMED = "subscriptions.review_confirmed", "Joint Annual Review confirmed"
     REVIEW_RETURNED = "subscriptions.review_returned", "Joint Annual Review returned with comments"
     REVIEW_SUBMITTED = "subscriptions.review_submitted", "Joint Annual Review submitted"
+    PEP_PLAN_CREATED = "subscriptions.pep_plan_created", "PEP headteacher's plan set up"
+    PEP_OUTCOME_ADDED = "subscriptions.pep_outcome_added", "PEP outcome and milestones agreed"
+    PEP_MILESTONE_MET = "subscriptions.pep_milestone_met", "PEP milestone met"
+    PEP_CPD_RECORDED = "subscriptions.pep_cpd_recorded", "PEP CPD recorded"
+    PEP_SUPPORT_RECORDED = "subscriptions.pep_support_recorded", "Leadership support day recorded"
+    PEP_PANEL_MEMBER_ADDED = "subscriptions.pep_panel_member_added", "PEP panel member added"
+    PEP_ANNUAL_REVIEW_RECORDED = "subscriptions.pep_annual_review", "PEP annual review recorded"
 
 
 def audit_record(

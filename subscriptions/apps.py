@@ -10,3 +10,4 @@ class SubscriptionsConfig(AppConfig):
         from subscriptions import demo
 
         register_loader("subscriptions", demo.load)
+        register_loader("subscriptions_pep", demo.load_pep)

@@ -17,10 +17,17 @@ from partnerships.calendar import academic_year_of
 from partnerships.models import RoleAssignment
 from partnerships.roles import Role
 from schools.models import School
-from subscriptions.models import Booking, CreditEntry, Plan, TariffItem
+from subscriptions.models import Booking, CreditEntry, PepPlan, Plan, TariffItem
 from subscriptions.selectors import tariff_credits
 from subscriptions.services.bookings import booking_actuals_record, booking_create
 from subscriptions.services.credits import credit_append
+from subscriptions.services.pep import (
+    pep_cpd_record,
+    pep_outcome_add,
+    pep_panel_member_add,
+    pep_plan_create,
+    pep_support_day_record,
+)
 from subscriptions.services.plans import plan_create, subscription_start
 
 K = TariffItem.Kind
@@ -66,6 +73,58 @@ AHEAD = [
     (990304, "Post-inspection action planning and review", 23, "4", True),
     (990307, "Bespoke training for staff or governors", 30, "6", False),
 ]
+
+
+def load_pep(partnership, spec, admin):
+    """Swale's PEP headteacher (the demo adviser, school improvement partner to all ten schools): this
+    year's plan with two outcomes and their milestones, the CPD attended so far (the rest shows as
+    missing), leadership support given, and the panel: the partnership manager, a board member and
+    external advice. Its headteacher seat is empty: the PEP advises every Swale school, so every head
+    there has a conflict of interest, which the panel page refuses."""
+    if spec["slug"] != "swale-lcsp" or PepPlan.objects.filter(partnership=partnership).exists():
+        return
+    roles = RoleAssignment.objects.filter(partnership=partnership).select_related("user", "school")
+    coordinator = next(a.user for a in roles if a.role == Role.COORDINATOR)
+    chair = next(a.user for a in roles if a.role == Role.CHAIR)
+    pep = next(a.user for a in roles if a.role == Role.ADVISER)
+    year = academic_year_of(timezone.localdate())
+    plan = pep_plan_create(actor=coordinator, partnership=partnership, pep=pep, year=year)
+    start = datetime.date(year, 9, 1)
+
+    def day(n: int) -> datetime.date:
+        return start + datetime.timedelta(days=n)
+
+    pep_outcome_add(
+        actor=coordinator,
+        plan=plan,
+        text="Every school's KS2 results at or above the floor standard",
+        milestones=[("Data review with every headteacher", day(60)), ("Targets agreed with each school", day(150))],
+    )
+    pep_outcome_add(
+        actor=coordinator,
+        plan=plan,
+        text="Leading for Impact delivered to the targeted group of schools",
+        milestones=[("Programme planned with the Local Learning Network", day(45))],
+    )
+    today = timezone.localdate()
+    for kind, n, days in [
+        ("advisory_induction", 5, "1"),
+        ("pep_induction", 12, "2"),
+        ("sip_cpd", 40, "1"),
+        ("pep_cpd", 50, "0.5"),
+    ]:
+        if day(n) <= today:
+            pep_cpd_record(actor=pep, plan=plan, kind=kind, on=day(n), days=H(days))
+    schools = sorted({a.school for a in roles if a.school_id}, key=lambda school: school.name)
+    for i, school in enumerate(schools[:4]):
+        if day(30 + 14 * i) <= today:
+            pep_support_day_record(actor=pep, plan=plan, school=school, on=day(30 + 14 * i), days=H("1.5"))
+    meets = datetime.date(year + 1, 6, 15)
+    pep_panel_member_add(actor=coordinator, plan=plan, seat="manager", user=coordinator, meets_on=meets)
+    pep_panel_member_add(actor=coordinator, plan=plan, seat="board", user=chair, meets_on=meets)
+    pep_panel_member_add(
+        actor=coordinator, plan=plan, seat="external", name="Accredited school improvement professional", meets_on=meets
+    )
 
 
 def load(partnership, spec, admin):

@@ -102,3 +102,79 @@ class ActualsForm(Form):
 
     actual_hours = _hours_field("Hours spent in school", "the hours spent in school")
     report_written = forms.BooleanField(label="A report was written", required=False)
+
+
+class PepPlanForm(Form):
+    error_phrases = {"pep": "the PEP headteacher", "sip_share_percent": "the share of time"}
+
+    pep = forms.ModelChoiceField(label="PEP headteacher", queryset=None, empty_label="Choose a person")
+    sip_share_percent = forms.IntegerField(
+        label="Share of time as school improvement partner (%)",
+        min_value=0,
+        max_value=100,
+        initial=33,
+        help_text="The agreement says about a third",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}),
+    )
+
+    def __init__(self, *args, pep_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pep"].queryset = pep_choices
+
+
+class CpdForm(Form):
+    error_phrases = {"kind": "the kind of CPD", "on": "the date", "days": "the days", "title": "what it was"}
+
+    kind = forms.ChoiceField(label="Kind of CPD", choices=(), widget=forms.RadioSelect)
+    title = forms.CharField(label="What it was (for optional CPD)", required=False, max_length=200)
+    on = forms.DateField(label="Date", widget=DateInput)
+    days = forms.DecimalField(
+        label="Days",
+        max_digits=3,
+        decimal_places=1,
+        help_text="In half days: 0.5 for a half day",
+        widget=HOURS_WIDGET,
+        error_messages={"invalid": "Enter the days as a number, like 1 or 0.5"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        from subscriptions.models import CpdRecord
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = CpdRecord.Kind.choices
+
+
+class SupportDayForm(Form):
+    error_phrases = {"school": "the school", "on": "the date", "days": "the days"}
+
+    school = forms.ModelChoiceField(label="School", queryset=None, empty_label="Choose a school")
+    on = forms.DateField(label="Date", widget=DateInput)
+    days = forms.DecimalField(
+        label="Days",
+        max_digits=3,
+        decimal_places=1,
+        initial=Decimal("1"),
+        widget=HOURS_WIDGET,
+        error_messages={"invalid": "Enter the days as a number, like 1 or 0.5"},
+    )
+    note = forms.CharField(label="What the support was (optional)", required=False, max_length=300)
+
+    def __init__(self, *args, school_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = school_choices
+
+
+class PanelMemberForm(Form):
+    error_phrases = {"seat": "the seat on the panel", "user": "who sits on the panel", "meets_on": "the panel date"}
+
+    seat = forms.ChoiceField(label="Seat", choices=(), widget=forms.RadioSelect)
+    user = forms.ModelChoiceField(label="Who", queryset=None, required=False, empty_label="Choose a person")
+    name = forms.CharField(label="Or their name, for an external adviser", required=False, max_length=150)
+    meets_on = forms.DateField(label="Panel date", widget=DateInput)
+
+    def __init__(self, *args, user_choices, **kwargs):
+        from subscriptions.models import PanelMember
+
+        super().__init__(*args, **kwargs)
+        self.fields["seat"].choices = PanelMember.Seat.choices
+        self.fields["user"].queryset = user_choices

@@ -41,6 +41,69 @@ def tariff_credits(
     return NOTHING
 
 
+# --- The Kent PEP headteacher -------------------------------------------------------------------------------
+
+# The CPD the Kent agreement requires of a PEP headteacher each year, in days (Appendix 1).
+REQUIRED_CPD: dict[str, Decimal] = {
+    "advisory_induction": Decimal("1"),
+    "pep_induction": Decimal("2"),
+    "autumn_service_day": Decimal("1"),
+    "sip_cpd": Decimal("4"),
+    "pep_cpd": Decimal("3"),  # six half days
+}
+SUPPORT_DAYS_A_YEAR = Decimal("16")  # commissioned leadership support: up to 16 days in an academic year
+PANEL_REVIEWERS = 3
+
+
+@dataclass(frozen=True)
+class CpdLine:
+    kind: str
+    label: str
+    required: Decimal
+    attended: Decimal
+
+    @property
+    def missing(self) -> Decimal:
+        return max(self.required - self.attended, NOTHING)
+
+
+def pep_cpd_summary(plan) -> list[CpdLine]:
+    """Each kind of CPD the agreement requires, with the days attended and what is still missing; then
+    the optional CPD attended. One query."""
+    from subscriptions.models import CpdRecord
+
+    attended: dict[str, Decimal] = {}
+    for record in CpdRecord.objects.filter(plan=plan).only("kind", "days"):
+        attended[record.kind] = attended.get(record.kind, NOTHING) + record.days
+    labels = dict(CpdRecord.Kind.choices)
+    lines = [CpdLine(kind, labels[kind], days, attended.get(kind, NOTHING)) for kind, days in REQUIRED_CPD.items()]
+    lines.append(CpdLine("optional", labels["optional"], NOTHING, attended.get("optional", NOTHING)))
+    return lines
+
+
+def panel_member_conflict(plan, user, on) -> str:
+    """Why `user` may not sit as the headteacher on the PEP's panel on `on`; empty if they may. A
+    headteacher of a school the PEP advises that day (holds the adviser role for it) has a conflict of
+    interest."""
+    from partnerships.models import RoleAssignment
+    from partnerships.roles import Role
+
+    heads = RoleAssignment.objects.filter(partnership_id=plan.partnership_id, user=user, role=Role.HEADTEACHER)
+    schools = {a.school_id: a.school for a in heads.active(on).select_related("school")}
+    if not schools:
+        return "Choose a headteacher of a member school"
+    advised = RoleAssignment.objects.filter(
+        partnership_id=plan.partnership_id, user_id=plan.pep_id, role=Role.ADVISER, school_id__in=schools
+    ).active(on)
+    conflict = next(iter(advised.select_related("school")), None)
+    if conflict is not None:
+        return (
+            f"{user} is headteacher of {conflict.school.name}, to which the PEP is school improvement partner: "
+            "a conflict of interest. Choose a headteacher of a school the PEP does not advise"
+        )
+    return ""
+
+
 def credit_balance(subscription: Subscription) -> Decimal:
     """The balance after the subscription's last entry (nothing before any)."""
     last = CreditEntry.objects.filter(subscription=subscription).order_by("-sequence").only("balance_after").first()

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from subscriptions.views import credits as views
+from subscriptions.views import pep
 
 app_name = "subscriptions"
 
@@ -15,4 +16,10 @@ urlpatterns = [
     path("<int:subscription_pk>/book/", views.BookView.as_view(), name="book"),
     path("bookings/<int:booking_pk>/cancel/", views.BookingCancelView.as_view(), name="cancel"),
     path("bookings/<int:booking_pk>/time/", views.ActualsView.as_view(), name="actuals"),
+    path("pep/", pep.PepPlansView.as_view(), name="pep_plans"),
+    path("pep/new/", pep.PepPlanCreateView.as_view(), name="pep_new"),
+    path("pep/<int:plan_pk>/", pep.PepPlanView.as_view(), name="pep_plan"),
+    path("pep/<int:plan_pk>/cpd/", pep.CpdRecordView.as_view(), name="pep_cpd"),
+    path("pep/<int:plan_pk>/support/", pep.SupportDayView.as_view(), name="pep_support"),
+    path("pep/<int:plan_pk>/panel/", pep.PanelMemberView.as_view(), name="pep_panel"),
 ]

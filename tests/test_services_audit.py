@@ -455,6 +455,23 @@ def _subscription(t):
     return subscribed(t, year=academic_year_of(timezone.localdate()))
 
 
+def _pep(t):
+    """A PEP headteacher (school improvement partner to the first school) and their plan for 2026/27."""
+    from subscriptions.models import PepPlan
+    from tests.factories.partnerships import give_role
+
+    pep = UserFactory(full_name="Pat PEP")
+    give_role(pep, t.partnership, Role.ADVISER, t.schools[0])
+    return PepPlan.objects.create(partnership=t.partnership, pep=pep, year=2026)
+
+
+def _pep_milestone(t):
+    from subscriptions.models import PepMilestone, PepOutcome
+
+    outcome = PepOutcome.objects.create(plan=_pep(t), text="Fewer schools below the floor")
+    return PepMilestone.objects.create(outcome=outcome, text="Targets agreed", due=D(2027, 1, 31))
+
+
 def _visit(t):
     from tests.factories.subscriptions import tariff
 
@@ -513,6 +530,51 @@ def _voiding(t):
 
 
 REGISTRY: dict[str, Callable[..., dict]] = {
+    "subscriptions.pep.pep_plan_create": lambda t: {
+        "actor": t.coordinator,
+        "partnership": t.partnership,
+        "pep": _pep(t).pep,
+        "year": 2027,
+    },
+    "subscriptions.pep.pep_outcome_add": lambda t: {
+        "actor": t.coordinator,
+        "plan": _pep(t),
+        "text": "Every school at least good",
+        "milestones": [("Reviews held", D(2026, 12, 1))],
+    },
+    "subscriptions.pep.pep_milestone_met": lambda t: {
+        "actor": t.coordinator,
+        "milestone": _pep_milestone(t),
+        "met_on": D(2027, 1, 20),
+        "evidence": "Agreed at the January meeting",
+    },
+    "subscriptions.pep.pep_cpd_record": lambda t: {
+        "actor": t.coordinator,
+        "plan": _pep(t),
+        "kind": "sip_cpd",
+        "on": D(2026, 10, 5),
+        "days": Decimal("1"),
+    },
+    "subscriptions.pep.pep_support_day_record": lambda t: {
+        "actor": t.coordinator,
+        "plan": _pep(t),
+        "school": t.schools[1],
+        "on": D(2026, 10, 5),
+        "days": Decimal("1"),
+    },
+    "subscriptions.pep.pep_panel_member_add": lambda t: {
+        "actor": t.coordinator,
+        "plan": _pep(t),
+        "seat": "manager",
+        "user": t.coordinator,
+        "meets_on": D(2027, 6, 10),
+    },
+    "subscriptions.pep.pep_annual_review_record": lambda t: {
+        "actor": t.coordinator,
+        "plan": _pep(t),
+        "held_on": D(2027, 7, 14),
+        "notes": "Outcomes met",
+    },
     "subscriptions.plans.plan_create": lambda t: {
         "actor": t.coordinator,
         "partnership": t.partnership,

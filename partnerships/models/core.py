@@ -24,7 +24,8 @@ class Partnership(models.Model):
     aims = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     offers_subscriptions = models.BooleanField(
-        default=False, help_text="Set when the partnership sets up its first subscription plan: shows its menu item"
+        default=False,
+        help_text="Set when the partnership sets up its first subscription plan: shows its menu item",
     )
     require_mfa_for_coordinators = models.BooleanField(
         "Require two-factor authentication for coordinators",

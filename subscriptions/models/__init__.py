@@ -3,6 +3,19 @@ half-hours), never float; every balance is the last entry of an append-only ledg
 
 from subscriptions.models.bookings import Booking
 from subscriptions.models.credits import CreditEntry
+from subscriptions.models.pep import CpdRecord, PanelMember, PepMilestone, PepOutcome, PepPlan, SupportDay
 from subscriptions.models.plans import Plan, Subscription, TariffItem
 
-__all__ = ["Booking", "CreditEntry", "Plan", "Subscription", "TariffItem"]
+__all__ = [
+    "Booking",
+    "CpdRecord",
+    "CreditEntry",
+    "PanelMember",
+    "PepMilestone",
+    "PepOutcome",
+    "PepPlan",
+    "Plan",
+    "Subscription",
+    "SupportDay",
+    "TariffItem",
+]

@@ -14,6 +14,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.core import validators
 from django_scopes import scope
 
+from accounts.models import User
 from core.forms import Form, GovukErrorsMixin, field_phrase
 from partnerships.forms.constitution import ConstitutionSectionForm, section_form_class
 from partnerships.models.constitution import SECTIONS
@@ -105,6 +106,8 @@ def build(tenant_a):
         "missing_phases": ["secondary"],
         "school_choices": School.objects.filter(pk__in=[s.pk for s in tenant_a.schools]),
         "plan_choices": Plan.objects.filter(partnership=partnership),
+        "pep_choices": User.objects.filter(pk=tenant_a.headteacher.pk),
+        "user_choices": User.objects.filter(pk=tenant_a.headteacher.pk),
     }
     # allauth's forms take what they need from **kwargs.
     takes_user = {

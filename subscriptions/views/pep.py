@@ -1,0 +1,135 @@
+"""The Kent PEP headteacher's pages: their plans, and a plan's outcomes, CPD (required, attended,
+missing), leadership support days and performance-management panel. A plan is the PEP's own and the
+partnership manager's (the coordinator): to anyone else it does not exist."""
+
+from decimal import Decimal
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.views.generic import TemplateView
+
+from accounts.models import User
+from core.views import ServiceFormView, TenantViewMixin
+from partnerships.calendar import academic_year_label, academic_year_of
+from partnerships.models import Membership, RoleAssignment
+from partnerships.roles import Role
+from schools.models import School
+from subscriptions.forms import CpdForm, PanelMemberForm, PepPlanForm, SupportDayForm
+from subscriptions.models import PanelMember, PepMilestone, PepPlan, SupportDay
+from subscriptions.selectors import SUPPORT_DAYS_A_YEAR, pep_cpd_summary
+from subscriptions.services.pep import pep_cpd_record, pep_panel_member_add, pep_plan_create, pep_support_day_record
+from subscriptions.views.credits import MANAGE, _id
+
+
+def _may_see(request, plan: PepPlan) -> bool:
+    return request.tenant.has(MANAGE) or plan.pep_id == request.user.pk
+
+
+class _PlanMixin:
+    def lookup(self, **kwargs):
+        plan = get_object_or_404(PepPlan.objects.select_related("pep", "partnership"), pk=_id(kwargs["plan_pk"]))
+        if not _may_see(self.request, plan):
+            raise Http404("This plan is not shared with you")
+        return plan
+
+    def get_success_url(self, result):
+        return self.tenant_url("subscriptions:pep_plan", plan_pk=self.object.pk)
+
+
+class PepPlansView(TenantViewMixin, TemplateView):
+    template_name = "subscriptions/pep_plans.html"
+
+    def get_context_data(self, **kwargs):
+        plans = PepPlan.objects.filter(partnership=self.partnership).select_related("pep")
+        if not self.request.tenant.has(MANAGE):
+            plans = plans.filter(pep=self.request.user)
+        return super().get_context_data(**kwargs) | {"plans": list(plans), "manages": self.request.tenant.has(MANAGE)}
+
+
+class PepPlanView(_PlanMixin, TenantViewMixin, TemplateView):
+    template_name = "subscriptions/pep_plan.html"
+
+    def get_context_data(self, **kwargs):
+        plan = self.lookup(**kwargs)
+        milestones: dict[int, list] = {}
+        for milestone in PepMilestone.objects.filter(outcome__plan=plan).order_by("due", "pk"):
+            milestones.setdefault(milestone.outcome_id, []).append(milestone)
+        outcomes = list(plan.outcomes.all())
+        for outcome in outcomes:
+            outcome.milestone_list = milestones.get(outcome.pk, [])
+        support = list(SupportDay.objects.filter(plan=plan).select_related("school"))
+        return super().get_context_data(**kwargs) | {
+            "plan": plan,
+            "year_label": academic_year_label(plan.year),
+            "outcomes": outcomes,
+            "cpd": pep_cpd_summary(plan),
+            "support": support,
+            "support_total": sum((day.days for day in support), Decimal("0")),
+            "support_most": SUPPORT_DAYS_A_YEAR,
+            "panel": list(PanelMember.objects.filter(plan=plan).select_related("user")),
+            "manages": self.request.tenant.has(MANAGE),
+        }
+
+
+class PepPlanCreateView(ServiceFormView):
+    permission_required = MANAGE
+    template_name = "subscriptions/pep_form.html"
+    form_class = PepPlanForm
+    extra_context = {"heading": "Set up a PEP headteacher's plan", "button": "Set up the plan"}
+
+    def get_form_kwargs(self):
+        advisers = RoleAssignment.objects.filter(partnership=self.partnership, role=Role.ADVISER).values("user_id")
+        return super().get_form_kwargs() | {"pep_choices": User.objects.filter(pk__in=advisers).order_by("full_name")}
+
+    def perform(self, form):
+        year = academic_year_of(timezone.localdate())
+        return pep_plan_create(actor=self.request.user, partnership=self.partnership, year=year, **form.cleaned_data)
+
+    def get_success_message(self, plan):
+        return f"{plan.pep}'s plan for {academic_year_label(plan.year)} set up"
+
+    def get_success_url(self, plan):
+        return self.tenant_url("subscriptions:pep_plan", plan_pk=plan.pk)
+
+
+class CpdRecordView(_PlanMixin, ServiceFormView):
+    template_name = "subscriptions/pep_form.html"
+    form_class = CpdForm
+    context_object_name = "plan"
+    success_message = "CPD recorded"
+    extra_context = {"heading": "Record CPD attended", "button": "Record the CPD"}
+
+    def perform(self, form):
+        return pep_cpd_record(actor=self.request.user, plan=self.object, **form.cleaned_data)
+
+
+class SupportDayView(_PlanMixin, ServiceFormView):
+    template_name = "subscriptions/pep_form.html"
+    form_class = SupportDayForm
+    context_object_name = "plan"
+    success_message = "Leadership support recorded"
+    extra_context = {"heading": "Record leadership support given", "button": "Record the support"}
+
+    def get_form_kwargs(self):
+        members = Membership.objects.filter(partnership=self.partnership).current().values("school_id")
+        return super().get_form_kwargs() | {"school_choices": School.objects.filter(pk__in=members).order_by("name")}
+
+    def perform(self, form):
+        return pep_support_day_record(actor=self.request.user, plan=self.object, **form.cleaned_data)
+
+
+class PanelMemberView(_PlanMixin, ServiceFormView):
+    permission_required = MANAGE
+    template_name = "subscriptions/pep_form.html"
+    form_class = PanelMemberForm
+    context_object_name = "plan"
+    success_message = "Panel member added"
+    extra_context = {"heading": "Add a member of the PEP's panel", "button": "Add to the panel"}
+
+    def get_form_kwargs(self):
+        people = RoleAssignment.objects.filter(partnership=self.partnership).active().values("user_id")
+        return super().get_form_kwargs() | {"user_choices": User.objects.filter(pk__in=people).order_by("full_name")}
+
+    def perform(self, form):
+        return pep_panel_member_add(actor=self.request.user, plan=self.object, **form.cleaned_data)

@@ -1,0 +1,162 @@
+"""The Kent PEP headteacher: the plan and its outcomes, the CPD the agreement requires and what is
+missing, at most 16 days of leadership support a year, and a performance-management panel that refuses
+a headteacher whose school the PEP advises."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django_scopes import scopes_disabled
+
+from accounts.models import AuditEvent
+from partnerships.roles import Role
+from subscriptions.models import PanelMember
+from subscriptions.selectors import pep_cpd_summary
+from subscriptions.services.pep import (
+    pep_annual_review_record,
+    pep_cpd_record,
+    pep_outcome_add,
+    pep_panel_member_add,
+    pep_plan_create,
+    pep_support_day_record,
+)
+from tests.factories.accounts import UserFactory
+from tests.factories.partnerships import give_role, member_school_with_head
+
+D = datetime.date
+H = Decimal
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pep(tenant_a):
+    """A PEP headteacher who is school improvement partner to the tenant's first school, and their plan."""
+    with scopes_disabled():
+        user = UserFactory(full_name="Pat PEP")
+        give_role(user, tenant_a.partnership, Role.ADVISER, tenant_a.schools[0], start=D(2025, 9, 1))
+        plan = pep_plan_create(actor=tenant_a.coordinator, partnership=tenant_a.partnership, pep=user, year=2026)
+    return plan
+
+
+def test_a_plan_is_for_a_school_improvement_partner_once_a_year(tenant_a, pep):
+    with scopes_disabled():
+        with pytest.raises(ValidationError, match="already has a plan for 2026/27"):
+            pep_plan_create(actor=tenant_a.coordinator, partnership=tenant_a.partnership, pep=pep.pep, year=2026)
+        with pytest.raises(ValidationError, match="not a school improvement partner"):
+            pep_plan_create(
+                actor=tenant_a.coordinator, partnership=tenant_a.partnership, pep=tenant_a.headteacher, year=2026
+            )
+
+
+def test_outcomes_carry_milestones_within_the_year(tenant_a, pep):
+    with scopes_disabled():
+        outcome = pep_outcome_add(
+            actor=tenant_a.coordinator,
+            plan=pep,
+            text="Fewer schools below the floor standard at KS2",
+            milestones=[("Data review with each head", D(2026, 11, 30)), ("Targets agreed", D(2027, 1, 31))],
+        )
+        assert [m.text for m in outcome.milestones.all()] == ["Data review with each head", "Targets agreed"]
+        with pytest.raises(ValidationError, match="the plan's year"):
+            pep_outcome_add(actor=tenant_a.coordinator, plan=pep, text="Later", milestones=[("x", D(2027, 9, 30))])
+
+
+def test_the_cpd_summary_shows_what_is_required_attended_and_missing(tenant_a, pep):
+    with scopes_disabled():
+        pep_cpd_record(actor=pep.pep, plan=pep, kind="sip_cpd", on=D(2026, 10, 5), days=H("1"))
+        pep_cpd_record(actor=pep.pep, plan=pep, kind="pep_cpd", on=D(2026, 10, 12), days=H("0.5"))
+        pep_cpd_record(actor=pep.pep, plan=pep, kind="pep_cpd", on=D(2026, 11, 9), days=H("0.5"))
+        pep_cpd_record(actor=pep.pep, plan=pep, kind="optional", on=D(2026, 11, 20), days=H("1"), title="Coaching")
+        summary = {line.kind: line for line in pep_cpd_summary(pep)}
+        with pytest.raises(ValidationError) as refused:
+            pep_cpd_record(actor=pep.pep, plan=pep, kind="optional", on=D(2026, 11, 20), days=H("0.3"))
+    assert (summary["sip_cpd"].required, summary["sip_cpd"].attended, summary["sip_cpd"].missing) == (4, 1, 3)
+    assert (summary["pep_cpd"].attended, summary["pep_cpd"].missing) == (1, 2)  # six half days a year
+    assert summary["pep_induction"].missing == 2 and summary["optional"].attended == 1
+    assert set(refused.value.message_dict) == {"days", "title"}
+
+
+def test_leadership_support_is_at_most_sixteen_days_a_year(tenant_a, pep):
+    with scopes_disabled():
+        for month in (10, 11, 12):
+            pep_support_day_record(
+                actor=pep.pep, plan=pep, school=tenant_a.schools[1], on=D(2026, month, 1), days=H("5")
+            )
+        with pytest.raises(ValidationError) as refused:
+            pep_support_day_record(actor=pep.pep, plan=pep, school=tenant_a.schools[1], on=D(2027, 1, 5), days=H("2"))
+        assert refused.value.message_dict["days"] == [
+            "The agreement allows up to 16 days a year and 15 are given: 1 left"
+        ]
+        pep_support_day_record(actor=pep.pep, plan=pep, school=tenant_a.schools[1], on=D(2027, 1, 5), days=H("1"))
+
+
+def test_the_panel_refuses_a_headteacher_whose_school_the_pep_advises(tenant_a, pep):
+    with scopes_disabled():
+        _, other_head = member_school_with_head(tenant_a.partnership, joined=D(2015, 9, 1))
+        with pytest.raises(ValidationError) as refused:
+            pep_panel_member_add(
+                actor=tenant_a.coordinator,
+                plan=pep,
+                seat="headteacher",
+                user=tenant_a.headteacher,
+                meets_on=D(2027, 6, 10),
+            )
+        assert "conflict of interest" in refused.value.message_dict["user"][0]
+        assert tenant_a.schools[0].name in refused.value.message_dict["user"][0]
+        assert not PanelMember.objects.exists()
+        pep_panel_member_add(
+            actor=tenant_a.coordinator, plan=pep, seat="headteacher", user=other_head, meets_on=D(2027, 6, 10)
+        )
+        pep_panel_member_add(
+            actor=tenant_a.coordinator, plan=pep, seat="manager", user=tenant_a.coordinator, meets_on=D(2027, 6, 10)
+        )
+        with pytest.raises(ValidationError, match="already has its partnership manager"):
+            pep_panel_member_add(
+                actor=tenant_a.coordinator, plan=pep, seat="manager", user=other_head, meets_on=D(2027, 6, 10)
+            )
+        with pytest.raises(ValidationError, match="their own panel"):
+            pep_panel_member_add(
+                actor=tenant_a.coordinator, plan=pep, seat="board", user=pep.pep, meets_on=D(2027, 6, 10)
+            )
+        pep_panel_member_add(
+            actor=tenant_a.coordinator, plan=pep, seat="external", name="An accredited adviser", meets_on=D(2027, 6, 10)
+        )
+        assert PanelMember.objects.filter(plan=pep).count() == 3
+
+
+def test_once_the_pep_stops_advising_the_school_its_head_may_sit(tenant_a, pep):
+    with scopes_disabled():
+        from partnerships.models import RoleAssignment
+
+        RoleAssignment.objects.filter(user=pep.pep, role=Role.ADVISER).update(end=D(2027, 3, 31))
+        pep_panel_member_add(
+            actor=tenant_a.coordinator, plan=pep, seat="headteacher", user=tenant_a.headteacher, meets_on=D(2027, 6, 10)
+        )
+
+
+def test_the_annual_review_is_recorded_and_audited(tenant_a, pep):
+    with scopes_disabled():
+        pep_annual_review_record(actor=tenant_a.coordinator, plan=pep, held_on=D(2027, 7, 14), notes="Outcomes met")
+        assert AuditEvent.objects.filter(action="subscriptions.pep_annual_review").exists()
+
+
+def test_the_plan_page_shows_what_is_missing_and_the_panel_page_refuses_a_conflict(tenant_a, pep, client):
+    with scopes_disabled():
+        pep_cpd_record(actor=pep.pep, plan=pep, kind="sip_cpd", on=D(2026, 10, 5), days=H("1"))
+    client.force_login(tenant_a.coordinator)
+    page = client.get(f"/p/{tenant_a.slug}/subscriptions/pep/{pep.pk}/").content.decode()
+    assert "3 days missing" in page and "0 of up to 16 days" in page
+    response = client.post(
+        f"/p/{tenant_a.slug}/subscriptions/pep/{pep.pk}/panel/",
+        {"seat": "headteacher", "user": tenant_a.headteacher.pk, "meets_on": "2027-06-10"},
+    )
+    assert response.status_code == 400 and "conflict of interest" in response.content.decode()
+    with scopes_disabled():
+        assert not PanelMember.objects.exists()
+    client.force_login(tenant_a.headteacher)
+    assert client.get(f"/p/{tenant_a.slug}/subscriptions/pep/{pep.pk}/").status_code == 404
+    client.force_login(pep.pep)
+    assert client.get(f"/p/{tenant_a.slug}/subscriptions/pep/{pep.pk}/").status_code == 200
