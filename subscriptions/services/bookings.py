@@ -85,15 +85,16 @@ def booking_create(
         notes=notes.strip(),
         booked_by=actor,
     )
-    credit_append(
-        subscription=subscription,
-        kind=CreditEntry.Kind.BOOKING,
-        amount=-cost,
-        description=f"{item.name}, {date_label(on)}: {_n(hours)} hours{' and a report' if report else ''}",
-        booking=booking,
-        recorded_by=actor,
-        field="hours",
-    )
+    if cost:  # a free activity takes nothing from the ledger
+        credit_append(
+            subscription=subscription,
+            kind=CreditEntry.Kind.BOOKING,
+            amount=-cost,
+            description=f"{item.name}, {date_label(on)}: {_n(hours)} hours{' and a report' if report else ''}",
+            booking=booking,
+            recorded_by=actor,
+            field="hours",
+        )
     _audit(
         actor,
         booking,

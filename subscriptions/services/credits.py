@@ -30,6 +30,10 @@ def credit_append(
 ) -> CreditEntry:
     """Append one entry (inside the caller's transaction, which audits). A debit beyond the balance is
     refused, naming what is needed and what is left (against `field` when a form asked for it)."""
+    if amount == 0 or (amount * 2) % 1:
+        # The tariff moves credits in halves (half an hour; a half-day place): anything else is a mistake.
+        message = f"{amount} is not an amount of credits the tariff can produce: use whole or half credits"
+        raise ValidationError({field: message} if field else message)
     locked = Subscription.objects.select_for_update().select_related("school").get(pk=subscription.pk)
     last = CreditEntry.objects.filter(subscription=locked).order_by("-sequence").first()
     balance = last.balance_after if last else Decimal("0")

@@ -280,3 +280,14 @@ def test_the_statement_downloads_as_a_tagged_pdf_that_reads_back(tenant_a, clien
     assert tenant_a.schools[0].name.encode() in text and b"Credits for the year" in text
     info = subprocess.run(["pdfinfo", "-"], input=response.content, capture_output=True, check=True).stdout.decode()
     assert "Tagged:          yes" in info and "Statement of credits" in info
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("amount", ["0.25", "-1.3", "0"])
+def test_the_ledger_refuses_amounts_the_tariff_cannot_produce(tenant_a, amount):
+    from subscriptions.services.credits import credit_append
+
+    subscription = subscribed(tenant_a)
+    with scopes_disabled(), pytest.raises(ValidationError, match="whole or half credits"):
+        credit_append(subscription=subscription, kind="adjustment", amount=H(amount), description="x")
+    assert balance(subscription) == 60
