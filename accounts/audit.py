@@ -163,6 +163,7 @@ class AuditAction(models.TextChoices):
     PEP_SUPPORT_RECORDED = "subscriptions.pep_support_recorded", "Leadership support day recorded"
     PEP_PANEL_MEMBER_ADDED = "subscriptions.pep_panel_member_added", "PEP panel member added"
     PEP_ANNUAL_REVIEW_RECORDED = "subscriptions.pep_annual_review", "PEP annual review recorded"
+    TARIFF_ITEM_SAVED = "subscriptions.tariff_item_saved", "Tariff changed"
 
 
 def audit_record(

@@ -178,3 +178,50 @@ class PanelMemberForm(Form):
         super().__init__(*args, **kwargs)
         self.fields["seat"].choices = PanelMember.Seat.choices
         self.fields["user"].queryset = user_choices
+
+
+def _rate_field(label: str, what: str, initial: str) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        max_digits=4,
+        decimal_places=1,
+        initial=Decimal(initial),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-4"}),
+        error_messages={"invalid": f"Enter {what} as a number, like {initial}"},
+    )
+
+
+def _price_field(label: str, what: str) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        max_digits=8,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-10"}),
+        error_messages={"invalid": f"Enter {what} in pounds and pence, like 95.00"},
+    )
+
+
+class TariffItemForm(Form):
+    error_phrases = {"name": "the activity's name", "kind": "the kind of activity"}
+
+    name = forms.CharField(label="Activity", max_length=150)
+    kind = forms.ChoiceField(label="Kind", choices=TariffItem.Kind.choices, widget=forms.RadioSelect)
+    credits_per_hour = _rate_field("Credits an hour in school (adviser's activities)", "the credits an hour", "1")
+    report_credits = _rate_field(
+        "Credits for a report afterwards (adviser's activities)", "the credits for a report", "2"
+    )
+    half_day_credits = _rate_field(
+        "Credits an attendee, up to half a day (network events)", "the credits for up to half a day", "1"
+    )
+    whole_day_credits = _rate_field(
+        "Credits an attendee, a whole day (network events)", "the credits for a whole day", "2"
+    )
+    member_price = _price_field(
+        "Price for member schools, £ (open events and cash only)", "the price for member schools"
+    )
+    non_member_price = _price_field(
+        "Price for other schools, £ (open events and cash only)", "the price for other schools"
+    )
+    active = forms.BooleanField(label="Offered now", required=False, initial=True)

@@ -530,6 +530,13 @@ def _voiding(t):
 
 
 REGISTRY: dict[str, Callable[..., dict]] = {
+    "subscriptions.tariff.tariff_item_save": lambda t: {
+        "actor": t.coordinator,
+        "partnership": t.partnership,
+        "item": None,
+        "name": "Support for governors",
+        "kind": "adviser_activity",
+    },
     "subscriptions.pep.pep_plan_create": lambda t: {
         "actor": t.coordinator,
         "partnership": t.partnership,

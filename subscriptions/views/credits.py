@@ -18,7 +18,7 @@ from meetings.pack import render_pdf
 from partnerships.calendar import academic_year_label, academic_year_of
 from partnerships.models import Membership
 from schools.models import School
-from subscriptions.forms import ActualsForm, BookingForm, PlanForm, SubscribeForm
+from subscriptions.forms import ActualsForm, BookingForm, PlanForm, SubscribeForm, TariffItemForm
 from subscriptions.models import Booking, Plan, Subscription, TariffItem
 from subscriptions.selectors import (
     credit_balance,
@@ -35,6 +35,7 @@ from subscriptions.services.bookings import (
     refund_due,
 )
 from subscriptions.services.plans import plan_create, subscription_start
+from subscriptions.services.tariff import tariff_item_save
 
 MANAGE = "manage_subscriptions"
 MAX_ID = 2_147_483_647
@@ -81,8 +82,41 @@ class TariffView(TenantViewMixin, TemplateView):
     template_name = "subscriptions/tariff.html"
 
     def get_context_data(self, **kwargs):
-        items = list(TariffItem.objects.filter(partnership=self.partnership, active=True).order_by("kind", "name"))
-        return super().get_context_data(**kwargs) | {"items": items, "Kind": TariffItem.Kind}
+        manages = self.request.tenant.has(MANAGE)
+        items = TariffItem.objects.filter(partnership=self.partnership).order_by("kind", "name")
+        items = list(items if manages else items.filter(active=True))
+        return super().get_context_data(**kwargs) | {"items": items, "Kind": TariffItem.Kind, "manages": manages}
+
+
+class TariffItemView(ServiceFormView):
+    """Add a line to the tariff, or change one (named in the URL)."""
+
+    permission_required = MANAGE
+    template_name = "subscriptions/tariff_item.html"
+    form_class = TariffItemForm
+    context_object_name = "item"
+
+    def lookup(self, **kwargs):
+        if "tariff_item_pk" not in kwargs:
+            return None
+        return get_object_or_404(TariffItem, pk=_id(kwargs["tariff_item_pk"]))
+
+    def get_initial(self):
+        if self.object is None:
+            return {}
+        fields = TariffItemForm.base_fields
+        return {name: getattr(self.object, name) for name in fields}
+
+    def perform(self, form):
+        return tariff_item_save(
+            actor=self.request.user, partnership=self.partnership, item=self.object, **form.cleaned_data
+        )
+
+    def get_success_message(self, item):
+        return f"{item.name} saved"
+
+    def get_success_url(self, item):
+        return self.tenant_url("subscriptions:tariff")
 
 
 class PlanCreateView(ServiceFormView):

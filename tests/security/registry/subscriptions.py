@@ -55,7 +55,15 @@ def _booking(tenant) -> Booking:
     )
 
 
+def _item(tenant) -> TariffItem:
+    item, _ = TariffItem.objects.get_or_create(
+        partnership=tenant.partnership, name="Matrix visit", defaults={"kind": TariffItem.Kind.ADVISER_ACTIVITY}
+    )
+    return item
+
+
 OBJECT_KWARGS = {
+    "tariff_item_pk": lambda tenant: _item(tenant).pk,
     "subscription_pk": lambda tenant: _subscription(tenant).pk,
     "booking_pk": lambda tenant: _booking(tenant).pk,
 }
@@ -64,6 +72,8 @@ ALLOWED = {
     "subscriptions:index": _ALL,
     "subscriptions:tariff": _ALL,
     "subscriptions:plan_new": _COORDINATOR,
+    "subscriptions:tariff_new": _COORDINATOR,
+    "subscriptions:tariff_item": _COORDINATOR,
     "subscriptions:subscribe": _COORDINATOR,
     "subscriptions:statement": _SCHOOLS_OWN,
     "subscriptions:statement_pdf": _SCHOOLS_OWN,
