@@ -7,31 +7,28 @@ partnership that has any version is left as it is, so loading twice changes noth
 
 Signing: Exeter Beacon's version 2 is signed by every school's headteacher and chair of governors, and
 sealed; Heart of Manchester's copies are signed and sealed but for two schools still outstanding (one
-with its headteacher's signature in) and one signing on paper. Every school of the two gets a chair of
-governors to sign. The signatures are written as the signing page records them, without checking each
-signer's password again (that would hash the demo password once per signature).
+with its headteacher's signature in) and one signing on paper. Every school of the two has a chair of
+governors to sign (load_demo gives them, where the seed says `governors_sign`). The signatures are
+written as the signing page records them, without checking each signer's password again (that would
+hash the demo password once per signature).
 """
 
 import datetime
 
-from allauth.account.models import EmailAddress
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from partnerships.agreements.fetch import html_document
-from partnerships.demo import seeds
 from partnerships.models import (
     AgreementCopy,
     AgreementSection,
     AgreementSignature,
     AgreementVersion,
-    Membership,
     RoleAssignment,
     SignatureBlock,
 )
 from partnerships.roles import Role
 from partnerships.selectors.signing import block_role_label
-from partnerships.services import role_start
 from partnerships.services.agreements import (
     agreement_draft_create,
     agreement_publish,
@@ -73,31 +70,6 @@ def load(partnership, spec, admin):
     _sign_all(partnership, renewal, admin, outstanding=0)
 
 
-def _governors(partnership, admin) -> None:
-    """A chair of governors for every member school (the first has one already)."""
-    held = set(
-        RoleAssignment.objects.filter(partnership=partnership, role=Role.CHAIR_OF_GOVERNORS).values_list(
-            "school_id", flat=True
-        )
-    )
-    for membership in Membership.objects.filter(partnership=partnership).select_related("school"):
-        school = membership.school
-        if school.pk in held:
-            continue
-        email = f"chair-governors.{school.urn}@schools.example"
-        name = f"{seeds.FIRST[school.urn % len(seeds.FIRST)]} {seeds.LAST[(school.urn // 3) % len(seeds.LAST)]}"
-        user = seeds.demo_user(email, name)
-        EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
-        role_start(
-            actor=admin,
-            user=user,
-            partnership=partnership,
-            role=Role.CHAIR_OF_GOVERNORS,
-            school=school,
-            start=seeds.roles_from(),
-        )
-
-
 def _holder(partnership, block: SignatureBlock, school):
     role = {"headteacher": Role.HEADTEACHER, "chair_of_governors": Role.CHAIR_OF_GOVERNORS}.get(block.kind, Role.CHAIR)
     school_id = school.pk if block.per_school else None
@@ -128,7 +100,6 @@ def _sign(copy: AgreementCopy, block: SignatureBlock, user, when) -> None:
 def _sign_all(partnership, version: AgreementVersion, admin, *, outstanding: int, partly: bool = False) -> list:
     """Every copy signed and sealed but the last `outstanding` ones (the first of those with only its
     first block signed when `partly`); returns the copies left outstanding."""
-    _governors(partnership, admin)
     agreement_copies_make(version=version)
     copies = list(AgreementCopy.objects.filter(version=version).select_related("school").order_by("school__name"))
     blocks = list(SignatureBlock.objects.filter(version=version).order_by("order", "pk"))

@@ -68,6 +68,7 @@ PARTNERSHIPS = [
             (990113, "St Luke's Science and Sports College", S, "Voluntary aided school"),
             (990114, "St Peter's Church of England Aided School", S, "Voluntary aided school"),
         ],
+        "governors_sign": True,
         "chair_school": 990111,
         "finance_school": 990112,
     },
@@ -94,6 +95,7 @@ PARTNERSHIPS = [
             (990207, "Rolls Crescent Primary School", P, "Community school"),
             (990208, "St Mary's Church of England Primary School", P, "Voluntary aided school"),
         ],
+        "governors_sign": True,
         "chair_school": 990201,
         "finance_school": 990207,  # the banker school
     },

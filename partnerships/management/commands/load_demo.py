@@ -22,6 +22,11 @@ from partnerships.services import role_start
 from partnerships.services.partnerships import partnership_prepare
 from schools.models import School
 
+
+def others_of(schools, first):
+    return [school for school in schools if school != first]
+
+
 AREA_LOADERS = [schools_demo, demo_constitution, demo_offices, demo_groups, demo_agreements]
 
 
@@ -113,6 +118,10 @@ class Command(BaseCommand):
             first,
         )
         self._role(admin, self._user(f"governor.{first.urn}@schools.example"), partnership, Role.GOVERNOR, first)
+        if spec.get("governors_sign"):  # the agreement is signed by each school's chair of governors
+            for school in others_of(ordered, first):
+                email = f"chair-governors.{school.urn}@schools.example"
+                self._role(admin, self._user(email), partnership, Role.CHAIR_OF_GOVERNORS, school, show=False)
         finance_school = schools[spec["finance_school"]]
         self._role(admin, self._user(f"finance@{slug}.example"), partnership, Role.FINANCE_OFFICER, finance_school)
         adviser = self._user(f"adviser@{slug}.example")
