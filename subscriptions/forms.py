@@ -225,3 +225,46 @@ class TariffItemForm(Form):
         "Price for other schools, £ (open events and cash only)", "the price for other schools"
     )
     active = forms.BooleanField(label="Offered now", required=False, initial=True)
+
+
+class PepOutcomeForm(Form):
+    """An outcome with up to three milestones (text and date each; leave a row empty to skip it)."""
+
+    error_phrases = {"text": "the outcome"}
+
+    text = forms.CharField(label="Outcome", max_length=400, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for n in (1, 2, 3):
+            self.fields[f"milestone_{n}"] = forms.CharField(label=f"Milestone {n}", required=False, max_length=400)
+            self.fields[f"due_{n}"] = forms.DateField(label=f"Milestone {n}: by", required=False, widget=DateInput)
+
+    def clean(self):
+        data = super().clean()
+        for n in (1, 2, 3):
+            if data.get(f"milestone_{n}") and not data.get(f"due_{n}") and f"due_{n}" not in self.errors:
+                self.add_error(f"due_{n}", f"Enter the date milestone {n} is due")
+        return data
+
+    def milestones(self) -> list:
+        data = self.cleaned_data
+        return [(data[f"milestone_{n}"], data[f"due_{n}"]) for n in (1, 2, 3) if data.get(f"milestone_{n}")]
+
+
+class MilestoneMetForm(Form):
+    error_phrases = {"met_on": "the date it was met", "evidence": "the evidence that it was met"}
+
+    met_on = forms.DateField(label="Met on", widget=DateInput)
+    evidence = forms.CharField(label="Evidence", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AnnualReviewForm(Form):
+    error_phrases = {"held_on": "the date of the meeting", "notes": "what the review found"}
+
+    held_on = forms.DateField(label="Meeting held on", widget=DateInput)
+    notes = forms.CharField(
+        label="What the review found against the agreed outcomes",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )

@@ -24,4 +24,7 @@ urlpatterns = [
     path("pep/<int:plan_pk>/cpd/", pep.CpdRecordView.as_view(), name="pep_cpd"),
     path("pep/<int:plan_pk>/support/", pep.SupportDayView.as_view(), name="pep_support"),
     path("pep/<int:plan_pk>/panel/", pep.PanelMemberView.as_view(), name="pep_panel"),
+    path("pep/<int:plan_pk>/outcomes/new/", pep.OutcomeAddView.as_view(), name="pep_outcome"),
+    path("pep/<int:plan_pk>/review/", pep.AnnualReviewView.as_view(), name="pep_review"),
+    path("pep/milestones/<int:pep_milestone_pk>/met/", pep.MilestoneMetView.as_view(), name="pep_milestone"),
 ]

@@ -15,10 +15,26 @@ from partnerships.calendar import academic_year_label, academic_year_of
 from partnerships.models import Membership, RoleAssignment
 from partnerships.roles import Role
 from schools.models import School
-from subscriptions.forms import CpdForm, PanelMemberForm, PepPlanForm, SupportDayForm
+from subscriptions.forms import (
+    AnnualReviewForm,
+    CpdForm,
+    MilestoneMetForm,
+    PanelMemberForm,
+    PepOutcomeForm,
+    PepPlanForm,
+    SupportDayForm,
+)
 from subscriptions.models import PanelMember, PepMilestone, PepPlan, SupportDay
 from subscriptions.selectors import SUPPORT_DAYS_A_YEAR, pep_cpd_summary
-from subscriptions.services.pep import pep_cpd_record, pep_panel_member_add, pep_plan_create, pep_support_day_record
+from subscriptions.services.pep import (
+    pep_annual_review_record,
+    pep_cpd_record,
+    pep_milestone_met,
+    pep_outcome_add,
+    pep_panel_member_add,
+    pep_plan_create,
+    pep_support_day_record,
+)
 from subscriptions.views.credits import MANAGE, _id
 
 
@@ -133,3 +149,52 @@ class PanelMemberView(_PlanMixin, ServiceFormView):
 
     def perform(self, form):
         return pep_panel_member_add(actor=self.request.user, plan=self.object, **form.cleaned_data)
+
+
+class OutcomeAddView(_PlanMixin, ServiceFormView):
+    permission_required = MANAGE
+    template_name = "subscriptions/pep_form.html"
+    form_class = PepOutcomeForm
+    context_object_name = "plan"
+    success_message = "Outcome agreed"
+    extra_context = {"heading": "Agree an outcome and its milestones", "button": "Save the outcome"}
+
+    def perform(self, form):
+        return pep_outcome_add(
+            actor=self.request.user, plan=self.object, text=form.cleaned_data["text"], milestones=form.milestones()
+        )
+
+
+class MilestoneMetView(ServiceFormView):
+    permission_required = MANAGE
+    template_name = "subscriptions/pep_form.html"
+    form_class = MilestoneMetForm
+    context_object_name = "milestone"
+    success_message = "Milestone recorded as met"
+    extra_context = {"heading": "Record a milestone as met", "button": "Save"}
+
+    def lookup(self, **kwargs):
+        return get_object_or_404(
+            PepMilestone.objects.select_related("outcome__plan__pep"), pk=_id(kwargs["pep_milestone_pk"])
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"plan": self.object.outcome.plan}
+
+    def perform(self, form):
+        return pep_milestone_met(actor=self.request.user, milestone=self.object, **form.cleaned_data)
+
+    def get_success_url(self, milestone):
+        return self.tenant_url("subscriptions:pep_plan", plan_pk=milestone.outcome.plan_id)
+
+
+class AnnualReviewView(_PlanMixin, ServiceFormView):
+    permission_required = MANAGE
+    template_name = "subscriptions/pep_form.html"
+    form_class = AnnualReviewForm
+    context_object_name = "plan"
+    success_message = "Annual review recorded"
+    extra_context = {"heading": "Record the annual review meeting", "button": "Save the review"}
+
+    def perform(self, form):
+        return pep_annual_review_record(actor=self.request.user, plan=self.object, **form.cleaned_data)

@@ -160,3 +160,22 @@ def test_the_plan_page_shows_what_is_missing_and_the_panel_page_refuses_a_confli
     assert client.get(f"/p/{tenant_a.slug}/subscriptions/pep/{pep.pk}/").status_code == 404
     client.force_login(pep.pep)
     assert client.get(f"/p/{tenant_a.slug}/subscriptions/pep/{pep.pk}/").status_code == 200
+
+
+def test_the_coordinator_agrees_an_outcome_marks_a_milestone_and_records_the_review(tenant_a, pep, client):
+    client.force_login(tenant_a.coordinator)
+    base = f"/p/{tenant_a.slug}/subscriptions/pep/{pep.pk}"
+    missing_date = client.post(f"{base}/outcomes/new/", {"text": "Better writing", "milestone_1": "Moderation"})
+    assert missing_date.status_code == 400 and "Enter the date milestone 1 is due" in missing_date.content.decode()
+    done = client.post(
+        f"{base}/outcomes/new/", {"text": "Better writing", "milestone_1": "Moderation", "due_1": "2027-02-01"}
+    )
+    assert done.status_code == 302
+    with scopes_disabled():
+        milestone = pep.outcomes.get().milestones.get()
+    url = f"/p/{tenant_a.slug}/subscriptions/pep/milestones/{milestone.pk}/met/"
+    assert client.post(url, {"met_on": "2027-01-20"}).status_code == 400  # evidence is required
+    assert client.post(url, {"met_on": "2027-01-20", "evidence": "Moderated samples"}).status_code == 302
+    assert client.post(f"{base}/review/", {"held_on": "2027-07-14", "notes": "All met"}).status_code == 302
+    page = client.get(f"{base}/").content.decode()
+    assert "met 20 January 2027 (Moderated samples)" in page and "All met" in page

@@ -33,7 +33,10 @@ def _plan(tenant) -> PepPlan:
     return plan
 
 
-OBJECT_KWARGS = {"plan_pk": lambda tenant: _plan(tenant).pk}
+OBJECT_KWARGS = {
+    "plan_pk": lambda tenant: _plan(tenant).pk,
+    "pep_milestone_pk": lambda tenant: PepMilestone.objects.filter(outcome__plan=_plan(tenant)).first().pk,
+}
 
 ALLOWED = {
     "subscriptions:pep_plans": _ALL,
@@ -42,6 +45,9 @@ ALLOWED = {
     "subscriptions:pep_cpd": _COORDINATOR,
     "subscriptions:pep_support": _COORDINATOR,
     "subscriptions:pep_panel": _COORDINATOR,
+    "subscriptions:pep_outcome": _COORDINATOR,
+    "subscriptions:pep_review": _COORDINATOR,
+    "subscriptions:pep_milestone": _COORDINATOR,
 }
 
 # A PEP's plan is theirs and the partnership manager's: to everyone else it does not exist (the panel
