@@ -15,3 +15,15 @@ urlpatterns = [
     path("bookings/<int:booking_pk>/cancel/", views.BookingCancelView.as_view(), name="cancel"),
     path("bookings/<int:booking_pk>/time/", views.ActualsView.as_view(), name="actuals"),
 ]
+
+# Events with places (subscriptions/views/events.py).
+from subscriptions.views import events  # noqa: E402
+
+urlpatterns += [
+    path("events/", events.EventsView.as_view(), name="events"),
+    path("events/new/", events.EventCreateView.as_view(), name="event_new"),
+    path("events/<int:event_pk>/", events.EventView.as_view(), name="event"),
+    path("events/<int:event_pk>/book/", events.PlacesBookView.as_view(), name="event_book"),
+    path("events/<int:event_pk>/attendance/", events.AttendanceView.as_view(), name="event_attendance"),
+    path("events/places/<int:places_pk>/cancel/", events.PlacesCancelView.as_view(), name="event_cancel"),
+]

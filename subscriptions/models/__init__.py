@@ -3,6 +3,7 @@ half-hours), never float; every balance is the last entry of an append-only ledg
 
 from subscriptions.models.bookings import Booking
 from subscriptions.models.credits import CreditEntry
+from subscriptions.models.events import Event, EventPlaces
 from subscriptions.models.plans import Plan, Subscription, TariffItem
 
-__all__ = ["Booking", "CreditEntry", "Plan", "Subscription", "TariffItem"]
+__all__ = ["Booking", "CreditEntry", "Event", "EventPlaces", "Plan", "Subscription", "TariffItem"]
