@@ -186,6 +186,8 @@ class PlacesForm(Form):
     def __init__(self, *args, schools, organisations: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools
+        if len(first := list(schools[:2])) == 1:  # a headteacher books for their own school
+            self.fields["school"].initial = first[0].pk
         if not organisations:
             del self.fields["organisation"]
             self.fields["school"].required = True
