@@ -26,4 +26,5 @@ urlpatterns += [
     path("events/<int:event_pk>/book/", events.PlacesBookView.as_view(), name="event_book"),
     path("events/<int:event_pk>/attendance/", events.AttendanceView.as_view(), name="event_attendance"),
     path("events/places/<int:places_pk>/cancel/", events.PlacesCancelView.as_view(), name="event_cancel"),
+    path("events/places/<int:places_pk>/invoice/", events.PlacesInvoiceView.as_view(), name="event_invoice"),
 ]

@@ -491,6 +491,18 @@ def _event_places(t, *, days_ahead: int = 30):
     return places_book(actor=t.headteacher, event=_event(t, days_ahead=days_ahead), school=t.schools[0], places=2)
 
 
+def _invoiceable(t):
+    from finance.services.years import financial_year_open
+    from partnerships.calendar import financial_year_of
+    from subscriptions.services.events import places_book
+
+    financial_year_open(
+        actor=t.coordinator, partnership=t.partnership, start_year=financial_year_of(timezone.localdate())
+    )
+    event = _event(t, item="conference")
+    return places_book(actor=t.coordinator, event=event, school=None, organisation="Surrey Teaching Hub", places=1)
+
+
 def _booking(t, *, days_ahead: int = 30):
     from subscriptions.services.bookings import booking_create
 
@@ -592,6 +604,7 @@ REGISTRY: dict[str, Callable[..., dict]] = {
     "subscriptions.events.attendance_record": lambda t: (
         lambda row: {"actor": t.coordinator, "event": row.event, "attended": {row.pk: 1}}
     )(_event_places(t, days_ahead=0)),
+    "subscriptions.events.places_invoice": lambda t: {"actor": t.coordinator, "places": _invoiceable(t)},
     "signing.agreement_sign": _signing,
     "signing.agreement_copies_void": _voiding,
     # Signing on paper: the cases are built in tests/factories/paper.py.

@@ -89,6 +89,14 @@ class EventPlaces(models.Model):
     booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     offered_at = models.DateTimeField(null=True, blank=True, help_text="When a freed place was offered")
     attended = models.PositiveSmallIntegerField(null=True, blank=True)
+    ledger_entry = models.ForeignKey(
+        "finance.LedgerEntry",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The invoice for an open event's places, recorded as event income in the partnership's ledger",
+    )
 
     objects = ScopedManager(partnership="event__partnership")
 

@@ -25,6 +25,8 @@ from accounts.audit import AuditAction, audit_record
 from accounts.models import User
 from core.dates import date_label
 from core.outbox import outbox_enqueue
+from finance.models import FinancialYear, LedgerEntry
+from finance.services.ledger import ledger_post
 from partnerships.calendar import academic_year_label, academic_year_of
 from partnerships.models import Membership, Partnership
 from schools.models import School
@@ -376,3 +378,45 @@ def attendance_record(*, actor: User, event: Event, attended: dict[int, int]) ->
         attended={str(k): v for k, v in attended.items()},
     )
     return event
+
+
+@transaction.atomic
+def places_invoice(*, actor: User, places: EventPlaces) -> EventPlaces:
+    """Invoice an open event's places: the amount (places at the member or non-member price) is
+    recorded as event income in the partnership's ledger, in the financial year open today. Where
+    there is no banker school (EducationKingston) that ledger is the partnership's own account."""
+    row = EventPlaces.objects.select_for_update().select_related("event__partnership", "school").get(pk=places.pk)
+    event = row.event
+    if row.price is None:
+        raise ValidationError("Network event places are paid for in credits: there is nothing to invoice")
+    if row.status != P.BOOKED:
+        raise ValidationError(f"These places are {row.get_status_display().lower()}: there is nothing to invoice")
+    if row.ledger_entry_id:
+        raise ValidationError("These places have already been invoiced")
+    today = timezone.localdate()
+    year = FinancialYear.objects.filter(partnership=event.partnership, starts__lte=today, ends__gte=today).first()
+    if year is None or not year.is_open:
+        raise ValidationError(
+            f"No financial year is open for {date_label(today)}: open it in Finance first, "
+            "where the invoice is recorded as event income"
+        )
+    row.ledger_entry = ledger_post(
+        year=year,
+        kind=LedgerEntry.Kind.EVENT_INCOME,
+        amount=row.amount,
+        posted_on=today,
+        description=f"{event.title}: {_places(row.places)} for {row.who} at £{row.price}",
+        recorded_by=actor,
+        school=row.school if row.member else None,
+    )
+    row.save(update_fields=["ledger_entry"])
+    _audit(
+        actor,
+        event,
+        AuditAction.EVENT_INVOICED,
+        f"{row.who} invoiced £{row.amount} for {_places(row.places)} at {event.title}",
+        places=row.pk,
+        entry=row.ledger_entry.pk,
+        amount=str(row.amount),
+    )
+    return row

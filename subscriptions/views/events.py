@@ -22,6 +22,7 @@ from subscriptions.services.events import (
     event_create,
     places_book,
     places_check,
+    places_invoice,
     places_taken,
     refund_due,
 )
@@ -235,3 +236,26 @@ class AttendanceView(_EventMixin, ServiceFormView):
 
     def get_success_url(self, event):
         return self.tenant_url("subscriptions:event", event_pk=event.pk)
+
+
+class PlacesInvoiceView(AccessMixin, ServiceFormView):
+    """The coordinator invoices an open event's places: recorded as event income in the ledger."""
+
+    permission_required = MANAGE
+    template_name = "subscriptions/event_invoice.html"
+    form_class = Form  # nothing to fill in: the button confirms
+    context_object_name = "row"
+
+    def lookup(self, **kwargs):
+        return get_object_or_404(
+            EventPlaces.objects.select_related("event__item", "school"), pk=_id(kwargs["places_pk"])
+        )
+
+    def perform(self, form):
+        return places_invoice(actor=self.request.user, places=self.object)
+
+    def get_success_message(self, row):
+        return f"£{row.amount} invoiced to {row.who}, recorded as event income"
+
+    def get_success_url(self, row):
+        return self.tenant_url("subscriptions:event", event_pk=row.event_id)

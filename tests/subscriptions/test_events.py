@@ -18,8 +18,17 @@ from django_scopes import scopes_disabled
 from accounts.models import AuditEvent
 from core.models import OutboxMessage
 from core.testing import assert_constant_queries
+from finance.models import LedgerEntry
+from finance.services.years import financial_year_open
+from partnerships.calendar import financial_year_of
 from subscriptions.models import CreditEntry, Event, EventPlaces
-from subscriptions.services.events import attendance_record, event_create, places_book, places_cancel
+from subscriptions.services.events import (
+    attendance_record,
+    event_create,
+    places_book,
+    places_cancel,
+    places_invoice,
+)
 from tests.clock import on_day, roles_held_since
 from tests.factories.partnerships import member_school_with_head
 from tests.factories.schools import SchoolFactory
@@ -236,3 +245,28 @@ def test_another_partnership_cannot_see_or_book_an_event(tenant_a, tenant_b, clo
         assert client.get(f"/p/{tenant_b.slug}/subscriptions/events/{event.pk}/{path}").status_code == 404
     with scopes_disabled():
         assert Event.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_coordinator_invoices_an_open_events_places_as_event_income_in_the_ledger(tenant_a, clock):
+    conference = _event(tenant_a, tariff(tenant_a.partnership)["conference"])
+    hub = _book(tenant_a, conference, organisation="Surrey Teaching Hub", places=2, actor=tenant_a.coordinator)
+    with scopes_disabled(), pytest.raises(ValidationError) as refused:
+        places_invoice(actor=tenant_a.coordinator, places=hub)  # no financial year open yet
+    assert "open it in Finance first" in refused.value.messages[0]
+    with scopes_disabled():
+        financial_year_open(
+            actor=tenant_a.coordinator, partnership=tenant_a.partnership, start_year=financial_year_of(D(2026, 10, 1))
+        )
+    client = _client(tenant_a.coordinator)
+    url = f"/p/{tenant_a.slug}/subscriptions/events/places/{hub.pk}/invoice/"
+    assert client.get(url).status_code == 200
+    assert client.post(url).status_code == 302
+    with scopes_disabled():
+        (entry,) = LedgerEntry.objects.filter(partnership=tenant_a.partnership)
+        assert (entry.kind, entry.amount, entry.posted_on) == ("event_income", Decimal("280.00"), D(2026, 10, 1))
+        assert "Surrey Teaching Hub" in entry.description
+        assert AuditEvent.objects.filter(action="subscriptions.event_invoiced").exists()
+    assert client.post(url).status_code == 400  # invoiced once only
+    with scopes_disabled():
+        assert LedgerEntry.objects.filter(partnership=tenant_a.partnership).count() == 1

@@ -59,6 +59,7 @@ ALLOWED = {
     "subscriptions:event_book": _BOOKERS,
     "subscriptions:event_cancel": _BOOKERS,
     "subscriptions:event_attendance": _COORDINATOR,
+    "subscriptions:event_invoice": _COORDINATOR,
 }
 
 # A school's places are its own people's and the coordinator's: to anyone else they do not exist.
