@@ -188,6 +188,8 @@ def events_load(partnership, coordinator, heads, year):
     events = []
     for title, item, days, whole_day, capacity, per_school, venue in EVENTS:
         day = today + datetime.timedelta(days=days)
+        while day.weekday() >= 5:  # a school day
+            day += datetime.timedelta(days=1)
         events.append(
             event_create(
                 actor=coordinator,
