@@ -207,3 +207,75 @@ def load(partnership, spec, admin):
         booking_create(
             actor=heads[urn], subscription=subscriptions[urn], item=items[name], on=on, hours=H(hours), report=report
         )
+    events_load(partnership, coordinator, heads, year)
+
+
+# (title, tariff item, days from today, whole day, places, places per school, venue)
+EVENTS = [
+    ("School improvement forum", "Phase and year group network", 14, True, 30, 2, "Kingston Guildhall"),
+    ("EAL network morning", "Theme network (EAL, more able, subjects)", 21, False, 2, None, "Latchmere House"),
+    (
+        "Annual conference: curriculum for all",
+        "Open events and conferences",
+        40,
+        True,
+        120,
+        None,
+        "Kingston University",
+    ),
+]
+# (event, school or organisation, places, who is coming); an organisation is not a school of the partnership
+PLACES = [
+    (0, 990301, 2, "Deputy head and the maths lead"),
+    (0, 990302, 1, "Headteacher"),
+    (1, 990304, 1, "EAL coordinator"),
+    (1, 990307, 1, ""),
+    (1, 990306, 1, ""),  # the morning is full: Knollmead waits
+    (2, 990301, 3, ""),
+    (2, 990305, 2, "Headteacher and SENCo"),
+    (2, "Richmond Teaching School Hub", 2, ""),
+]
+
+
+def events_load(partnership, coordinator, heads, year):
+    """A whole-day network (the forum, 2 places a school), a half-day network that is full with a school
+    waiting, and an open conference with a non-member organisation at the premium price."""
+    from subscriptions.services.events import event_create, places_book
+
+    today = timezone.localdate()
+    zone = timezone.get_current_timezone()
+    events = []
+    for title, item, days, whole_day, capacity, per_school, venue in EVENTS:
+        day = today + datetime.timedelta(days=days)
+        while day.weekday() >= 5:  # a school day
+            day += datetime.timedelta(days=1)
+        events.append(
+            event_create(
+                actor=coordinator,
+                partnership=partnership,
+                title=title,
+                item=TariffItem.objects.get(partnership=partnership, name=item),
+                starts=datetime.datetime.combine(day, datetime.time(9, 30), tzinfo=zone),
+                whole_day=whole_day,
+                capacity=capacity,
+                places_per_school=per_school,
+                venue=venue,
+            )
+        )
+    schools = {
+        school.urn: school for school in School.objects.filter(urn__in=[p[1] for p in PLACES if isinstance(p[1], int)])
+    }
+    for index, who, places, attendees in PLACES:
+        event = events[index]
+        if event.for_credits and academic_year_of(event.day) != year:
+            continue  # next year's subscriptions are not there yet
+        school = schools.get(who)
+        places_book(
+            actor=heads.get(who, coordinator) if school else coordinator,
+            event=event,
+            school=school,
+            organisation="" if school else who,
+            places=places,
+            attendees=attendees,
+            waiting=True,
+        )

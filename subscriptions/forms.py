@@ -1,6 +1,8 @@
+import datetime
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
 
 from core.forms import DateInput, Form
 from subscriptions.models import TariffItem
@@ -268,3 +270,112 @@ class AnnualReviewForm(Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 6}),
     )
+
+
+# Events with places (subscriptions/views/events.py).
+
+_TIME_WIDGET = forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmode": "numeric"})
+_NUMBER_WIDGET = forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"})
+
+
+class EventForm(Form):
+    error_phrases = {
+        "title": "the event's title",
+        "item": "the kind of event",
+        "day": "the date of the event",
+        "start_time": "the start time",
+        "capacity": "the number of places",
+        "places_per_school": "the places per school",
+        "venue": "the venue",
+    }
+
+    title = forms.CharField(label="Title", max_length=200)
+    item = forms.ModelChoiceField(label="Kind of event, from the tariff", queryset=None, empty_label="Choose one")
+    day = forms.DateField(label="Date", widget=DateInput)
+    start_time = forms.TimeField(
+        label="Starts at",
+        help_text="Like 09:30",
+        widget=_TIME_WIDGET,
+        error_messages={"invalid": "Enter the start time like 09:30"},
+    )
+    whole_day = forms.BooleanField(
+        label="A whole day (longer than half a day)", required=False, help_text="Network events: the whole-day rate"
+    )
+    capacity = forms.IntegerField(label="Places", min_value=1, max_value=10000, widget=_NUMBER_WIDGET)
+    places_per_school = forms.IntegerField(
+        label="Places per school (optional)",
+        min_value=1,
+        max_value=10000,
+        required=False,
+        help_text="The most one school may book, such as the plan's 2 places at a forum",
+        widget=_NUMBER_WIDGET,
+    )
+    venue = forms.CharField(label="Venue (optional)", max_length=300, required=False)
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = TariffItem.objects.filter(
+            partnership=partnership,
+            kind__in=(TariffItem.Kind.NETWORK_EVENT, TariffItem.Kind.OPEN_EVENT),
+            active=True,
+        ).order_by("kind", "name")
+
+    def service_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        day, start = data.pop("day"), data.pop("start_time")
+        data["starts"] = datetime.datetime.combine(day, start, tzinfo=timezone.get_current_timezone())
+        return data
+
+
+class PlacesForm(Form):
+    error_phrases = {
+        "school": "the school",
+        "organisation": "the organisation",
+        "places": "the number of places",
+        "attendees": "who is coming",
+    }
+
+    school = forms.ModelChoiceField(label="School", queryset=None, required=False, empty_label="Choose a school")
+    organisation = forms.CharField(
+        label="Or an organisation outside the partnership",
+        required=False,
+        max_length=200,
+        help_text="Open events only: it pays the non-member price",
+    )
+    places = forms.IntegerField(label="Places", min_value=1, max_value=1000, widget=_NUMBER_WIDGET)
+    attendees = forms.CharField(
+        label="Who is coming (optional)", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    waiting = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, schools, organisations: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+        if len(first := list(schools[:2])) == 1:  # a headteacher books for their own school
+            self.fields["school"].initial = first[0].pk
+        if not organisations:
+            del self.fields["organisation"]
+            self.fields["school"].required = True
+
+
+class AttendanceForm(Form):
+    error_phrases = {}
+
+    def __init__(self, *args, rows, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        self.error_phrases = {}
+        for row in rows:
+            name = f"attended_{row.pk}"
+            self.fields[name] = forms.IntegerField(
+                label=f"{row.who}: how many of {row.places} came",
+                min_value=0,
+                max_value=row.places,
+                initial=row.places if row.attended is None else row.attended,
+                widget=_NUMBER_WIDGET,
+            )
+            self.error_phrases[name] = f"how many came for {row.who}"
+
+    def service_data(self) -> dict[int, int]:
+        return {row.pk: self.cleaned_data[f"attended_{row.pk}"] for row in self.rows}

@@ -28,3 +28,16 @@ urlpatterns = [
     path("pep/<int:plan_pk>/review/", pep.AnnualReviewView.as_view(), name="pep_review"),
     path("pep/milestones/<int:pep_milestone_pk>/met/", pep.MilestoneMetView.as_view(), name="pep_milestone"),
 ]
+
+# Events with places (subscriptions/views/events.py).
+from subscriptions.views import events  # noqa: E402
+
+urlpatterns += [
+    path("events/", events.EventsView.as_view(), name="events"),
+    path("events/new/", events.EventCreateView.as_view(), name="event_new"),
+    path("events/<int:event_pk>/", events.EventView.as_view(), name="event"),
+    path("events/<int:event_pk>/book/", events.PlacesBookView.as_view(), name="event_book"),
+    path("events/<int:event_pk>/attendance/", events.AttendanceView.as_view(), name="event_attendance"),
+    path("events/places/<int:places_pk>/cancel/", events.PlacesCancelView.as_view(), name="event_cancel"),
+    path("events/places/<int:places_pk>/invoice/", events.PlacesInvoiceView.as_view(), name="event_invoice"),
+]

@@ -52,6 +52,10 @@ NOT_USE_CASES = {
     "subscriptions.bookings.refund_due": "a rule: whether a cancellation is refunded",
     "subscriptions.bookings.booking_validate": "validates",
     "subscriptions.plans.credits_lapse": "the system lapses a year's unspent credits (the ledger entry is the record)",
+    "subscriptions.events.places_check": "validates, and says what the places would cost",
+    "subscriptions.events.places_cost": "a rule: what places cost",
+    "subscriptions.events.places_taken": "reads",
+    "subscriptions.events.refund_due": "a rule: whether a cancellation is refunded",
     "signing.agreement_copies_make": "the system makes the copies a publish asked for (audited, no actor)",
     "signing.agreement_copy_seal": "the system seals a copy once its last signer signed (audited, no actor)",
     "signing.new_identifier": "makes a random identifier",
@@ -478,6 +482,45 @@ def _visit(t):
     return tariff(t.partnership)["visit"]
 
 
+def _tariff(t):
+    from tests.factories.subscriptions import tariff
+
+    return tariff(t.partnership)
+
+
+def _event(t, *, days_ahead: int = 30, item: str = "network"):
+    from subscriptions.services.events import event_create
+
+    _subscription(t)
+    return event_create(
+        actor=t.coordinator,
+        partnership=t.partnership,
+        title="Phase network",
+        item=_tariff(t)[item],
+        starts=timezone.now() + datetime.timedelta(days=days_ahead),
+        whole_day=False,
+        capacity=30,
+    )
+
+
+def _event_places(t, *, days_ahead: int = 30):
+    from subscriptions.services.events import places_book
+
+    return places_book(actor=t.headteacher, event=_event(t, days_ahead=days_ahead), school=t.schools[0], places=2)
+
+
+def _invoiceable(t):
+    from finance.services.years import financial_year_open
+    from partnerships.calendar import financial_year_of
+    from subscriptions.services.events import places_book
+
+    financial_year_open(
+        actor=t.coordinator, partnership=t.partnership, start_year=financial_year_of(timezone.localdate())
+    )
+    event = _event(t, item="conference")
+    return places_book(actor=t.coordinator, event=event, school=None, organisation="Surrey Teaching Hub", places=1)
+
+
 def _booking(t, *, days_ahead: int = 30):
     from subscriptions.services.bookings import booking_create
 
@@ -611,6 +654,27 @@ REGISTRY: dict[str, Callable[..., dict]] = {
         "actual_hours": Decimal("4"),
         "report_written": True,
     },
+    "subscriptions.events.event_create": lambda t: {
+        "actor": t.coordinator,
+        "partnership": t.partnership,
+        "title": "EAL network day",
+        "item": _tariff(t)["network"],
+        "starts": timezone.now() + datetime.timedelta(days=30),
+        "whole_day": True,
+        "capacity": 30,
+        "places_per_school": 2,
+    },
+    "subscriptions.events.places_book": lambda t: {
+        "actor": t.headteacher,
+        "event": _event(t),
+        "school": t.schools[0],
+        "places": 2,
+    },
+    "subscriptions.events.places_cancel": lambda t: {"actor": t.headteacher, "places": _event_places(t)},
+    "subscriptions.events.attendance_record": lambda t: (
+        lambda row: {"actor": t.coordinator, "event": row.event, "attended": {row.pk: 1}}
+    )(_event_places(t, days_ahead=0)),
+    "subscriptions.events.places_invoice": lambda t: {"actor": t.coordinator, "places": _invoiceable(t)},
     "signing.agreement_sign": _signing,
     "signing.agreement_copies_void": _voiding,
     # Signing on paper: the cases are built in tests/factories/paper.py.

@@ -1,0 +1,422 @@
+"""Events with places: setting one up, booking places (or joining the waiting list), cancelling them
+(which offers the freed places to the first school waiting), and attendance on the day.
+
+What places cost is `places_cost`, and only there: a network event takes credits per attendee by the
+tariff (subscriptions.selectors.tariff_credits), through the credit ledger, so only a subscribing school
+can book one; an open event never takes credits, but a cash price a place, the member price for a
+member school and the premium for everyone else. Counting places left takes the event's row lock, so
+two bookings at the same moment cannot both take the last place.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.audit import AuditAction, audit_record
+from accounts.models import User
+from core.dates import date_label
+from core.outbox import outbox_enqueue
+from finance.models import FinancialYear, LedgerEntry
+from finance.services.ledger import ledger_post
+from partnerships.calendar import academic_year_label, academic_year_of
+from partnerships.models import Membership, Partnership
+from schools.models import School
+from subscriptions.models import CreditEntry, Event, EventPlaces, Subscription, TariffItem
+from subscriptions.selectors import tariff_credits
+from subscriptions.services.credits import credit_append
+
+P = EventPlaces.Status
+K = TariffItem.Kind
+EVENT_KINDS = (K.NETWORK_EVENT, K.OPEN_EVENT)
+MAX_CAPACITY = 10000
+
+
+def _audit(actor, event: Event, action: AuditAction, summary: str, **data) -> None:
+    audit_record(
+        actor=actor, partnership=event.partnership, action=action, summary=summary, data={"event": event.pk, **data}
+    )
+
+
+def _n(credits: Decimal) -> str:
+    return f"{credits.normalize():f}"
+
+
+def _places(n: int) -> str:
+    return f"{n} place{'' if n == 1 else 's'}"
+
+
+@transaction.atomic
+def event_create(
+    *,
+    actor: User,
+    partnership: Partnership,
+    title: str,
+    item: TariffItem,
+    starts: datetime.datetime,
+    whole_day: bool,
+    capacity: int,
+    places_per_school: int | None = None,
+    venue: str = "",
+) -> Event:
+    """Set up a network event (credits per attendee) or an open event (cash a place)."""
+    errors = {}
+    if not title.strip():
+        errors["title"] = "Enter the event's title"
+    if item is None or item.partnership_id != partnership.pk or not item.active or item.kind not in EVENT_KINDS:
+        errors["item"] = "Choose a network event or an open event from the tariff"
+    elif item.kind == K.OPEN_EVENT and (item.member_price is None or item.non_member_price is None):
+        errors["item"] = f"{item.name} has no member and non-member price yet: set them in the tariff first"
+    if starts is None:
+        errors["day"] = "Enter the date of the event"
+    elif timezone.localtime(starts).date() < timezone.localdate():
+        errors["day"] = "Choose a date from today onwards"
+    if capacity is None or capacity < 1 or capacity > MAX_CAPACITY:
+        errors["capacity"] = f"Enter the places as a whole number from 1 to {MAX_CAPACITY}"
+    if places_per_school is not None and (places_per_school < 1 or (capacity and places_per_school > capacity)):
+        errors["places_per_school"] = "Enter the places per school as at least 1 and no more than the event's places"
+    if errors:
+        raise ValidationError(errors)
+    event = Event.objects.create(
+        partnership=partnership,
+        title=title.strip(),
+        item=item,
+        starts=starts,
+        whole_day=whole_day,
+        capacity=capacity,
+        places_per_school=places_per_school,
+        venue=venue.strip(),
+        created_by=actor,
+    )
+    _audit(
+        actor,
+        event,
+        AuditAction.EVENT_CREATED,
+        f"{event.title} set up for {date_label(event.day)}: {_places(capacity)}",
+    )
+    return event
+
+
+@dataclass(frozen=True)
+class Quote:
+    """What places would cost: credits (network events) or a cash price a place (open events)."""
+
+    places: int
+    credits: Decimal
+    price: Decimal | None
+    member: bool
+    subscription: Subscription | None
+
+    @property
+    def amount(self) -> Decimal | None:
+        return None if self.price is None else self.price * self.places
+
+
+def _is_member(event: Event, school: School | None) -> bool:
+    if school is None:
+        return False
+    return Membership.objects.filter(partnership_id=event.partnership_id, school=school).current(event.day).exists()
+
+
+def places_cost(*, event: Event, school: School | None, places: int) -> Quote:
+    """THE rule of what places cost. A network event: the tariff's credits for that many attendees, half
+    or whole day, from the school's subscription for the event's academic year (no subscription, no
+    booking: credits are what subscribers have). An open event: no credits; the member price a place for
+    a member school, the non-member price for anyone else."""
+    member = _is_member(event, school)
+    if event.item.kind == K.NETWORK_EVENT:
+        year = academic_year_of(event.day)
+        subscription = (
+            Subscription.objects.filter(partnership_id=event.partnership_id, school=school, year=year).first()
+            if school
+            else None
+        )
+        if subscription is None:
+            who = school.name if school else "An organisation outside the partnership"
+            raise ValidationError(
+                {
+                    "places": f"{who} does not subscribe for {academic_year_label(year)}: network events are "
+                    "booked with credits, which only subscribing schools have"
+                }
+            )
+        credits = tariff_credits(event.item, attendees=places, whole_day=event.whole_day)
+        return Quote(places=places, credits=credits, price=None, member=member, subscription=subscription)
+    price = event.item.member_price if member else event.item.non_member_price
+    return Quote(places=places, credits=Decimal("0"), price=price, member=member, subscription=None)
+
+
+def places_taken(event: Event) -> int:
+    return EventPlaces.objects.filter(event=event, status=P.BOOKED).aggregate(n=Sum("places"))["n"] or 0
+
+
+def places_check(
+    *, event: Event, school: School | None, organisation: str = "", places: int | None, waiting: bool = False
+) -> Quote:
+    """Everything booking places must be, before anything is written: the booking page checks it to show
+    the cost, and places_book again under the event's lock. With `waiting`, a full event is no refusal
+    (the school joins the waiting list) but the per-school allowance still is."""
+    errors = {}
+    if event.status != Event.Status.OPEN:
+        raise ValidationError("This event has been cancelled")
+    if event.day < timezone.localdate():
+        raise ValidationError("This event has passed: places can no longer be booked")
+    if school is None and not organisation.strip():
+        errors["school"] = "Choose the school, or enter the organisation's name"
+    if school is None and organisation.strip() and event.for_credits:
+        errors["organisation"] = "Network events are for subscribing schools: choose a school"
+    if places is None or places < 1:
+        errors["places"] = "Enter the number of places as 1 or more"
+    if errors:
+        raise ValidationError(errors)
+    if school is not None and event.places_per_school is not None:
+        held = (
+            EventPlaces.objects.filter(event=event, school=school, status=P.BOOKED).aggregate(n=Sum("places"))["n"] or 0
+        )
+        if held + places > event.places_per_school:
+            left = event.places_per_school - held
+            raise ValidationError(
+                {
+                    "places": f"Each school may have {_places(event.places_per_school)} at {event.title}: "
+                    f"{school.name} has {held}, so it may book {left} more"
+                }
+            )
+    left = event.capacity - places_taken(event)
+    if places > left and not waiting:
+        raise ValidationError(
+            {
+                "places": f"{event.title} is full: join the waiting list"
+                if left <= 0
+                else f"There {'is' if left == 1 else 'are'} only {_places(left)} left at {event.title}: "
+                "book fewer, or join the waiting list"
+            }
+        )
+    return places_cost(event=event, school=school, places=places)
+
+
+def _lock(event: Event) -> Event:
+    return Event.objects.select_for_update().select_related("item", "partnership").get(pk=event.pk)
+
+
+@transaction.atomic
+def places_book(
+    *,
+    actor: User,
+    event: Event,
+    school: School | None,
+    places: int,
+    organisation: str = "",
+    attendees: str = "",
+    waiting: bool = False,
+) -> EventPlaces:
+    """Book places for a school (or, at an open event, an organisation by name). A network event's
+    credits are taken now; an open event's price is recorded a place. If the event is full and
+    `waiting`, the school joins the waiting list instead (nothing is charged until it books)."""
+    event = _lock(event)
+    quote = places_check(event=event, school=school, organisation=organisation, places=places, waiting=waiting)
+    full = places > event.capacity - places_taken(event)
+    who = school.name if school else organisation.strip()
+    row = EventPlaces.objects.create(
+        event=event,
+        school=school,
+        organisation="" if school else organisation.strip(),
+        places=places,
+        attendees=attendees.strip(),
+        member=quote.member,
+        subscription=quote.subscription,
+        credits=Decimal("0") if full else quote.credits,
+        price=quote.price,
+        status=P.WAITING if full else P.BOOKED,
+        booked_by=actor,
+    )
+    if full:
+        _audit(
+            actor,
+            event,
+            AuditAction.EVENT_WAITING,
+            f"{who} waits for {_places(places)} at {event.title}",
+            places=row.pk,
+        )
+        return row
+    if quote.credits:
+        credit_append(
+            subscription=quote.subscription,
+            kind=CreditEntry.Kind.BOOKING,
+            amount=-quote.credits,
+            description=f"{event.title}, {date_label(event.day)}: {_places(places)}",
+            recorded_by=actor,
+            field="places",
+        )
+    if school is not None:  # booking now takes the school off the waiting list
+        EventPlaces.objects.filter(event=event, school=school, status=P.WAITING).update(status=P.CANCELLED)
+    cost = f"{_n(quote.credits)} credits" if event.for_credits else f"£{quote.amount} at £{quote.price} a place"
+    _audit(
+        actor,
+        event,
+        AuditAction.EVENT_PLACES_BOOKED,
+        f"{who} booked {_places(places)} at {event.title}: {cost}",
+        places=row.pk,
+        credits=str(quote.credits),
+        price=str(quote.price) if quote.price is not None else None,
+    )
+    return row
+
+
+def refund_due(row: EventPlaces, today: datetime.date | None = None) -> bool:
+    """The plan's cancellation policy for credits: in full at least its cut-off before the day, none after."""
+    if not row.credits or row.subscription is None:
+        return False
+    today = today or timezone.localdate()
+    return (row.event.day - today).days >= row.subscription.plan.cancel_days
+
+
+def _offer(actor: User, event: Event) -> EventPlaces | None:
+    """Offer freed places to the first school waiting whose request now fits, by email to whoever put
+    it on the list. The places are not held: the first to book them has them."""
+    left = event.capacity - places_taken(event)
+    if left <= 0:
+        return None
+    first = (
+        EventPlaces.objects.filter(event=event, status=P.WAITING, offered_at__isnull=True, places__lte=left)
+        .select_related("school", "booked_by")
+        .order_by("booked_at", "pk")
+        .first()
+    )
+    if first is None:
+        return None
+    first.offered_at = timezone.now()
+    first.save(update_fields=["offered_at"])
+    url = settings.SITE_URL + reverse(
+        "subscriptions:event", kwargs={"partnership_slug": event.partnership.slug, "event_pk": event.pk}
+    )
+    outbox_enqueue(
+        about=f"event-places:{first.pk}",
+        kind="event.place_offered",
+        recipient=first.booked_by.email,
+        template="subscriptions/email/place_offered",
+        context={"user": first.booked_by, "row": first, "event": event, "left": left, "url": url},
+        subject=f"A place is free at {event.title}",
+    )
+    _audit(
+        actor,
+        event,
+        AuditAction.EVENT_PLACE_OFFERED,
+        f"{_places(left)} at {event.title} offered to {first.who}, first on the waiting list",
+        places=first.pk,
+    )
+    return first
+
+
+@transaction.atomic
+def places_cancel(*, actor: User, places: EventPlaces) -> EventPlaces:
+    """Cancel places (or leave the waiting list). Credits come back per the plan's policy; freed places
+    are offered to the first school waiting."""
+    event = _lock(places.event)
+    row = EventPlaces.objects.select_for_update().select_related("school", "subscription__plan").get(pk=places.pk)
+    row.event = event
+    if row.status == P.CANCELLED:
+        raise ValidationError("These places are already cancelled")
+    was_booked = row.status == P.BOOKED
+    refunded = was_booked and refund_due(row)
+    if refunded:
+        credit_append(
+            subscription=row.subscription,
+            kind=CreditEntry.Kind.REFUND,
+            amount=row.credits,
+            description=f"{event.title}, {date_label(event.day)}: {_places(row.places)} cancelled",
+            recorded_by=actor,
+        )
+    row.status = P.CANCELLED
+    row.save(update_fields=["status"])
+    outcome = f", {_n(row.credits)} credits refunded" if refunded else ""
+    _audit(
+        actor,
+        event,
+        AuditAction.EVENT_PLACES_CANCELLED,
+        f"{row.who} cancelled {_places(row.places)} at {event.title}"
+        + (outcome if was_booked else " (off the waiting list)"),
+        places=row.pk,
+        refunded=refunded,
+    )
+    if was_booked:
+        _offer(actor, event)
+    return row
+
+
+@transaction.atomic
+def attendance_record(*, actor: User, event: Event, attended: dict[int, int]) -> Event:
+    """Who came, taken on the day: for each booking (by id), how many of its places were used."""
+    event = _lock(event)
+    if event.day > timezone.localdate():
+        raise ValidationError(f"Attendance is taken on the day of the event ({date_label(event.day)}) or after")
+    rows = {row.pk: row for row in EventPlaces.objects.filter(event=event, status=P.BOOKED)}
+    errors = {}
+    for pk, count in attended.items():
+        row = rows.get(pk)
+        if row is None:
+            raise ValidationError("Those places are not booked at this event")
+        if count is None or count < 0 or count > row.places:
+            errors[f"attended_{pk}"] = f"Enter how many came for {row.who} as 0 to {row.places}"
+    if errors:
+        raise ValidationError(errors)
+    for pk, count in attended.items():
+        rows[pk].attended = count
+        rows[pk].save(update_fields=["attended"])
+    total = sum(attended.values())
+    _audit(
+        actor,
+        event,
+        AuditAction.EVENT_ATTENDANCE_RECORDED,
+        f"Attendance at {event.title} recorded: {total} came",
+        attended={str(k): v for k, v in attended.items()},
+    )
+    return event
+
+
+@transaction.atomic
+def places_invoice(*, actor: User, places: EventPlaces) -> EventPlaces:
+    """Invoice an open event's places: the amount (places at the member or non-member price) is
+    recorded as event income in the partnership's ledger, in the financial year open today. Where
+    there is no banker school (EducationKingston) that ledger is the partnership's own account."""
+    row = EventPlaces.objects.select_for_update().select_related("event__partnership", "school").get(pk=places.pk)
+    event = row.event
+    if row.price is None:
+        raise ValidationError("Network event places are paid for in credits: there is nothing to invoice")
+    if row.status != P.BOOKED:
+        raise ValidationError(f"These places are {row.get_status_display().lower()}: there is nothing to invoice")
+    if row.ledger_entry_id:
+        raise ValidationError("These places have already been invoiced")
+    today = timezone.localdate()
+    year = FinancialYear.objects.filter(partnership=event.partnership, starts__lte=today, ends__gte=today).first()
+    if year is None or not year.is_open:
+        raise ValidationError(
+            f"No financial year is open for {date_label(today)}: open it in Finance first, "
+            "where the invoice is recorded as event income"
+        )
+    row.ledger_entry = ledger_post(
+        year=year,
+        kind=LedgerEntry.Kind.EVENT_INCOME,
+        amount=row.amount,
+        posted_on=today,
+        description=f"{event.title}: {_places(row.places)} for {row.who} at £{row.price}",
+        recorded_by=actor,
+        school=row.school if row.member else None,
+    )
+    row.save(update_fields=["ledger_entry"])
+    _audit(
+        actor,
+        event,
+        AuditAction.EVENT_INVOICED,
+        f"{row.who} invoiced £{row.amount} for {_places(row.places)} at {event.title}",
+        places=row.pk,
+        entry=row.ledger_entry.pk,
+        amount=str(row.amount),
+    )
+    return row

@@ -1,0 +1,261 @@
+"""The event pages: the partnership's events, an event with its places left and who is booked (a school
+sees its own places, the coordinator everyone's), the coordinator setting one up, a headteacher booking
+places with the cost shown before confirming (or joining the waiting list when it is full), cancelling,
+and the coordinator taking attendance on the day. Who may do what is SubscriptionAccess."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q, Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.views.generic import TemplateView
+
+from core.forms import Form
+from core.views import ServiceFormView, TenantViewMixin
+from partnerships.models import Membership
+from schools.models import School
+from subscriptions.forms import AttendanceForm, EventForm, PlacesForm
+from subscriptions.models import Event, EventPlaces, TariffItem
+from subscriptions.selectors import credit_balance
+from subscriptions.services.events import (
+    attendance_record,
+    event_create,
+    places_book,
+    places_check,
+    places_invoice,
+    places_taken,
+    refund_due,
+)
+from subscriptions.services.events import places_cancel as cancel_places
+from subscriptions.views.credits import MANAGE, AccessMixin, _id
+
+P = EventPlaces.Status
+
+
+def _events(partnership):
+    booked = Q(places__status=P.BOOKED)
+    return (
+        Event.objects.filter(partnership=partnership)
+        .select_related("item")
+        .annotate(taken=Sum("places__places", filter=booked, default=0))
+        .order_by("starts", "pk")
+    )
+
+
+class _EventMixin(AccessMixin):
+    def event(self, event_pk) -> Event:
+        return get_object_or_404(_events(self.partnership), pk=_id(event_pk))
+
+    def booker_school_ids(self) -> set[int]:
+        return {pk for pk in self.access.school_ids if self.access.books_for(pk)}
+
+
+class EventsView(AccessMixin, TenantViewMixin, TemplateView):
+    template_name = "subscriptions/events.html"
+
+    def get_context_data(self, **kwargs):
+        today = timezone.localdate()
+        events = list(_events(self.partnership))
+        for event in events:
+            event.left = max(event.capacity - event.taken, 0)
+        return super().get_context_data(**kwargs) | {
+            "upcoming": [e for e in events if e.day >= today],
+            "past": [e for e in reversed(events) if e.day < today],
+        }
+
+
+class EventView(_EventMixin, TenantViewMixin, TemplateView):
+    template_name = "subscriptions/event.html"
+
+    def lookup(self, **kwargs):
+        return self.event(kwargs["event_pk"])
+
+    def get_context_data(self, **kwargs):
+        event = self.lookup(**kwargs)
+        rows = EventPlaces.objects.filter(event=event, status__in=(P.BOOKED, P.WAITING)).select_related(
+            "school", "booked_by"
+        )
+        if not self.access.manages:
+            rows = rows.filter(school_id__in=self.access.school_ids)
+        rows = list(rows.order_by("booked_at", "pk"))
+        today = timezone.localdate()
+        for row in rows:
+            row.may_cancel = self.access.manages or (row.school_id and self.access.books_for(row.school_id))
+        return super().get_context_data(**kwargs) | {
+            "event": event,
+            "left": max(event.capacity - event.taken, 0),
+            "booked": [r for r in rows if r.status == P.BOOKED],
+            "waiting": [r for r in rows if r.status == P.WAITING],
+            "may_book": event.status == Event.Status.OPEN
+            and event.day >= today
+            and (self.access.manages or bool(self.booker_school_ids())),
+            "takes_attendance": self.access.manages and event.day <= today,
+        }
+
+
+class EventCreateView(ServiceFormView):
+    permission_required = MANAGE
+    template_name = "subscriptions/event_form.html"
+    form_class = EventForm
+    success_message = "{title} set up"
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"partnership": self.partnership}
+
+    def perform(self, form):
+        return event_create(actor=self.request.user, partnership=self.partnership, **form.service_data())
+
+    def get_success_url(self, event):
+        return self.tenant_url("subscriptions:event", event_pk=event.pk)
+
+
+class PlacesBookView(_EventMixin, ServiceFormView):
+    """Book places. The first POST shows what they cost (or that the event is full, offering the
+    waiting list) and writes nothing; confirming books them."""
+
+    template_name = "subscriptions/event_book.html"
+    form_class = PlacesForm
+    context_object_name = "event"
+
+    def lookup(self, **kwargs):
+        event = self.event(kwargs["event_pk"])
+        if not (self.access.manages or self.booker_school_ids()):
+            raise PermissionDenied
+        return event
+
+    def schools(self):
+        if self.access.manages:
+            members = Membership.objects.filter(partnership=self.partnership).current().values("school_id")
+            return School.objects.filter(pk__in=members).order_by("name")
+        return School.objects.filter(pk__in=self.booker_school_ids()).order_by("name")
+
+    def get_form_kwargs(self):
+        organisations = self.access.manages and self.object.item.kind == TariffItem.Kind.OPEN_EVENT
+        return super().get_form_kwargs() | {"schools": self.schools(), "organisations": organisations}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"left": max(self.object.capacity - self.object.taken, 0)}
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.lookup(**kwargs)
+        form = self.get_form()
+        if form.is_valid() and not form.cleaned_data.get("confirm"):
+            data = form.cleaned_data
+            try:
+                quote = places_check(
+                    event=self.object,
+                    school=data["school"],
+                    organisation=data.get("organisation", ""),
+                    places=data["places"],
+                    waiting=True,
+                )
+            except ValidationError as error:
+                self.add_service_errors(form, error)
+                return self.form_invalid(form)
+            left = self.object.capacity - places_taken(self.object)
+            balance = credit_balance(quote.subscription) if quote.subscription else None
+            context = self.get_context_data(
+                form=form, checking=True, quote=quote, full=data["places"] > left, left=max(left, 0), balance=balance
+            )
+            if balance is not None:
+                context["balance_after"] = balance - quote.credits
+            return self.render_to_response(context)
+        return super().post(request, *args, **kwargs)
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return places_book(
+            actor=self.request.user,
+            event=self.object,
+            school=data["school"],
+            organisation=data.get("organisation", ""),
+            places=data["places"],
+            attendees=data["attendees"],
+            waiting=data["waiting"],
+        )
+
+    def get_success_message(self, row):
+        if row.status == P.WAITING:
+            return f"{row.who} is on the waiting list for {self.object.title}"
+        cost = f"{row.credits.normalize():f} credits" if self.object.for_credits else f"£{row.amount}"
+        return f"{row.places} place{'' if row.places == 1 else 's'} booked for {row.who}: {cost}"
+
+    def get_success_url(self, row):
+        return self.tenant_url("subscriptions:event", event_pk=self.object.pk)
+
+
+class PlacesCancelView(AccessMixin, ServiceFormView):
+    template_name = "subscriptions/event_cancel.html"
+    form_class = Form  # nothing to fill in: the button confirms
+    context_object_name = "row"
+
+    def lookup(self, **kwargs):
+        row = get_object_or_404(
+            EventPlaces.objects.select_related("event__item", "school", "subscription__plan"),
+            pk=_id(kwargs["places_pk"]),
+        )
+        if not (self.access.manages or (row.school_id and self.access.sees_school(row.school_id))):
+            raise Http404("These places are not shared with you")
+        if not (self.access.manages or self.access.books_for(row.school_id)):
+            raise PermissionDenied
+        return row
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"refund_due": refund_due(self.object)}
+
+    def perform(self, form):
+        return cancel_places(actor=self.request.user, places=self.object)
+
+    def get_success_message(self, row):
+        return f"{row.who}'s places at {row.event.title} cancelled"
+
+    def get_success_url(self, row):
+        return self.tenant_url("subscriptions:event", event_pk=row.event_id)
+
+
+class AttendanceView(_EventMixin, ServiceFormView):
+    permission_required = MANAGE
+    template_name = "subscriptions/event_attendance.html"
+    form_class = AttendanceForm
+    context_object_name = "event"
+
+    def lookup(self, **kwargs):
+        return self.event(kwargs["event_pk"])
+
+    def get_form_kwargs(self):
+        rows = list(
+            EventPlaces.objects.filter(event=self.object, status=P.BOOKED).select_related("school").order_by("pk")
+        )
+        return super().get_form_kwargs() | {"rows": rows}
+
+    def perform(self, form):
+        return attendance_record(actor=self.request.user, event=self.object, attended=form.service_data())
+
+    def get_success_message(self, event):
+        return f"Attendance at {event.title} recorded"
+
+    def get_success_url(self, event):
+        return self.tenant_url("subscriptions:event", event_pk=event.pk)
+
+
+class PlacesInvoiceView(AccessMixin, ServiceFormView):
+    """The coordinator invoices an open event's places: recorded as event income in the ledger."""
+
+    permission_required = MANAGE
+    template_name = "subscriptions/event_invoice.html"
+    form_class = Form  # nothing to fill in: the button confirms
+    context_object_name = "row"
+
+    def lookup(self, **kwargs):
+        return get_object_or_404(
+            EventPlaces.objects.select_related("event__item", "school"), pk=_id(kwargs["places_pk"])
+        )
+
+    def perform(self, form):
+        return places_invoice(actor=self.request.user, places=self.object)
+
+    def get_success_message(self, row):
+        return f"£{row.amount} invoiced to {row.who}, recorded as event income"
+
+    def get_success_url(self, row):
+        return self.tenant_url("subscriptions:event", event_pk=row.event_id)

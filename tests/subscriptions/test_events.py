@@ -1,0 +1,272 @@
+"""Events with places: network events cost credits per attendee by the tariff (half or whole day), open
+events cost money, more for non-members; capacity and the per-school allowance are refused with nothing
+changed; a school without a subscription cannot book credits; a cancellation refunds and offers the freed
+place to the first school waiting by email; attendance is taken on the day; the pages' queries do not
+grow with the data."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.utils import timezone
+from django_scopes import scopes_disabled
+
+from accounts.models import AuditEvent
+from core.models import OutboxMessage
+from core.testing import assert_constant_queries
+from finance.models import LedgerEntry
+from finance.services.years import financial_year_open
+from partnerships.calendar import financial_year_of
+from subscriptions.models import CreditEntry, Event, EventPlaces
+from subscriptions.services.events import (
+    attendance_record,
+    event_create,
+    places_book,
+    places_cancel,
+    places_invoice,
+)
+from tests.clock import on_day, roles_held_since
+from tests.factories.partnerships import member_school_with_head
+from tests.factories.schools import SchoolFactory
+from tests.factories.subscriptions import balance, subscribed, tariff
+
+D = datetime.date
+P = EventPlaces.Status
+SINCE = D(2024, 9, 1)
+EVENT_DAY = D(2026, 11, 10)
+
+
+@pytest.fixture
+def clock(tenant_a):
+    """Today is 1 October 2026, in the 2026/27 subscription year; the tenant's roles held since 2024."""
+    with scopes_disabled():
+        roles_held_since(tenant_a.partnership, D(2024, 9, 1))
+    with on_day(D(2026, 10, 1)):
+        yield
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _event(tenant, item, *, whole_day=True, capacity=30, per_school=None, day=EVENT_DAY, title=None):
+    starts = datetime.datetime.combine(day, datetime.time(9, 30), tzinfo=timezone.get_current_timezone())
+    with scopes_disabled():
+        return event_create(
+            actor=tenant.coordinator,
+            partnership=tenant.partnership,
+            title=title or f"{item.name} {'day' if whole_day else 'morning'}",
+            item=item,
+            starts=starts,
+            whole_day=whole_day,
+            capacity=capacity,
+            places_per_school=per_school,
+        )
+
+
+def _book(tenant, event, *, school=None, places=1, actor=None, **kwargs):
+    with scopes_disabled():
+        return places_book(
+            actor=actor or tenant.headteacher,
+            event=event,
+            school=school if school is not None or kwargs.get("organisation") else tenant.schools[0],
+            places=places,
+            **kwargs,
+        )
+
+
+@pytest.mark.django_db
+def test_two_attendees_at_a_whole_day_network_cost_4_credits_and_one_at_a_half_day_costs_1(tenant_a, clock):
+    subscription = subscribed(tenant_a)
+    network = tariff(tenant_a.partnership)["network"]
+    whole = _book(tenant_a, _event(tenant_a, network, whole_day=True), places=2)
+    assert whole.credits == 4 and balance(subscription) == 56
+    half = _book(tenant_a, _event(tenant_a, network, whole_day=False), places=1)
+    assert half.credits == 1 and balance(subscription) == 55
+    with scopes_disabled():
+        assert list(
+            CreditEntry.objects.filter(subscription=subscription, kind="booking").values_list("amount", flat=True)
+        ) == [Decimal("-4"), Decimal("-1")]
+        assert AuditEvent.objects.filter(action="subscriptions.places_booked").count() == 2
+
+
+@pytest.mark.django_db
+def test_an_open_event_costs_no_credits_and_a_non_member_pays_more(tenant_a, clock):
+    subscription = subscribed(tenant_a)
+    conference = _event(tenant_a, tariff(tenant_a.partnership)["conference"])
+    member = _book(tenant_a, conference, places=2)
+    outsider = SchoolFactory(name="Hillside Academy")  # not a member of the partnership
+    non_member = _book(tenant_a, conference, school=outsider, places=2, actor=tenant_a.coordinator)
+    by_name = _book(tenant_a, conference, organisation="Surrey Teaching Hub", places=1, actor=tenant_a.coordinator)
+    assert member.credits == non_member.credits == 0 and balance(subscription) == 60
+    assert (member.member, member.price, member.amount) == (True, Decimal("95.00"), Decimal("190.00"))
+    assert (non_member.member, non_member.price) == (False, Decimal("140.00"))
+    assert non_member.amount > member.amount
+    assert by_name.school is None and by_name.price == Decimal("140.00") and by_name.who == "Surrey Teaching Hub"
+
+
+@pytest.mark.django_db
+def test_capacity_and_the_per_school_allowance_are_refused_with_nothing_changed(tenant_a, clock):
+    subscription = subscribed(tenant_a)
+    network = tariff(tenant_a.partnership)["network"]
+    forum = _event(tenant_a, network, per_school=2, capacity=3, title="School improvement forum")
+    _book(tenant_a, forum, places=2)
+    with pytest.raises(ValidationError) as refused:
+        _book(tenant_a, forum, places=1)
+    assert "Each school may have 2 places at School improvement forum" in refused.value.message_dict["places"][0]
+    other, _ = member_school_with_head(tenant_a.partnership, name="Coombe Hill Infants", head_since=SINCE)
+    subscribed(tenant_a, school=other, plan=subscription.plan)
+    with pytest.raises(ValidationError) as full:
+        _book(tenant_a, forum, school=other, places=2)
+    assert full.value.message_dict["places"] == [
+        "There is only 1 place left at School improvement forum: book fewer, or join the waiting list"
+    ]
+    with scopes_disabled():
+        assert EventPlaces.objects.count() == 1
+    assert balance(subscription) == 56
+
+
+@pytest.mark.django_db
+def test_a_school_without_a_subscription_cannot_book_a_network_event_for_credits(tenant_a, clock):
+    network = _event(tenant_a, tariff(tenant_a.partnership)["network"])
+    with pytest.raises(ValidationError) as refused:
+        _book(tenant_a, network, places=1)
+    assert "does not subscribe for 2026/27" in refused.value.message_dict["places"][0]
+    with scopes_disabled():
+        assert not EventPlaces.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_cancellation_refunds_the_credits_and_offers_the_place_to_the_first_school_waiting(tenant_a, clock):
+    subscription = subscribed(tenant_a)
+    network = tariff(tenant_a.partnership)["network"]
+    event = _event(tenant_a, network, capacity=2, title="Phase network")
+    booked = _book(tenant_a, event, places=2)
+    first, first_head = member_school_with_head(tenant_a.partnership, name="Latchmere Primary", head_since=SINCE)
+    second, second_head = member_school_with_head(tenant_a.partnership, name="Tolworth Juniors", head_since=SINCE)
+    subscribed(tenant_a, school=first, plan=subscription.plan)
+    subscribed(tenant_a, school=second, plan=subscription.plan)
+    waiting_first = _book(tenant_a, event, school=first, actor=first_head, waiting=True)
+    _book(tenant_a, event, school=second, actor=second_head, waiting=True)
+    assert waiting_first.status == P.WAITING and waiting_first.credits == 0
+    assert balance(subscription) == 56
+    with scopes_disabled():
+        places_cancel(actor=tenant_a.headteacher, places=booked)
+        assert balance(subscription) == 60
+        waiting_first.refresh_from_db()
+        assert waiting_first.offered_at is not None
+        (message,) = OutboxMessage.objects.filter(kind="event.place_offered")
+        assert message.recipient == first_head.email.lower()
+        assert "A place has come free at Phase network" in message.text
+        assert "Latchmere Primary is first on its waiting list" in message.text
+        assert f"/subscriptions/events/{event.pk}/" in message.text
+        assert AuditEvent.objects.filter(action="subscriptions.place_offered").count() == 1
+    # The school offered the place books it, which takes it off the waiting list.
+    _book(tenant_a, event, school=first, actor=first_head)
+    with scopes_disabled():
+        waiting_first.refresh_from_db()
+        assert waiting_first.status == P.CANCELLED
+
+
+@pytest.mark.django_db
+def test_attendance_is_taken_on_the_day_by_the_coordinator(tenant_a, clock):
+    subscribed(tenant_a)
+    event = _event(tenant_a, tariff(tenant_a.partnership)["network"], day=D(2026, 10, 5))
+    row = _book(tenant_a, event, places=2)
+    with scopes_disabled(), pytest.raises(ValidationError):
+        attendance_record(actor=tenant_a.coordinator, event=event, attended={row.pk: 2})  # not the day yet
+    with on_day(D(2026, 10, 5)):
+        client = _client(tenant_a.coordinator)
+        url = f"/p/{tenant_a.slug}/subscriptions/events/{event.pk}/attendance/"
+        assert client.get(url).status_code == 200
+        bad = client.post(url, {f"attended_{row.pk}": "3"})
+        assert bad.status_code == 400
+        with scopes_disabled():
+            row.refresh_from_db()
+            assert row.attended is None
+        assert client.post(url, {f"attended_{row.pk}": "1"}).status_code == 302
+    with scopes_disabled():
+        row.refresh_from_db()
+        assert row.attended == 1
+        assert AuditEvent.objects.filter(action="subscriptions.event_attendance").exists()
+
+
+@pytest.mark.django_db
+def test_a_headteacher_sees_the_cost_then_books_places_and_the_page_shows_them(tenant_a, clock):
+    subscription = subscribed(tenant_a)
+    event = _event(tenant_a, tariff(tenant_a.partnership)["network"], title="EAL network day")
+    client = _client(tenant_a.headteacher)
+    url = f"/p/{tenant_a.slug}/subscriptions/events/{event.pk}/book/"
+    assert client.get(url).status_code == 200
+    data = {"school": tenant_a.schools[0].pk, "places": "2", "attendees": "A. Teacher, B. Teacher"}
+    check = client.post(url, data)
+    page = check.content.decode()
+    assert check.status_code == 200 and "Check the places" in page and "4 credits" in page
+    with scopes_disabled():
+        assert not EventPlaces.objects.exists()
+    bad = client.post(url, data | {"places": "0"})
+    assert bad.status_code == 400
+    booked = client.post(url, data | {"confirm": "True"})
+    assert booked.status_code == 302
+    assert balance(subscription) == 56
+    event_page = client.get(booked["Location"]).content.decode()
+    assert "28 of 30" in event_page and tenant_a.schools[0].name in event_page
+
+
+@pytest.mark.django_db
+def test_the_events_list_and_event_page_run_a_constant_number_of_queries(tenant_a, clock):
+    items = tariff(tenant_a.partnership)
+    event = _event(tenant_a, items["conference"], capacity=500)
+    client = _client(tenant_a.coordinator)
+
+    def grow():
+        for n in range(8):
+            _event(tenant_a, items["conference"], title=f"Conference {n}")
+            school = SchoolFactory()
+            places_book(actor=tenant_a.coordinator, event=event, school=school, places=1)
+
+    assert_constant_queries(client, f"/p/{tenant_a.slug}/subscriptions/events/", grow=grow, at_most=30)
+    assert_constant_queries(client, f"/p/{tenant_a.slug}/subscriptions/events/{event.pk}/", grow=grow, at_most=30)
+
+
+@pytest.mark.django_db
+def test_another_partnership_cannot_see_or_book_an_event(tenant_a, tenant_b, clock):
+    event = _event(tenant_a, tariff(tenant_a.partnership)["conference"])
+    client = _client(tenant_b.coordinator)
+    with scopes_disabled():
+        roles_held_since(tenant_b.partnership, D(2024, 9, 1))
+    for path in ("", "book/", "attendance/"):
+        assert client.get(f"/p/{tenant_b.slug}/subscriptions/events/{event.pk}/{path}").status_code == 404
+    with scopes_disabled():
+        assert Event.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_coordinator_invoices_an_open_events_places_as_event_income_in_the_ledger(tenant_a, clock):
+    conference = _event(tenant_a, tariff(tenant_a.partnership)["conference"])
+    hub = _book(tenant_a, conference, organisation="Surrey Teaching Hub", places=2, actor=tenant_a.coordinator)
+    with scopes_disabled(), pytest.raises(ValidationError) as refused:
+        places_invoice(actor=tenant_a.coordinator, places=hub)  # no financial year open yet
+    assert "open it in Finance first" in refused.value.messages[0]
+    with scopes_disabled():
+        financial_year_open(
+            actor=tenant_a.coordinator, partnership=tenant_a.partnership, start_year=financial_year_of(D(2026, 10, 1))
+        )
+    client = _client(tenant_a.coordinator)
+    url = f"/p/{tenant_a.slug}/subscriptions/events/places/{hub.pk}/invoice/"
+    assert client.get(url).status_code == 200
+    assert client.post(url).status_code == 302
+    with scopes_disabled():
+        (entry,) = LedgerEntry.objects.filter(partnership=tenant_a.partnership)
+        assert (entry.kind, entry.amount, entry.posted_on) == ("event_income", Decimal("280.00"), D(2026, 10, 1))
+        assert "Surrey Teaching Hub" in entry.description
+        assert AuditEvent.objects.filter(action="subscriptions.event_invoiced").exists()
+    assert client.post(url).status_code == 400  # invoiced once only
+    with scopes_disabled():
+        assert LedgerEntry.objects.filter(partnership=tenant_a.partnership).count() == 1
