@@ -349,10 +349,10 @@ class PlacesForm(Form):
     waiting = forms.BooleanField(required=False, widget=forms.HiddenInput)
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, schools, organisations: bool, **kwargs):
+    def __init__(self, *args, school_choices, organisations: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = schools
-        if len(first := list(schools[:2])) == 1:  # a headteacher books for their own school
+        self.fields["school"].queryset = school_choices
+        if len(first := list(school_choices[:2])) == 1:  # a headteacher books for their own school
             self.fields["school"].initial = first[0].pk
         if not organisations:
             del self.fields["organisation"]

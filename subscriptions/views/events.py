@@ -131,7 +131,7 @@ class PlacesBookView(_EventMixin, ServiceFormView):
 
     def get_form_kwargs(self):
         organisations = self.access.manages and self.object.item.kind == TariffItem.Kind.OPEN_EVENT
-        return super().get_form_kwargs() | {"schools": self.schools(), "organisations": organisations}
+        return super().get_form_kwargs() | {"school_choices": self.schools(), "organisations": organisations}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {"left": max(self.object.capacity - self.object.taken, 0)}

@@ -108,6 +108,8 @@ def build(tenant_a):
         "plan_choices": Plan.objects.filter(partnership=partnership),
         "pep_choices": User.objects.filter(pk=tenant_a.headteacher.pk),
         "user_choices": User.objects.filter(pk=tenant_a.headteacher.pk),
+        "rows": [],
+        "organisations": True,
     }
     # allauth's forms take what they need from **kwargs.
     takes_user = {
