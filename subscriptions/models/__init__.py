@@ -4,5 +4,16 @@ half-hours), never float; every balance is the last entry of an append-only ledg
 from subscriptions.models.bookings import Booking
 from subscriptions.models.credits import CreditEntry
 from subscriptions.models.plans import Plan, Subscription, TariffItem
+from subscriptions.models.visits import Review, ReviewEvent, Visit, VisitView
 
-__all__ = ["Booking", "CreditEntry", "Plan", "Subscription", "TariffItem"]
+__all__ = [
+    "Booking",
+    "CreditEntry",
+    "Plan",
+    "Review",
+    "ReviewEvent",
+    "Subscription",
+    "TariffItem",
+    "Visit",
+    "VisitView",
+]
