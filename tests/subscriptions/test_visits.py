@@ -165,3 +165,22 @@ def test_the_list_runs_a_constant_number_of_queries(tenant_a):
     for user in (adviser, tenant_a.headteacher):
         assert_constant_queries(_client(user), f"/p/{tenant_a.slug}/subscriptions/visits/", grow=grow, at_most=20)
     assert_constant_queries(_client(adviser), f"/p/{tenant_a.slug}/subscriptions/", grow=grow, at_most=25)
+
+
+@pytest.mark.django_db
+def test_an_adviser_beyond_the_partnerships_limit_of_schools_is_refused(tenant_a):
+    from django.core.exceptions import ValidationError
+
+    from partnerships.models import Constitution, RoleAssignment
+
+    with scopes_disabled():
+        Constitution.objects.filter(partnership=tenant_a.partnership).update(adviser_max_schools=2)
+    schools = [member_school_with_head(tenant_a.partnership, head_since=D(2021, 9, 1))[0] for _ in range(2)]
+    adviser = adviser_for(tenant_a, tenant_a.schools[0], schools[0])
+    with scopes_disabled(), pytest.raises(ValidationError, match="already advises 2 schools") as refused:
+        give_role(adviser, tenant_a.partnership, Role.ADVISER, schools[1])
+    assert "school" in refused.value.message_dict
+    with scopes_disabled():
+        assert RoleAssignment.objects.filter(user=adviser, role=Role.ADVISER).count() == 2
+        Constitution.objects.filter(partnership=tenant_a.partnership).update(adviser_max_schools=None)
+        give_role(adviser, tenant_a.partnership, Role.ADVISER, schools[1])  # no limit set: no refusal
