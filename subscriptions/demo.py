@@ -17,7 +17,7 @@ from partnerships.calendar import academic_year_of
 from partnerships.models import RoleAssignment
 from partnerships.roles import Role
 from schools.models import School
-from subscriptions.models import Booking, CreditEntry, PepPlan, Plan, TariffItem
+from subscriptions.models import Booking, CreditEntry, PepPlan, Plan, Review, TariffItem
 from subscriptions.selectors import tariff_credits
 from subscriptions.services.bookings import booking_actuals_record, booking_create
 from subscriptions.services.credits import credit_append
@@ -208,6 +208,7 @@ def load(partnership, spec, admin):
             actor=heads[urn], subscription=subscriptions[urn], item=items[name], on=on, hours=H(hours), report=report
         )
     events_load(partnership, coordinator, heads, year)
+    visits_and_reviews(partnership, coordinator)
 
 
 # (title, tariff item, days from today, whole day, places, places per school, venue)
@@ -279,3 +280,139 @@ def events_load(partnership, coordinator, heads, year):
             attendees=attendees,
             waiting=True,
         )
+
+
+# --- Notes of visit and Joint Annual Reviews: the EKP's schools ----------------------------------------
+
+# (school index among the adviser's schools, days from today, agenda agreed, note: seen, evidence,
+# judgements, next steps, roles named besides the headteacher)
+VISITS = [
+    (
+        0,
+        -40,
+        True,
+        (
+            "The headteacher, the English lead and Year 2 pupils",
+            "Phonics screening results; a book look in Year 1 and Year 2; a learning walk",
+            "Phonics teaching is consistent and well paced; Year 2 writing is below the school's target",
+            "Moderate Year 2 writing with Burlington Junior before February half term",
+        ),
+        ["chair_of_governors"],
+    ),
+    (
+        1,
+        -12,
+        True,
+        (
+            "The headteacher and the maths lead",
+            "Key stage 2 results against targets; the maths action plan",
+            "Arithmetic is strong; reasoning lags behind the local figures",
+            "A reasoning focus in the spring term; review in March",
+        ),
+        [],
+    ),
+    (0, 14, False, None, []),
+]
+REVIEW_TEXT = {
+    "autumn": (
+        "Achievement: attainment rose in reading and maths; writing remains below the school's target.",
+        "Reading 82% expected standard (target 80%; previous 78%; Kingston 79%; national 75%)",
+        "Reading 76%, writing 68%, maths 74% (targets 75/72/75; previous 71/66/70; Kingston 77/74/76; "
+        "national 74/72/73)",
+    ),
+    "spring": ("Provision: the curriculum review is under way; the quality of teaching in Year 4 is strong.", "", ""),
+    "summer": ("Leadership: middle leaders now monitor their subjects; governors challenge well.", "", ""),
+}
+
+
+def visits_and_reviews(partnership, coordinator) -> None:
+    """The EKP (adviser@education-kingston.example) and their schools: notes of visit (one whose agenda
+    awaits the headteacher) and Joint Annual Reviews in each state, moved through the services."""
+    from subscriptions.services.reviews import review_confirm, review_draft, review_return, review_send, review_submit
+    from subscriptions.services.visits import visit_agenda_agree, visit_notes_write, visit_read, visit_record
+
+    roles = list(
+        RoleAssignment.objects.filter(
+            partnership=partnership, role=Role.ADVISER, user__email="adviser@education-kingston.example"
+        )
+        .active()
+        .select_related("user", "school")
+        .order_by("school__name")
+    )
+    if not roles:
+        return
+    adviser = roles[0].user
+    schools = [r.school for r in roles]
+    heads = {
+        r.school_id: r.user
+        for r in RoleAssignment.objects.filter(partnership=partnership, role=Role.HEADTEACHER, school__in=schools)
+        .active()
+        .select_related("user")
+    }
+    today = timezone.localdate()
+    for index, days, agreed, note, shared in VISITS:
+        school = schools[index % len(schools)]
+        visit = visit_record(
+            actor=adviser,
+            partnership=partnership,
+            school=school,
+            on=today + datetime.timedelta(days=days),
+            agenda="Progress against last term's next steps\nWriting in key stage 1\nThe school's own evaluation",
+            shared_with=shared,
+        )
+        if agreed:
+            visit_agenda_agree(actor=heads[school.pk], visit=visit)
+        if note:
+            seen, evidence, judgements, next_steps = note
+            visit_notes_write(
+                actor=adviser,
+                visit=visit,
+                agenda=visit.agenda,
+                seen=seen,
+                evidence=evidence,
+                judgements=judgements,
+                next_steps=next_steps,
+                shared_with=shared,
+            )
+            visit_read(actor=heads[school.pk], visit=visit)
+    year = academic_year_of(today)
+    S = Review.State
+    # (school index, academic year, term, the state it reaches)
+    plan = [
+        (0, year - 1, "summer", S.SUBMITTED),
+        (0, year, "autumn", S.SENT),
+        (1, year - 1, "summer", S.SUBMITTED),
+        (1, year, "autumn", S.CONFIRMED),
+        (2, year, "autumn", S.RETURNED),
+        (1, year, "spring", S.DRAFT),
+    ]
+    for index, on_year, term, state in plan:
+        if index >= len(schools):
+            continue
+        school = schools[index]
+        head = heads[school.pk]
+        summary, ks1, ks2 = REVIEW_TEXT[term]
+        review = review_draft(
+            actor=adviser,
+            partnership=partnership,
+            school=school,
+            year=on_year,
+            term=term,
+            summary=summary,
+            ks1=ks1,
+            ks2=ks2,
+        )
+        if state == S.DRAFT:
+            continue
+        review_send(actor=adviser, review=review)
+        if state == S.RETURNED:
+            review_return(actor=head, review=review, comments="Please add the writing figures against last year's.")
+            continue
+        if state == S.SENT:
+            continue
+        if state == S.SUBMITTED:  # returned once, revised and sent again, before it was confirmed
+            review_return(actor=head, review=review, comments="Say more about the governors' challenge.")
+            review_send(actor=adviser, review=review)
+        review_confirm(actor=head, review=review)
+        if state == S.SUBMITTED:
+            review_submit(actor=adviser, review=review)

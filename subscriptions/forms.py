@@ -161,6 +161,40 @@ class SupportDayForm(Form):
     )
     note = forms.CharField(label="What the support was (optional)", required=False, max_length=300)
 
+
+# --- Notes of visit and the Joint Annual Review -------------------------------------------------------
+
+
+def _text(label: str, *, required: bool = False, rows: int = 4, help_text: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=10000,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
+def _shared_with_field() -> forms.MultipleChoiceField:
+    from subscriptions.services.visits import SHAREABLE
+
+    return forms.MultipleChoiceField(
+        label="Who else may read the note",
+        help_text="Besides the headteacher and you. A school's role counts only for this school.",
+        required=False,
+        choices=[(role.value, role.label) for role in SHAREABLE],
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class VisitForm(Form):
+    error_phrases = {"school": "the school", "on": "the date of the visit", "agenda": "the agenda"}
+
+    school = forms.ModelChoiceField(label="School", queryset=None, empty_label="Choose a school")
+    on = forms.DateField(label="Date of the visit", widget=DateInput)
+    agenda = _text("Agenda", required=True, help_text="The headteacher agrees it before the visit")
+    shared_with = _shared_with_field()
+
     def __init__(self, *args, school_choices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = school_choices
@@ -379,3 +413,45 @@ class AttendanceForm(Form):
 
     def service_data(self) -> dict[int, int]:
         return {row.pk: self.cleaned_data[f"attended_{row.pk}"] for row in self.rows}
+
+
+class VisitNotesForm(Form):
+    error_phrases = {"agenda": "the agenda"}
+
+    agenda = _text("Agenda", required=True, help_text="If you change it, the headteacher agrees it again")
+    seen = _text("Who was seen")
+    evidence = _text("Evidence")
+    judgements = _text("Judgements")
+    next_steps = _text("Next steps")
+    shared_with = _shared_with_field()
+
+
+class ReviewForm(Form):
+    error_phrases = {"summary": "the review of the term"}
+
+    summary = _text("Review of the term", required=True, rows=8, help_text="Achievement, provision or leadership")
+    ks1 = _text("Key stage 1", help_text="Data against targets, with previous, local and national figures")
+    ks2 = _text("Key stage 2")
+    ks4 = _text("Key stage 4")
+    ks5 = _text("Key stage 5")
+
+
+class ReviewDraftForm(ReviewForm):
+    error_phrases = {"school": "the school", "term": "the term", "summary": "the review of the term"}
+
+    school = forms.ModelChoiceField(label="School", queryset=None, empty_label="Choose a school")
+    term = forms.ChoiceField(label="Term", widget=forms.RadioSelect)
+    field_order = ["school", "term", "summary"]
+
+    def __init__(self, *args, school_choices, **kwargs):
+        from subscriptions.models import Review
+
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = school_choices
+        self.fields["term"].choices = Review.Term.choices
+
+
+class ReviewReturnForm(Form):
+    error_phrases = {"comments": "your comments"}
+
+    comments = _text("What should the adviser change?", required=True)

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from subscriptions.models import CreditEntry, Subscription, TariffItem
+from partnerships.roles import SCHOOL_ROLES, Role
+from subscriptions.models import CreditEntry, Review, Subscription, TariffItem, Visit
 
 HALF = Decimal("0.5")
 MAX_HOURS_A_DAY = Decimal("8")
@@ -189,3 +190,75 @@ def subscriptions_of_year(partnership, year: int) -> list[Subscription]:
     for subscription in subscriptions:
         subscription.balance = last.get(subscription.pk, NOTHING)
     return subscriptions
+
+
+# --- Notes of visit and the Joint Annual Review -------------------------------------------------------
+
+
+def _holds(tenant, role, school_id: int) -> bool:
+    """Whether the user holds `role` in force here: for this school if it is a school's role."""
+    return any(r.role == role and (r.school_id == school_id or role not in SCHOOL_ROLES) for r in tenant.roles)
+
+
+def may_read_visit(tenant, visit) -> bool:
+    """THE rule of who reads a note of visit: the school's headteacher, the adviser who wrote it (while
+    they still advise the school), and the roles named on the note (a school's role only for this
+    school). Nobody else, the coordinator included unless named: to them the note does not exist."""
+    if visit.adviser_id == tenant.user.pk and "advise_school" in tenant.school_perms(visit.school_id):
+        return True
+    if _holds(tenant, Role.HEADTEACHER, visit.school_id):
+        return True
+    return any(_holds(tenant, role, visit.school_id) for role in visit.shared_with)
+
+
+def is_school_head(tenant, school_id: int) -> bool:
+    """Whether the user is the school's headteacher: who agrees a visit's agenda and answers its review."""
+    return _holds(tenant, Role.HEADTEACHER, school_id)
+
+
+def may_write_visit(tenant, visit) -> bool:
+    """Only the adviser who wrote the note changes it, while they advise the school."""
+    return visit.adviser_id == tenant.user.pk and "advise_school" in tenant.school_perms(visit.school_id)
+
+
+def visits_readable(tenant) -> list:
+    """The notes of visit the user may read, newest first: one query, however many notes."""
+    visits = Visit.objects.filter(partnership=tenant.partnership).select_related("school", "adviser")
+    return [visit for visit in visits.order_by("-on", "-pk") if may_read_visit(tenant, visit)]
+
+
+def advised_school_ids(tenant) -> set[int]:
+    """The schools the user advises in this partnership today (the adviser role held for each)."""
+    return {
+        pk for pk in {r.school_id for r in tenant.roles if r.school_id} if "advise_school" in tenant.school_perms(pk)
+    }
+
+
+def may_read_review(tenant, review) -> bool:
+    """A Joint Annual Review is read by the school's own people (its headteacher, its adviser, its
+    governors...) and the coordinator; to anyone else it does not exist."""
+    return subscription_access(tenant).sees_school(review.school_id)
+
+
+def may_draft_review(tenant, review) -> bool:
+    """The school's adviser drafts, revises, sends and submits its review."""
+    return "advise_school" in tenant.school_perms(review.school_id)
+
+
+def reviews_readable(tenant) -> list:
+    """The reviews the user may read: one query, however many."""
+    access = subscription_access(tenant)
+    reviews = Review.objects.filter(partnership=tenant.partnership).select_related("school", "adviser")
+    return [
+        review for review in reviews.order_by("-year", "school__name", "term") if access.sees_school(review.school_id)
+    ]
+
+
+def advisers_work_links(tenant) -> dict[str, bool]:
+    """Whether the subscriptions page links to notes of visit and reviews: for advisers, and for those
+    with any to read."""
+    advises = bool(advised_school_ids(tenant))
+    return {
+        "has_visits": advises or bool(visits_readable(tenant)),
+        "has_reviews": advises or bool(reviews_readable(tenant)),
+    }

@@ -572,6 +572,29 @@ def _voiding(t):
     }
 
 
+def _visits():
+    return importlib.import_module("tests.factories.visits")
+
+
+def _visit_notes(t):
+    adviser = _visits().adviser_for(t)
+    return {
+        "actor": adviser,
+        "visit": _visits().visit_for(t, adviser=adviser),
+        "agenda": "Reading",
+        "seen": "The headteacher and the English lead",
+        "evidence": "Books",
+        "judgements": "Good",
+        "next_steps": "Writing",
+        "shared_with": [],
+    }
+
+
+def _review_by_adviser(t, state: str, **more):
+    adviser = _visits().adviser_for(t)
+    return {"actor": adviser, "review": _visits().review_in(t, state, adviser=adviser), **more}
+
+
 REGISTRY: dict[str, Callable[..., dict]] = {
     "subscriptions.tariff.tariff_item_save": lambda t: {
         "actor": t.coordinator,
@@ -675,6 +698,38 @@ REGISTRY: dict[str, Callable[..., dict]] = {
         lambda row: {"actor": t.coordinator, "event": row.event, "attended": {row.pk: 1}}
     )(_event_places(t, days_ahead=0)),
     "subscriptions.events.places_invoice": lambda t: {"actor": t.coordinator, "places": _invoiceable(t)},
+    # Notes of visit and the Joint Annual Review: tests/factories/visits.py makes the adviser and the rows.
+    "subscriptions.visits.visit_record": lambda t: {
+        "actor": _visits().adviser_for(t),
+        "partnership": t.partnership,
+        "school": t.schools[0],
+        "on": timezone.localdate(),
+        "agenda": "Reading",
+        "shared_with": ["chair_of_governors"],
+    },
+    "subscriptions.visits.visit_agenda_agree": lambda t: {"actor": t.headteacher, "visit": _visits().visit_for(t)},
+    "subscriptions.visits.visit_notes_write": _visit_notes,
+    "subscriptions.visits.visit_read": lambda t: {"actor": t.headteacher, "visit": _visits().visit_for(t)},
+    "subscriptions.reviews.review_draft": lambda t: {
+        "actor": _visits().adviser_for(t),
+        "partnership": t.partnership,
+        "school": t.schools[0],
+        "year": academic_year_of(timezone.localdate()),
+        "term": "spring",
+        "summary": "Provision",
+    },
+    "subscriptions.reviews.review_revise": lambda t: _review_by_adviser(t, "draft", summary="Revised"),
+    "subscriptions.reviews.review_send": lambda t: _review_by_adviser(t, "draft"),
+    "subscriptions.reviews.review_confirm": lambda t: {
+        "actor": t.headteacher,
+        "review": _visits().review_in(t, "sent"),
+    },
+    "subscriptions.reviews.review_return": lambda t: {
+        "actor": t.headteacher,
+        "review": _visits().review_in(t, "sent"),
+        "comments": "More on writing",
+    },
+    "subscriptions.reviews.review_submit": lambda t: _review_by_adviser(t, "confirmed"),
     "signing.agreement_sign": _signing,
     "signing.agreement_copies_void": _voiding,
     # Signing on paper: the cases are built in tests/factories/paper.py.

@@ -41,6 +41,8 @@ _HELP = {
     "development_area_target": _EMPTY_MEANS_UNSET,
     "development_area_minimum": "0 for no minimum. " + _EMPTY_MEANS_UNSET,
     "cpd_free_hours_per_term": _EMPTY_MEANS_UNSET,
+    "adviser_max_schools": "A new adviser's role beyond this many schools is refused. "
+    "Leave empty if the agreement sets no limit",
     "information_sharing": "What is shared with whom, and what is never stored",
     # Who always sees a school's records, whatever is chosen: the words are the constitution page's.
     "share_staff_contacts": "Every member sees each school's name, phase, address and headteacher. "

@@ -41,6 +41,7 @@ SECTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "membership": ("Joining and leaving", ("leaving_notice_terms", "leaver_contribution_refunded")),
     "development": ("Development areas", ("development_area_target", "development_area_minimum")),
     "cpd": ("Professional development", ("cpd_free_hours_per_term",)),
+    "advisers": ("Advisers", ("adviser_max_schools",)),
     "information": (
         "Information sharing",
         ("share_staff_contacts", "share_census", "share_budget", "share_contributions", "information_sharing"),
@@ -101,6 +102,7 @@ RULES: tuple[str, ...] = (
     "development_area_target",
     "development_area_minimum",
     "cpd_free_hours_per_term",
+    "adviser_max_schools",
 )
 
 # A working value where the software needs one and the agreement sets none (suggesting a meeting date).
@@ -222,6 +224,11 @@ class Constitution(models.Model):
         null=True,
         blank=True,
         validators=[MinValueValidator(0)],
+    )
+    # The most schools one adviser (EKP, PEP, school improvement partner) may hold the adviser role for at
+    # once: Kent's PEP is school improvement partner for up to 10. Checked as a role starts (role_start).
+    adviser_max_schools = models.PositiveSmallIntegerField(
+        "The most schools one adviser may advise", null=True, blank=True, validators=[MinValueValidator(1)]
     )
     information_sharing = models.TextField("What information is shared with whom", blank=True)
 

@@ -305,6 +305,8 @@ def constitution_sections(constitution, *, members: int, banker: BankerDeparture
     else:
         cpd = "No free hours"
     rows["cpd"] = [("Leaders' professional development for colleagues", cpd)]
+    most = c.adviser_max_schools
+    rows["advisers"] = [("Schools one adviser may advise", NOT_SET if most is None else f"Up to {most}")]
     rows["information"] = [
         *information_sharing_rows(c),
         ("What the agreement says", c.information_sharing or "Not set out"),

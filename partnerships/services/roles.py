@@ -12,6 +12,7 @@ from accounts.models import User
 from core.dates import date_label, has_ended
 from partnerships.models import Membership, Partnership, RoleAssignment
 from partnerships.roles import ROTA_ROLES, ROTA_ROLES_REFUSAL, SCHOOL_ROLES, Role
+from partnerships.selectors.constitution import constitution_of
 from partnerships.services.representatives import strategy_roles_follow_leaders
 from schools.models import School
 
@@ -52,6 +53,28 @@ def role_validate(
         raise ValidationError(errors)
 
 
+def _adviser_limit_check(*, user: User, partnership: Partnership, start: datetime.date) -> None:
+    """The constitution's limit on the schools one adviser advises (Kent's PEP: up to 10), counted on the
+    day the new role starts."""
+    most = constitution_of(partnership).adviser_max_schools
+    if most is None:
+        return
+    held = (
+        RoleAssignment.objects.filter(user=user, partnership=partnership, role=Role.ADVISER)
+        .active(start)
+        .values("school")
+        .distinct()
+        .count()
+    )
+    if held >= most:
+        raise ValidationError(
+            {
+                "school": f"{user} already advises {held} schools, the most one adviser may advise in "
+                f"{partnership.name} (its constitution says up to {most})"
+            }
+        )
+
+
 @transaction.atomic
 def role_start(
     *,
@@ -77,6 +100,8 @@ def role_start(
                     + f" in {partnership.name}"
                 }
             )
+        if role == Role.ADVISER:
+            _adviser_limit_check(user=user, partnership=partnership, start=start)
         assignment = RoleAssignment.objects.create(
             user=user,
             partnership=partnership,

@@ -6,6 +6,7 @@ from subscriptions.models.credits import CreditEntry
 from subscriptions.models.events import Event, EventPlaces
 from subscriptions.models.pep import CpdRecord, PanelMember, PepMilestone, PepOutcome, PepPlan, SupportDay
 from subscriptions.models.plans import Plan, Subscription, TariffItem
+from subscriptions.models.visits import Review, ReviewEvent, Visit, VisitView
 
 __all__ = [
     "Booking",
@@ -18,7 +19,11 @@ __all__ = [
     "PepOutcome",
     "PepPlan",
     "Plan",
+    "Review",
+    "ReviewEvent",
     "Subscription",
     "SupportDay",
     "TariffItem",
+    "Visit",
+    "VisitView",
 ]

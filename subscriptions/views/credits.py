@@ -21,6 +21,7 @@ from schools.models import School
 from subscriptions.forms import ActualsForm, BookingForm, PlanForm, SubscribeForm, TariffItemForm
 from subscriptions.models import Booking, Plan, Subscription, TariffItem
 from subscriptions.selectors import (
+    advisers_work_links,
     credit_balance,
     credit_statement,
     subscription_access,
@@ -68,6 +69,7 @@ class SubscriptionsView(AccessMixin, TenantViewMixin, TemplateView):
         year = _this_year()
         rows = [s for s in subscriptions_of_year(self.partnership, year) if self.access.sees_school(s.school_id)]
         context.update(year=year, year_label=academic_year_label(year), rows=rows)
+        context.update(advisers_work_links(self.request.tenant))
         if self.access.manages:
             subscribed = {s.school_id for s in rows}
             members = Membership.objects.filter(partnership=self.partnership).current().select_related("school")

@@ -68,6 +68,7 @@ AGREED_RULES = {
     "development_area_target": 0,
     "development_area_minimum": 0,
     "cpd_free_hours_per_term": 0,
+    "adviser_max_schools": 10,
 }
 
 

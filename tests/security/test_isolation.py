@@ -145,6 +145,10 @@ def _with_every_kind(tenant):
         hours=Decimal("1"),
         report=False,
     )
+    from subscriptions.services.visits import visit_read
+    from tests.factories.visits import visit_for
+
+    visit_read(actor=tenant.headteacher, visit=visit_for(tenant))  # a recorded reading of a note of visit
     return tenant
 
 
