@@ -161,6 +161,10 @@ class SupportDayForm(Form):
     )
     note = forms.CharField(label="What the support was (optional)", required=False, max_length=300)
 
+    def __init__(self, *args, school_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = school_choices
+
 
 # --- Notes of visit and the Joint Annual Review -------------------------------------------------------
 
