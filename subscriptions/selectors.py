@@ -168,6 +168,10 @@ class SubscriptionAccess:
     def school_ids(self) -> set[int]:
         return {pk for pk, perms in self.school_perms.items() if perms}
 
+    @property
+    def acts_for_a_school(self) -> bool:
+        return any("act_for_school" in perms for perms in self.school_perms.values())
+
 
 def subscription_access(tenant) -> SubscriptionAccess:
     school_ids = {r.school_id for r in tenant.roles if r.school_id}
