@@ -3,13 +3,16 @@ targets; spring: provision; summer: leadership) and sends it to the headteacher,
 returns it with comments; the adviser revises and sends again; only a confirmed review is submitted.
 Each change of state is kept as a ReviewEvent."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from accounts.audit import AuditAction, audit_record
 from accounts.models import User
+from core.outbox import outbox_enqueue
 from partnerships.calendar import academic_year_label
 from partnerships.models import Partnership, RoleAssignment
 from partnerships.roles import Role
@@ -27,6 +30,7 @@ def _move(actor, review: Review, to: str, action: AuditAction, summary: str, com
     review.updated_at = timezone.now()
     review.save()
     ReviewEvent.objects.create(review=review, from_state=before, to_state=to, by=actor, comment=comment)
+    _tell(review, to, comment)
     audit_record(
         actor=actor,
         partnership=review.partnership,
@@ -35,6 +39,45 @@ def _move(actor, review: Review, to: str, action: AuditAction, summary: str, com
         data={"review": review.pk, "school": review.school_id, "from": before, "to": to},
     )
     return review
+
+
+def _tell(review: Review, to: str, comment: str) -> None:
+    """Whoever acts next is told: the headteacher when a review is sent to them; the adviser when it is
+    returned or confirmed. Each change of state is its own message (the outbox's version)."""
+    if to == S.SENT:
+        with scopes_disabled():
+            readers = [
+                a.user
+                for a in RoleAssignment.objects.filter(
+                    partnership=review.partnership, school=review.school, role=Role.HEADTEACHER
+                )
+                .active()
+                .select_related("user")
+            ]
+    elif to in (S.RETURNED, S.CONFIRMED):
+        readers = [review.adviser]
+    else:
+        return
+    url = settings.SITE_URL + reverse(
+        "subscriptions:review", kwargs={"partnership_slug": review.partnership.slug, "review_pk": review.pk}
+    )
+    label = f"{review.get_term_display()} {academic_year_label(review.year)}"
+    subjects = {
+        S.SENT: f"Please confirm {review.school.name}'s Joint Annual Review, {label}",
+        S.RETURNED: f"{review.school.name}'s Joint Annual Review, {label}, was returned with comments",
+        S.CONFIRMED: f"{review.school.name}'s Joint Annual Review, {label}, is confirmed: submit it",
+    }
+    version = ReviewEvent.objects.filter(review=review).count()
+    for reader in readers:
+        outbox_enqueue(
+            about=f"review:{review.pk}",
+            kind=f"review.{to}",
+            version=version,
+            recipient=reader.email,
+            template="subscriptions/email/review_update",
+            context={"reader": reader, "review": review, "state": to, "comment": comment, "url": url, "label": label},
+            subject=subjects[to],
+        )
 
 
 def _must_advise(actor: User, partnership: Partnership, school: School, field: str | None = None) -> None:

@@ -176,3 +176,23 @@ def test_the_demo_gives_educationkingstons_adviser_notes_of_visit_and_reviews_in
         assert visits.count() == 3 and visits.filter(agenda_agreed_at__isnull=True).count() == 1
         call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
         assert Review.objects.filter(partnership__slug="education-kingston").count() == reviews.count()
+
+
+def test_whoever_acts_next_is_emailed_at_each_change_of_state(tenant_a):
+    import email
+
+    from core.models import OutboxMessage
+    from subscriptions.models import Review
+    from tests.factories.visits import review_in
+
+    returned = review_in(tenant_a, Review.State.RETURNED)
+    with scopes_disabled():
+        messages = list(OutboxMessage.objects.filter(about=f"review:{returned.pk}").order_by("pk"))
+    assert [(m.kind, m.recipient) for m in messages] == [
+        ("review.sent", tenant_a.headteacher.email.lower()),
+        ("review.returned", returned.adviser.email.lower()),
+    ]
+    parsed = email.message_from_string(f"Subject: {messages[1].subject}\n\n{messages[1].text}")
+    assert "returned with comments" in parsed["Subject"]
+    assert "Add the writing figures" in parsed.get_payload() and "/reviews/" in parsed.get_payload()
+    assert "Please confirm" in messages[0].subject and "<a href=" in messages[0].html
