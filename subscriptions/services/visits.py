@@ -5,13 +5,16 @@ of the note is recorded. Who may read a note is subscriptions.selectors.may_read
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from accounts.audit import AuditAction, audit_record
 from accounts.models import User
+from core.outbox import outbox_enqueue
 from partnerships.models import Partnership, RoleAssignment
 from partnerships.roles import Role
 from partnerships.selectors.permissions import school_permissions
@@ -73,7 +76,34 @@ def visit_record(
         shared_with=_shared_with(shared_with),
     )
     _audit(actor, visit, AuditAction.VISIT_RECORDED, f"Visit to {school.name} on {on:%-d %B %Y} planned")
+    _ask_head_to_agree(visit)
     return visit
+
+
+def _ask_head_to_agree(visit: Visit) -> None:
+    """The school's headteacher is asked to agree the visit's agenda (the agenda only: the note itself is
+    never sent by email)."""
+    with scopes_disabled():
+        heads = [
+            a.user
+            for a in RoleAssignment.objects.filter(
+                partnership=visit.partnership, school=visit.school, role=Role.HEADTEACHER
+            )
+            .active()
+            .select_related("user")
+        ]
+    url = settings.SITE_URL + reverse(
+        "subscriptions:visit_agenda", kwargs={"partnership_slug": visit.partnership.slug, "visit_pk": visit.pk}
+    )
+    for head in heads:
+        outbox_enqueue(
+            about=f"visit:{visit.pk}",
+            kind="visit.agenda",
+            recipient=head.email,
+            template="subscriptions/email/visit_agenda",
+            context={"reader": head, "visit": visit, "url": url},
+            subject=f"Please agree the agenda for {visit.adviser.full_name}'s visit on {visit.on:%-d %B %Y}",
+        )
 
 
 @transaction.atomic

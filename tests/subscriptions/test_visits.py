@@ -184,3 +184,15 @@ def test_an_adviser_beyond_the_partnerships_limit_of_schools_is_refused(tenant_a
         assert RoleAssignment.objects.filter(user=adviser, role=Role.ADVISER).count() == 2
         Constitution.objects.filter(partnership=tenant_a.partnership).update(adviser_max_schools=None)
         give_role(adviser, tenant_a.partnership, Role.ADVISER, schools[1])  # no limit set: no refusal
+
+
+def test_the_headteacher_is_asked_to_agree_the_agenda_and_the_email_carries_no_note(tenant_a):
+    from core.models import OutboxMessage
+    from tests.factories.visits import visit_for
+
+    visit = visit_for(tenant_a)
+    with scopes_disabled():
+        message = OutboxMessage.objects.get(about=f"visit:{visit.pk}")
+    assert message.recipient == tenant_a.headteacher.email.lower() and message.kind == "visit.agenda"
+    assert f"/visits/{visit.pk}/agenda/" in message.text and "Please agree the agenda" in message.subject
+    assert "Reading in key stage 2" not in message.text  # what the visit covers stays in the app
