@@ -29,6 +29,7 @@ from subscriptions.services.pep import (
     pep_support_day_record,
 )
 from subscriptions.services.plans import plan_create, subscription_start
+from subscriptions.services.visits import visit_agenda_agree, visit_notes_write, visit_record
 
 K = TariffItem.Kind
 ADVISER_ACTIVITIES = [
@@ -75,6 +76,39 @@ AHEAD = [
 ]
 
 
+def _pep_visits(partnership, pep, schools, roles, today) -> None:
+    """Two of the PEP's visits as school improvement partner: one written up, one planned ahead with
+    its agenda waiting for the headteacher."""
+    heads = {a.school_id: a.user for a in roles if a.role == Role.HEADTEACHER}
+    done = visit_record(
+        actor=pep,
+        partnership=partnership,
+        school=schools[0],
+        on=today - datetime.timedelta(days=20),
+        agenda="Key stage 2 data against targets\nThe school's self-evaluation of writing",
+        shared_with=[],
+    )
+    visit_agenda_agree(actor=heads[schools[0].pk], visit=done)
+    visit_notes_write(
+        actor=pep,
+        visit=done,
+        agenda=done.agenda,
+        seen="The headteacher, the deputy and the English lead",
+        evidence="Books from years 5 and 6; the tracking of pupils' progress; two lesson visits",
+        judgements="Reading is strong; writing in upper key stage 2 is behind the school's targets",
+        next_steps="Moderate writing with a partner school before the spring data collection",
+        shared_with=[],
+    )
+    visit_record(
+        actor=pep,
+        partnership=partnership,
+        school=schools[1],
+        on=today + datetime.timedelta(days=12),
+        agenda="Progress against the school development plan\nGovernors' challenge on attendance",
+        shared_with=[],
+    )
+
+
 def load_pep(partnership, spec, admin):
     """Swale's PEP headteacher (the demo adviser, school improvement partner to all ten schools): this
     year's plan with two outcomes and their milestones, the CPD attended so far (the rest shows as
@@ -119,6 +153,7 @@ def load_pep(partnership, spec, admin):
     for i, school in enumerate(schools[:4]):
         if day(30 + 14 * i) <= today:
             pep_support_day_record(actor=pep, plan=plan, school=school, on=day(30 + 14 * i), days=H("1.5"))
+    _pep_visits(partnership, pep, schools, roles, today)
     meets = datetime.date(year + 1, 6, 15)
     pep_panel_member_add(actor=coordinator, plan=plan, seat="manager", user=coordinator, meets_on=meets)
     pep_panel_member_add(actor=coordinator, plan=plan, seat="board", user=chair, meets_on=meets)
