@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 from django_scopes import scopes_disabled
@@ -270,3 +271,41 @@ def test_the_coordinator_invoices_an_open_events_places_as_event_income_in_the_l
     assert client.post(url).status_code == 400  # invoiced once only
     with scopes_disabled():
         assert LedgerEntry.objects.filter(partnership=tenant_a.partnership).count() == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are PostgreSQL's; SQLite locks the file")
+@pytest.mark.django_db(transaction=True)
+def test_twelve_schools_booking_at_once_fill_a_conference_of_eight_exactly(tenant_a, clock):
+    """Twelve bookings of one place reach the server together; the event's row lock lets them count the
+    places one at a time, so exactly eight are taken and four are refused."""
+    import threading
+
+    from django.db import connections
+
+    conference = _event(tenant_a, tariff(tenant_a.partnership)["conference"], capacity=8)
+    with scopes_disabled():
+        schools = [SchoolFactory(name=f"Visiting school {n}") for n in range(12)]
+    start = threading.Barrier(12)
+    answers: list[str] = []
+
+    def book(school):
+        try:
+            start.wait(timeout=30)
+            with scopes_disabled():  # "today" is the clock fixture's, in every thread
+                places_book(
+                    actor=tenant_a.coordinator, event=conference, school=None, places=1, organisation=school.name
+                )
+            answers.append("booked")
+        except ValidationError:
+            answers.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=book, args=(school,)) for school in schools]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(answers) == ["booked"] * 8 + ["refused"] * 4
+    with scopes_disabled():
+        assert sum(EventPlaces.objects.filter(event=conference, status=P.BOOKED).values_list("places", flat=True)) == 8
