@@ -319,7 +319,11 @@ def places_cancel(*, actor: User, places: EventPlaces) -> EventPlaces:
     """Cancel places (or leave the waiting list). Credits come back per the plan's policy; freed places
     are offered to the first school waiting."""
     event = _lock(places.event)
-    row = EventPlaces.objects.select_for_update().select_related("school", "subscription__plan").get(pk=places.pk)
+    row = (
+        EventPlaces.objects.select_for_update(of=("self",))
+        .select_related("school", "subscription__plan")
+        .get(pk=places.pk)
+    )
     row.event = event
     if row.status == P.CANCELLED:
         raise ValidationError("These places are already cancelled")
@@ -385,7 +389,11 @@ def places_invoice(*, actor: User, places: EventPlaces) -> EventPlaces:
     """Invoice an open event's places: the amount (places at the member or non-member price) is
     recorded as event income in the partnership's ledger, in the financial year open today. Where
     there is no banker school (EducationKingston) that ledger is the partnership's own account."""
-    row = EventPlaces.objects.select_for_update().select_related("event__partnership", "school").get(pk=places.pk)
+    row = (
+        EventPlaces.objects.select_for_update(of=("self",))
+        .select_related("event__partnership", "school")
+        .get(pk=places.pk)
+    )
     event = row.event
     if row.price is None:
         raise ValidationError("Network event places are paid for in credits: there is nothing to invoice")
