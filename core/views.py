@@ -14,6 +14,16 @@ from django.views.generic import FormView
 
 from core.forms import apply_service_errors
 
+# The largest id a database integer column holds: a URL naming a larger one names no row.
+MAX_ROW_ID = 2_147_483_647
+
+
+def row_id(value: int) -> int:
+    """An id taken from the URL, or 404 when it is beyond any row (PostgreSQL would refuse to compare it)."""
+    if value > MAX_ROW_ID:
+        raise Http404
+    return value
+
 
 class TenantViewMixin:
     """For views under /p/<slug>/: checks one permission of the signed-in user in this partnership.

@@ -14,7 +14,7 @@ from django.utils.text import slugify
 from django.views import View
 from django.views.generic import TemplateView
 
-from core.views import TenantViewMixin
+from core.views import TenantViewMixin, row_id
 from finance.models import Payment
 from finance.selectors import (
     ledger_balance,
@@ -28,7 +28,6 @@ from finance.views.access import FinanceAccessMixin
 from meetings.pack import render_pdf
 
 # The largest id a database integer column holds: a larger one in a URL names nothing.
-_MAX_ID = 2_147_483_647
 
 
 def _pdf_response(pdf: bytes, name: str) -> HttpResponse:
@@ -42,9 +41,7 @@ class _SchoolStatementMixin(FinanceAccessMixin, TenantViewMixin):
     permission_required = "view_partnership"
 
     def lookup(self, school_pk, **kwargs):
-        if school_pk > _MAX_ID:
-            raise Http404
-        school = get_object_or_404(statement_schools(self.partnership), pk=school_pk)
+        school = get_object_or_404(statement_schools(self.partnership), pk=row_id(school_pk))
         if not self.access.sees_school(school.pk):
             raise Http404("This school's records are not shared with you")
         return school
@@ -94,9 +91,7 @@ class RequestPdfView(FinanceAccessMixin, TenantViewMixin, View):
     http_method_names = ["get", "head", "options"]
 
     def lookup(self, request_pk, **kwargs):
-        if request_pk > _MAX_ID:
-            raise Http404
-        contribution_request = get_object_or_404(requests_with_balances(), pk=request_pk)
+        contribution_request = get_object_or_404(requests_with_balances(), pk=row_id(request_pk))
         if not (self.access.may_record or self.access.sees_school(contribution_request.school_id)):
             raise Http404("This school's records are not shared with you")
         return contribution_request

@@ -40,6 +40,19 @@ def school_permissions(
     return school_permissions_for(_roles_in_force(user, partnership, on, school=school), school.pk)
 
 
+def holds_role(
+    user: User, partnership_id: int, role: str, school_id: int | None = None, *, on: datetime.date | None = None
+) -> bool:
+    """Whether `user` holds `role` in the partnership on a day (today by default), for `school_id` when
+    the role is held for a school: who signs a block, who confirms a review, who agrees an agenda."""
+    with scopes_disabled():
+        return (
+            RoleAssignment.objects.filter(user=user, partnership_id=partnership_id, role=role, school_id=school_id)
+            .active(on)
+            .exists()
+        )
+
+
 # Explicit grants (partnerships.services.grants): what no role implies, one object, one named person.
 
 

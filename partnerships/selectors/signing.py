@@ -25,6 +25,7 @@ from partnerships.models import (
     SignatureBlock,
 )
 from partnerships.roles import Role
+from partnerships.selectors.permissions import holds_role
 
 K = SignatureBlock.Kind
 
@@ -109,14 +110,6 @@ def copy_signatures(copy: AgreementCopy) -> list[Signature]:
     ]
 
 
-def _holds(user: User, partnership_id: int, role: Role, school_id: int | None, on: datetime.date) -> bool:
-    return (
-        RoleAssignment.objects.filter(user=user, partnership_id=partnership_id, role=role, school_id=school_id)
-        .active(on)
-        .exists()
-    )
-
-
 def signing_refusal(user: User, copy: AgreementCopy, block: SignatureBlock, on: datetime.date | None = None) -> str:
     """Why `user` may not sign `block` of `copy` today; empty if they may. The one rule of who signs."""
     on = on or timezone.localdate()
@@ -133,7 +126,7 @@ def signing_refusal(user: User, copy: AgreementCopy, block: SignatureBlock, on: 
     if role is None:
         return f"{block.label} signs on paper: download the copy, sign it and upload the scan"
     school_id = copy.school_id if block.per_school else None
-    if not _holds(user, version.partnership_id, role, school_id, on):
+    if not holds_role(user, version.partnership_id, role, school_id, on=on):
         where = copy.school.name if block.per_school else version.partnership.name
         return f"Only the {role.label.lower()} of {where} can sign here"
     if AgreementSignature.objects.filter(copy=copy, block=block, voided_at__isnull=True).exists():

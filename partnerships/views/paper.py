@@ -8,25 +8,21 @@ from django.shortcuts import get_object_or_404
 from django.views import View
 
 from core.files import private_storage
-from core.views import ServiceFormView, TenantViewMixin
+from core.views import ServiceFormView, TenantViewMixin, row_id
 from partnerships.forms.paper import ScanConfirmForm, ScanRejectForm, ScanUploadForm
 from partnerships.models import AgreementCopy
 from partnerships.selectors.paper import CHECKS_SCANS, scan_check_refusal, scan_upload_refusal, size_label
 from partnerships.selectors.signing import may_see_copy
 from partnerships.services.paper import agreement_scan_confirm, agreement_scan_reject, agreement_scan_upload
 
-MAX_ID = 2_147_483_647  # beyond a database integer: no such row, and no overflow error
-
 
 class _PaperCopyMixin:
     """Views about one school's copy, named in the URL; 404 to anyone it is not shared with."""
 
     def lookup(self, **kwargs):
-        if kwargs["copy_pk"] > MAX_ID:
-            raise Http404
         copy = get_object_or_404(
             AgreementCopy.objects.select_related("version__partnership", "school", "scan_uploaded_by"),
-            pk=kwargs["copy_pk"],
+            pk=row_id(kwargs["copy_pk"]),
         )
         if not may_see_copy(self.request.tenant, copy):
             raise Http404("This school's copy is not shared with you")

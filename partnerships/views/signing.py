@@ -12,7 +12,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from core.files import private_storage
-from core.views import ServiceFormView, TenantViewMixin
+from core.views import ServiceFormView, TenantViewMixin, row_id
 from partnerships.forms.agreements import SignForm
 from partnerships.models import AgreementCopy, AgreementVersion, SignatureBlock
 from partnerships.selectors.agreements import agreement_on, agreement_version_detail
@@ -26,21 +26,13 @@ from partnerships.selectors.signing import (
 )
 from partnerships.services.signing import agreement_sign
 
-MAX_ID = 2_147_483_647  # beyond a database integer: no such row, and no overflow error
-
-
-def _id(value: int) -> int:
-    if value > MAX_ID:
-        raise Http404
-    return value
-
 
 class _CopyMixin:
     """Views about one school's copy, named in the URL; 404 to anyone it is not shared with."""
 
     def lookup(self, **kwargs):
         copy = get_object_or_404(
-            AgreementCopy.objects.select_related("version__partnership", "school"), pk=_id(kwargs["copy_pk"])
+            AgreementCopy.objects.select_related("version__partnership", "school"), pk=row_id(kwargs["copy_pk"])
         )
         if not may_see_copy(self.request.tenant, copy):
             raise Http404("This school's copy is not shared with you")
@@ -54,7 +46,7 @@ class SigningBoardView(TenantViewMixin, TemplateView):
     template_name = "partnerships/agreement/board.html"
 
     def lookup(self, **kwargs):
-        return get_object_or_404(AgreementVersion, pk=_id(kwargs["version_pk"]))
+        return get_object_or_404(AgreementVersion, pk=row_id(kwargs["version_pk"]))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -73,7 +65,7 @@ class SignedCopiesZipView(TenantViewMixin, View):
     http_method_names = ["get", "head", "options"]
 
     def lookup(self, **kwargs):
-        return get_object_or_404(AgreementVersion, pk=_id(kwargs["version_pk"]))
+        return get_object_or_404(AgreementVersion, pk=row_id(kwargs["version_pk"]))
 
     def get(self, request, *args, **kwargs):
         version = self.lookup(**kwargs)
@@ -144,7 +136,7 @@ class SignView(_CopyMixin, ServiceFormView):
 
     def lookup(self, **kwargs):
         copy = super().lookup(**kwargs)
-        self.block = get_object_or_404(SignatureBlock, pk=_id(kwargs["block_pk"]), version=copy.version)
+        self.block = get_object_or_404(SignatureBlock, pk=row_id(kwargs["block_pk"]), version=copy.version)
         return copy
 
     def _uses_code(self) -> bool:

@@ -16,7 +16,7 @@ from core.outbox import outbox_enqueue
 from partnerships.calendar import academic_year_label
 from partnerships.models import Partnership, RoleAssignment
 from partnerships.roles import Role
-from partnerships.selectors.permissions import school_permissions
+from partnerships.selectors.permissions import holds_role, school_permissions
 from schools.models import School
 from subscriptions.models import Review, ReviewEvent
 
@@ -87,15 +87,7 @@ def _must_advise(actor: User, partnership: Partnership, school: School, field: s
 
 
 def _must_be_head(actor: User, review: Review, doing: str) -> None:
-    with scopes_disabled():
-        is_head = (
-            RoleAssignment.objects.filter(
-                user=actor, partnership=review.partnership, school=review.school, role=Role.HEADTEACHER
-            )
-            .active()
-            .exists()
-        )
-    if not is_head:
+    if not holds_role(actor, review.partnership_id, Role.HEADTEACHER, review.school_id):
         raise ValidationError(f"Only the headteacher of {review.school.name} {doing} its Joint Annual Review")
 
 

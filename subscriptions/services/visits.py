@@ -17,7 +17,7 @@ from accounts.models import User
 from core.outbox import outbox_enqueue
 from partnerships.models import Partnership, RoleAssignment
 from partnerships.roles import Role
-from partnerships.selectors.permissions import school_permissions
+from partnerships.selectors.permissions import holds_role, school_permissions
 from schools.models import School
 from subscriptions.models import Visit, VisitView
 
@@ -109,15 +109,7 @@ def _ask_head_to_agree(visit: Visit) -> None:
 @transaction.atomic
 def visit_agenda_agree(*, actor: User, visit: Visit) -> Visit:
     """The school's headteacher agrees the agenda before the visit."""
-    with scopes_disabled():
-        is_head = (
-            RoleAssignment.objects.filter(
-                user=actor, partnership=visit.partnership, school=visit.school, role=Role.HEADTEACHER
-            )
-            .active()
-            .exists()
-        )
-    if not is_head:
+    if not holds_role(actor, visit.partnership_id, Role.HEADTEACHER, visit.school_id):
         raise ValidationError(f"Only the headteacher of {visit.school.name} agrees the agenda of a visit")
     if visit.agenda_agreed_at:
         raise ValidationError("The agenda has already been agreed")

@@ -13,7 +13,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from core.forms import Form
-from core.views import ServiceFormView, TenantViewMixin
+from core.views import ServiceFormView, TenantViewMixin, row_id
 from meetings.pack import render_pdf
 from partnerships.calendar import academic_year_label, academic_year_of
 from partnerships.models import Membership
@@ -21,6 +21,7 @@ from schools.models import School
 from subscriptions.forms import ActualsForm, BookingForm, PlanForm, SubscribeForm, TariffItemForm
 from subscriptions.models import Booking, Plan, Subscription, TariffItem
 from subscriptions.selectors import (
+    advised_school_ids,
     advisers_work_links,
     credit_balance,
     credit_statement,
@@ -39,13 +40,6 @@ from subscriptions.services.plans import plan_create, subscription_start
 from subscriptions.services.tariff import tariff_item_save
 
 MANAGE = "manage_subscriptions"
-MAX_ID = 2_147_483_647
-
-
-def _id(value: int) -> int:
-    if value > MAX_ID:
-        raise Http404
-    return value
 
 
 class AccessMixin:
@@ -55,6 +49,20 @@ class AccessMixin:
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {"access": self.access}
+
+
+class AdvisedSchoolsMixin:
+    """A form page for an adviser about one of their schools: 403 to anyone who advises none, and the
+    form's school choices are theirs."""
+
+    def lookup(self, **kwargs):
+        if not advised_school_ids(self.request.tenant):
+            raise PermissionDenied
+        return None
+
+    def get_form_kwargs(self):
+        schools = School.objects.filter(pk__in=advised_school_ids(self.request.tenant)).order_by("name")
+        return super().get_form_kwargs() | {"school_choices": schools}
 
 
 def _this_year() -> int:
@@ -101,7 +109,7 @@ class TariffItemView(ServiceFormView):
     def lookup(self, **kwargs):
         if "tariff_item_pk" not in kwargs:
             return None
-        return get_object_or_404(TariffItem, pk=_id(kwargs["tariff_item_pk"]))
+        return get_object_or_404(TariffItem, pk=row_id(kwargs["tariff_item_pk"]))
 
     def get_initial(self):
         if self.object is None:
@@ -165,7 +173,7 @@ class SubscribeView(ServiceFormView):
 class _SubscriptionMixin(AccessMixin):
     def subscription(self, subscription_pk) -> Subscription:
         subscription = get_object_or_404(
-            Subscription.objects.select_related("school", "plan", "partnership"), pk=_id(subscription_pk)
+            Subscription.objects.select_related("school", "plan", "partnership"), pk=row_id(subscription_pk)
         )
         if not self.access.sees_school(subscription.school_id):
             raise Http404("This school's credits are not shared with you")
@@ -282,7 +290,7 @@ class _BookingFormView(_SubscriptionMixin, ServiceFormView):
 
     def booking(self, booking_pk) -> Booking:
         booking = get_object_or_404(
-            Booking.objects.select_related("subscription__school", "subscription__plan", "item"), pk=_id(booking_pk)
+            Booking.objects.select_related("subscription__school", "subscription__plan", "item"), pk=row_id(booking_pk)
         )
         if not self.access.sees_school(booking.subscription.school_id):
             raise Http404("This school's credits are not shared with you")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from core.forms import Form
-from core.views import ServiceFormView, TenantViewMixin
+from core.views import ServiceFormView, TenantViewMixin, row_id
 from partnerships.models import Membership
 from schools.models import School
 from subscriptions.forms import AttendanceForm, EventForm, PlacesForm
@@ -27,7 +27,7 @@ from subscriptions.services.events import (
     refund_due,
 )
 from subscriptions.services.events import places_cancel as cancel_places
-from subscriptions.views.credits import MANAGE, AccessMixin, _id
+from subscriptions.views.credits import MANAGE, AccessMixin
 
 P = EventPlaces.Status
 
@@ -44,7 +44,7 @@ def _events(partnership):
 
 class _EventMixin(AccessMixin):
     def event(self, event_pk) -> Event:
-        return get_object_or_404(_events(self.partnership), pk=_id(event_pk))
+        return get_object_or_404(_events(self.partnership), pk=row_id(event_pk))
 
     def booker_school_ids(self) -> set[int]:
         return {pk for pk in self.access.school_ids if self.access.books_for(pk)}
@@ -192,7 +192,7 @@ class PlacesCancelView(AccessMixin, ServiceFormView):
     def lookup(self, **kwargs):
         row = get_object_or_404(
             EventPlaces.objects.select_related("event__item", "school", "subscription__plan"),
-            pk=_id(kwargs["places_pk"]),
+            pk=row_id(kwargs["places_pk"]),
         )
         if not (self.access.manages or (row.school_id and self.access.sees_school(row.school_id))):
             raise Http404("These places are not shared with you")
@@ -248,7 +248,7 @@ class PlacesInvoiceView(AccessMixin, ServiceFormView):
 
     def lookup(self, **kwargs):
         return get_object_or_404(
-            EventPlaces.objects.select_related("event__item", "school"), pk=_id(kwargs["places_pk"])
+            EventPlaces.objects.select_related("event__item", "school"), pk=row_id(kwargs["places_pk"])
         )
 
     def perform(self, form):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from accounts.models import User
-from core.views import ServiceFormView, TenantViewMixin
+from core.views import ServiceFormView, TenantViewMixin, row_id
 from partnerships.calendar import academic_year_label, academic_year_of
 from partnerships.models import Membership, RoleAssignment
 from partnerships.roles import Role
@@ -35,7 +35,7 @@ from subscriptions.services.pep import (
     pep_plan_create,
     pep_support_day_record,
 )
-from subscriptions.views.credits import MANAGE, _id
+from subscriptions.views.credits import MANAGE
 
 
 def _may_see(request, plan: PepPlan) -> bool:
@@ -44,7 +44,7 @@ def _may_see(request, plan: PepPlan) -> bool:
 
 class _PlanMixin:
     def lookup(self, **kwargs):
-        plan = get_object_or_404(PepPlan.objects.select_related("pep", "partnership"), pk=_id(kwargs["plan_pk"]))
+        plan = get_object_or_404(PepPlan.objects.select_related("pep", "partnership"), pk=row_id(kwargs["plan_pk"]))
         if not _may_see(self.request, plan):
             raise Http404("This plan is not shared with you")
         return plan
@@ -175,7 +175,7 @@ class MilestoneMetView(ServiceFormView):
 
     def lookup(self, **kwargs):
         return get_object_or_404(
-            PepMilestone.objects.select_related("outcome__plan__pep"), pk=_id(kwargs["pep_milestone_pk"])
+            PepMilestone.objects.select_related("outcome__plan__pep"), pk=row_id(kwargs["pep_milestone_pk"])
         )
 
     def get_context_data(self, **kwargs):

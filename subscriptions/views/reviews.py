@@ -8,9 +8,8 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import TemplateView
 
 from core.forms import Form
-from core.views import ServiceFormView, TenantViewMixin
+from core.views import ServiceFormView, TenantViewMixin, row_id
 from partnerships.calendar import academic_year_label
-from schools.models import School
 from subscriptions.forms import ReviewDraftForm, ReviewForm, ReviewReturnForm
 from subscriptions.models import Review, ReviewEvent
 from subscriptions.selectors import (
@@ -28,7 +27,7 @@ from subscriptions.services.reviews import (
     review_send,
     review_submit,
 )
-from subscriptions.views.credits import _id, _this_year
+from subscriptions.views.credits import AdvisedSchoolsMixin, _this_year
 
 
 class ReviewsView(TenantViewMixin, TemplateView):
@@ -42,18 +41,9 @@ class ReviewsView(TenantViewMixin, TemplateView):
         }
 
 
-class ReviewNewView(ServiceFormView):
+class ReviewNewView(AdvisedSchoolsMixin, ServiceFormView):
     template_name = "subscriptions/review_form.html"
     form_class = ReviewDraftForm
-
-    def lookup(self, **kwargs):
-        if not advised_school_ids(self.request.tenant):
-            raise PermissionDenied
-        return None
-
-    def get_form_kwargs(self):
-        schools = School.objects.filter(pk__in=advised_school_ids(self.request.tenant)).order_by("name")
-        return super().get_form_kwargs() | {"school_choices": schools}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {"year_label": academic_year_label(_this_year())}
@@ -74,7 +64,9 @@ class _ReviewMixin:
     context_object_name = "review"
 
     def review(self, review_pk) -> Review:
-        review = get_object_or_404(Review.objects.select_related("school", "adviser", "partnership"), pk=_id(review_pk))
+        review = get_object_or_404(
+            Review.objects.select_related("school", "adviser", "partnership"), pk=row_id(review_pk)
+        )
         if not may_read_review(self.request.tenant, review):
             raise Http404("This school's reviews are not shared with you")
         return review

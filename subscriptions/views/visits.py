@@ -13,8 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import TemplateView
 
 from core.forms import Form
-from core.views import ServiceFormView, TenantViewMixin
-from schools.models import School
+from core.views import ServiceFormView, TenantViewMixin, row_id
 from subscriptions.forms import VisitForm, VisitNotesForm
 from subscriptions.models import Visit, VisitView
 from subscriptions.selectors import (
@@ -25,7 +24,7 @@ from subscriptions.selectors import (
     visits_readable,
 )
 from subscriptions.services.visits import visit_agenda_agree, visit_notes_write, visit_read, visit_record
-from subscriptions.views.credits import _id
+from subscriptions.views.credits import AdvisedSchoolsMixin
 
 
 class _VisitMixin:
@@ -33,7 +32,7 @@ class _VisitMixin:
 
     def visit(self, visit_pk) -> Visit:
         visit = get_object_or_404(
-            Visit.objects.select_related("school", "adviser", "agenda_agreed_by", "partnership"), pk=_id(visit_pk)
+            Visit.objects.select_related("school", "adviser", "agenda_agreed_by", "partnership"), pk=row_id(visit_pk)
         )
         if not may_read_visit(self.request.tenant, visit):
             raise Http404("This note of visit is not shared with you")
@@ -54,18 +53,9 @@ class VisitsView(TenantViewMixin, TemplateView):
         }
 
 
-class VisitNewView(ServiceFormView):
+class VisitNewView(AdvisedSchoolsMixin, ServiceFormView):
     template_name = "subscriptions/visit_form.html"
     form_class = VisitForm
-
-    def lookup(self, **kwargs):
-        if not advised_school_ids(self.request.tenant):
-            raise PermissionDenied
-        return None
-
-    def get_form_kwargs(self):
-        schools = School.objects.filter(pk__in=advised_school_ids(self.request.tenant)).order_by("name")
-        return super().get_form_kwargs() | {"school_choices": schools}
 
     def perform(self, form):
         return visit_record(actor=self.request.user, partnership=self.partnership, **form.cleaned_data)
