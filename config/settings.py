@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "meetings",
     "finance",
     "subscriptions",
+    "reports",
 ]
 
 MIDDLEWARE = [

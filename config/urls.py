@@ -32,5 +32,6 @@ urlpatterns = [
     path("p/<slug:partnership_slug>/meetings/", include("meetings.urls")),
     path("p/<slug:partnership_slug>/finance/", include("finance.urls")),
     path("p/<slug:partnership_slug>/subscriptions/", include("subscriptions.urls")),
+    path("p/<slug:partnership_slug>/reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
