@@ -15,6 +15,7 @@ class AuditAction(models.TextChoices):
 
     ACCOUNT_SIGNED_IN = "account.signed_in", "Signed in"
     ACCOUNT_SIGN_IN_FAILED = "account.sign_in_failed", "Sign-in failed"
+    PERSON_ERASED = "account.person_erased", "A person's details erased"
 
     PARTNERSHIP_CREATED = "partnership.created", "Partnership created"
     PARTNERSHIP_SETTINGS_CHANGED = "partnership.settings_changed", "Partnership settings changed"
@@ -89,6 +90,7 @@ class AuditAction(models.TextChoices):
     PAPERS_DEADLINE_SET = "agenda.papers_deadline_set", "Papers deadline set"
     PAPER_UPLOADED = "agenda.paper_uploaded", "Paper added"
     PAPER_REMOVED = "agenda.paper_removed", "Paper removed"
+    PAPER_READ = "agenda.paper_read", "Confidential paper opened"
     MEETING_REMINDED = "meeting.reminded", "Reminded to answer an invitation"
     PAPERS_REMINDED = "agenda.papers_reminded", "Reminded that a paper is due"
     MINUTES_NOTES_SAVED = "minutes.notes_saved", "Minutes: an item's notes saved"
@@ -156,6 +158,7 @@ class AuditAction(models.TextChoices):
     REVIEW_CONFIRMED = "subscriptions.review_confirmed", "Joint Annual Review confirmed"
     REVIEW_RETURNED = "subscriptions.review_returned", "Joint Annual Review returned with comments"
     REVIEW_SUBMITTED = "subscriptions.review_submitted", "Joint Annual Review submitted"
+    REVIEW_READ = "subscriptions.review_read", "Joint Annual Review read"
     PEP_PLAN_CREATED = "subscriptions.pep_plan_created", "PEP headteacher's plan set up"
     PEP_OUTCOME_ADDED = "subscriptions.pep_outcome_added", "PEP outcome and milestones agreed"
     PEP_MILESTONE_MET = "subscriptions.pep_milestone_met", "PEP milestone met"
@@ -173,9 +176,11 @@ def audit_record(
     summary: str,
     partnership=None,
     data: dict[str, Any] | None = None,
+    subject: models.Model | None = None,
 ):
     """Append one row. `action` must be an AuditAction member: a bare string (a typo, an action nobody
-    listed) is refused, so the log only ever holds kinds of row that can be searched for."""
+    listed) is refused, so the log only ever holds kinds of row that can be searched for. `subject` is
+    the saved object the row is about, so that one object's trail can be found."""
     if not isinstance(action, AuditAction):
         raise TypeError(f"audit_record needs an AuditAction member, not {action!r}")
     # Imported here: accounts.models takes AuditAction from this module for the field's choices.
@@ -190,4 +195,19 @@ def audit_record(
             action=action,
             summary=summary[:300],
             data=data or {},
+            **subject_fields(subject),
         )
+
+
+def subject_fields(subject: models.Model | None) -> dict[str, Any]:
+    """The columns that name an audit row's subject: its model's label ("meetings.meeting"), its key and
+    what it was called when the row was written (the label survives the object's renaming)."""
+    if subject is None:
+        return {}
+    if subject.pk is None:
+        raise ValueError("An audit row's subject must be saved first")
+    return {
+        "subject_type": subject._meta.label_lower,
+        "subject_id": subject.pk,
+        "subject_label": str(subject)[:200],
+    }

@@ -131,11 +131,20 @@ class AuditEvent(models.Model):
     summary = models.CharField(max_length=300)
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # What the row is about (a meeting, a payment, an agreement copy...), so that the trail of one
+    # object can be found: the model's label, its primary key and what it was called at the time.
+    subject_type = models.CharField(max_length=60, blank=True)
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject_label = models.CharField(max_length=200, blank=True)
 
     objects = ScopedManager(partnership="partnership", _manager_class=models.Manager.from_queryset(AuditQuerySet))
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["partnership", "subject_type", "subject_id"], name="audit_subject"),
+            models.Index(fields=["partnership", "actor", "created_at"], name="audit_actor"),
+        ]
 
     def __str__(self) -> str:
         return self.summary

@@ -7,7 +7,7 @@ from accounts.audit import AuditAction, audit_record
 
 @receiver(user_logged_in)
 def record_sign_in(sender, request, user, **kwargs):
-    audit_record(actor=user, action=AuditAction.ACCOUNT_SIGNED_IN, summary=f"{user.email} signed in")
+    audit_record(actor=user, action=AuditAction.ACCOUNT_SIGNED_IN, summary=f"{user.email} signed in", subject=user)
 
 
 @receiver(user_login_failed)

@@ -18,6 +18,7 @@ from pathlib import PurePath
 import filetype
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
+from django.http import FileResponse
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -51,6 +52,17 @@ private_storage = PrivateStorage()
 def get_private_storage() -> PrivateStorage:
     """For a model's FileField: a callable, so migrations name it rather than a storage's settings."""
     return private_storage
+
+
+def private_download(name: str, *, filename: str, content_type: str) -> FileResponse:
+    """A stored private file as an attachment: never cached, and sandboxed should a browser render it
+    anyway, so an uploaded document can never run in our origin."""
+    response = FileResponse(
+        private_storage.open(name, "rb"), as_attachment=True, filename=filename, content_type=content_type
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
 
 
 def document_type(upload) -> str | None:

@@ -47,6 +47,9 @@ class PackItem:
     pdfs: list[Paper] = field(default_factory=list)
     attachments: list[Paper] = field(default_factory=list)
     withheld: bool = False  # confidential, and the reader is not entitled: listed, papers left out
+    # Confidential and the reader is entitled: still left out, since each opening of a confidential paper
+    # is recorded (meetings.services.agenda.paper_read) and a pack would open them all unrecorded.
+    apart: bool = False
     page: int | None = None
 
 
@@ -119,8 +122,8 @@ def agenda_pack(meeting: Meeting, items: list[AgendaItem], *, when: str, extras:
     extras = [Extra(title, pdf, len(PdfReader(io.BytesIO(pdf)).pages)) for title, pdf in extras]
     entries = []
     for item in items:
-        entry = PackItem(item=item, withheld=not item.readable)
-        for paper in item.shown_papers:
+        entry = PackItem(item=item, withheld=not item.readable, apart=item.readable and item.confidential)
+        for paper in [] if item.confidential else item.shown_papers:
             (entry.pdfs if paper.is_pdf else entry.attachments).append(paper)
         entries.append(entry)
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(_front(meeting, entries, when, extras))))

@@ -60,6 +60,7 @@ def send_meeting_reminders(self, *, partnership_id: int) -> int:
                 },
             )
             audit_record(
+                subject=meeting,
                 actor=None,
                 action=AuditAction.MEETING_REMINDED,
                 partnership=partnership,
@@ -90,6 +91,7 @@ def send_meeting_reminders(self, *, partnership_id: int) -> int:
                 },
             )
             audit_record(
+                subject=meeting,
                 actor=None,
                 action=AuditAction.PAPERS_REMINDED,
                 partnership=partnership,
@@ -123,6 +125,7 @@ def send_meeting_reminders(self, *, partnership_id: int) -> int:
                 },
             )
             audit_record(
+                subject=action.meeting,
                 actor=None,
                 action=AuditAction.ACTION_REMINDED,
                 partnership=partnership,

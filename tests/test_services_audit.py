@@ -216,6 +216,13 @@ def _paper(t):
     return paper_for(_agenda_item(t), uploaded_by=t.coordinator)
 
 
+def _confidential_paper(t):
+    paper = _paper(t)
+    paper.item.confidential = True
+    paper.item.save()
+    return paper
+
+
 def _pdf_upload():
     from tests.factories.documents import pdf_bytes, upload
 
@@ -730,6 +737,7 @@ REGISTRY: dict[str, Callable[..., dict]] = {
         "comments": "More on writing",
     },
     "subscriptions.reviews.review_submit": lambda t: _review_by_adviser(t, "confirmed"),
+    "subscriptions.reviews.review_read": lambda t: {"actor": t.headteacher, "review": _visits().review_in(t, "sent")},
     "signing.agreement_sign": _signing,
     "signing.agreement_copies_void": _voiding,
     # Signing on paper: the cases are built in tests/factories/paper.py.
@@ -1078,6 +1086,7 @@ REGISTRY: dict[str, Callable[..., dict]] = {
         "no_pupil_data": True,
     },
     "meetings.agenda.paper_remove": lambda t: {"actor": t.coordinator, "paper": _paper(t)},
+    "meetings.agenda.paper_read": lambda t: {"actor": t.coordinator, "paper": _confidential_paper(t)},
     "meetings.minutes.minutes_notes_save": lambda t: {
         "actor": t.coordinator,
         "item": _held_meeting(t).items.get(),
@@ -1184,3 +1193,20 @@ def test_each_use_case_writes_an_audit_row_when_it_changes_something(name, tenan
         assert actor in [event.actor for event in written], f"{name} did not record who acted"
     if name != "partnerships.partnership_create":
         assert {event.partnership_id for event in written} <= {tenant_a.partnership.pk, None}
+    if name not in ABOUT_NO_ONE_THING:
+        assert all(event.subject_type and event.subject_id for event in written), (
+            f"{name} must name what its audit row is about (audit_record(subject=...)), so that the "
+            "audit trail can show everything about one object"
+        )
+
+
+# Use cases whose rows are about many things at once or about no stored object: the summary says what.
+ABOUT_NO_ONE_THING = {
+    "meetings.series.meeting_series_schedule": "a series: the meetings are listed in the row's data",
+    "meetings.scheduling.calendar_link_create": "a person's own calendar link, not a record of the partnership",
+    "meetings.scheduling.calendar_link_stop": "a person's own calendar link, not a record of the partnership",
+    "members.school_register_import": "an import of many schools",
+    "members.census_import": "an import of many schools' census figures",
+    "interests.interest_reminders_request": "reminders to many people",
+    "terms.terms_update": "a year's term dates",
+}

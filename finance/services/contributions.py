@@ -111,6 +111,7 @@ def contribution_requests_confirm(
     )
     _carry_credits_forward(actor=actor, year=year, requests=made, credits=credits, on=dated)
     audit_record(
+        subject=year,
         actor=actor,
         action=AuditAction.CONTRIBUTION_REQUESTS_CONFIRMED,
         partnership=year.partnership,
@@ -266,6 +267,7 @@ def payment_record(
             payment=payment,
         )
     audit_record(
+        subject=request,
         actor=actor,
         action=AuditAction.PAYMENT_RECORDED,
         partnership=year.partnership,
@@ -320,6 +322,7 @@ def payment_reverse(*, actor: User, payment: Payment, reason: str) -> Payment:
     ):
         reverse_entry(entry=entry, recorded_by=actor, reason=reason)
     audit_record(
+        subject=payment.request,
         actor=actor,
         action=AuditAction.PAYMENT_REVERSED,
         partnership=year.partnership,
@@ -380,6 +383,7 @@ def shared_cost_create(
     )
     cost.schools.set(schools)
     audit_record(
+        subject=cost,
         actor=actor,
         action=AuditAction.SHARED_COST_SET_OUT,
         partnership=year.partnership,
@@ -427,6 +431,7 @@ def shared_cost_confirm(*, actor: User, cost: SharedCost) -> list[ContributionRe
     cost.confirmed_at = timezone.now()
     cost.save(update_fields=["confirmed_at"])
     audit_record(
+        subject=cost,
         actor=actor,
         action=AuditAction.SHARED_COST_CONFIRMED,
         partnership=cost.partnership,
@@ -477,6 +482,7 @@ def contribution_request_add(*, actor: User, year: FinancialYear, school: School
         created_by=actor,
     )
     audit_record(
+        subject=request,
         actor=actor,
         action=AuditAction.CONTRIBUTION_REQUEST_ADDED,
         partnership=year.partnership,

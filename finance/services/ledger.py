@@ -130,6 +130,7 @@ def ledger_entry_record(
         recorded_by=actor,
     )
     audit_record(
+        subject=entry,
         actor=actor,
         action=AuditAction.LEDGER_ENTRY_RECORDED,
         partnership=year.partnership,
@@ -175,6 +176,7 @@ def ledger_entry_reverse(*, actor: User, entry: LedgerEntry, reason: str) -> Led
         raise ValidationError(f"The financial year {entry.year.label} is closed: its entries cannot be corrected")
     correction = reverse_entry(entry=entry, recorded_by=actor, reason=reason.strip())
     audit_record(
+        subject=entry,
         actor=actor,
         action=AuditAction.LEDGER_ENTRY_REVERSED,
         partnership=entry.year.partnership,

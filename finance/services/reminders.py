@@ -85,6 +85,7 @@ def contribution_reminders_send(
                     context=context,
                 )
             audit_record(
+                subject=request,
                 actor=actor,
                 action=AuditAction.CONTRIBUTION_REMINDED,
                 partnership=partnership,

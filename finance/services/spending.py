@@ -169,6 +169,7 @@ def expense_record(
             recorded_by=actor,
         )
         audit_record(
+            subject=expense,
             actor=actor,
             action=AuditAction.EXPENSE_RECORDED,
             partnership=year.partnership,
@@ -236,6 +237,7 @@ def grant_record(
         recorded_by=actor,
     )
     audit_record(
+        subject=grant,
         actor=actor,
         action=AuditAction.GRANT_RECORDED,
         partnership=year.partnership,
@@ -311,6 +313,7 @@ def grant_allocate(
         recorded_by=actor,
     )
     audit_record(
+        subject=grant,
         actor=actor,
         action=AuditAction.GRANT_ALLOCATED,
         partnership=year.partnership,

@@ -124,6 +124,7 @@ def financial_year_open(
         )
         admin_fixed_amount_post(year=year, recorded_by=actor)
     audit_record(
+        subject=year,
         actor=actor,
         action=AuditAction.FINANCIAL_YEAR_OPENED,
         partnership=partnership,
@@ -196,6 +197,7 @@ def contribution_scheme_set(
     year.scheme = scheme
     admin_fixed_amount_post(year=year, recorded_by=actor)
     audit_record(
+        subject=year,
         actor=actor,
         action=AuditAction.CONTRIBUTION_SCHEME_SET,
         partnership=year.partnership,
@@ -272,6 +274,7 @@ def budget_set(
             IncomeLine.objects.filter(pk=line.pk).update(planned=now)
         changes["income"][source] = [_plain(was), _plain(now)]
     audit_record(
+        subject=year,
         actor=actor,
         action=AuditAction.BUDGET_CHANGED,
         partnership=year.partnership,
@@ -303,6 +306,7 @@ def financial_year_close(*, actor: User, year: FinancialYear) -> FinancialYear:
     FinancialYear.objects.filter(pk=year.pk).update(status=FinancialYear.Status.CLOSED)
     year.status = FinancialYear.Status.CLOSED
     audit_record(
+        subject=year,
         actor=actor,
         action=AuditAction.FINANCIAL_YEAR_CLOSED,
         partnership=year.partnership,

@@ -3,13 +3,13 @@ partnership receives and allocates to its schools."""
 
 from decimal import Decimal
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from core.files import private_storage
+from core.files import private_download
 from core.views import ServiceFormView, TenantViewMixin
 from finance.forms import ExpenseForm, GrantAllocationForm, GrantForm
 from finance.models import Expense, FinancialYear, Grant
@@ -93,15 +93,7 @@ class ReceiptView(FinanceAccessMixin, TenantViewMixin, View):
 
     def get(self, request, *args, **kwargs):
         expense = self.lookup(**kwargs)
-        response = FileResponse(
-            private_storage.open(expense.receipt.name, "rb"),
-            as_attachment=True,
-            filename=expense.receipt_name,
-            content_type=expense.receipt_type,
-        )
-        response["Cache-Control"] = "private, no-store"
-        response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-        return response
+        return private_download(expense.receipt.name, filename=expense.receipt_name, content_type=expense.receipt_type)
 
 
 class GrantsView(FinanceAccessMixin, TenantViewMixin, TemplateView):

@@ -131,6 +131,7 @@ def agenda_item_add(
     )
     lapsed = _back_to_draft(meeting)
     audit_record(
+        subject=meeting,
         actor=actor,
         action=AuditAction.AGENDA_ITEM_ADDED,
         partnership=meeting.partnership,
@@ -173,6 +174,7 @@ def agenda_item_change(
     item.save()
     lapsed = _back_to_draft(meeting)
     audit_record(
+        subject=meeting,
         actor=actor,
         action=AuditAction.AGENDA_ITEM_CHANGED,
         partnership=meeting.partnership,
@@ -201,6 +203,7 @@ def agenda_item_remove(*, actor: User, item: AgendaItem) -> Meeting:
     transaction.on_commit(lambda: [private_storage.delete(name) for name in names])
     lapsed = _back_to_draft(meeting)
     audit_record(
+        subject=meeting,
         actor=actor,
         action=AuditAction.AGENDA_ITEM_REMOVED,
         partnership=meeting.partnership,
@@ -227,6 +230,7 @@ def agenda_item_move(*, actor: User, item: AgendaItem, direction: str) -> Agenda
     item.refresh_from_db()
     lapsed = _back_to_draft(meeting)
     audit_record(
+        subject=meeting,
         actor=actor,
         action=AuditAction.AGENDA_ITEM_MOVED,
         partnership=meeting.partnership,
@@ -254,6 +258,7 @@ def agenda_agree(*, actor: User, meeting: Meeting) -> Meeting:
     meeting.refresh_from_db()
     on_behalf = "" if actor.pk == meeting.chair_id else f" for the chair, {meeting.chair}"
     audit_record(
+        subject=meeting,
         actor=actor,
         action=AuditAction.AGENDA_AGREED,
         partnership=meeting.partnership,
@@ -281,6 +286,7 @@ def agenda_publish(*, actor: User, meeting: Meeting) -> Meeting:
     meeting.refresh_from_db()
     sent = _tell_papers(meeting)
     audit_record(
+        subject=meeting,
         actor=actor,
         action=AuditAction.AGENDA_PUBLISHED,
         partnership=meeting.partnership,
@@ -335,6 +341,7 @@ def papers_deadline_set(*, actor: User, meeting: Meeting, deadline: datetime.dat
     Meeting.objects.filter(pk=meeting.pk).update(papers_deadline=deadline)
     meeting.refresh_from_db()
     audit_record(
+        subject=meeting,
         actor=actor,
         action=AuditAction.PAPERS_DEADLINE_SET,
         partnership=meeting.partnership,
@@ -406,6 +413,7 @@ def paper_upload(*, actor: User, item: AgendaItem, upload: UploadedFile | None, 
             uploaded_by=actor,
         )
         audit_record(
+            subject=meeting,
             actor=actor,
             action=AuditAction.PAPER_UPLOADED,
             partnership=meeting.partnership,
@@ -415,6 +423,26 @@ def paper_upload(*, actor: User, item: AgendaItem, upload: UploadedFile | None, 
     except Exception:
         private_storage.delete(name)
         raise
+    return paper
+
+
+@transaction.atomic
+def paper_read(*, actor: User, paper: Paper) -> Paper:
+    """Record that `actor` opened a confidential item's paper (the view has checked they may): who read
+    what, and when, is part of the audit trail the agreements' confidentiality asks for."""
+    if not paper.item.confidential:
+        raise ValidationError("Only a confidential item's papers are opened on the record")
+    if not meeting_access(actor, paper.item.meeting).may_read(paper.item):
+        raise ValidationError("You cannot open this paper")
+    meeting = paper.item.meeting
+    audit_record(
+        subject=meeting,
+        actor=actor,
+        action=AuditAction.PAPER_READ,
+        partnership=meeting.partnership,
+        summary=f"{meeting.title}: confidential paper {paper.name} ({paper.item.title}) opened",
+        data={"meeting": meeting.pk, "item": paper.item_id, "paper": paper.pk},
+    )
     return paper
 
 
@@ -429,6 +457,7 @@ def paper_remove(*, actor: User, paper: Paper) -> AgendaItem:
     paper.delete()
     transaction.on_commit(lambda: private_storage.delete(name))
     audit_record(
+        subject=meeting,
         actor=actor,
         action=AuditAction.PAPER_REMOVED,
         partnership=meeting.partnership,

@@ -71,6 +71,7 @@ def minutes_notes_save(*, actor: User, item: AgendaItem, notes: str) -> AgendaIt
     AgendaItem.objects.filter(pk=item.pk).update(notes=notes)
     item.refresh_from_db()
     audit_record(
+        subject=meeting,
         actor=actor,
         action=AuditAction.MINUTES_NOTES_SAVED,
         partnership=meeting.partnership,
@@ -111,6 +112,7 @@ def decision_record(
         text=text, inquorate=inquorate, recorded_by=actor, **counts
     )
     audit_record(
+        subject=meeting,
         actor=actor,
         action=AuditAction.DECISION_RECORDED,
         partnership=meeting.partnership,
@@ -159,6 +161,7 @@ def action_add(
         meeting=meeting, item=item, description=description.strip(), owner=owner, due=due, created_by=actor
     )
     audit_record(
+        subject=meeting,
         actor=actor,
         action=AuditAction.ACTION_ADDED,
         partnership=meeting.partnership,
@@ -187,6 +190,7 @@ def action_done(*, actor: User, action: ActionPoint, note: str) -> ActionPoint:
     )
     action.refresh_from_db()
     audit_record(
+        subject=action.meeting,
         actor=actor,
         action=AuditAction.ACTION_DONE,
         partnership=action.meeting.partnership,
@@ -236,6 +240,7 @@ def minutes_circulate(*, actor: User, meeting: Meeting) -> Minutes:
             context={"meeting": meeting, "name": name, "when": when_label(meeting), "path": path},
         )
     audit_record(
+        subject=meeting,
         actor=actor,
         action=AuditAction.MINUTES_CIRCULATED,
         partnership=meeting.partnership,
@@ -277,6 +282,7 @@ def minutes_approve(*, actor: User, minutes: Minutes, at_meeting: Meeting | None
     )
     minutes.refresh_from_db()
     audit_record(
+        subject=meeting,
         actor=actor,
         action=AuditAction.MINUTES_APPROVED,
         partnership=meeting.partnership,
@@ -311,6 +317,7 @@ def follow_up_record(*, actor: User, partnership: Partnership, school: School, n
         partnership=partnership, school=school, last_absence=flag.last_absence, note=note, recorded_by=actor
     )
     audit_record(
+        subject=school,
         actor=actor,
         action=AuditAction.FOLLOW_UP_RECORDED,
         partnership=partnership,

@@ -35,6 +35,7 @@ def meeting_notice_resend(*, actor: User, invitee: Invitee) -> OutboxMessage:
         raise ValidationError(f"The notice to {invitee.name} is already being sent again")
     notice.refresh_from_db()
     audit_record(
+        subject=meeting,
         actor=actor,
         action=AuditAction.MEETING_NOTICE_RESENT,
         partnership=meeting.partnership,

@@ -217,6 +217,7 @@ def meeting_schedule(
     )
     sent = _notify(meeting, meeting_invitees(meeting), INVITATION)
     audit_record(
+        subject=meeting,
         actor=actor,
         action=AuditAction.MEETING_SCHEDULED,
         partnership=partnership,
@@ -280,6 +281,7 @@ def meeting_change(
     meeting.save()
     sent = _notify(meeting, meeting_invitees(meeting), UPDATE) if moved else 0
     audit_record(
+        subject=meeting,
         actor=actor,
         action=AuditAction.MEETING_CHANGED,
         partnership=meeting.partnership,
@@ -302,6 +304,7 @@ def meeting_cancel(*, actor: User, meeting: Meeting, reason: str) -> Meeting:
     meeting.refresh_from_db()
     sent = _notify(meeting, meeting_invitees(meeting), CANCELLATION)
     audit_record(
+        subject=meeting,
         actor=actor,
         action=AuditAction.MEETING_CANCELLED,
         partnership=meeting.partnership,
@@ -356,6 +359,7 @@ def _tell_one(actor: User, meeting: Meeting, invitee: Invitee, kind: str, summar
     meeting.refresh_from_db()
     _notify(meeting, [invitee], kind)
     audit_record(
+        subject=meeting,
         actor=actor,
         action=AuditAction.MEETING_INVITEE_ADDED if kind == INVITATION else AuditAction.MEETING_INVITEE_REMOVED,
         partnership=meeting.partnership,
@@ -472,6 +476,7 @@ def meeting_answer(
     )
     invitee.refresh_from_db()
     audit_record(
+        subject=meeting,
         actor=actor,
         action=AuditAction.MEETING_ANSWERED,
         partnership=meeting.partnership,
@@ -557,6 +562,7 @@ def attendance_record(*, actor: User, meeting: Meeting, school: School, status: 
         defaults={"status": status, "recorded_by": actor, "recorded_at": timezone.now()},
     )
     audit_record(
+        subject=meeting,
         actor=actor,
         action=AuditAction.MEETING_ATTENDANCE_RECORDED,
         partnership=meeting.partnership,

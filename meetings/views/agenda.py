@@ -11,7 +11,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from core.dates import date_label
-from core.files import private_storage
+from core.files import private_download
 from core.views import TenantViewMixin
 from meetings.forms import (
     AgendaItemForm,
@@ -30,6 +30,7 @@ from meetings.services.agenda import (
     agenda_item_move,
     agenda_item_remove,
     agenda_publish,
+    paper_read,
     paper_remove,
     paper_upload,
     papers_deadline_set,
@@ -248,26 +249,34 @@ def _paper_or_404(paper_pk, user) -> Paper:
     return paper
 
 
-class PaperDownloadView(TenantViewMixin, View):
-    """One paper, as an attachment with the type read from its content (never rendered in our origin)."""
+def _paper_file(paper: Paper) -> FileResponse:
+    return private_download(paper.file.name, filename=paper.name, content_type=paper.content_type)
+
+
+class PaperDownloadView(_MeetingFormView):
+    """One paper, as an attachment with the type read from its content (never rendered in our origin).
+    A confidential item's paper is opened with a button instead: the GET shows what it is, and the POST
+    records the opening in the audit trail (a GET never writes) and returns the file."""
 
     permission_required = "view_meetings"
-    http_method_names = ["get", "head", "options"]
+    template_name = "meetings/paper_confidential.html"
+    form_class = forms.Form
+    context_object_name = "paper"
 
     def lookup(self, paper_pk, **kwargs):
         return _paper_or_404(paper_pk, self.request.user)
 
     def get(self, request, *args, **kwargs):
         paper = self.lookup(**kwargs)
-        response = FileResponse(
-            private_storage.open(paper.file.name, "rb"),
-            as_attachment=True,
-            filename=paper.name,
-            content_type=paper.content_type,
-        )
-        response["Cache-Control"] = "private, no-store"
-        response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-        return response
+        if paper.item.confidential:
+            return super().get(request, *args, **kwargs)
+        return _paper_file(paper)
+
+    def perform(self, form):
+        return paper_read(actor=self.request.user, paper=self.object)
+
+    def success_response(self, paper):
+        return _paper_file(paper)
 
 
 class PaperRemoveView(_MeetingFormView):

@@ -72,6 +72,7 @@ def _set_members(version: AgreementVersion, school_ids: list[int]) -> None:
 
 def _audit(actor, version: AgreementVersion, action: AuditAction, summary: str, **data) -> None:
     audit_record(
+        subject=version,
         actor=actor,
         partnership=version.partnership,
         action=action,

@@ -171,6 +171,7 @@ def constitution_update(
         constitution.save()
         title = SECTIONS[section][0].lower() if section in SECTIONS else "rules"
         audit_record(
+            subject=constitution,
             actor=actor,
             partnership=partnership,
             action=AuditAction.CONSTITUTION_CHANGED,

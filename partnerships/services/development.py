@@ -107,6 +107,7 @@ def development_area_create(
         objectives=objectives.strip(),
     )
     audit_record(
+        subject=area,
         actor=actor,
         partnership=partnership,
         action=AuditAction.DEVELOPMENT_AREA_CREATED,
@@ -143,6 +144,7 @@ def development_area_update(
     area.status = status
     area.save()
     audit_record(
+        subject=area,
         actor=actor,
         partnership=area.partnership,
         action=AuditAction.DEVELOPMENT_AREA_CHANGED,
@@ -177,6 +179,7 @@ def development_action_add(
         area=area, description=description.strip(), owner=owner, due=due, status=status
     )
     audit_record(
+        subject=area,
         actor=actor,
         partnership=area.partnership,
         action=AuditAction.DEVELOPMENT_ACTION_ADDED,
@@ -201,6 +204,7 @@ def development_action_update(
     action.description, action.owner, action.due, action.status = description.strip(), owner, due, status
     action.save()
     audit_record(
+        subject=action.area,
         actor=actor,
         partnership=action.area.partnership,
         action=AuditAction.DEVELOPMENT_ACTION_CHANGED,
@@ -217,6 +221,7 @@ def development_milestone_add(
     _plan_item_validate(area.partnership, description=description, status=status)
     milestone = DevelopmentMilestone.objects.create(area=area, description=description.strip(), due=due, status=status)
     audit_record(
+        subject=area,
         actor=actor,
         partnership=area.partnership,
         action=AuditAction.DEVELOPMENT_MILESTONE_ADDED,
@@ -235,6 +240,7 @@ def development_milestone_update(
     milestone.description, milestone.due, milestone.status = description.strip(), due, status
     milestone.save()
     audit_record(
+        subject=milestone.area,
         actor=actor,
         partnership=milestone.area.partnership,
         action=AuditAction.DEVELOPMENT_MILESTONE_CHANGED,
@@ -273,6 +279,7 @@ def area_participation_add(
     except IntegrityError:  # a second coordinator added the same school a moment ago
         raise ValidationError({"school": f"{school.name} already takes part in {area.name}"}) from None
     audit_record(
+        subject=area,
         actor=actor,
         partnership=area.partnership,
         action=AuditAction.DEVELOPMENT_PARTICIPATION_ADDED,
@@ -299,6 +306,7 @@ def area_participation_update(
     participation.lead = lead
     participation.save(update_fields=["lead"])
     audit_record(
+        subject=participation.area,
         actor=actor,
         partnership=participation.area.partnership,
         action=AuditAction.DEVELOPMENT_LEAD_CHANGED,
@@ -316,6 +324,7 @@ def area_participation_remove(*, actor: User, participation: AreaParticipation) 
     if not deleted:
         raise ValidationError(f"{school.name} no longer takes part in {area.name}")
     audit_record(
+        subject=area,
         actor=actor,
         partnership=area.partnership,
         action=AuditAction.DEVELOPMENT_PARTICIPATION_REMOVED,

@@ -51,6 +51,7 @@ def object_grant(*, actor: User, partnership: Partnership, user: User, perm: str
     if not created:
         return
     audit_record(
+        subject=obj,
         actor=actor,
         partnership=partnership,
         action=AuditAction.GRANT_GIVEN,
@@ -69,6 +70,7 @@ def object_withdraw(*, actor: User, partnership: Partnership, user: User, perm: 
     if not deleted:
         return
     audit_record(
+        subject=obj,
         actor=actor,
         partnership=partnership,
         action=AuditAction.GRANT_WITHDRAWN,

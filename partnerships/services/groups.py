@@ -108,6 +108,7 @@ def group_create(
         reports_to=reports_to.strip(),
     )
     audit_record(
+        subject=group,
         actor=actor,
         partnership=partnership,
         action=AuditAction.GROUP_CREATED,
@@ -156,6 +157,7 @@ def group_update(
     group.reports_to = reports_to.strip()
     group.save()
     audit_record(
+        subject=group,
         actor=actor,
         partnership=group.partnership,
         action=AuditAction.GROUP_CHANGED,
@@ -175,6 +177,7 @@ def group_set_host(*, actor: User, group: Group, host_school: School | None) -> 
     group.save(update_fields=["host_school"])
     where = host_school.name if host_school else "no school"
     audit_record(
+        subject=group,
         actor=actor,
         partnership=group.partnership,
         action=AuditAction.GROUP_HOST_SET,
@@ -197,6 +200,7 @@ def group_member_add(*, actor: User, group: Group, person: Person) -> GroupMembe
         raise ValidationError({"person": f"{person.full_name} is already a member of {group.name}"})
     member = GroupMember.objects.create(group=group, person=person)
     audit_record(
+        subject=group,
         actor=actor,
         partnership=group.partnership,
         action=AuditAction.GROUP_MEMBER_ADDED,
@@ -213,6 +217,7 @@ def group_member_remove(*, actor: User, member: GroupMember) -> None:
     if not deleted:
         raise ValidationError(f"{person.full_name} is no longer a member of {group.name}")
     audit_record(
+        subject=group,
         actor=actor,
         partnership=group.partnership,
         action=AuditAction.GROUP_MEMBER_REMOVED,

@@ -65,6 +65,7 @@ def interest_declaration_create(
     )
     what = "nothing to declare" if nothing_to_declare else f"{len(interests)} interest{'s' * (len(interests) != 1)}"
     audit_record(
+        subject=declaration,
         actor=actor,
         partnership=partnership,
         action=AuditAction.INTERESTS_DECLARED,

@@ -64,6 +64,7 @@ def invitation_create(
     with scopes_disabled():
         invitation.save()
     audit_record(
+        subject=invitation,
         actor=actor,
         partnership=partnership,
         action=AuditAction.INVITATION_CREATED,
@@ -84,6 +85,7 @@ def invitation_withdraw(*, actor: User, invitation: Invitation) -> None:
     invitation.withdrawn_at = timezone.now()
     invitation.save(update_fields=["withdrawn_at"])
     audit_record(
+        subject=invitation,
         actor=actor,
         partnership=invitation.partnership,
         action=AuditAction.INVITATION_WITHDRAWN,
@@ -147,6 +149,7 @@ def invitation_accept(*, actor: User | None, invitation: Invitation, full_name: 
     with scopes_disabled():
         invitation.save(update_fields=["accepted_at", "accepted_by"])
     audit_record(
+        subject=invitation,
         actor=user,
         partnership=invitation.partnership,
         action=AuditAction.INVITATION_ACCEPTED,

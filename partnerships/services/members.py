@@ -279,6 +279,7 @@ def census_record(
         return census
     change = f" (was {before[0]} and {before[1]} FTE)" if before else ""
     audit_record(
+        subject=school,
         actor=actor,
         partnership=partnership,
         action=AuditAction.SCHOOLS_CENSUS_RECORDED,
@@ -408,6 +409,7 @@ def budget_record(
         return budget
     change = f" (was £{before:,.2f})" if before is not None else ""
     audit_record(
+        subject=school,
         actor=actor,
         partnership=partnership,
         action=AuditAction.SCHOOLS_BUDGET_RECORDED,
@@ -476,6 +478,7 @@ def person_create(
     with scopes_disabled():
         person.save()
     audit_record(
+        subject=person,
         actor=actor,
         partnership=partnership,
         action=AuditAction.SCHOOLS_PERSON_ADDED,
@@ -506,6 +509,7 @@ def person_update(*, actor: User, person: Person, full_name: str, email: str = "
     with scopes_disabled():
         person.save(update_fields=["full_name", "email", "position", "user"])
     audit_record(
+        subject=person,
         actor=actor,
         partnership=partnership,
         action=AuditAction.SCHOOLS_PERSON_CHANGED,
@@ -538,6 +542,7 @@ def person_remove(*, actor: User, person: Person) -> None:
             }
         ) from None
     audit_record(
+        subject=school,
         actor=actor,
         partnership=partnership,
         action=AuditAction.SCHOOLS_PERSON_REMOVED,
@@ -558,6 +563,7 @@ def people_link_user(*, actor: User, user: User, partnership: Partnership) -> in
         )
     if linked:
         audit_record(
+            subject=user,
             actor=actor,
             partnership=partnership,
             action=AuditAction.SCHOOLS_PERSON_LINKED,

@@ -201,6 +201,7 @@ def membership_join(
             approval_reference=approval_reference,
         )
     audit_record(
+        subject=membership,
         actor=actor,
         partnership=partnership,
         action=AuditAction.MEMBERSHIP_JOINED,
@@ -315,6 +316,7 @@ def leaving_notice_record(
         )
         is_banker = constitution.banker_school_id == school.pk
     audit_record(
+        subject=membership,
         actor=actor,
         partnership=partnership,
         action=AuditAction.MEMBERSHIP_NOTICE_RECEIVED,
@@ -382,6 +384,7 @@ def membership_update_notes(*, actor: User, membership: Membership, withdrawal_n
         membership.withdrawal_notes = withdrawal_notes
         membership.save(update_fields=["withdrawal_notes"])
     audit_record(
+        subject=membership,
         actor=actor,
         partnership=membership.partnership,
         action=AuditAction.MEMBERSHIP_NOTES_CHANGED,

@@ -266,6 +266,7 @@ def election_record(
     else:
         how = "by a vote (" + ", ".join(f"{user}: {votes}" for user, votes in candidates) + ")"
     audit_record(
+        subject=election,
         actor=actor,
         partnership=partnership,
         action=AuditAction.ELECTION_RECORDED,

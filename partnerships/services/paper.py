@@ -43,6 +43,7 @@ _SCAN_FIELDS = ["status", "scan", "scan_sha256", "scan_uploaded_at", "scan_uploa
 
 def _audit(actor: User, copy: AgreementCopy, action: AuditAction, summary: str, **data) -> None:
     audit_record(
+        subject=copy,
         actor=actor,
         partnership=copy.version.partnership,
         action=action,

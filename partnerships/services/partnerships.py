@@ -47,6 +47,7 @@ def partnership_create(
                 created_by=actor,
             )
     audit_record(
+        subject=partnership,
         actor=actor,
         partnership=partnership,
         action=AuditAction.PARTNERSHIP_CREATED,

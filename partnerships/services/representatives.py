@@ -171,6 +171,7 @@ def strategy_roles_sync(*, actor: User | None, rota: StrategyRota) -> dict[str, 
         parts += [f"{_described(a)} withdrawn" for a in changes["removed"]]
         parts += [f"{_described(a)} from {date_label(a.start)} to {date_label(a.end)}" for a in started]
         audit_record(
+            subject=rota,
             actor=actor,
             partnership=rota.partnership,
             action=AuditAction.ROTA_ROLES_SET,

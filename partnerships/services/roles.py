@@ -112,6 +112,7 @@ def role_start(
             created_by=actor,
         )
     audit_record(
+        subject=assignment,
         actor=actor,
         partnership=partnership,
         action=AuditAction.ROLE_STARTED,
@@ -142,6 +143,7 @@ def role_end(*, actor: User | None, assignment: RoleAssignment, end: datetime.da
     assignment.end = end
     assignment.save(update_fields=["end"])
     audit_record(
+        subject=assignment,
         actor=actor,
         partnership=assignment.partnership,
         action=AuditAction.ROLE_ENDED,
@@ -161,6 +163,7 @@ def partnership_update_settings(*, actor: User, partnership: Partnership, requir
     partnership.save(update_fields=["require_mfa_for_coordinators"])
     state = "now requires" if require_mfa_for_coordinators else "no longer requires"
     audit_record(
+        subject=partnership,
         actor=actor,
         partnership=partnership,
         action=AuditAction.PARTNERSHIP_SETTINGS_CHANGED,

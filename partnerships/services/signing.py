@@ -52,6 +52,7 @@ def new_identifier() -> str:
 
 def _audit(actor, copy: AgreementCopy, action: AuditAction, summary: str, **data) -> None:
     audit_record(
+        subject=copy,
         actor=actor,
         partnership=copy.version.partnership,
         action=action,
@@ -90,6 +91,7 @@ def agreement_copies_make(*, version: AgreementVersion) -> list[AgreementCopy]:
         made.append(copy)
     if made:
         audit_record(
+            subject=version,
             actor=None,
             partnership=version.partnership,
             action=AuditAction.AGREEMENT_COPIES_MADE,

@@ -204,6 +204,7 @@ def rota_create(
         RotaSeat(rota=rota, seat=number, representative=rep, reserve=res) for number, rep, res in numbered
     )
     audit_record(
+        subject=rota,
         actor=actor,
         partnership=partnership,
         action=AuditAction.ROTA_CREATED,
@@ -375,6 +376,7 @@ def rota_build_next(*, actor: User, partnership: Partnership) -> StrategyRota:
         RotaSeat(rota=rota, seat=s.seat, representative=s.representative, reserve=s.reserve) for s in plan.seats
     )
     audit_record(
+        subject=rota,
         actor=actor,
         partnership=partnership,
         action=AuditAction.ROTA_BUILT,
@@ -451,6 +453,7 @@ def rota_seat_update(
         "substitute": getattr(substitute, "pk", None),
     }
     audit_record(
+        subject=rota,
         actor=actor,
         partnership=rota.partnership,
         action=AuditAction.ROTA_SEAT_CHANGED,
@@ -513,6 +516,7 @@ def rota_confirm(*, actor: User, rota: StrategyRota, phase_reason: str = "") -> 
     rota.phase_reason = reason
     rota.save(update_fields=["confirmed_at", "confirmed_by", "phase_reason"])
     audit_record(
+        subject=rota,
         actor=actor,
         partnership=rota.partnership,
         action=AuditAction.ROTA_CONFIRMED,

@@ -83,6 +83,7 @@ def remind_agreement_signatories(self, *, partnership_id: int) -> int:
                 continue
             schools = ", ".join(copy.school.name for copy in due.copies)
             audit_record(
+                subject=version,
                 actor=None,
                 partnership=partnership,
                 action=AuditAction.AGREEMENT_REMINDED,
@@ -140,6 +141,7 @@ def remind_agreement_expiry(self, *, partnership_id: int) -> int:
             if not created:
                 continue
             audit_record(
+                subject=version,
                 actor=None,
                 partnership=partnership,
                 action=AuditAction.AGREEMENT_EXPIRY_REMINDED,

@@ -34,6 +34,7 @@ def remind_missing_declarations(self, *, partnership_id: int) -> int:
             if not created:
                 continue
             audit_record(
+                subject=row.user,
                 actor=None,
                 partnership=partnership,
                 action=AuditAction.INTERESTS_REMINDED,

@@ -17,4 +17,5 @@ urlpatterns = [
     ),
     path("settings/", views.SettingsView.as_view(), name="settings"),
     path("activity/", views.ActivityView.as_view(), name="activity"),
+    path("activity/<str:fmt>/", views.ActivityExportView.as_view(), name="activity_export"),
 ]

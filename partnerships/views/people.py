@@ -1,19 +1,23 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.models import AuditEvent, Invitation
 from core.dates import date_label
+from core.exports import csv_bytes, download_response, xlsx_bytes
 from core.pagination import paginate
 from core.views import ServiceFormView, TenantViewMixin
+from partnerships.filters import AuditFilter
 from partnerships.forms.people import InviteForm, PartnershipSettingsForm, RoleEndForm
 from partnerships.models import RoleAssignment
 from partnerships.models.constitution import InformationCategory
 from partnerships.selectors import people as selectors
 from partnerships.selectors.agreements import agreement_on
+from partnerships.selectors.audit import audit_table
 from partnerships.selectors.permissions import school_privacy
 from partnerships.services import partnership_update_settings, role_end
 from partnerships.services.invitations import invitation_create, invitation_withdraw
@@ -142,11 +146,39 @@ class SettingsView(ServiceFormView):
         return self.tenant_url("partnerships:settings")
 
 
-class ActivityView(TenantViewMixin, TemplateView):
+class _AuditTrailMixin(TenantViewMixin):
+    """The partnership's audit trail as the filters in the query string select it, newest first."""
+
     permission_required = "view_audit"
+
+    def audit_filter(self) -> AuditFilter:
+        data = self.request.GET if self.request.GET else None
+        return AuditFilter(data, queryset=AuditEvent.objects.select_related("actor"), partnership=self.partnership)
+
+
+class ActivityView(_AuditTrailMixin, TemplateView):
     template_name = "partnerships/activity.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["page_obj"] = paginate(self.request, AuditEvent.objects.select_related("actor"))
+        filters = self.audit_filter()
+        context["form"] = filters.form
+        context["page_obj"] = paginate(self.request, filters.qs)
+        context["about_label"] = filters.about_label
         return context
+
+
+class ActivityExportView(_AuditTrailMixin, View):
+    """The filtered trail as CSV or XLSX: the same rows as the page, every page of them."""
+
+    http_method_names = ["get", "head", "options"]
+
+    def get(self, request, *args, fmt, **kwargs):
+        if fmt not in ("csv", "xlsx"):
+            raise Http404
+        filters = self.audit_filter()
+        if filters.is_bound and not filters.form.is_valid():
+            return redirect(self.tenant_url("partnerships:activity") + "?" + request.GET.urlencode())
+        table = audit_table(filters.qs)
+        content = csv_bytes(table) if fmt == "csv" else xlsx_bytes(table, title=table.title)
+        return download_response(content, filename=f"{self.partnership.slug}-audit-trail", kind=fmt)

@@ -26,6 +26,7 @@ B = Booking.Status
 
 def _audit(actor, booking: Booking, action: AuditAction, summary: str, **data) -> None:
     audit_record(
+        subject=booking,
         actor=actor,
         partnership=booking.subscription.partnership,
         action=action,

@@ -42,7 +42,12 @@ MAX_CAPACITY = 10000
 
 def _audit(actor, event: Event, action: AuditAction, summary: str, **data) -> None:
     audit_record(
-        actor=actor, partnership=event.partnership, action=action, summary=summary, data={"event": event.pk, **data}
+        subject=event,
+        actor=actor,
+        partnership=event.partnership,
+        action=action,
+        summary=summary,
+        data={"event": event.pk, **data},
     )
 
 

@@ -25,7 +25,12 @@ HALF = Decimal("0.5")
 
 def _audit(actor, plan: PepPlan, action: AuditAction, summary: str, **data) -> None:
     audit_record(
-        actor=actor, partnership=plan.partnership, action=action, summary=summary, data={"plan": plan.pk, **data}
+        subject=plan,
+        actor=actor,
+        partnership=plan.partnership,
+        action=action,
+        summary=summary,
+        data={"plan": plan.pk, **data},
     )
 
 

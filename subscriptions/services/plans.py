@@ -59,6 +59,7 @@ def plan_create(
         Partnership.objects.filter(pk=partnership.pk).update(offers_subscriptions=True)
         partnership.offers_subscriptions = True
     audit_record(
+        subject=plan,
         actor=actor,
         partnership=partnership,
         action=AuditAction.PLAN_CREATED,
@@ -111,6 +112,7 @@ def subscription_start(*, actor: User, partnership: Partnership, school: School,
             recorded_by=actor,
         )
     audit_record(
+        subject=subscription,
         actor=actor,
         partnership=partnership,
         action=AuditAction.SUBSCRIPTION_STARTED,

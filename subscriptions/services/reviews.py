@@ -32,6 +32,7 @@ def _move(actor, review: Review, to: str, action: AuditAction, summary: str, com
     ReviewEvent.objects.create(review=review, from_state=before, to_state=to, by=actor, comment=comment)
     _tell(review, to, comment)
     audit_record(
+        subject=review,
         actor=actor,
         partnership=review.partnership,
         action=action,
@@ -135,6 +136,7 @@ def review_draft(
     )
     ReviewEvent.objects.create(review=review, from_state="", to_state=S.DRAFT, by=actor)
     audit_record(
+        subject=review,
         actor=actor,
         partnership=partnership,
         action=AuditAction.REVIEW_DRAFTED,
@@ -164,6 +166,7 @@ def review_revise(
     review.updated_at = timezone.now()
     review.save()
     audit_record(
+        subject=review,
         actor=actor,
         partnership=review.partnership,
         action=AuditAction.REVIEW_DRAFTED,
@@ -221,3 +224,19 @@ def review_submit(*, actor: User, review: Review) -> Review:
             "only a review the headteacher has confirmed is submitted"
         )
     return _move(actor, review, S.SUBMITTED, AuditAction.REVIEW_SUBMITTED, "Joint Annual Review submitted")
+
+
+@transaction.atomic
+def review_read(*, actor: User, review: Review) -> Review:
+    """Record that `actor` read the review (the page checks they may, with may_read_review): a review is
+    confidential to the school, so every reading is in the audit trail."""
+    audit_record(
+        subject=review,
+        actor=actor,
+        action=AuditAction.REVIEW_READ,
+        partnership=review.partnership,
+        summary=f"Joint Annual Review read: {review.school.name}, {review.get_term_display()} "
+        f"{academic_year_label(review.year)}",
+        data={"review": review.pk, "school": review.school_id, "state": review.state},
+    )
+    return review

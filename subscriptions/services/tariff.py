@@ -106,6 +106,7 @@ def tariff_item_save(
     item.member_price, item.non_member_price = member_price, non_member_price
     item.save()
     audit_record(
+        subject=item,
         actor=actor,
         partnership=partnership,
         action=AuditAction.TARIFF_ITEM_SAVED,

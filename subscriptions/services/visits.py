@@ -26,6 +26,7 @@ SHAREABLE = [r for r in Role if r not in (Role.HEADTEACHER, Role.ADVISER)]
 
 def _audit(actor, visit: Visit, action: AuditAction, summary: str, **data) -> None:
     audit_record(
+        subject=visit,
         actor=actor,
         partnership=visit.partnership,
         action=action,

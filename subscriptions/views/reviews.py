@@ -22,6 +22,7 @@ from subscriptions.selectors import (
 from subscriptions.services.reviews import (
     review_confirm,
     review_draft,
+    review_read,
     review_return,
     review_revise,
     review_send,
@@ -75,23 +76,33 @@ class _ReviewMixin:
         return self.tenant_url("subscriptions:review", review_pk=review.pk)
 
 
-class ReviewView(_ReviewMixin, TenantViewMixin, TemplateView):
+class ReviewView(_ReviewMixin, ServiceFormView):
+    """GET: the review's state, history and actions, and a button that opens its text; POST: the text,
+    its reading recorded (a review is confidential; a GET never writes). With htmx the button is pressed
+    as the page loads, so a reader sees the text at once and the reading is still on the record."""
+
     template_name = "subscriptions/review.html"
+    form_class = Form  # nothing to fill in: the button asks to read
 
     def lookup(self, **kwargs):
         return self.review(kwargs["review_pk"])
 
     def get_context_data(self, **kwargs):
-        review = self.lookup(**kwargs)
+        review = self.object
         tenant = self.request.tenant
         return super().get_context_data(**kwargs) | {
-            "review": review,
             "events": list(ReviewEvent.objects.filter(review=review).select_related("by").order_by("at", "pk")),
             "drafts": may_draft_review(tenant, review),
             "is_head": is_school_head(tenant, review.school_id),
             "S": Review.State,
             "year_label": academic_year_label(review.year),
         }
+
+    def perform(self, form):
+        return review_read(actor=self.request.user, review=self.object)
+
+    def success_response(self, result):
+        return self.render_to_response(self.get_context_data(reading=True))
 
 
 class _AdviserActionView(_ReviewMixin, ServiceFormView):

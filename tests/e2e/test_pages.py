@@ -96,8 +96,8 @@ def test_coordinator_manages_people(site, tenant_a):
     expect(page.get_by_role("table", name="Invitations waiting for a reply")).not_to_contain_text(
         tenant_a.invitation.email
     )
-    site.follow("Activity")
-    activity = page.get_by_role("table", name="Activity")
+    site.follow("Audit trail")
+    activity = page.get_by_role("table", name="Audit trail")
     expect(activity).to_contain_text("dana@school.example")
     site.follow("Settings")
     expect(page.locator("h1")).to_have_text("Partnership settings")
@@ -281,7 +281,7 @@ def test_phone_width(site, tenant_a):
             "Governance",
             "Constitution",
             "Agreement",
-            "Activity",
+            "Audit trail",
             "Settings",
         ]
     )

@@ -79,13 +79,17 @@ def test_the_agenda_gives_the_page_each_items_papers_start_on(client_for, tenant
     pages = _pages_text(pdf)
     agenda = next(text for text in pages if "Agenda" in text and "Budget" in text)
     starts = {}
-    for title in ("Budget", "Moderation", "Staffing"):
+    for title in ("Budget", "Moderation"):
         line = next(line for line in agenda.splitlines() if title in line)
         starts[title] = int(line.split()[-1])
     assert "Alpha page 1" in pages[starts["Budget"] - 1]
     assert "Alpha page 2" in pages[starts["Budget"]]
     assert "Gamma page 1" in pages[starts["Moderation"] - 1]
-    assert "Secret page 1" in pages[starts["Staffing"] - 1]  # the headteacher is invited: entitled
+    # The headteacher is invited, so entitled, but a confidential paper is opened on its own, on the record.
+    assert not any("Secret page 1" in text for text in pages)
+    staffing = next(line for line in agenda.splitlines() if "Staffing" in line)
+    assert not staffing.split()[-1].isdigit()
+    assert "Confidential: its papers are not in this pack" in agenda
     updates = next(line for line in agenda.splitlines() if "Headteachers' updates" in line)
     assert not updates.split()[-1].isdigit()  # no paper, no page number
     assert "Attached to this PDF: Moderation grid.docx" in agenda
@@ -95,7 +99,7 @@ def test_every_page_has_the_footer_and_every_item_a_bookmark(client_for, tenant_
     pdf = _pack(client_for(tenant_a.headteacher), tenant_a, meeting)
     reader = PdfReader(io.BytesIO(pdf))
     total = len(reader.pages)
-    assert total == 2 + 2 + 3 + 1 + 1  # cover, agenda; Alpha, Gamma, Wide; Secret
+    assert total == 2 + 2 + 3 + 1  # cover, agenda; Alpha, Gamma, Wide (the confidential Secret is apart)
     for number, text in enumerate(_pages_text(pdf), 1):
         assert f"Page {number} of {total}" in text
         assert "Spring partnership meeting" in text
@@ -107,7 +111,7 @@ def test_every_page_has_the_footer_and_every_item_a_bookmark(client_for, tenant_
         "3. Moderation",
         "4. Staffing",
     ]
-    assert outline["1. Budget"] == 2 and outline["3. Moderation"] == 4 and outline["4. Staffing"] == 8
+    assert outline["1. Budget"] == 2 and outline["3. Moderation"] == 4 and outline["4. Staffing"] == 1
     wide = reader.pages[7]
     assert float(wide.mediabox.width) > float(wide.mediabox.height)  # the landscape paper keeps its shape
 

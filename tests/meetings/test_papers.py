@@ -10,6 +10,8 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 from pypdf import PdfReader, PdfWriter
 
+from accounts.audit import AuditAction
+from accounts.models import AuditEvent
 from core.files import DOCX, ODT, PDF, XLSX
 from meetings.models import Meeting, Paper
 from partnerships.roles import Role
@@ -172,13 +174,19 @@ def test_a_download_is_an_attachment_typed_as_stored(client_for, tenant_a, item)
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
 
 
-def test_a_confidential_paper_is_not_found_by_anyone_not_entitled(client_for, tenant_a, item, presenter):
+def _confidential_paper(tenant_a, item):
+    """The item made confidential on a published agenda, with a paper; the headteacher is invited."""
     with scopes_disabled():
         item.confidential = True
         item.save()
         Meeting.objects.filter(pk=item.meeting_id).update(papers_version=1, agenda_status="published")
         paper = paper_for(item, uploaded_by=tenant_a.coordinator, text="Secret")
         InviteeFactory(meeting=item.meeting, user=tenant_a.headteacher, school=tenant_a.schools[0])
+    return paper
+
+
+def test_a_confidential_paper_is_not_found_by_anyone_not_entitled(client_for, tenant_a, item, presenter):
+    paper = _confidential_paper(tenant_a, item)
     url = _paper_url(tenant_a, paper)
     assert client_for(presenter).get(url).status_code == 404  # presenting it, but not invited
     detail = reverse("meetings:detail", kwargs={"partnership_slug": tenant_a.slug, "meeting_pk": item.meeting_id})
@@ -186,6 +194,40 @@ def test_a_confidential_paper_is_not_found_by_anyone_not_entitled(client_for, te
     assert "Seen only by those invited" in page and url not in page
     assert client_for(tenant_a.headteacher).get(url).status_code == 200  # invited
     assert client_for(tenant_a.coordinator).get(url).status_code == 200
+    assert client_for(presenter).post(url).status_code == 404
+
+
+def test_opening_a_confidential_paper_is_recorded_and_a_get_records_nothing(client_for, tenant_a, item):
+    paper = _confidential_paper(tenant_a, item)
+    with scopes_disabled():
+        before = AuditEvent.objects.count()
+    client, url = client_for(tenant_a.headteacher), _paper_url(tenant_a, paper)
+
+    page = client.get(url)
+    assert page["Content-Type"].startswith("text/html")
+    assert "Opening the paper is recorded" in page.content.decode()
+    with scopes_disabled():
+        assert AuditEvent.objects.count() == before
+
+    response = client.post(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="{paper.name}"'
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+    with scopes_disabled():
+        row = AuditEvent.objects.get(action=AuditAction.PAPER_READ)
+    assert row.actor == tenant_a.headteacher and row.data["paper"] == paper.pk
+    assert (row.subject_type, row.subject_id) == ("meetings.meeting", item.meeting_id)
+
+
+def test_an_open_paper_downloads_at_once_and_is_not_recorded(client_for, tenant_a, item, presenter):
+    with scopes_disabled():
+        paper = paper_for(item, uploaded_by=presenter)
+        before = AuditEvent.objects.count()
+    client = client_for(tenant_a.coordinator)
+    assert client.get(_paper_url(tenant_a, paper))["Content-Disposition"].startswith("attachment")
+    assert client.post(_paper_url(tenant_a, paper)).status_code == 400  # nothing to record: refused
+    with scopes_disabled():
+        assert AuditEvent.objects.count() == before
 
 
 def test_before_publication_only_the_drafters_and_the_presenter_open_a_paper(client_for, tenant_a, item, presenter):

@@ -63,7 +63,14 @@ def _grow(tenant, schools=200, people=300):
 # invitations, overdue actions, and (for the chair and coordinator) the constitution and recent meetings
 # behind the absences to follow up; finance's warning of overdue contributions one more; the agreement in
 # force one (its published versions).
-PAGES = [("", 15), ("people/", 10), ("people/?show=history", 10), ("people/?page=3", 10), ("activity/", 8)]
+PAGES = [
+    ("", 15),
+    ("people/", 10),
+    ("people/?show=history", 10),
+    ("people/?page=3", 10),
+    ("activity/", 8),
+    ("activity/?area=people&text=a&since=2000-01-01&until=2100-01-01", 8),
+]
 
 
 @pytest.mark.django_db

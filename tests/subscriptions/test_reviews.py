@@ -196,3 +196,26 @@ def test_whoever_acts_next_is_emailed_at_each_change_of_state(tenant_a):
     assert "returned with comments" in parsed["Subject"]
     assert "Add the writing figures" in parsed.get_payload() and "/reviews/" in parsed.get_payload()
     assert "Please confirm" in messages[0].subject and "<a href=" in messages[0].html
+
+
+@pytest.mark.django_db
+def test_reading_a_review_is_recorded_by_its_post_and_the_get_records_nothing(tenant_a):
+    from accounts.audit import AuditAction
+    from accounts.models import AuditEvent
+
+    review = review_in(tenant_a, S.SENT)
+    with scopes_disabled():
+        before = AuditEvent.objects.count()
+    head = _client(tenant_a.headteacher)
+    page = head.get(_url(tenant_a, review)).content.decode()
+    assert review.summary not in page and "each reading is recorded" in page
+    with scopes_disabled():
+        assert AuditEvent.objects.count() == before
+    page = head.post(_url(tenant_a, review)).content.decode()
+    assert review.summary in page
+    with scopes_disabled():
+        row = AuditEvent.objects.get(action=AuditAction.REVIEW_READ)
+    assert row.actor == tenant_a.headteacher and (row.subject_type, row.subject_id) == (
+        "subscriptions.review",
+        review.pk,
+    )

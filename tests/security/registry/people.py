@@ -18,4 +18,5 @@ ALLOWED = {
     "partnerships:invitation_withdraw": {R.COORDINATOR},
     "partnerships:settings": {R.COORDINATOR},
     "partnerships:activity": _LEADERS,
+    "partnerships:activity_export": _LEADERS,
 }
