@@ -22,6 +22,7 @@ from django_scopes import scope, scopes_disabled
 import finance.services
 import meetings.services
 import partnerships.services
+import reports.services
 import subscriptions.services
 from accounts.models import AuditEvent, User
 from partnerships.calendar import academic_year_of
@@ -102,6 +103,8 @@ def _service_modules():
         yield f"finance.{info.name}", importlib.import_module(f"finance.services.{info.name}")
     for info in pkgutil.iter_modules(subscriptions.services.__path__):
         yield f"subscriptions.{info.name}", importlib.import_module(f"subscriptions.services.{info.name}")
+    for info in pkgutil.iter_modules(reports.services.__path__):
+        yield f"reports.{info.name}", importlib.import_module(f"reports.services.{info.name}")
 
 
 def public_functions() -> dict[str, Callable]:
@@ -214,6 +217,13 @@ def _paper(t):
     from tests.factories.meetings import paper_for
 
     return paper_for(_agenda_item(t), uploaded_by=t.coordinator)
+
+
+def _former_head(t):
+    """A headteacher whose role here has ended, and who has none anywhere else: theirs to erase."""
+    from partnerships.models import RoleAssignment
+
+    return RoleAssignment.objects.get(partnership=t.partnership, school=t.schools[1], end__isnull=False).user
 
 
 def _confidential_paper(t):
@@ -737,6 +747,11 @@ REGISTRY: dict[str, Callable[..., dict]] = {
         "comments": "More on writing",
     },
     "subscriptions.reviews.review_submit": lambda t: _review_by_adviser(t, "confirmed"),
+    "reports.people.person_erase": lambda t: {
+        "actor": t.coordinator,
+        "partnership": t.partnership,
+        "person": _former_head(t),
+    },
     "subscriptions.reviews.review_read": lambda t: {"actor": t.headteacher, "review": _visits().review_in(t, "sent")},
     "signing.agreement_sign": _signing,
     "signing.agreement_copies_void": _voiding,

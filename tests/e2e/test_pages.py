@@ -97,7 +97,7 @@ def test_coordinator_manages_people(site, tenant_a):
         tenant_a.invitation.email
     )
     site.follow("Audit trail")
-    activity = page.get_by_role("table", name="Audit trail")
+    activity = page.get_by_role("region", name="Audit trail")
     expect(activity).to_contain_text("dana@school.example")
     site.follow("Settings")
     expect(page.locator("h1")).to_have_text("Partnership settings")
