@@ -18,6 +18,7 @@ from finance.selectors import (
     overdue_summary,
     scheme_basis_text,
     scheme_of,
+    schools_owing,
     year_in_force,
 )
 from partnerships.selectors.constitution import constitution_of
@@ -60,7 +61,26 @@ def school_statement_link(request, school=None, constitution=None, **kwargs) -> 
     return {"school": school}
 
 
+def school_contributions_needs(request, **kwargs) -> dict | None:
+    """For those who act for a school: what their school still owes, with a link to its statement."""
+    tenant = request.tenant
+    school_ids = {
+        r.school_id for r in tenant.roles if r.school_id and tenant.has_for_school("act_for_school", r.school_id)
+    }
+    if not school_ids:
+        return None
+    owing = schools_owing(request.partnership, school_ids, timezone.localdate())
+    return {"owing": owing} if owing else None
+
+
 PANELS = [
+    Panel(
+        slot="dashboard_needs",
+        name="school_contributions",
+        template="finance/panels/school_contributions.html",
+        context=school_contributions_needs,
+        order=20,
+    ),
     Panel(
         slot="constitution_money",
         name="contributions",

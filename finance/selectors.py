@@ -870,3 +870,20 @@ def summary_years(partnership) -> list[YearTotals]:
         YearTotals(year, asked.get(year.pk, zero), paid.get(year.pk, zero), -spent.get(year.pk, zero))
         for year in FinancialYear.objects.filter(partnership=partnership).order_by("-starts")
     ]
+
+
+@dataclass(frozen=True)
+class SchoolOwing:
+    school: School
+    outstanding: Decimal
+    overdue: bool
+
+
+def schools_owing(partnership, school_ids: set[int], today: datetime.date) -> list[SchoolOwing]:
+    """What each of these schools still owes in contributions, and whether any of it is overdue: one query."""
+    owing: dict[int, list] = {}
+    for row in requests_with_balances(partnership=partnership, school_id__in=school_ids, outstanding__gt=0):
+        entry = owing.setdefault(row.school_id, [row.school, Decimal("0.00"), False])
+        entry[1] += row.outstanding
+        entry[2] = entry[2] or row.due < today
+    return [SchoolOwing(*entry) for entry in sorted(owing.values(), key=lambda e: e[0].name)]

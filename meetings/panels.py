@@ -11,7 +11,13 @@ from django.utils import timezone
 
 from core.panels import Panel
 from meetings.models import Meeting
-from meetings.selectors import absence_flags, meetings_upcoming, overdue_actions, unanswered_invitations
+from meetings.selectors import (
+    absence_flags,
+    meetings_upcoming,
+    next_meeting_readiness,
+    overdue_actions,
+    unanswered_invitations,
+)
 from meetings.services.minutes import may_follow_up
 
 
@@ -41,6 +47,20 @@ def school_absences(request, school=None, constitution=None, **kwargs) -> dict |
     return {"flag": flags[0], "can_follow_up": may_follow_up(request.tenant.roles)}
 
 
+def meeting_needs(request, **kwargs) -> dict | None:
+    """For those who run meetings: the next meeting's answers still missing and notices not delivered,
+    and how many action points are overdue across the partnership."""
+    if not request.tenant.has("manage_meetings"):
+        return None
+    readiness = next_meeting_readiness(timezone.now())
+    actions_overdue = overdue_actions(None, timezone.localdate()).count()
+    if readiness is not None and not (readiness.unanswered or readiness.undelivered):
+        readiness = None
+    if readiness is None and not actions_overdue:
+        return None
+    return {"readiness": readiness, "actions_overdue": actions_overdue}
+
+
 PANEL = Panel(slot="dashboard", name="meetings", template="meetings/panels/next.html", context=next_meetings, order=10)
 PANELS = [
     PANEL,
@@ -49,6 +69,13 @@ PANELS = [
         name="absences",
         template="meetings/panels/follow_ups.html",
         context=follow_ups_due,
+    ),
+    Panel(
+        slot="dashboard_needs",
+        name="meeting_needs",
+        template="meetings/panels/needs.html",
+        context=meeting_needs,
+        order=10,
     ),
     Panel(slot="school", name="absences", template="meetings/panels/school_absences.html", context=school_absences),
 ]

@@ -8,7 +8,7 @@ import hashlib
 from dataclasses import dataclass
 
 from django.core import signing
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from core.models import OutboxMessage
@@ -165,6 +165,29 @@ def unanswered_invitations(user, now: datetime.datetime) -> QuerySet[Invitee]:
         .select_related("meeting")
         .order_by("meeting__starts", "pk")
     )
+
+
+@dataclass(frozen=True)
+class MeetingReadiness:
+    """What the organiser still has to chase before a meeting: answers, and notices not delivered."""
+
+    meeting: Meeting
+    invited: int
+    unanswered: int
+    undelivered: int  # the latest notice to an address failed, or is still waiting to go
+
+
+def next_meeting_readiness(now: datetime.datetime) -> MeetingReadiness | None:
+    """The next scheduled meeting with its answers and notices counted: three queries."""
+    meeting = meetings_upcoming(now).filter(status=Meeting.Status.SCHEDULED).first()
+    if meeting is None:
+        return None
+    counts = Invitee.objects.filter(meeting=meeting, removed_at__isnull=True, substitute_for__isnull=True).aggregate(
+        invited=Count("pk"), unanswered=Count("pk", filter=Q(answer=Invitee.Answer.NONE))
+    )
+    delivered = (OutboxMessage.State.SENT,)
+    undelivered = sum(1 for message in meeting_notices(meeting).values() if message.state not in delivered)
+    return MeetingReadiness(meeting, counts["invited"], counts["unanswered"], undelivered)
 
 
 def meeting_notices(meeting: Meeting) -> dict[str, OutboxMessage]:

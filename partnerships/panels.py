@@ -6,7 +6,9 @@ from django.http import HttpRequest
 
 from core.panels import Panel
 from partnerships.selectors.constitution import banker_departure
+from partnerships.selectors.interests import reminders_due
 from partnerships.selectors.reminders import RENEWS, agreement_ending, agreement_to_sign, warned_of_expiry
+from partnerships.selectors.signing import copies_outstanding, sees_every_copy
 
 
 def banker_leaving_panel(request: HttpRequest, **kwargs) -> dict | None:
@@ -38,7 +40,38 @@ def copies_to_sign_panel(request: HttpRequest, agreement=None, **kwargs) -> dict
     return None if to_sign is None else {"to_sign": to_sign}
 
 
+def signatures_outstanding_panel(request: HttpRequest, agreement=None, **kwargs) -> dict | None:
+    """For whoever sees every copy: how many schools have still to sign the agreement in force."""
+    version = getattr(agreement, "version", None)
+    if version is None or not sees_every_copy(request.tenant):
+        return None
+    waiting = copies_outstanding(version)
+    return {"waiting": waiting, "version": version} if waiting else None
+
+
+def declarations_missing_panel(request: HttpRequest, **kwargs) -> dict | None:
+    """For those who keep the register: how many people's declarations of interest are missing or old."""
+    if not request.tenant.has("manage_governance"):
+        return None
+    due = len(reminders_due(request.partnership))
+    return {"declarations_due": due} if due else None
+
+
 PANELS = [
+    Panel(
+        slot="dashboard_needs",
+        name="signatures_outstanding",
+        template="partnerships/panels/signatures_outstanding.html",
+        context=signatures_outstanding_panel,
+        order=30,
+    ),
+    Panel(
+        slot="dashboard_needs",
+        name="declarations_missing",
+        template="partnerships/panels/declarations_missing.html",
+        context=declarations_missing_panel,
+        order=40,
+    ),
     Panel(
         slot="dashboard_warnings",
         name="banker_leaving",

@@ -183,11 +183,16 @@ def subscription_access(tenant) -> SubscriptionAccess:
 
 def subscriptions_of_year(partnership, year: int) -> list[Subscription]:
     """The year's subscriptions with each one's balance: two queries, however many schools."""
-    subscriptions = list(
+    return _with_balances(
         Subscription.objects.filter(partnership=partnership, year=year)
         .select_related("school", "plan")
         .order_by("school__name")
     )
+
+
+def _with_balances(subscriptions) -> list[Subscription]:
+    """The subscriptions, each with its `balance` (the last ledger entry's balance after): one query more."""
+    subscriptions = list(subscriptions)
     last = {}
     for entry in CreditEntry.objects.filter(subscription__in=subscriptions).order_by("subscription_id", "sequence"):
         last[entry.subscription_id] = entry.balance_after
@@ -266,3 +271,47 @@ def advisers_work_links(tenant) -> dict[str, bool]:
         "has_visits": advises or bool(visits_readable(tenant)),
         "has_reviews": advises or bool(reviews_readable(tenant)),
     }
+
+
+# --- What needs the person now (the dashboard's list) -------------------------------------------------
+
+
+def credits_left(partnership, school_ids: set[int], year: int) -> list[Subscription]:
+    """This year's subscriptions of these schools, each with its `balance`: two queries."""
+    return _with_balances(
+        Subscription.objects.filter(partnership=partnership, year=year, school_id__in=school_ids)
+        .select_related("school")
+        .order_by("school__name")
+    )
+
+
+@dataclass(frozen=True)
+class AdviserWork:
+    notes_to_write: list  # visits that have taken place with no note written yet
+    reviews_to_finish: list  # returned with comments (to revise) or confirmed (to submit)
+    reviews_to_confirm: list  # for a headteacher: sent to them, waiting for their confirmation
+
+
+def adviser_work(tenant, today) -> AdviserWork:
+    """An adviser's visits and reviews that wait on them, and a headteacher's reviews to confirm."""
+    advised = advised_school_ids(tenant)
+    headed = {pk for pk in {r.school_id for r in tenant.roles if r.school_id} if _holds(tenant, Role.HEADTEACHER, pk)}
+    notes, finish, confirm = [], [], []
+    if advised:
+        notes = list(
+            Visit.objects.filter(school_id__in=advised, adviser=tenant.user, on__lte=today, evidence="", judgements="")
+            .select_related("school")
+            .order_by("on")[:10]
+        )
+        finish = list(
+            Review.objects.filter(
+                school_id__in=advised, adviser=tenant.user, state__in=[Review.State.RETURNED, Review.State.CONFIRMED]
+            )
+            .select_related("school")
+            .order_by("pk")[:10]
+        )
+    if headed:
+        confirm = list(
+            Review.objects.filter(school_id__in=headed, state=Review.State.SENT).select_related("school").order_by("pk")
+        )
+    return AdviserWork(notes, finish, confirm)

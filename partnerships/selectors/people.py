@@ -65,6 +65,12 @@ def members_current():
     return Membership.objects.current().select_related("school").order_by("school__name")
 
 
+def members_leaving():
+    """Current members that have given notice, soonest first: what a dashboard shows of the membership
+    (a dashboard summarises and links to the directory; it does not list every school)."""
+    return members_current().filter(left__isnull=False).order_by("left", "school__name")
+
+
 def member_counts():
     return Membership.objects.current().aggregate(
         total=Count("pk"),

@@ -40,6 +40,13 @@ def school_permissions(
     return school_permissions_for(_roles_in_force(user, partnership, on, school=school), school.pk)
 
 
+def acting_school_ids(tenant) -> set[int]:
+    """The schools the signed-in user acts for in this partnership today (headteacher, deputy, the
+    banker's finance officer: whoever holds `act_for_school`), from the request's roles: no query."""
+    ids = {r.school_id for r in tenant.roles if r.school_id}
+    return {pk for pk in ids if "act_for_school" in tenant.school_perms(pk)}
+
+
 def holds_role(
     user: User, partnership_id: int, role: str, school_id: int | None = None, *, on: datetime.date | None = None
 ) -> bool:

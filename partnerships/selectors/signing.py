@@ -220,3 +220,10 @@ def blocks_to_sign(user: User, version: AgreementVersion, on: datetime.date | No
             if role and (role, school_id) in held:
                 todo.append((state.copy, block_state.block))
     return todo
+
+
+def copies_outstanding(version: AgreementVersion) -> int:
+    """How many member schools' copies of `version` still wait for signatures or a check of the paper."""
+    return AgreementCopy.objects.filter(
+        version=version, status__in=[AgreementCopy.Status.AWAITING, AgreementCopy.Status.SCAN_UPLOADED]
+    ).count()

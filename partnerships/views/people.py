@@ -43,7 +43,7 @@ class DashboardView(TenantViewMixin, TemplateView):
         context["agreement"] = agreement_on(self.partnership)
         context["your_roles"] = selectors.roles_held(self.partnership, self.request.user)
         if self.request.tenant.has("view_members"):
-            context["members"] = list(selectors.members_current())
+            context["leaving"] = list(selectors.members_leaving())
             context["counts"] = selectors.member_counts()
         return context
 

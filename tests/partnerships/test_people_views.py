@@ -211,7 +211,7 @@ def test_a_prefill_with_nonsense_still_renders(tenant_a, client_for):
     assert response.status_code == 200
 
 
-def test_the_dashboard_shows_each_members_status(tenant_a, client_for, today):
+def test_the_dashboard_shows_the_schools_leaving(tenant_a, client_for, today):
     import datetime
 
     from partnerships.models import Membership
@@ -219,7 +219,8 @@ def test_the_dashboard_shows_each_members_status(tenant_a, client_for, today):
     with scopes_disabled():
         Membership.objects.filter(school=tenant_a.schools[1]).update(left=today + datetime.timedelta(days=30))
     body = client_for(tenant_a.headteacher).get(f"/p/{tenant_a.slug}/").content.decode()
-    assert body.count(">Active<") == 1
+    assert "Schools leaving" in body and tenant_a.schools[1].name in body
+    assert tenant_a.schools[0].name not in body.split("Schools leaving")[1].split("</table>")[0]
     assert f"Leaving on {today + datetime.timedelta(days=30):%-d %B %Y}" in body
 
 
