@@ -6,7 +6,7 @@ from django.http import HttpRequest
 
 from core.panels import Panel
 from partnerships.selectors.constitution import banker_departure
-from partnerships.selectors.interests import reminders_due
+from partnerships.selectors.interests import declarations_due_count
 from partnerships.selectors.reminders import RENEWS, agreement_ending, agreement_to_sign, warned_of_expiry
 from partnerships.selectors.signing import copies_outstanding, sees_every_copy
 
@@ -53,7 +53,7 @@ def declarations_missing_panel(request: HttpRequest, **kwargs) -> dict | None:
     """For those who keep the register: how many people's declarations of interest are missing or old."""
     if not request.tenant.has("manage_governance"):
         return None
-    due = len(reminders_due(request.partnership))
+    due = declarations_due_count(request.partnership)
     return {"declarations_due": due} if due else None
 
 

@@ -22,11 +22,16 @@ MISSING, OUT_OF_DATE, UP_TO_DATE = "missing", "out_of_date", "up_to_date"
 STATE_LABELS = {MISSING: "Missing", OUT_OF_DATE: "Out of date", UP_TO_DATE: "Up to date"}
 
 
+def valid_since(today: datetime.date) -> datetime.date:
+    """The earliest day a declaration can have been made and still be up to date on `today`."""
+    return today - VALID_FOR
+
+
 def declaration_state(declaration: InterestDeclaration | None, today: datetime.date | None = None) -> str:
     if declaration is None:
         return MISSING
     today = today or timezone.localdate()
-    return OUT_OF_DATE if today - declaration.declared_on > VALID_FOR else UP_TO_DATE
+    return UP_TO_DATE if declaration.declared_on >= valid_since(today) else OUT_OF_DATE
 
 
 def _latest(partnership: Partnership) -> QuerySet:
@@ -95,6 +100,19 @@ def register(partnership: Partnership, today: datetime.date | None = None) -> li
 def reminders_due(partnership: Partnership, today: datetime.date | None = None) -> list[RegisterRow]:
     """The people whose declaration is missing or more than a year old."""
     return [row for row in register(partnership, today) if row.is_due]
+
+
+def declarations_due_count(partnership: Partnership, today: datetime.date | None = None) -> int:
+    """How many people `reminders_due` would list, counted in one query (for the dashboard)."""
+    today = today or timezone.localdate()
+    recent = InterestDeclaration.objects.filter(partnership=partnership, declared_on__gte=valid_since(today))
+    return (
+        declaring_roles(today)
+        .exclude(user_id__in=recent.values("user_id"))
+        .values("user_id")
+        .distinct()
+        .count()
+    )
 
 
 def reminded_on(partnership: Partnership, day: datetime.date) -> set[int]:

@@ -15,6 +15,7 @@ from partnerships.selectors.interests import (
     MISSING,
     OUT_OF_DATE,
     UP_TO_DATE,
+    declarations_due_count,
     interests_for_users,
     register,
     reminders_due,
@@ -137,6 +138,9 @@ def test_reminder_states_missing_out_of_date_and_up_to_date(tenant_a, today):
     assert found[stale] == OUT_OF_DATE
     assert found[tenant_a.headteacher] == MISSING
     assert found[tenant_a.coordinator] == UP_TO_DATE
+    # The dashboard's count in one query agrees with the register, person by person.
+    with scope(partnership=p):
+        assert declarations_due_count(p, today) == len(reminders_due(p, today)) == 2  # stale, the head
 
 
 def test_the_register_lists_everyone_with_a_declaring_role_and_nobody_else(tenant_a, tenant_b, client_for):
