@@ -106,13 +106,7 @@ def declarations_due_count(partnership: Partnership, today: datetime.date | None
     """How many people `reminders_due` would list, counted in one query (for the dashboard)."""
     today = today or timezone.localdate()
     recent = InterestDeclaration.objects.filter(partnership=partnership, declared_on__gte=valid_since(today))
-    return (
-        declaring_roles(today)
-        .exclude(user_id__in=recent.values("user_id"))
-        .values("user_id")
-        .distinct()
-        .count()
-    )
+    return declaring_roles(today).exclude(user_id__in=recent.values("user_id")).values("user_id").distinct().count()
 
 
 def reminded_on(partnership: Partnership, day: datetime.date) -> set[int]:
