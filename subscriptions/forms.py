@@ -65,6 +65,33 @@ class PlanForm(Form):
     )
 
 
+class PlanForumsForm(Form):
+    """The forums a plan gives places at: a row each (forum and places per school); an empty row is
+    skipped, and there is always a spare one."""
+
+    SPARE = 2
+
+    def __init__(self, *args, forum_rows: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = forum_rows + self.SPARE
+        self.error_phrases = {}
+        for n in range(1, self.rows + 1):
+            self.fields[f"forum_{n}"] = forms.CharField(label=f"Forum {n}", required=False, max_length=120)
+            self.fields[f"places_{n}"] = forms.IntegerField(
+                label=f"Places per school at forum {n}",
+                required=False,
+                min_value=1,
+                max_value=100,
+                widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}),
+            )
+            self.error_phrases[f"forum_{n}"] = f"the name of forum {n}"
+            self.error_phrases[f"places_{n}"] = f"the places per school at forum {n}"
+
+    def service_data(self) -> list[tuple[str, int | None]]:
+        data = self.cleaned_data
+        return [(data[f"forum_{n}"], data[f"places_{n}"]) for n in range(1, self.rows + 1)]
+
+
 class SubscribeForm(Form):
     error_phrases = {"school": "the school", "plan": "the plan"}
 
@@ -324,6 +351,7 @@ class EventForm(Form):
         "start_time": "the start time",
         "capacity": "the number of places",
         "places_per_school": "the places per school",
+        "forum": "the forum",
         "venue": "the venue",
     }
 
@@ -345,13 +373,21 @@ class EventForm(Form):
         min_value=1,
         max_value=10000,
         required=False,
-        help_text="The most one school may book, such as the plan's 2 places at a forum",
+        help_text="The most one school may book, where its plan sets no places at the forum",
         widget=_NUMBER_WIDGET,
+    )
+    forum = forms.ChoiceField(
+        label="Forum (optional)",
+        required=False,
+        help_text="A forum the plans give places at: each subscribing school may book its plan's places",
     )
     venue = forms.CharField(label="Venue (optional)", max_length=300, required=False)
 
     def __init__(self, *args, partnership, **kwargs):
+        from subscriptions.selectors import forum_names
+
         super().__init__(*args, **kwargs)
+        self.fields["forum"].choices = [("", "Not a forum")] + [(name, name) for name in forum_names(partnership)]
         self.fields["item"].queryset = TariffItem.objects.filter(
             partnership=partnership,
             kind__in=(TariffItem.Kind.NETWORK_EVENT, TariffItem.Kind.OPEN_EVENT),

@@ -12,6 +12,7 @@ urlpatterns = [
     path("tariff/new/", views.TariffItemView.as_view(), name="tariff_new"),
     path("tariff/<int:tariff_item_pk>/", views.TariffItemView.as_view(), name="tariff_item"),
     path("plans/new/", views.PlanCreateView.as_view(), name="plan_new"),
+    path("plans/<int:subscription_plan_pk>/forums/", views.PlanForumsView.as_view(), name="plan_forums"),
     path("subscribe/", views.SubscribeView.as_view(), name="subscribe"),
     path("<int:subscription_pk>/", views.StatementView.as_view(), name="statement"),
     path("<int:subscription_pk>/statement.pdf", views.StatementPdfView.as_view(), name="statement_pdf"),

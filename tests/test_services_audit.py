@@ -655,6 +655,11 @@ REGISTRY: dict[str, Callable[..., dict]] = {
         "yearly_price": Decimal("4500.00"),
         "credits_per_year": Decimal("60"),
     },
+    "subscriptions.plans.plan_forums_set": lambda t: {
+        "actor": t.coordinator,
+        "plan": _subscription(t).plan,
+        "forums": [("School improvement forum", 2)],
+    },
     "subscriptions.plans.subscription_start": lambda t: {
         "actor": t.coordinator,
         "partnership": t.partnership,

@@ -5,7 +5,7 @@ from subscriptions.models.bookings import Booking
 from subscriptions.models.credits import CreditEntry
 from subscriptions.models.events import Event, EventPlaces
 from subscriptions.models.pep import CpdRecord, PanelMember, PepMilestone, PepOutcome, PepPlan, SupportDay
-from subscriptions.models.plans import Plan, Subscription, TariffItem
+from subscriptions.models.plans import Plan, PlanForum, Subscription, TariffItem
 from subscriptions.models.visits import Review, ReviewEvent, Visit, VisitView
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "PepOutcome",
     "PepPlan",
     "Plan",
+    "PlanForum",
     "Review",
     "ReviewEvent",
     "Subscription",

@@ -28,7 +28,14 @@ class Event(models.Model):
     whole_day = models.BooleanField(default=False, help_text="Longer than half a day: the whole-day rate")
     capacity = models.PositiveIntegerField("Places", help_text="How many people it can take")
     places_per_school = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="The most places one school may have (the plan's allowance at a forum)"
+        null=True,
+        blank=True,
+        help_text="The most places one school may have, where its plan sets none for the event's forum",
+    )
+    forum = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="The plans' forum this event is (their places per school apply), or empty",
     )
     venue = models.CharField(max_length=300, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
@@ -120,3 +127,4 @@ class EventPlaces(models.Model):
     @property
     def amount(self) -> Decimal | None:
         return None if self.price is None else self.price * self.places
+

@@ -31,7 +31,7 @@ from partnerships.calendar import academic_year_label, academic_year_of
 from partnerships.models import Membership, Partnership
 from schools.models import School
 from subscriptions.models import CreditEntry, Event, EventPlaces, Subscription, TariffItem
-from subscriptions.selectors import tariff_credits
+from subscriptions.selectors import forum_names, places_allowance, tariff_credits
 from subscriptions.services.credits import credit_append
 
 P = EventPlaces.Status
@@ -65,9 +65,11 @@ def event_create(
     whole_day: bool,
     capacity: int,
     places_per_school: int | None = None,
+    forum: str = "",
     venue: str = "",
 ) -> Event:
-    """Set up a network event (credits per attendee) or an open event (cash a place)."""
+    """Set up a network event (credits per attendee) or an open event (cash a place). An event that is
+    one of the plans' forums takes each subscribing school's places per school from its plan."""
     errors = {}
     if not title.strip():
         errors["title"] = "Enter the event's title"
@@ -83,6 +85,9 @@ def event_create(
         errors["capacity"] = f"Enter the places as a whole number from 1 to {MAX_CAPACITY}"
     if places_per_school is not None and (places_per_school < 1 or (capacity and places_per_school > capacity)):
         errors["places_per_school"] = "Enter the places per school as at least 1 and no more than the event's places"
+    forum = forum.strip()
+    if forum and forum.casefold() not in {name.casefold() for name in forum_names(partnership)}:
+        errors["forum"] = "Choose a forum that a plan gives places at, or none"
     if errors:
         raise ValidationError(errors)
     event = Event.objects.create(
@@ -93,6 +98,7 @@ def event_create(
         whole_day=whole_day,
         capacity=capacity,
         places_per_school=places_per_school,
+        forum=forum,
         venue=venue.strip(),
         created_by=actor,
     )
@@ -176,15 +182,16 @@ def places_check(
         errors["places"] = "Enter the number of places as 1 or more"
     if errors:
         raise ValidationError(errors)
-    if school is not None and event.places_per_school is not None:
+    allowance = places_allowance(event, school)
+    if school is not None and allowance is not None:
         held = (
             EventPlaces.objects.filter(event=event, school=school, status=P.BOOKED).aggregate(n=Sum("places"))["n"] or 0
         )
-        if held + places > event.places_per_school:
-            left = event.places_per_school - held
+        if held + places > allowance:
+            left = max(allowance - held, 0)
             raise ValidationError(
                 {
-                    "places": f"Each school may have {_places(event.places_per_school)} at {event.title}: "
+                    "places": f"Each school may have {_places(allowance)} at {event.title}: "
                     f"{school.name} has {held}, so it may book {left} more"
                 }
             )

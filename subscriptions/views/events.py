@@ -16,7 +16,7 @@ from partnerships.models import Membership
 from schools.models import School
 from subscriptions.forms import AttendanceForm, EventForm, PlacesForm
 from subscriptions.models import Event, EventPlaces, TariffItem
-from subscriptions.selectors import credit_balance
+from subscriptions.selectors import credit_balance, places_allowance
 from subscriptions.services.events import (
     attendance_record,
     event_create,
@@ -79,10 +79,13 @@ class EventView(_EventMixin, TenantViewMixin, TemplateView):
             rows = rows.filter(school_id__in=self.access.school_ids)
         rows = list(rows.order_by("booked_at", "pk"))
         today = timezone.localdate()
+        own = sorted(self.access.school_ids) if not self.access.manages else []
+        allowance = places_allowance(event, School(pk=own[0])) if len(own) == 1 else event.places_per_school
         for row in rows:
             row.may_cancel = self.access.manages or (row.school_id and self.access.books_for(row.school_id))
         return super().get_context_data(**kwargs) | {
             "event": event,
+            "allowance": allowance,
             "left": max(event.capacity - event.taken, 0),
             "booked": [r for r in rows if r.status == P.BOOKED],
             "waiting": [r for r in rows if r.status == P.WAITING],

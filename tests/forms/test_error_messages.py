@@ -109,6 +109,7 @@ def build(tenant_a):
         "pep_choices": User.objects.filter(pk=tenant_a.headteacher.pk),
         "user_choices": User.objects.filter(pk=tenant_a.headteacher.pk),
         "rows": [],
+        "forum_rows": 1,
         "organisations": True,
     }
     # allauth's forms take what they need from **kwargs.

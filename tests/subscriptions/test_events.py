@@ -23,6 +23,7 @@ from finance.models import LedgerEntry
 from finance.services.years import financial_year_open
 from partnerships.calendar import financial_year_of
 from subscriptions.models import CreditEntry, Event, EventPlaces
+from subscriptions.selectors import places_allowance
 from subscriptions.services.events import (
     attendance_record,
     event_create,
@@ -30,6 +31,7 @@ from subscriptions.services.events import (
     places_cancel,
     places_invoice,
 )
+from subscriptions.services.plans import plan_forums_set
 from tests.clock import on_day, roles_held_since
 from tests.factories.partnerships import member_school_with_head
 from tests.factories.schools import SchoolFactory
@@ -56,7 +58,7 @@ def _client(user) -> Client:
     return client
 
 
-def _event(tenant, item, *, whole_day=True, capacity=30, per_school=None, day=EVENT_DAY, title=None):
+def _event(tenant, item, *, whole_day=True, capacity=30, per_school=None, day=EVENT_DAY, title=None, forum=""):
     starts = datetime.datetime.combine(day, datetime.time(9, 30), tzinfo=timezone.get_current_timezone())
     with scopes_disabled():
         return event_create(
@@ -68,6 +70,7 @@ def _event(tenant, item, *, whole_day=True, capacity=30, per_school=None, day=EV
             whole_day=whole_day,
             capacity=capacity,
             places_per_school=per_school,
+            forum=forum,
         )
 
 
@@ -309,3 +312,78 @@ def test_twelve_schools_booking_at_once_fill_a_conference_of_eight_exactly(tenan
     assert sorted(answers) == ["booked"] * 8 + ["refused"] * 4
     with scopes_disabled():
         assert sum(EventPlaces.objects.filter(event=conference, status=P.BOOKED).values_list("places", flat=True)) == 8
+
+
+FORUM = "School improvement forum"
+
+
+def _forums(tenant, plan, forums):
+    with scopes_disabled():
+        return plan_forums_set(actor=tenant.coordinator, plan=plan, forums=forums)
+
+
+@pytest.mark.django_db
+def test_a_forums_places_per_school_are_the_subscribing_schools_plan_else_the_events_own(tenant_a, clock):
+    subscription = subscribed(tenant_a)
+    _forums(tenant_a, subscription.plan, [(FORUM, 2), ("Secondary leadership forum", 2)])
+    items = tariff(tenant_a.partnership)
+    conference = _event(tenant_a, items["conference"], per_school=1, title=FORUM, forum=FORUM)
+    outsider = SchoolFactory(name="Hillside Academy")  # subscribes to nothing: the event's own limit
+    with scopes_disabled():
+        assert places_allowance(conference, tenant_a.schools[0]) == 2
+        assert places_allowance(conference, outsider) == 1
+    _book(tenant_a, conference, places=2)
+    with pytest.raises(ValidationError) as refused:
+        _book(tenant_a, conference, places=1)
+    assert refused.value.message_dict["places"] == [
+        f"Each school may have 2 places at {FORUM}: {tenant_a.schools[0].name} has 2, so it may book 0 more"
+    ]
+    with pytest.raises(ValidationError) as outside:
+        _book(tenant_a, conference, school=outsider, places=2, actor=tenant_a.coordinator)
+    assert "Each school may have 1 place at" in outside.value.message_dict["places"][0]
+    # The plan now gives three places: the school may book one more, and the event's own limit is untouched.
+    _forums(tenant_a, subscription.plan, [(FORUM, 3)])
+    _book(tenant_a, conference, places=1)
+    with scopes_disabled():
+        assert places_allowance(conference, outsider) == 1
+        # An event that is no forum keeps its own limit for everyone, and none is no limit.
+        plain = _event(tenant_a, items["conference"], per_school=None, title="Conference")
+        assert places_allowance(plain, tenant_a.schools[0]) is None
+
+
+@pytest.mark.django_db
+def test_an_event_can_only_be_a_forum_that_a_plan_gives_places_at(tenant_a, clock):
+    with pytest.raises(ValidationError) as refused:
+        _event(tenant_a, tariff(tenant_a.partnership)["network"], forum="Primary deputies' forum")
+    assert refused.value.message_dict["forum"] == ["Choose a forum that a plan gives places at, or none"]
+
+
+@pytest.mark.django_db
+def test_the_coordinator_sets_a_plans_forums_on_its_page_and_bad_rows_change_nothing(tenant_a, clock):
+    from subscriptions.models import PlanForum
+
+    plan = subscribed(tenant_a).plan
+    _forums(tenant_a, plan, [(FORUM, 2)])
+    client = _client(tenant_a.coordinator)
+    url = f"/p/{tenant_a.slug}/subscriptions/plans/{plan.pk}/forums/"
+    page = client.get(url).content.decode()
+    assert f'value="{FORUM}"' in page and 'name="forum_3"' in page  # the saved row and two spare ones
+    for bad, field, says in (
+        ({"forum_1": FORUM, "places_1": "0"}, "places_1", "Places per school at forum 1"),
+        ({"forum_1": FORUM, "places_1": "2", "forum_2": FORUM.upper(), "places_2": "2"}, "forum_2", "once"),
+        ({"forum_1": "", "places_1": "2"}, "forum_1", "Enter the name of forum 1"),
+    ):
+        answer = client.post(url, bad)
+        assert answer.status_code == 400, bad
+        assert says in answer.content.decode() and f'id="id_{field}-error"' in answer.content.decode()
+    with scopes_disabled():
+        assert list(PlanForum.objects.values_list("name", "places_per_school")) == [(FORUM, 2)]
+    both = {"forum_1": FORUM, "places_1": "2", "forum_2": "Secondary leadership forum", "places_2": "2"}
+    saved = client.post(url, both)
+    assert saved.status_code == 302
+    with scopes_disabled():
+        assert PlanForum.objects.filter(plan=plan).count() == 2
+        assert AuditEvent.objects.filter(action="subscriptions.plan_forums_set").count() == 2
+    assert client.post(url, {}).status_code == 302  # every row empty: the plan includes no forum
+    with scopes_disabled():
+        assert not PlanForum.objects.exists()
