@@ -74,6 +74,7 @@ class EventPlaces(models.Model):
     class Status(models.TextChoices):
         BOOKED = "booked", "Booked"
         WAITING = "waiting", "On the waiting list"
+        OFFERED = "offered", "Offered freed places, held until a time"
         CANCELLED = "cancelled", "Cancelled"
 
     event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="places")
@@ -95,6 +96,9 @@ class EventPlaces(models.Model):
     booked_at = models.DateTimeField(default=timezone.now)
     booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     offered_at = models.DateTimeField(null=True, blank=True, help_text="When a freed place was offered")
+    hold_until = models.DateTimeField(
+        null=True, blank=True, help_text="Offered places are held for the school until then (EVENT_OFFER_HOLD_HOURS)"
+    )
     attended = models.PositiveSmallIntegerField(null=True, blank=True)
     ledger_entry = models.ForeignKey(
         "finance.LedgerEntry",
@@ -128,3 +132,7 @@ class EventPlaces(models.Model):
     def amount(self) -> Decimal | None:
         return None if self.price is None else self.price * self.places
 
+    @property
+    def held(self) -> bool:
+        """Offered places still held for the school (after hold_until the offer has lapsed)."""
+        return self.status == self.Status.OFFERED and self.hold_until is not None and self.hold_until > timezone.now()

@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -159,8 +159,25 @@ def places_cost(*, event: Event, school: School | None, places: int) -> Quote:
     return Quote(places=places, credits=Decimal("0"), price=price, member=member, subscription=None)
 
 
-def places_taken(event: Event) -> int:
-    return EventPlaces.objects.filter(event=event, status=P.BOOKED).aggregate(n=Sum("places"))["n"] or 0
+def offer_hold() -> datetime.timedelta:
+    """How long offered places are held for the school they are offered to (one setting)."""
+    return datetime.timedelta(hours=settings.EVENT_OFFER_HOLD_HOURS)
+
+
+def taken_filter(prefix: str = "") -> Q:
+    """Places that count as taken: booked, or offered from the waiting list and still held. `prefix`
+    reaches the places from another model ("places__" from an event)."""
+    held = {f"{prefix}status": P.OFFERED, f"{prefix}hold_until__gt": timezone.now()}
+    return Q(**{f"{prefix}status": P.BOOKED}) | Q(**held)
+
+
+def places_taken(event: Event, *, school: School | None = None) -> int:
+    """Places booked, and places held for a school offered them. Offers held for `school` itself are
+    not counted: they are there for it to take."""
+    rows = EventPlaces.objects.filter(taken_filter(), event=event)
+    if school is not None:
+        rows = rows.exclude(status=P.OFFERED, school=school)
+    return rows.aggregate(n=Sum("places"))["n"] or 0
 
 
 def places_check(
@@ -195,7 +212,7 @@ def places_check(
                     f"{school.name} has {held}, so it may book {left} more"
                 }
             )
-    left = event.capacity - places_taken(event)
+    left = event.capacity - places_taken(event, school=school)
     if places > left and not waiting:
         raise ValidationError(
             {
@@ -228,7 +245,7 @@ def places_book(
     `waiting`, the school joins the waiting list instead (nothing is charged until it books)."""
     event = _lock(event)
     quote = places_check(event=event, school=school, organisation=organisation, places=places, waiting=waiting)
-    full = places > event.capacity - places_taken(event)
+    full = places > event.capacity - places_taken(event, school=school)
     who = school.name if school else organisation.strip()
     row = EventPlaces.objects.create(
         event=event,
@@ -252,28 +269,38 @@ def places_book(
             places=row.pk,
         )
         return row
+    _take(actor, event, row, quote, AuditAction.EVENT_PLACES_BOOKED, f"{who} booked {_places(places)}")
+    return row
+
+
+def _take(actor, event: Event, row: EventPlaces, quote: Quote, action: AuditAction, what: str) -> None:
+    """Places become the school's (a booking, or an offer accepted): its credits are taken through the
+    ledger, the school leaves the waiting list (an offer it held goes to the next in line), audited."""
     if quote.credits:
         credit_append(
             subscription=quote.subscription,
             kind=CreditEntry.Kind.BOOKING,
             amount=-quote.credits,
-            description=f"{event.title}, {date_label(event.day)}: {_places(places)}",
+            description=f"{event.title}, {date_label(event.day)}: {_places(row.places)}",
             recorded_by=actor,
             field="places",
         )
-    if school is not None:  # booking now takes the school off the waiting list
-        EventPlaces.objects.filter(event=event, school=school, status=P.WAITING).update(status=P.CANCELLED)
+    released = 0
+    if row.school_id is not None:  # booking now takes the school off the waiting list
+        others = EventPlaces.objects.filter(event=event, school_id=row.school_id, status__in=(P.WAITING, P.OFFERED))
+        released = others.exclude(pk=row.pk).update(status=P.CANCELLED)
     cost = f"{_n(quote.credits)} credits" if event.for_credits else f"£{quote.amount} at £{quote.price} a place"
     _audit(
         actor,
         event,
-        AuditAction.EVENT_PLACES_BOOKED,
-        f"{who} booked {_places(places)} at {event.title}: {cost}",
+        action,
+        f"{what} at {event.title}: {cost}",
         places=row.pk,
         credits=str(quote.credits),
         price=str(quote.price) if quote.price is not None else None,
     )
-    return row
+    if released:
+        _offer(actor, event)
 
 
 def refund_due(row: EventPlaces, today: datetime.date | None = None) -> bool:
@@ -284,41 +311,134 @@ def refund_due(row: EventPlaces, today: datetime.date | None = None) -> bool:
     return (row.event.day - today).days >= row.subscription.plan.cancel_days
 
 
-def _offer(actor: User, event: Event) -> EventPlaces | None:
-    """Offer freed places to the first school waiting whose request now fits, by email to whoever put
-    it on the list. The places are not held: the first to book them has them."""
+def _offer(actor: User | None, event: Event) -> list[EventPlaces]:
+    """Offer freed places to the schools waiting, first in line first, each whose request fits what is
+    left: the places are held for it for the offer's hold (offer_hold), and whoever put it on the list is
+    told by email. Held places count as taken, so no one else can book them meanwhile."""
     left = event.capacity - places_taken(event)
-    if left <= 0:
-        return None
-    first = (
-        EventPlaces.objects.filter(event=event, status=P.WAITING, offered_at__isnull=True, places__lte=left)
-        .select_related("school", "booked_by")
-        .order_by("booked_at", "pk")
-        .first()
-    )
-    if first is None:
-        return None
-    first.offered_at = timezone.now()
-    first.save(update_fields=["offered_at"])
+    offered = []
+    now = timezone.now()
     url = settings.SITE_URL + reverse(
         "subscriptions:event", kwargs={"partnership_slug": event.partnership.slug, "event_pk": event.pk}
     )
-    outbox_enqueue(
-        about=f"event-places:{first.pk}",
-        kind="event.place_offered",
-        recipient=first.booked_by.email,
-        template="subscriptions/email/place_offered",
-        context={"user": first.booked_by, "row": first, "event": event, "left": left, "url": url},
-        subject=f"A place is free at {event.title}",
+    while left > 0:
+        first = (
+            EventPlaces.objects.filter(event=event, status=P.WAITING, places__lte=left)
+            .select_related("school", "booked_by")
+            .order_by("booked_at", "pk")
+            .first()
+        )
+        if first is None:
+            break
+        first.status, first.offered_at, first.hold_until = P.OFFERED, now, now + offer_hold()
+        first.save(update_fields=["status", "offered_at", "hold_until"])
+        outbox_enqueue(
+            about=f"event-places:{first.pk}",
+            kind="event.place_offered",
+            recipient=first.booked_by.email,
+            template="subscriptions/email/place_offered",
+            context={"user": first.booked_by, "row": first, "event": event, "url": url},
+            subject=f"Places held for you at {event.title}",
+        )
+        _audit(
+            actor,
+            event,
+            AuditAction.EVENT_PLACE_OFFERED,
+            f"{_places(first.places)} at {event.title} offered to {first.who}, first on the waiting list, "
+            f"held until {timezone.localtime(first.hold_until):%-d %B %Y %H:%M}",
+            places=first.pk,
+        )
+        offered.append(first)
+        left -= first.places
+    return offered
+
+
+def _offered_row(places: EventPlaces) -> tuple[Event, EventPlaces]:
+    """The event (locked) and the offered row (locked), or why the offer cannot be answered."""
+    event = _lock(places.event)
+    row = (
+        EventPlaces.objects.select_for_update(of=("self",))
+        .select_related("school", "booked_by", "subscription__plan")
+        .get(pk=places.pk)
     )
+    row.event = event
+    if row.status != P.OFFERED:
+        raise ValidationError(f"No places are offered to {row.who} at {event.title}")
+    if not row.held:
+        raise ValidationError(
+            f"The offer of places at {event.title} ended at "
+            f"{timezone.localtime(row.hold_until):%H:%M on %-d %B}: they have gone to the next school waiting"
+        )
+    return event, row
+
+
+@transaction.atomic
+def places_offer_accept(*, actor: User, places: EventPlaces) -> EventPlaces:
+    """The school offered freed places takes them while they are held: booked and charged as any booking."""
+    event, row = _offered_row(places)
+    row.status = P.WAITING  # its own hold is not counted against it (a refusal below undoes all this)
+    row.save(update_fields=["status"])
+    quote = places_check(event=event, school=row.school, organisation=row.organisation, places=row.places)
+    row.status, row.hold_until = P.BOOKED, None
+    row.credits, row.price, row.member, row.subscription = quote.credits, quote.price, quote.member, quote.subscription
+    row.booked_at, row.booked_by = timezone.now(), actor
+    row.save(
+        update_fields=["status", "hold_until", "credits", "price", "member", "subscription", "booked_at", "booked_by"]
+    )
+    _take(
+        actor, event, row, quote, AuditAction.EVENT_OFFER_ACCEPTED, f"{row.who} took the {_places(row.places)} offered"
+    )
+    return row
+
+
+@transaction.atomic
+def places_offer_decline(*, actor: User, places: EventPlaces) -> EventPlaces:
+    """The school offered freed places does not want them: it leaves the list and they go to the next."""
+    event, row = _offered_row(places)
+    row.status, row.hold_until = P.CANCELLED, None
+    row.save(update_fields=["status", "hold_until"])
     _audit(
         actor,
         event,
-        AuditAction.EVENT_PLACE_OFFERED,
-        f"{_places(left)} at {event.title} offered to {first.who}, first on the waiting list",
-        places=first.pk,
+        AuditAction.EVENT_OFFER_DECLINED,
+        f"{row.who} declined the {_places(row.places)} offered at {event.title}",
+        places=row.pk,
     )
-    return first
+    _offer(actor, event)
+    return row
+
+
+def offers_expire(*, partnership: Partnership, now: datetime.datetime | None = None) -> int:
+    """The system's hourly sweep: offers not taken within their hold lapse (the school leaves the list)
+    and the places go to the next in line. Each event under its lock; idempotent. How many lapsed."""
+    now = now or timezone.now()
+    lapsed = 0
+    due = (
+        EventPlaces.objects.filter(event__partnership=partnership, status=P.OFFERED, hold_until__lte=now)
+        .values_list("event_id", flat=True)
+        .distinct()
+    )
+    for event_id in sorted(set(due)):
+        with transaction.atomic():
+            event = _lock(Event(pk=event_id))
+            rows = list(
+                EventPlaces.objects.select_for_update(of=("self",))
+                .filter(event=event, status=P.OFFERED, hold_until__lte=now)
+                .select_related("school")
+            )
+            for row in rows:
+                row.status = P.CANCELLED
+                row.save(update_fields=["status"])
+                _audit(
+                    None,
+                    event,
+                    AuditAction.EVENT_OFFER_LAPSED,
+                    f"{row.who} did not take the {_places(row.places)} offered at {event.title} in time",
+                    places=row.pk,
+                )
+            lapsed += len(rows)
+            _offer(None, event)
+    return lapsed
 
 
 @transaction.atomic
@@ -334,7 +454,7 @@ def places_cancel(*, actor: User, places: EventPlaces) -> EventPlaces:
     row.event = event
     if row.status == P.CANCELLED:
         raise ValidationError("These places are already cancelled")
-    was_booked = row.status == P.BOOKED
+    was_booked, was_offered = row.status == P.BOOKED, row.status == P.OFFERED
     refunded = was_booked and refund_due(row)
     if refunded:
         credit_append(
@@ -356,7 +476,7 @@ def places_cancel(*, actor: User, places: EventPlaces) -> EventPlaces:
         places=row.pk,
         refunded=refunded,
     )
-    if was_booked:
+    if was_booked or was_offered:
         _offer(actor, event)
     return row
 

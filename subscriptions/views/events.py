@@ -4,7 +4,7 @@ places with the cost shown before confirming (or joining the waiting list when i
 and the coordinator taking attendance on the day. Who may do what is SubscriptionAccess."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -22,9 +22,13 @@ from subscriptions.services.events import (
     event_create,
     places_book,
     places_check,
+    places_cost,
     places_invoice,
+    places_offer_accept,
+    places_offer_decline,
     places_taken,
     refund_due,
+    taken_filter,
 )
 from subscriptions.services.events import places_cancel as cancel_places
 from subscriptions.views.credits import MANAGE, AccessMixin
@@ -33,11 +37,10 @@ P = EventPlaces.Status
 
 
 def _events(partnership):
-    booked = Q(places__status=P.BOOKED)
     return (
         Event.objects.filter(partnership=partnership)
         .select_related("item")
-        .annotate(taken=Sum("places__places", filter=booked, default=0))
+        .annotate(taken=Sum("places__places", filter=taken_filter("places__"), default=0))
         .order_by("starts", "pk")
     )
 
@@ -72,7 +75,7 @@ class EventView(_EventMixin, TenantViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         event = self.lookup(**kwargs)
-        rows = EventPlaces.objects.filter(event=event, status__in=(P.BOOKED, P.WAITING)).select_related(
+        rows = EventPlaces.objects.filter(event=event, status__in=(P.BOOKED, P.WAITING, P.OFFERED)).select_related(
             "school", "booked_by"
         )
         if not self.access.manages:
@@ -83,12 +86,14 @@ class EventView(_EventMixin, TenantViewMixin, TemplateView):
         allowance = places_allowance(event, School(pk=own[0])) if len(own) == 1 else event.places_per_school
         for row in rows:
             row.may_cancel = self.access.manages or (row.school_id and self.access.books_for(row.school_id))
+            row.may_answer = row.may_cancel and row.held and event.status == Event.Status.OPEN
         return super().get_context_data(**kwargs) | {
             "event": event,
             "allowance": allowance,
             "left": max(event.capacity - event.taken, 0),
             "booked": [r for r in rows if r.status == P.BOOKED],
-            "waiting": [r for r in rows if r.status == P.WAITING],
+            "waiting": [r for r in rows if r.status in (P.WAITING, P.OFFERED)],
+            "offers": [r for r in rows if r.may_answer],
             "may_book": event.status == Event.Status.OPEN
             and event.day >= today
             and (self.access.manages or bool(self.booker_school_ids())),
@@ -187,8 +192,9 @@ class PlacesBookView(_EventMixin, ServiceFormView):
         return self.tenant_url("subscriptions:event", event_pk=self.object.pk)
 
 
-class PlacesCancelView(AccessMixin, ServiceFormView):
-    template_name = "subscriptions/event_cancel.html"
+class _SchoolPlacesMixin(AccessMixin):
+    """A school's places, for its own bookers and the coordinator; a 404 to anyone else."""
+
     form_class = Form  # nothing to fill in: the button confirms
     context_object_name = "row"
 
@@ -203,6 +209,13 @@ class PlacesCancelView(AccessMixin, ServiceFormView):
             raise PermissionDenied
         return row
 
+    def get_success_url(self, row):
+        return self.tenant_url("subscriptions:event", event_pk=row.event_id)
+
+
+class PlacesCancelView(_SchoolPlacesMixin, ServiceFormView):
+    template_name = "subscriptions/event_cancel.html"
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {"refund_due": refund_due(self.object)}
 
@@ -212,8 +225,31 @@ class PlacesCancelView(AccessMixin, ServiceFormView):
     def get_success_message(self, row):
         return f"{row.who}'s places at {row.event.title} cancelled"
 
-    def get_success_url(self, row):
-        return self.tenant_url("subscriptions:event", event_pk=row.event_id)
+
+class PlacesOfferView(_SchoolPlacesMixin, ServiceFormView):
+    """The school offered freed places accepts them (booked and charged as any booking) or declines."""
+
+    template_name = "subscriptions/event_offer.html"
+    accept = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs) | {"accept": self.accept}
+        row = self.object
+        if self.accept and row.held:
+            try:
+                context["quote"] = places_cost(event=row.event, school=row.school, places=row.places)
+            except ValidationError as error:
+                context["problem"] = " ".join(error.messages)
+        return context
+
+    def perform(self, form):
+        service = places_offer_accept if self.accept else places_offer_decline
+        return service(actor=self.request.user, places=self.object)
+
+    def get_success_message(self, row):
+        if self.accept:
+            return f"{row.places} place{'' if row.places == 1 else 's'} booked for {row.who} at {row.event.title}"
+        return f"{row.who} has declined the places offered at {row.event.title}"
 
 
 class AttendanceView(_EventMixin, ServiceFormView):

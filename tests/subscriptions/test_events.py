@@ -27,9 +27,12 @@ from subscriptions.selectors import places_allowance
 from subscriptions.services.events import (
     attendance_record,
     event_create,
+    offers_expire,
     places_book,
     places_cancel,
     places_invoice,
+    places_offer_accept,
+    places_taken,
 )
 from subscriptions.services.plans import plan_forums_set
 from tests.clock import on_day, roles_held_since
@@ -164,13 +167,13 @@ def test_a_cancellation_refunds_the_credits_and_offers_the_place_to_the_first_sc
         places_cancel(actor=tenant_a.headteacher, places=booked)
         assert balance(subscription) == 60
         waiting_first.refresh_from_db()
-        assert waiting_first.offered_at is not None
-        (message,) = OutboxMessage.objects.filter(kind="event.place_offered")
+        assert waiting_first.offered_at is not None and waiting_first.status == P.OFFERED
+        message = OutboxMessage.objects.get(kind="event.place_offered", about=f"event-places:{waiting_first.pk}")
         assert message.recipient == first_head.email.lower()
         assert "A place has come free at Phase network" in message.text
         assert "Latchmere Primary is first on its waiting list" in message.text
         assert f"/subscriptions/events/{event.pk}/" in message.text
-        assert AuditEvent.objects.filter(action="subscriptions.place_offered").count() == 1
+        assert AuditEvent.objects.filter(action="subscriptions.place_offered").count() == 2  # one place each
     # The school offered the place books it, which takes it off the waiting list.
     _book(tenant_a, event, school=first, actor=first_head)
     with scopes_disabled():
@@ -387,3 +390,99 @@ def test_the_coordinator_sets_a_plans_forums_on_its_page_and_bad_rows_change_not
     assert client.post(url, {}).status_code == 302  # every row empty: the plan includes no forum
     with scopes_disabled():
         assert not PlanForum.objects.exists()
+
+
+def _waiting_line(tenant, *, capacity=2, first_wants=2):
+    """A whole-day network of `capacity` places, all booked by the tenant's school; Latchmere waits for
+    `first_wants` places, then Tolworth for 1. All three subscribe."""
+    subscription = subscribed(tenant)
+    event = _event(tenant, tariff(tenant.partnership)["network"], capacity=capacity, title="Phase network")
+    booked = _book(tenant, event, places=capacity)
+    line = []
+    for name, wants in (("Latchmere Primary", first_wants), ("Tolworth Juniors", 1)):
+        school, head = member_school_with_head(tenant.partnership, name=name, head_since=SINCE)
+        line.append((subscribed(tenant, school=school, plan=subscription.plan), school, head))
+        _book(tenant, event, school=school, actor=head, places=wants, waiting=True)
+    return event, booked, line
+
+
+def _row(event, school):
+    with scopes_disabled():
+        return EventPlaces.objects.exclude(status=P.CANCELLED).get(event=event, school=school)
+
+
+@pytest.mark.django_db
+def test_a_freed_place_is_held_for_the_school_offered_it_which_accepts_and_is_charged(tenant_a, clock):
+    event, booked, [(first_sub, first, first_head), (_, second, second_head)] = _waiting_line(tenant_a)
+    with scopes_disabled():
+        places_cancel(actor=tenant_a.headteacher, places=booked)
+    offered = _row(event, first)
+    assert offered.status == P.OFFERED and offered.hold_until > timezone.now() + datetime.timedelta(hours=47)
+    assert _row(event, second).status == P.WAITING  # the two free places are both held for Latchmere
+    with scopes_disabled():
+        message = OutboxMessage.objects.get(kind="event.place_offered")
+        assert "We are holding the 2 places for you until" in message.text and message.html
+    # While the offer is held no one else can take the places, not even at the booking page's check.
+    with pytest.raises(ValidationError) as full:
+        _book(tenant_a, event, school=second, actor=second_head, places=1)
+    assert full.value.message_dict["places"] == ["Phase network is full: join the waiting list"]
+    client = _client(first_head)
+    page = client.get(f"/p/{tenant_a.slug}/subscriptions/events/{event.pk}/").content.decode()
+    assert "Places held for Latchmere Primary" in page and "Full" in page
+    url = f"/p/{tenant_a.slug}/subscriptions/events/places/{offered.pk}/accept/"
+    confirm = client.get(url).content.decode()
+    assert "4 credits" in confirm
+    assert client.post(url).status_code == 302
+    offered.refresh_from_db()
+    assert (offered.status, offered.credits, offered.hold_until) == (P.BOOKED, Decimal("4"), None)
+    assert balance(first_sub) == 56
+    with scopes_disabled():
+        assert AuditEvent.objects.filter(action="subscriptions.offer_accepted").count() == 1
+        with pytest.raises(ValidationError):  # answered once only
+            places_offer_accept(actor=first_head, places=offered)
+    assert balance(first_sub) == 56
+
+
+@pytest.mark.django_db
+def test_declining_an_offer_passes_the_places_to_the_next_school_waiting(tenant_a, clock):
+    event, booked, [(_, first, first_head), (_, second, _)] = _waiting_line(tenant_a, first_wants=1)
+    with scopes_disabled():
+        places_cancel(actor=tenant_a.headteacher, places=booked)
+    # Two places came free: one each for the two schools waiting.
+    assert _row(event, first).status == _row(event, second).status == P.OFFERED
+    client = _client(first_head)
+    url = f"/p/{tenant_a.slug}/subscriptions/events/places/{_row(event, first).pk}/decline/"
+    assert client.get(url).status_code == 200
+    assert client.post(url).status_code == 302
+    with scopes_disabled():
+        assert not EventPlaces.objects.filter(event=event, school=first).exclude(status=P.CANCELLED).exists()
+        assert AuditEvent.objects.filter(action="subscriptions.offer_declined").count() == 1
+
+
+@pytest.mark.django_db
+def test_an_offer_not_taken_in_time_lapses_hourly_and_goes_to_the_next_in_line(tenant_a, clock):
+    from subscriptions.tasks import expire_event_offers_everywhere
+
+    event, booked, [(_, first, first_head), (_, second, second_head)] = _waiting_line(tenant_a, first_wants=2)
+    with scopes_disabled():
+        places_cancel(actor=tenant_a.headteacher, places=booked)
+        offered = _row(event, first)
+        assert offers_expire(partnership=tenant_a.partnership) == 0  # still held: nothing lapses
+        assert offers_expire(partnership=tenant_a.partnership, now=offered.hold_until) == 1
+    assert _row(event, second).status == P.OFFERED  # the next in line is offered the places now free
+    offered.refresh_from_db()
+    assert offered.status == P.CANCELLED
+    with scopes_disabled(), pytest.raises(ValidationError) as late:
+        places_offer_accept(actor=first_head, places=offered)
+    assert "No places are offered to Latchmere Primary" in late.value.messages[0]
+    # Past its hold, an offer no longer keeps the places, even before the hourly sweep has run.
+    with scopes_disabled():
+        EventPlaces.objects.filter(event=event, school=second).update(hold_until=timezone.now())
+        assert places_taken(event) == 0
+        with pytest.raises(ValidationError) as ended:
+            places_offer_accept(actor=second_head, places=_row(event, second))
+        assert "The offer of places at Phase network ended" in ended.value.messages[0]
+    assert expire_event_offers_everywhere() >= 1  # the beat task (run in process here)
+    with scopes_disabled():
+        assert EventPlaces.objects.filter(event=event, status=P.OFFERED).count() == 0
+        assert AuditEvent.objects.filter(action="subscriptions.offer_lapsed").count() == 2

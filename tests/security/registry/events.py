@@ -60,7 +60,13 @@ ALLOWED = {
     "subscriptions:event_cancel": _BOOKERS,
     "subscriptions:event_attendance": _COORDINATOR,
     "subscriptions:event_invoice": _COORDINATOR,
+    "subscriptions:event_offer_accept": _BOOKERS,
+    "subscriptions:event_offer_decline": _BOOKERS,
 }
 
 # A school's places are its own people's and the coordinator's: to anyone else they do not exist.
-NOT_FOUND = {"subscriptions:event_cancel": _ALL - _SCHOOLS_OWN}
+NOT_FOUND = {
+    "subscriptions:event_cancel": _ALL - _SCHOOLS_OWN,
+    "subscriptions:event_offer_accept": _ALL - _SCHOOLS_OWN,
+    "subscriptions:event_offer_decline": _ALL - _SCHOOLS_OWN,
+}
