@@ -343,20 +343,16 @@ _TIME_WIDGET = forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmod
 _NUMBER_WIDGET = forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"})
 
 
-class EventForm(Form):
+class EventChangeForm(Form):
+    """When and where an event is, and its places: what a coordinator may change once it is set up."""
+
     error_phrases = {
-        "title": "the event's title",
-        "item": "the kind of event",
         "day": "the date of the event",
         "start_time": "the start time",
         "capacity": "the number of places",
-        "places_per_school": "the places per school",
-        "forum": "the forum",
         "venue": "the venue",
     }
 
-    title = forms.CharField(label="Title", max_length=200)
-    item = forms.ModelChoiceField(label="Kind of event, from the tariff", queryset=None, empty_label="Choose one")
     day = forms.DateField(label="Date", widget=DateInput)
     start_time = forms.TimeField(
         label="Starts at",
@@ -364,10 +360,30 @@ class EventForm(Form):
         widget=_TIME_WIDGET,
         error_messages={"invalid": "Enter the start time like 09:30"},
     )
+    capacity = forms.IntegerField(label="Places", min_value=1, max_value=10000, widget=_NUMBER_WIDGET)
+    venue = forms.CharField(label="Venue (optional)", max_length=300, required=False)
+
+    def service_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        day, start = data.pop("day"), data.pop("start_time")
+        data["starts"] = datetime.datetime.combine(day, start, tzinfo=timezone.get_current_timezone())
+        return data
+
+
+class EventForm(EventChangeForm):
+    error_phrases = EventChangeForm.error_phrases | {
+        "title": "the event's title",
+        "item": "the kind of event",
+        "places_per_school": "the places per school",
+        "forum": "the forum",
+    }
+    field_order = ["title", "item", "day", "start_time", "whole_day", "capacity", "places_per_school", "forum"]
+
+    title = forms.CharField(label="Title", max_length=200)
+    item = forms.ModelChoiceField(label="Kind of event, from the tariff", queryset=None, empty_label="Choose one")
     whole_day = forms.BooleanField(
         label="A whole day (longer than half a day)", required=False, help_text="Network events: the whole-day rate"
     )
-    capacity = forms.IntegerField(label="Places", min_value=1, max_value=10000, widget=_NUMBER_WIDGET)
     places_per_school = forms.IntegerField(
         label="Places per school (optional)",
         min_value=1,
@@ -381,7 +397,6 @@ class EventForm(Form):
         required=False,
         help_text="A forum the plans give places at: each subscribing school may book its plan's places",
     )
-    venue = forms.CharField(label="Venue (optional)", max_length=300, required=False)
 
     def __init__(self, *args, partnership, **kwargs):
         from subscriptions.selectors import forum_names
@@ -394,11 +409,15 @@ class EventForm(Form):
             active=True,
         ).order_by("kind", "name")
 
-    def service_data(self) -> dict:
-        data = dict(self.cleaned_data)
-        day, start = data.pop("day"), data.pop("start_time")
-        data["starts"] = datetime.datetime.combine(day, start, tzinfo=timezone.get_current_timezone())
-        return data
+
+class EventCancelForm(Form):
+    error_phrases = {"reason": "why the event is cancelled"}
+
+    reason = forms.CharField(
+        label="Why is the event cancelled?",
+        max_length=150,
+        help_text="Everyone with places or on the waiting list is told this by email",
+    )
 
 
 class PlacesForm(Form):

@@ -720,6 +720,20 @@ REGISTRY: dict[str, Callable[..., dict]] = {
         lambda row: {"actor": t.coordinator, "event": row.event, "attended": {row.pk: 1}}
     )(_event_places(t, days_ahead=0)),
     "subscriptions.events.places_invoice": lambda t: {"actor": t.coordinator, "places": _invoiceable(t)},
+    "subscriptions.events.event_change": lambda t: (
+        lambda row: {
+            "actor": t.coordinator,
+            "event": row.event,
+            "starts": row.event.starts + datetime.timedelta(hours=1),
+            "venue": "Kingston Guildhall",
+            "capacity": 40,
+        }
+    )(_event_places(t)),
+    "subscriptions.events.event_cancel": lambda t: {
+        "actor": t.coordinator,
+        "event": _event_places(t).event,
+        "reason": "The speaker is ill",
+    },
     "subscriptions.events.places_offer_accept": lambda t: {"actor": t.headteacher, "places": _offered(t)},
     "subscriptions.events.places_offer_decline": lambda t: {"actor": t.headteacher, "places": _offered(t)},
     # Notes of visit and the Joint Annual Review: tests/factories/visits.py makes the adviser and the rows.

@@ -14,11 +14,13 @@ from core.forms import Form
 from core.views import ServiceFormView, TenantViewMixin, row_id
 from partnerships.models import Membership
 from schools.models import School
-from subscriptions.forms import AttendanceForm, EventForm, PlacesForm
+from subscriptions.forms import AttendanceForm, EventCancelForm, EventChangeForm, EventForm, PlacesForm
 from subscriptions.models import Event, EventPlaces, TariffItem
 from subscriptions.selectors import credit_balance, places_allowance
 from subscriptions.services.events import (
     attendance_record,
+    event_cancel,
+    event_change,
     event_create,
     places_book,
     places_check,
@@ -97,7 +99,8 @@ class EventView(_EventMixin, TenantViewMixin, TemplateView):
             "may_book": event.status == Event.Status.OPEN
             and event.day >= today
             and (self.access.manages or bool(self.booker_school_ids())),
-            "takes_attendance": self.access.manages and event.day <= today,
+            "takes_attendance": self.access.manages and event.day <= today and event.status == Event.Status.OPEN,
+            "may_change": self.access.manages and event.day >= today and event.status == Event.Status.OPEN,
         }
 
 
@@ -115,6 +118,52 @@ class EventCreateView(ServiceFormView):
 
     def get_success_url(self, event):
         return self.tenant_url("subscriptions:event", event_pk=event.pk)
+
+
+class _OpenEventMixin(_EventMixin):
+    """The coordinator's changes to an event still to come, and not cancelled."""
+
+    permission_required = MANAGE
+    context_object_name = "event"
+
+    def lookup(self, **kwargs):
+        event = self.event(kwargs["event_pk"])
+        if event.status != Event.Status.OPEN or event.day < timezone.localdate():
+            raise Http404("Only an event still to come can be changed or cancelled")
+        return event
+
+    def get_success_url(self, event):
+        return self.tenant_url("subscriptions:event", event_pk=event.pk)
+
+
+class EventChangeView(_OpenEventMixin, ServiceFormView):
+    template_name = "subscriptions/event_change.html"
+    form_class = EventChangeForm
+
+    def get_success_message(self, event):
+        return f"{event.title} changed"
+
+    def get_initial(self):
+        starts = timezone.localtime(self.object.starts)
+        event = self.object
+        return {"day": starts.date(), "start_time": starts.time(), "capacity": event.capacity, "venue": event.venue}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"taken": places_taken(self.object)}
+
+    def perform(self, form):
+        return event_change(actor=self.request.user, event=self.object, **form.service_data())
+
+
+class EventCancelView(_OpenEventMixin, ServiceFormView):
+    template_name = "subscriptions/event_call_off.html"
+    form_class = EventCancelForm
+
+    def get_success_message(self, event):
+        return f"{event.title} cancelled: everyone with places or on the waiting list has been told"
+
+    def perform(self, form):
+        return event_cancel(actor=self.request.user, event=self.object, reason=form.cleaned_data["reason"])
 
 
 class PlacesBookView(_EventMixin, ServiceFormView):

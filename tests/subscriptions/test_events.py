@@ -26,6 +26,8 @@ from subscriptions.models import CreditEntry, Event, EventPlaces
 from subscriptions.selectors import places_allowance
 from subscriptions.services.events import (
     attendance_record,
+    event_cancel,
+    event_change,
     event_create,
     offers_expire,
     places_book,
@@ -486,3 +488,98 @@ def test_an_offer_not_taken_in_time_lapses_hourly_and_goes_to_the_next_in_line(t
     with scopes_disabled():
         assert EventPlaces.objects.filter(event=event, status=P.OFFERED).count() == 0
         assert AuditEvent.objects.filter(action="subscriptions.offer_lapsed").count() == 2
+
+
+@pytest.mark.django_db
+def test_the_coordinator_moves_an_event_and_everyone_with_places_is_told_but_places_stay_above_those_booked(
+    tenant_a, clock
+):
+    subscribed(tenant_a)
+    event = _event(tenant_a, tariff(tenant_a.partnership)["network"], capacity=10, title="Phase network")
+    _book(tenant_a, event, places=2)
+    client = _client(tenant_a.coordinator)
+    url = f"/p/{tenant_a.slug}/subscriptions/events/{event.pk}/change/"
+    assert 'value="10"' in client.get(url).content.decode()
+    data = {"day": "2026-11-12", "start_time": "13:30", "capacity": "1", "venue": "Latchmere House"}
+    refused = client.post(url, data)
+    assert refused.status_code == 400
+    assert "2 places are booked or held, so the event cannot have fewer than 2 places" in refused.content.decode()
+    with scopes_disabled():
+        event.refresh_from_db()
+        assert (event.capacity, event.day, event.venue) == (10, EVENT_DAY, "")
+        assert not OutboxMessage.objects.filter(kind="event.changed").exists()
+        with pytest.raises(ValidationError) as next_year:  # its credits are 2026/27's
+            event_change(
+                actor=tenant_a.coordinator,
+                event=event,
+                starts=event.starts.replace(year=2027, month=9),
+                venue="",
+                capacity=10,
+            )
+        assert "Choose a date in 2026/27" in next_year.value.message_dict["day"][0]
+        event_change(
+            actor=tenant_a.coordinator,
+            event=event,
+            starts=event.starts + datetime.timedelta(days=2, hours=4),
+            venue="Latchmere House",
+            capacity=2,
+        )
+        event.refresh_from_db()
+        assert (event.capacity, event.day, event.venue) == (2, D(2026, 11, 12), "Latchmere House")
+        (message,) = OutboxMessage.objects.filter(kind="event.changed")
+        assert message.recipient == tenant_a.headteacher.email.lower()
+        assert "It is now on Thursday 12 November 2026 at 13:30, at Latchmere House" in message.text
+        assert AuditEvent.objects.filter(action="subscriptions.event_changed").count() == 1
+
+
+@pytest.mark.django_db
+def test_cancelling_a_network_event_refunds_every_school_in_full_closes_the_list_and_tells_everyone(tenant_a, clock):
+    event, booked, [(first_sub, first, first_head), _] = _waiting_line(tenant_a)
+    other, other_head = member_school_with_head(tenant_a.partnership, name="Coombe Hill Infants", head_since=SINCE)
+    with scopes_disabled():
+        event.capacity = 4
+        event.save(update_fields=["capacity"])
+    subscribed(tenant_a, school=other, plan=first_sub.plan)
+    with scopes_disabled(), on_day(EVENT_DAY - datetime.timedelta(days=2)):  # inside the plan's cut-off
+        late = places_book(actor=other_head, event=event, school=other, places=2)
+    client = _client(tenant_a.coordinator)
+    url = f"/p/{tenant_a.slug}/subscriptions/events/{event.pk}/cancel/"
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"reason": ""}).status_code == 400
+    with scopes_disabled():
+        assert Event.objects.get(pk=event.pk).status == Event.Status.OPEN
+    assert client.post(url, {"reason": "The speaker is ill"}).status_code == 302
+    assert balance(booked.subscription) == 60  # the 4 credits of the tenant's school back
+    with scopes_disabled():
+        late.refresh_from_db()
+        assert CreditEntry.objects.filter(subscription=late.subscription, kind="refund").get().amount == 4
+        event.refresh_from_db()
+        assert event.status == Event.Status.CANCELLED
+        assert set(EventPlaces.objects.filter(event=event).values_list("status", flat=True)) == {P.CANCELLED}
+        told = set(OutboxMessage.objects.filter(kind="event.cancelled").values_list("recipient", flat=True))
+        assert told == {u.email.lower() for u in (tenant_a.headteacher, first_head, other_head)} | {
+            EventPlaces.objects.filter(event=event, school__name="Tolworth Juniors").get().booked_by.email.lower()
+        }
+        message = OutboxMessage.objects.get(kind="event.cancelled", recipient=other_head.email.lower())
+        assert "is cancelled: The speaker is ill" in message.text and "given back in full" in message.text
+        with pytest.raises(ValidationError) as closed:
+            places_book(actor=first_head, event=event, school=first, places=1, waiting=True)
+        assert closed.value.messages == ["This event has been cancelled"]
+    assert client.get(url).status_code == 404  # cancelled once only
+
+
+@pytest.mark.django_db
+def test_cancelling_an_open_event_reverses_its_invoices_in_the_ledger(tenant_a, clock):
+    conference = _event(tenant_a, tariff(tenant_a.partnership)["conference"])
+    hub = _book(tenant_a, conference, organisation="Surrey Teaching Hub", places=2, actor=tenant_a.coordinator)
+    with scopes_disabled():
+        financial_year_open(
+            actor=tenant_a.coordinator, partnership=tenant_a.partnership, start_year=financial_year_of(D(2026, 10, 1))
+        )
+        places_invoice(actor=tenant_a.coordinator, places=hub)
+        event_cancel(actor=tenant_a.coordinator, event=conference, reason="Too few places booked")
+        entries = list(LedgerEntry.objects.filter(partnership=tenant_a.partnership).values_list("kind", "amount"))
+        assert sorted(entries) == [("event_income", Decimal("280.00")), ("reversal", Decimal("-280.00"))]
+        assert AuditEvent.objects.filter(action="subscriptions.event_cancelled").count() == 1
+        with pytest.raises(ValidationError):
+            event_cancel(actor=tenant_a.coordinator, event=conference, reason="Again")

@@ -60,6 +60,8 @@ ALLOWED = {
     "subscriptions:event_cancel": _BOOKERS,
     "subscriptions:event_attendance": _COORDINATOR,
     "subscriptions:event_invoice": _COORDINATOR,
+    "subscriptions:event_change": _COORDINATOR,
+    "subscriptions:event_call_off": _COORDINATOR,
     "subscriptions:event_offer_accept": _BOOKERS,
     "subscriptions:event_offer_decline": _BOOKERS,
 }
