@@ -437,7 +437,11 @@ class PlacesForm(Form):
     )
     places = forms.IntegerField(label="Places", min_value=1, max_value=1000, widget=_NUMBER_WIDGET)
     attendees = forms.CharField(
-        label="Who is coming (optional)", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label="Who is coming (optional)",
+        required=False,
+        max_length=2000,
+        help_text="One name a line, no more than the places. You can name or change them until the day.",
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     waiting = forms.BooleanField(required=False, widget=forms.HiddenInput)
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
@@ -453,25 +457,36 @@ class PlacesForm(Form):
 
 
 class AttendanceForm(Form):
+    """The register: a box for each booked place, ticked for whoever came."""
+
     error_phrases = {}
 
-    def __init__(self, *args, rows, **kwargs):
+    def __init__(self, *args, register, **kwargs):
         super().__init__(*args, **kwargs)
-        self.rows = rows
-        self.error_phrases = {}
-        for row in rows:
-            name = f"attended_{row.pk}"
-            self.fields[name] = forms.IntegerField(
-                label=f"{row.who}: how many of {row.places} came",
-                min_value=0,
-                max_value=row.places,
-                initial=row.places if row.attended is None else row.attended,
-                widget=_NUMBER_WIDGET,
+        self.register = register
+        for seat in register:
+            self.fields[f"came_{seat.pk}"] = forms.BooleanField(
+                label=f"{seat.name or f'Place {seat.position}, not named'}", required=False, initial=seat.came
             )
-            self.error_phrases[name] = f"how many came for {row.who}"
+            self.fields[f"came_{seat.pk}"].school = seat.places.who
 
-    def service_data(self) -> dict[int, int]:
-        return {row.pk: self.cleaned_data[f"attended_{row.pk}"] for row in self.rows}
+    def service_data(self) -> set[int]:
+        return {seat.pk for seat in self.register if self.cleaned_data.get(f"came_{seat.pk}")}
+
+
+class AttendeesForm(Form):
+    """Who will use each of a school's places, a box each."""
+
+    def __init__(self, *args, named_places: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.named_places = named_places
+        self.error_phrases = {}
+        for n in range(1, named_places + 1):
+            self.fields[f"name_{n}"] = forms.CharField(label=f"Place {n}", required=False, max_length=150)
+            self.error_phrases[f"name_{n}"] = f"the name for place {n}"
+
+    def service_data(self) -> list[str]:
+        return [self.cleaned_data[f"name_{n}"] for n in range(1, self.named_places + 1)]
 
 
 class VisitNotesForm(Form):

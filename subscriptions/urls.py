@@ -43,6 +43,7 @@ urlpatterns += [
     path("events/<int:event_pk>/attendance/", events.AttendanceView.as_view(), name="event_attendance"),
     path("events/places/<int:places_pk>/cancel/", events.PlacesCancelView.as_view(), name="event_cancel"),
     path("events/places/<int:places_pk>/invoice/", events.PlacesInvoiceView.as_view(), name="event_invoice"),
+    path("events/places/<int:places_pk>/names/", events.AttendeesView.as_view(), name="event_names"),
     path("events/places/<int:places_pk>/accept/", events.PlacesOfferView.as_view(), name="event_offer_accept"),
     path(
         "events/places/<int:places_pk>/decline/",

@@ -717,8 +717,13 @@ REGISTRY: dict[str, Callable[..., dict]] = {
     },
     "subscriptions.events.places_cancel": lambda t: {"actor": t.headteacher, "places": _event_places(t)},
     "subscriptions.events.attendance_record": lambda t: (
-        lambda row: {"actor": t.coordinator, "event": row.event, "attended": {row.pk: 1}}
+        lambda row: {"actor": t.coordinator, "event": row.event, "came": {row.register.first().pk}}
     )(_event_places(t, days_ahead=0)),
+    "subscriptions.events.attendees_name": lambda t: {
+        "actor": t.headteacher,
+        "places": _event_places(t),
+        "names": ["A. Teacher", ""],
+    },
     "subscriptions.events.places_invoice": lambda t: {"actor": t.coordinator, "places": _invoiceable(t)},
     "subscriptions.events.event_change": lambda t: (
         lambda row: {

@@ -136,3 +136,23 @@ class EventPlaces(models.Model):
     def held(self) -> bool:
         """Offered places still held for the school (after hold_until the offer has lapsed)."""
         return self.status == self.Status.OFFERED and self.hold_until is not None and self.hold_until > timezone.now()
+
+
+class EventAttendee(models.Model):
+    """One place of a school's booking on the register: who will use it (a name the school may give
+    until the day) and whether they came, ticked by the coordinator on the day. A booking's `attended`
+    is the count of its ticked rows, kept by subscriptions.services.events.attendance_record."""
+
+    places = models.ForeignKey(EventPlaces, on_delete=models.CASCADE, related_name="register")
+    position = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=150, blank=True)
+    came = models.BooleanField(default=False)
+
+    objects = ScopedManager(partnership="places__event__partnership")
+
+    class Meta:
+        ordering = ["places", "position"]
+        constraints = [models.UniqueConstraint(fields=["places", "position"], name="event_attendee_place_once")]
+
+    def __str__(self) -> str:
+        return self.name or f"Place {self.position}"

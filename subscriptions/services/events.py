@@ -30,7 +30,7 @@ from finance.services.ledger import ledger_entry_reverse, ledger_post
 from partnerships.calendar import academic_year_label, academic_year_of
 from partnerships.models import Membership, Partnership
 from schools.models import School
-from subscriptions.models import CreditEntry, Event, EventPlaces, Subscription, TariffItem
+from subscriptions.models import CreditEntry, Event, EventAttendee, EventPlaces, Subscription, TariffItem
 from subscriptions.selectors import forum_names, places_allowance, tariff_credits
 from subscriptions.services.credits import credit_append
 
@@ -395,6 +395,10 @@ def places_book(
     """Book places for a school (or, at an open event, an organisation by name). A network event's
     credits are taken now; an open event's price is recorded a place. If the event is full and
     `waiting`, the school joins the waiting list instead (nothing is charged until it books)."""
+    names = _names(attendees)
+    if places and len(names) > places:
+        who = "1 person" if places == 1 else f"{places} people"
+        raise ValidationError({"attendees": f"Name at most {who} in who is coming, one a line: one for each place"})
     event = _lock(event)
     quote = places_check(event=event, school=school, organisation=organisation, places=places, waiting=waiting)
     full = places > event.capacity - places_taken(event, school=school)
@@ -427,7 +431,13 @@ def places_book(
 
 def _take(actor, event: Event, row: EventPlaces, quote: Quote, action: AuditAction, what: str) -> None:
     """Places become the school's (a booking, or an offer accepted): its credits are taken through the
-    ledger, the school leaves the waiting list (an offer it held goes to the next in line), audited."""
+    ledger, the register has a row for each place (named from "who is coming", one a line), the school
+    leaves the waiting list (an offer it held goes to the next in line), audited."""
+    names = _names(row.attendees)[: row.places]
+    EventAttendee.objects.bulk_create(
+        EventAttendee(places=row, position=n, name=names[n - 1] if n <= len(names) else "")
+        for n in range(1, row.places + 1)
+    )
     if quote.credits:
         credit_append(
             subscription=quote.subscription,
@@ -631,32 +641,73 @@ def places_cancel(*, actor: User, places: EventPlaces) -> EventPlaces:
     return row
 
 
+def _names(text: str) -> list[str]:
+    """The names in "who is coming": one a line, blank lines skipped."""
+    return [line.strip()[:150] for line in (text or "").splitlines() if line.strip()]
+
+
 @transaction.atomic
-def attendance_record(*, actor: User, event: Event, attended: dict[int, int]) -> Event:
-    """Who came, taken on the day: for each booking (by id), how many of its places were used."""
-    event = _lock(event)
-    if event.day > timezone.localdate():
-        raise ValidationError(f"Attendance is taken on the day of the event ({date_label(event.day)}) or after")
-    rows = {row.pk: row for row in EventPlaces.objects.filter(event=event, status=P.BOOKED)}
-    errors = {}
-    for pk, count in attended.items():
-        row = rows.get(pk)
-        if row is None:
-            raise ValidationError("Those places are not booked at this event")
-        if count is None or count < 0 or count > row.places:
-            errors[f"attended_{pk}"] = f"Enter how many came for {row.who} as 0 to {row.places}"
+def attendees_name(*, actor: User, places: EventPlaces, names: list[str]) -> EventPlaces:
+    """Name who will use each of a school's places (in place order; an empty name leaves the place
+    unnamed), any time until the day of the event."""
+    event = _lock(places.event)
+    row = EventPlaces.objects.select_for_update(of=("self",)).select_related("school").get(pk=places.pk)
+    if event.status != Event.Status.OPEN or row.status != P.BOOKED:
+        raise ValidationError("Only places booked at an event still to come can be named")
+    if event.day < timezone.localdate():
+        raise ValidationError("The event has passed: its register is the coordinator's now")
+    register = list(EventAttendee.objects.filter(places=row).order_by("position"))
+    if len(names) != len(register):
+        raise ValidationError("Name each of the places booked")
+    errors = {
+        f"name_{seat.position}": f"Enter the name for place {seat.position} in 150 characters or fewer"
+        for seat, name in zip(register, names, strict=True)
+        if len((name or "").strip()) > 150
+    }
     if errors:
         raise ValidationError(errors)
-    for pk, count in attended.items():
-        rows[pk].attended = count
-        rows[pk].save(update_fields=["attended"])
-    total = sum(attended.values())
+    for seat, name in zip(register, names, strict=True):
+        seat.name = (name or "").strip()
+    EventAttendee.objects.bulk_update(register, ["name"])
+    named = [seat.name for seat in register if seat.name]
+    _audit(
+        actor,
+        event,
+        AuditAction.EVENT_ATTENDEES_NAMED,
+        f"{row.who}'s {_places(row.places)} at {event.title}: {', '.join(named) or 'no names yet'}",
+        places=row.pk,
+    )
+    row.event = event
+    return row
+
+
+@transaction.atomic
+def attendance_record(*, actor: User, event: Event, came: set[int]) -> Event:
+    """The register, taken on the day: who came (the ids of the register's rows ticked); everyone else
+    on it did not. Each booking's `attended` becomes the count of its ticked rows, here and only here."""
+    event = _lock(event)
+    if event.status != Event.Status.OPEN:
+        raise ValidationError("This event has been cancelled")
+    if event.day > timezone.localdate():
+        raise ValidationError(f"Attendance is taken on the day of the event ({date_label(event.day)}) or after")
+    register = list(EventAttendee.objects.filter(places__event=event, places__status=P.BOOKED).select_related("places"))
+    if set(came) - {seat.pk for seat in register}:
+        raise ValidationError("Those people are not on this event's register")
+    counts: dict[int, int] = {}
+    for seat in register:
+        seat.came = seat.pk in came
+        counts[seat.places_id] = counts.get(seat.places_id, 0) + seat.came
+    EventAttendee.objects.bulk_update(register, ["came"])
+    bookings = {seat.places_id: seat.places for seat in register}
+    for pk, count in counts.items():
+        bookings[pk].attended = count
+    EventPlaces.objects.bulk_update(bookings.values(), ["attended"])
     _audit(
         actor,
         event,
         AuditAction.EVENT_ATTENDANCE_RECORDED,
-        f"Attendance at {event.title} recorded: {total} came",
-        attended={str(k): v for k, v in attended.items()},
+        f"Attendance at {event.title} recorded: {len(came)} of {len(register)} came",
+        attended={str(pk): count for pk, count in counts.items()},
     )
     return event
 

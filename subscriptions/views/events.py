@@ -14,11 +14,12 @@ from core.forms import Form
 from core.views import ServiceFormView, TenantViewMixin, row_id
 from partnerships.models import Membership
 from schools.models import School
-from subscriptions.forms import AttendanceForm, EventCancelForm, EventChangeForm, EventForm, PlacesForm
-from subscriptions.models import Event, EventPlaces, TariffItem
+from subscriptions.forms import AttendanceForm, AttendeesForm, EventCancelForm, EventChangeForm, EventForm, PlacesForm
+from subscriptions.models import Event, EventAttendee, EventPlaces, TariffItem
 from subscriptions.selectors import credit_balance, places_allowance
 from subscriptions.services.events import (
     attendance_record,
+    attendees_name,
     event_cancel,
     event_change,
     event_create,
@@ -77,8 +78,10 @@ class EventView(_EventMixin, TenantViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         event = self.lookup(**kwargs)
-        rows = EventPlaces.objects.filter(event=event, status__in=(P.BOOKED, P.WAITING, P.OFFERED)).select_related(
-            "school", "booked_by"
+        rows = (
+            EventPlaces.objects.filter(event=event, status__in=(P.BOOKED, P.WAITING, P.OFFERED))
+            .select_related("school", "booked_by")
+            .prefetch_related("register")
         )
         if not self.access.manages:
             rows = rows.filter(school_id__in=self.access.school_ids)
@@ -91,6 +94,7 @@ class EventView(_EventMixin, TenantViewMixin, TemplateView):
             row.may_answer = row.may_cancel and row.held and event.status == Event.Status.OPEN
         return super().get_context_data(**kwargs) | {
             "event": event,
+            "today": today,
             "allowance": allowance,
             "left": max(event.capacity - event.taken, 0),
             "booked": [r for r in rows if r.status == P.BOOKED],
@@ -301,6 +305,30 @@ class PlacesOfferView(_SchoolPlacesMixin, ServiceFormView):
         return f"{row.who} has declined the places offered at {row.event.title}"
 
 
+class AttendeesView(_SchoolPlacesMixin, ServiceFormView):
+    """A school names who will use each of its places, until the day."""
+
+    template_name = "subscriptions/event_names.html"
+    form_class = AttendeesForm
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"named_places": len(self.register)}
+
+    def lookup(self, **kwargs):
+        row = super().lookup(**kwargs)
+        self.register = list(EventAttendee.objects.filter(places=row).order_by("position"))
+        return row
+
+    def get_initial(self):
+        return {f"name_{seat.position}": seat.name for seat in self.register}
+
+    def perform(self, form):
+        return attendees_name(actor=self.request.user, places=self.object, names=form.service_data())
+
+    def get_success_message(self, row):
+        return f"Who is coming to {row.event.title} from {row.who} saved"
+
+
 class AttendanceView(_EventMixin, ServiceFormView):
     permission_required = MANAGE
     template_name = "subscriptions/event_attendance.html"
@@ -311,16 +339,25 @@ class AttendanceView(_EventMixin, ServiceFormView):
         return self.event(kwargs["event_pk"])
 
     def get_form_kwargs(self):
-        rows = list(
-            EventPlaces.objects.filter(event=self.object, status=P.BOOKED).select_related("school").order_by("pk")
+        register = list(
+            EventAttendee.objects.filter(places__event=self.object, places__status=P.BOOKED)
+            .select_related("places__school")
+            .order_by("places__booked_at", "places__pk", "position")
         )
-        return super().get_form_kwargs() | {"rows": rows}
+        return super().get_form_kwargs() | {"register": register}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form, groups = context["form"], {}
+        for seat in form.register:  # the register by school, in booking order
+            groups.setdefault(seat.places_id, (seat.places.who, []))[1].append(form[f"came_{seat.pk}"])
+        return context | {"groups": list(groups.values())}
 
     def perform(self, form):
-        return attendance_record(actor=self.request.user, event=self.object, attended=form.service_data())
+        return attendance_record(actor=self.request.user, event=self.object, came=form.service_data())
 
     def get_success_message(self, event):
-        return f"Attendance at {event.title} recorded"
+        return f"The register of {event.title} saved"
 
     def get_success_url(self, event):
         return self.tenant_url("subscriptions:event", event_pk=event.pk)

@@ -110,6 +110,8 @@ def build(tenant_a):
         "user_choices": User.objects.filter(pk=tenant_a.headteacher.pk),
         "rows": [],
         "forum_rows": 1,
+        "register": [],
+        "named_places": 2,
         "organisations": True,
     }
     # allauth's forms take what they need from **kwargs.

@@ -184,26 +184,66 @@ def test_a_cancellation_refunds_the_credits_and_offers_the_place_to_the_first_sc
 
 
 @pytest.mark.django_db
-def test_attendance_is_taken_on_the_day_by_the_coordinator(tenant_a, clock):
+def test_the_register_is_taken_on_the_day_by_the_coordinator_and_attended_counts_its_ticks(tenant_a, clock):
+    from subscriptions.models import EventAttendee
+
     subscribed(tenant_a)
     event = _event(tenant_a, tariff(tenant_a.partnership)["network"], day=D(2026, 10, 5))
-    row = _book(tenant_a, event, places=2)
-    with scopes_disabled(), pytest.raises(ValidationError):
-        attendance_record(actor=tenant_a.coordinator, event=event, attended={row.pk: 2})  # not the day yet
+    row = _book(tenant_a, event, places=2, attendees="Ann Teacher")
+    with scopes_disabled():
+        ann, unnamed = EventAttendee.objects.filter(places=row).order_by("position")
+        assert (ann.name, unnamed.name) == ("Ann Teacher", "")
+        with pytest.raises(ValidationError):
+            attendance_record(actor=tenant_a.coordinator, event=event, came={ann.pk})  # not the day yet
     with on_day(D(2026, 10, 5)):
         client = _client(tenant_a.coordinator)
         url = f"/p/{tenant_a.slug}/subscriptions/events/{event.pk}/attendance/"
-        assert client.get(url).status_code == 200
-        bad = client.post(url, {f"attended_{row.pk}": "3"})
-        assert bad.status_code == 400
+        page = client.get(url).content.decode()
+        assert "Ann Teacher" in page and "Place 2, not named" in page
+        assert client.post(url, {f"came_{ann.pk}": "on"}).status_code == 302
         with scopes_disabled():
             row.refresh_from_db()
-            assert row.attended is None
-        assert client.post(url, {f"attended_{row.pk}": "1"}).status_code == 302
+            assert row.attended == 1
+            assert list(EventAttendee.objects.filter(places=row).values_list("came", flat=True)) == [True, False]
+            with pytest.raises(ValidationError):  # someone not on this register
+                attendance_record(actor=tenant_a.coordinator, event=event, came={ann.pk + 1000})
+        # Ticking again is the whole register again: untick Ann, tick the second place.
+        assert client.post(url, {f"came_{unnamed.pk}": "on"}).status_code == 302
     with scopes_disabled():
         row.refresh_from_db()
         assert row.attended == 1
-        assert AuditEvent.objects.filter(action="subscriptions.event_attendance").exists()
+        assert list(EventAttendee.objects.filter(places=row).values_list("came", flat=True)) == [False, True]
+        assert AuditEvent.objects.filter(action="subscriptions.event_attendance").count() == 2
+
+
+@pytest.mark.django_db
+def test_a_school_names_its_attendees_a_place_each_until_the_day(tenant_a, clock):
+    from subscriptions.models import EventAttendee
+
+    subscribed(tenant_a)
+    event = _event(tenant_a, tariff(tenant_a.partnership)["network"], day=D(2026, 10, 5))
+    with pytest.raises(ValidationError) as too_many:
+        _book(tenant_a, event, places=1, attendees="Ann Teacher\nBen Teacher")
+    assert too_many.value.message_dict["attendees"] == [
+        "Name at most 1 person in who is coming, one a line: one for each place"
+    ]
+    row = _book(tenant_a, event, places=2)
+    client = _client(tenant_a.headteacher)
+    url = f"/p/{tenant_a.slug}/subscriptions/events/places/{row.pk}/names/"
+    assert 'name="name_2"' in client.get(url).content.decode()
+    bad = client.post(url, {"name_1": "A" * 151, "name_2": ""})
+    assert bad.status_code == 400
+    assert client.post(url, {"name_1": "Ann Teacher", "name_2": "Ben Teacher"}).status_code == 302
+    with scopes_disabled():
+        names = list(EventAttendee.objects.filter(places=row).values_list("name", flat=True))
+        assert names == ["Ann Teacher", "Ben Teacher"]
+        assert AuditEvent.objects.filter(action="subscriptions.attendees_named").count() == 1
+    page = client.get(f"/p/{tenant_a.slug}/subscriptions/events/{event.pk}/").content.decode()
+    assert "Ann Teacher, Ben Teacher" in page
+    with on_day(D(2026, 10, 6)):
+        assert client.post(url, {"name_1": "Cara Teacher", "name_2": ""}).status_code == 400  # the day has passed
+    with scopes_disabled():
+        assert EventAttendee.objects.filter(name="Cara Teacher").count() == 0
 
 
 @pytest.mark.django_db
@@ -437,6 +477,8 @@ def test_a_freed_place_is_held_for_the_school_offered_it_which_accepts_and_is_ch
     assert client.post(url).status_code == 302
     offered.refresh_from_db()
     assert (offered.status, offered.credits, offered.hold_until) == (P.BOOKED, Decimal("4"), None)
+    with scopes_disabled():
+        assert offered.register.count() == 2  # a row of the register for each place taken
     assert balance(first_sub) == 56
     with scopes_disabled():
         assert AuditEvent.objects.filter(action="subscriptions.offer_accepted").count() == 1
