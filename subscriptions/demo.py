@@ -264,15 +264,16 @@ EVENTS = [
     ("EAL network morning", "Theme network (EAL, more able, subjects)", 21, False, 2, "", "Latchmere House"),
     ("Annual conference: curriculum for all", "Open events and conferences", 40, True, 120, "", "Kingston University"),
 ]
-# (event, school or organisation, places, who is coming); an organisation is not a school of the partnership
+# (event, school or organisation, places, who is coming, one a line); an organisation is not a school of the
+# partnership
 PLACES = [
-    (0, 990301, 2, "Deputy head and the maths lead"),
-    (0, 990302, 1, "Headteacher"),
-    (1, 990304, 1, "EAL coordinator"),
+    (0, 990301, 2, "Priya Shah\nTom Reed"),
+    (0, 990302, 1, "Helen Clarke"),
+    (1, 990304, 1, "Amara Okafor"),
     (1, 990307, 1, ""),
     (1, 990306, 1, ""),  # the morning is full: Knollmead waits
     (2, 990301, 3, ""),
-    (2, 990305, 2, "Headteacher and SENCo"),
+    (2, 990305, 2, "Daniel Hughes"),
     (2, "Richmond Teaching School Hub", 2, ""),
 ]
 
@@ -280,15 +281,14 @@ PLACES = [
 def events_load(partnership, coordinator, heads, year):
     """A whole-day network (the forum, 2 places a school by the plan), a half-day network that is full with a school
     waiting, and an open conference with a non-member organisation at the premium price."""
+    from partnerships.selectors.terms import school_day_on_or_after
     from subscriptions.services.events import event_create, places_book
 
     today = timezone.localdate()
     zone = timezone.get_current_timezone()
     events = []
     for title, item, days, whole_day, capacity, forum, venue in EVENTS:
-        day = today + datetime.timedelta(days=days)
-        while day.weekday() >= 5:  # a school day
-            day += datetime.timedelta(days=1)
+        day = school_day_on_or_after(partnership, today + datetime.timedelta(days=days))
         events.append(
             event_create(
                 actor=coordinator,

@@ -150,7 +150,7 @@ class EventChangeView(_OpenEventMixin, ServiceFormView):
     def get_initial(self):
         starts = timezone.localtime(self.object.starts)
         event = self.object
-        return {"day": starts.date(), "start_time": starts.time(), "capacity": event.capacity, "venue": event.venue}
+        return {"day": starts.date(), "start_time": f"{starts:%H:%M}", "capacity": event.capacity, "venue": event.venue}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {"taken": places_taken(self.object)}
