@@ -217,6 +217,8 @@ PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "
 # The largest paper a meeting takes (PDF and office documents), in bytes.
 PAPER_MAX_BYTES = env_int("PAPER_MAX_BYTES", 20 * 1024 * 1024)
 # The largest agreement PDF taken: a signed copy uploaded to check its seal, or a scan signed on paper.
+# How long a place offered from an event's waiting list is held for the school it is offered to.
+EVENT_OFFER_HOLD_HOURS = env_int("EVENT_OFFER_HOLD_HOURS", 48, minimum=1)
 AGREEMENT_UPLOAD_MAX_BYTES = env_int("AGREEMENT_UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
 
 # The seal of signed agreements (partnerships/agreements/seal.py). Without a configured certificate each
@@ -277,6 +279,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "subscriptions.tasks.lapse_unspent_credits_everywhere",
         "schedule": 24 * 60 * 60,
     },
+    # Hourly: places offered from an event's waiting list and not taken in time go to the next in line.
+    "expire-event-offers": {"task": "subscriptions.tasks.expire_event_offers_everywhere", "schedule": 60 * 60},
     "finish-agreement-copies": {
         "task": "partnerships.tasks.agreements.finish_agreement_copies_everywhere",
         "schedule": 60 * 60,

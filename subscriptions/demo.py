@@ -28,7 +28,7 @@ from subscriptions.services.pep import (
     pep_plan_create,
     pep_support_day_record,
 )
-from subscriptions.services.plans import plan_create, subscription_start
+from subscriptions.services.plans import plan_create, plan_forums_set, subscription_start
 from subscriptions.services.visits import visit_agenda_agree, visit_notes_write, visit_record
 
 K = TariffItem.Kind
@@ -179,6 +179,7 @@ def load(partnership, spec, admin):
         credits_per_year=H("60"),
         includes_ect_support=True,
     )
+    plan_forums_set(actor=coordinator, plan=plan, forums=FORUMS)
     items = {
         name: TariffItem(partnership=partnership, name=name, kind=K.ADVISER_ACTIVITY) for name in ADVISER_ACTIVITIES
     }
@@ -246,45 +247,48 @@ def load(partnership, spec, admin):
     visits_and_reviews(partnership, coordinator)
 
 
-# (title, tariff item, days from today, whole day, places, places per school, venue)
+# The full subscription's places per school at named forums (the EducationKingston proposal).
+FORUMS = [("School improvement forum", 2), ("Secondary leadership forum", 2)]
+
+# (title, tariff item, days from today, whole day, places, the plan's forum it is, venue)
 EVENTS = [
-    ("School improvement forum", "Phase and year group network", 14, True, 30, 2, "Kingston Guildhall"),
-    ("EAL network morning", "Theme network (EAL, more able, subjects)", 21, False, 2, None, "Latchmere House"),
     (
-        "Annual conference: curriculum for all",
-        "Open events and conferences",
-        40,
+        "School improvement forum",
+        "Phase and year group network",
+        14,
         True,
-        120,
-        None,
-        "Kingston University",
+        30,
+        "School improvement forum",
+        "Kingston Guildhall",
     ),
+    ("EAL network morning", "Theme network (EAL, more able, subjects)", 21, False, 2, "", "Latchmere House"),
+    ("Annual conference: curriculum for all", "Open events and conferences", 40, True, 120, "", "Kingston University"),
 ]
-# (event, school or organisation, places, who is coming); an organisation is not a school of the partnership
+# (event, school or organisation, places, who is coming, one a line); an organisation is not a school of the
+# partnership
 PLACES = [
-    (0, 990301, 2, "Deputy head and the maths lead"),
-    (0, 990302, 1, "Headteacher"),
-    (1, 990304, 1, "EAL coordinator"),
+    (0, 990301, 2, "Priya Shah\nTom Reed"),
+    (0, 990302, 1, "Helen Clarke"),
+    (1, 990304, 1, "Amara Okafor"),
     (1, 990307, 1, ""),
     (1, 990306, 1, ""),  # the morning is full: Knollmead waits
     (2, 990301, 3, ""),
-    (2, 990305, 2, "Headteacher and SENCo"),
+    (2, 990305, 2, "Daniel Hughes"),
     (2, "Richmond Teaching School Hub", 2, ""),
 ]
 
 
 def events_load(partnership, coordinator, heads, year):
-    """A whole-day network (the forum, 2 places a school), a half-day network that is full with a school
+    """A whole-day network (the forum, 2 places a school by the plan), a half-day network that is full with a school
     waiting, and an open conference with a non-member organisation at the premium price."""
+    from partnerships.selectors.terms import school_day_on_or_after
     from subscriptions.services.events import event_create, places_book
 
     today = timezone.localdate()
     zone = timezone.get_current_timezone()
     events = []
-    for title, item, days, whole_day, capacity, per_school, venue in EVENTS:
-        day = today + datetime.timedelta(days=days)
-        while day.weekday() >= 5:  # a school day
-            day += datetime.timedelta(days=1)
+    for title, item, days, whole_day, capacity, forum, venue in EVENTS:
+        day = school_day_on_or_after(partnership, today + datetime.timedelta(days=days))
         events.append(
             event_create(
                 actor=coordinator,
@@ -294,7 +298,7 @@ def events_load(partnership, coordinator, heads, year):
                 starts=datetime.datetime.combine(day, datetime.time(9, 30), tzinfo=zone),
                 whole_day=whole_day,
                 capacity=capacity,
-                places_per_school=per_school,
+                forum=forum,
                 venue=venue,
             )
         )

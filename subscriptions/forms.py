@@ -65,6 +65,33 @@ class PlanForm(Form):
     )
 
 
+class PlanForumsForm(Form):
+    """The forums a plan gives places at: a row each (forum and places per school); an empty row is
+    skipped, and there is always a spare one."""
+
+    SPARE = 2
+
+    def __init__(self, *args, forum_rows: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = forum_rows + self.SPARE
+        self.error_phrases = {}
+        for n in range(1, self.rows + 1):
+            self.fields[f"forum_{n}"] = forms.CharField(label=f"Forum {n}", required=False, max_length=120)
+            self.fields[f"places_{n}"] = forms.IntegerField(
+                label=f"Places per school at forum {n}",
+                required=False,
+                min_value=1,
+                max_value=100,
+                widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}),
+            )
+            self.error_phrases[f"forum_{n}"] = f"the name of forum {n}"
+            self.error_phrases[f"places_{n}"] = f"the places per school at forum {n}"
+
+    def service_data(self) -> list[tuple[str, int | None]]:
+        data = self.cleaned_data
+        return [(data[f"forum_{n}"], data[f"places_{n}"]) for n in range(1, self.rows + 1)]
+
+
 class SubscribeForm(Form):
     error_phrases = {"school": "the school", "plan": "the plan"}
 
@@ -316,19 +343,16 @@ _TIME_WIDGET = forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmod
 _NUMBER_WIDGET = forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"})
 
 
-class EventForm(Form):
+class EventChangeForm(Form):
+    """When and where an event is, and its places: what a coordinator may change once it is set up."""
+
     error_phrases = {
-        "title": "the event's title",
-        "item": "the kind of event",
         "day": "the date of the event",
         "start_time": "the start time",
         "capacity": "the number of places",
-        "places_per_school": "the places per school",
         "venue": "the venue",
     }
 
-    title = forms.CharField(label="Title", max_length=200)
-    item = forms.ModelChoiceField(label="Kind of event, from the tariff", queryset=None, empty_label="Choose one")
     day = forms.DateField(label="Date", widget=DateInput)
     start_time = forms.TimeField(
         label="Starts at",
@@ -336,33 +360,64 @@ class EventForm(Form):
         widget=_TIME_WIDGET,
         error_messages={"invalid": "Enter the start time like 09:30"},
     )
-    whole_day = forms.BooleanField(
-        label="A whole day (longer than half a day)", required=False, help_text="Network events: the whole-day rate"
-    )
     capacity = forms.IntegerField(label="Places", min_value=1, max_value=10000, widget=_NUMBER_WIDGET)
-    places_per_school = forms.IntegerField(
-        label="Places per school (optional)",
-        min_value=1,
-        max_value=10000,
-        required=False,
-        help_text="The most one school may book, such as the plan's 2 places at a forum",
-        widget=_NUMBER_WIDGET,
-    )
     venue = forms.CharField(label="Venue (optional)", max_length=300, required=False)
-
-    def __init__(self, *args, partnership, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["item"].queryset = TariffItem.objects.filter(
-            partnership=partnership,
-            kind__in=(TariffItem.Kind.NETWORK_EVENT, TariffItem.Kind.OPEN_EVENT),
-            active=True,
-        ).order_by("kind", "name")
 
     def service_data(self) -> dict:
         data = dict(self.cleaned_data)
         day, start = data.pop("day"), data.pop("start_time")
         data["starts"] = datetime.datetime.combine(day, start, tzinfo=timezone.get_current_timezone())
         return data
+
+
+class EventForm(EventChangeForm):
+    error_phrases = EventChangeForm.error_phrases | {
+        "title": "the event's title",
+        "item": "the kind of event",
+        "places_per_school": "the places per school",
+        "forum": "the forum",
+    }
+    field_order = ["title", "item", "day", "start_time", "whole_day", "capacity", "places_per_school", "forum"]
+
+    title = forms.CharField(label="Title", max_length=200)
+    item = forms.ModelChoiceField(label="Kind of event, from the tariff", queryset=None, empty_label="Choose one")
+    whole_day = forms.BooleanField(
+        label="A whole day (longer than half a day)", required=False, help_text="Network events: the whole-day rate"
+    )
+    places_per_school = forms.IntegerField(
+        label="Places per school (optional)",
+        min_value=1,
+        max_value=10000,
+        required=False,
+        help_text="The most one school may book, where its plan sets no places at the forum",
+        widget=_NUMBER_WIDGET,
+    )
+    forum = forms.ChoiceField(
+        label="Forum (optional)",
+        required=False,
+        help_text="A forum the plans give places at: each subscribing school may book its plan's places",
+    )
+
+    def __init__(self, *args, partnership, **kwargs):
+        from subscriptions.selectors import forum_names
+
+        super().__init__(*args, **kwargs)
+        self.fields["forum"].choices = [("", "Not a forum")] + [(name, name) for name in forum_names(partnership)]
+        self.fields["item"].queryset = TariffItem.objects.filter(
+            partnership=partnership,
+            kind__in=(TariffItem.Kind.NETWORK_EVENT, TariffItem.Kind.OPEN_EVENT),
+            active=True,
+        ).order_by("kind", "name")
+
+
+class EventCancelForm(Form):
+    error_phrases = {"reason": "why the event is cancelled"}
+
+    reason = forms.CharField(
+        label="Why is the event cancelled?",
+        max_length=150,
+        help_text="Everyone with places or on the waiting list is told this by email",
+    )
 
 
 class PlacesForm(Form):
@@ -382,7 +437,11 @@ class PlacesForm(Form):
     )
     places = forms.IntegerField(label="Places", min_value=1, max_value=1000, widget=_NUMBER_WIDGET)
     attendees = forms.CharField(
-        label="Who is coming (optional)", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label="Who is coming (optional)",
+        required=False,
+        max_length=2000,
+        help_text="One name a line, no more than the places. You can name or change them until the day.",
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     waiting = forms.BooleanField(required=False, widget=forms.HiddenInput)
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
@@ -398,25 +457,36 @@ class PlacesForm(Form):
 
 
 class AttendanceForm(Form):
+    """The register: a box for each booked place, ticked for whoever came."""
+
     error_phrases = {}
 
-    def __init__(self, *args, rows, **kwargs):
+    def __init__(self, *args, register, **kwargs):
         super().__init__(*args, **kwargs)
-        self.rows = rows
-        self.error_phrases = {}
-        for row in rows:
-            name = f"attended_{row.pk}"
-            self.fields[name] = forms.IntegerField(
-                label=f"{row.who}: how many of {row.places} came",
-                min_value=0,
-                max_value=row.places,
-                initial=row.places if row.attended is None else row.attended,
-                widget=_NUMBER_WIDGET,
+        self.register = register
+        for seat in register:
+            self.fields[f"came_{seat.pk}"] = forms.BooleanField(
+                label=f"{seat.name or f'Place {seat.position}, not named'}", required=False, initial=seat.came
             )
-            self.error_phrases[name] = f"how many came for {row.who}"
+            self.fields[f"came_{seat.pk}"].school = seat.places.who
 
-    def service_data(self) -> dict[int, int]:
-        return {row.pk: self.cleaned_data[f"attended_{row.pk}"] for row in self.rows}
+    def service_data(self) -> set[int]:
+        return {seat.pk for seat in self.register if self.cleaned_data.get(f"came_{seat.pk}")}
+
+
+class AttendeesForm(Form):
+    """Who will use each of a school's places, a box each."""
+
+    def __init__(self, *args, named_places: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.named_places = named_places
+        self.error_phrases = {}
+        for n in range(1, named_places + 1):
+            self.fields[f"name_{n}"] = forms.CharField(label=f"Place {n}", required=False, max_length=150)
+            self.error_phrases[f"name_{n}"] = f"the name for place {n}"
+
+    def service_data(self) -> list[str]:
+        return [self.cleaned_data[f"name_{n}"] for n in range(1, self.named_places + 1)]
 
 
 class VisitNotesForm(Form):

@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from partnerships.calendar import academic_year_of
 from partnerships.roles import SCHOOL_ROLES, Role
-from subscriptions.models import CreditEntry, Review, Subscription, TariffItem, Visit
+from subscriptions.models import CreditEntry, PlanForum, Review, Subscription, TariffItem, Visit
 
 HALF = Decimal("0.5")
 MAX_HOURS_A_DAY = Decimal("8")
@@ -113,6 +114,32 @@ def credit_balance(subscription: Subscription) -> Decimal:
 
 def subscription_for(school, partnership, year: int) -> Subscription | None:
     return Subscription.objects.filter(school=school, partnership=partnership, year=year).select_related("plan").first()
+
+
+def forum_names(partnership) -> list[str]:
+    """The forums the partnership's plans give places at, by name, for an event to be one of them."""
+    names = PlanForum.objects.filter(plan__partnership=partnership).values_list("name", flat=True)
+    return sorted(set(names), key=str.casefold)
+
+
+def places_allowance(event, school) -> int | None:
+    """THE rule of how many places one school may have at an event: where the event is a named forum and
+    the school subscribes for the event's academic year to a plan with places at that forum, the plan's
+    places per school; else the event's own limit; else None (no limit but the event's places)."""
+    if event.forum and school is not None:
+        allowance = (
+            PlanForum.objects.filter(
+                name__iexact=event.forum,
+                plan__subscriptions__school=school,
+                plan__subscriptions__partnership_id=event.partnership_id,
+                plan__subscriptions__year=academic_year_of(event.day),
+            )
+            .values_list("places_per_school", flat=True)
+            .first()
+        )
+        if allowance is not None:
+            return allowance
+    return event.places_per_school
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Subscriptions' background work: unspent credits lapse when their academic year ends."""
+"""Subscriptions' background work: unspent credits lapse when their academic year ends; places offered
+from an event's waiting list and not taken in time go to the next school waiting."""
 
 from celery import shared_task
 from django.utils import timezone
@@ -7,6 +8,7 @@ from config.celery import TenantTask
 from partnerships.calendar import academic_year_of
 from partnerships.models import Partnership
 from subscriptions.models import Subscription
+from subscriptions.services.events import offers_expire
 from subscriptions.services.plans import credits_lapse
 
 
@@ -25,4 +27,18 @@ def lapse_unspent_credits_everywhere() -> int:
     ids = list(Partnership.objects.filter(offers_subscriptions=True).values_list("pk", flat=True))
     for partnership_id in ids:
         lapse_unspent_credits.delay(partnership_id=partnership_id)
+    return len(ids)
+
+
+@shared_task(base=TenantTask, bind=True)
+def expire_event_offers(self, *, partnership_id: int) -> int:
+    return offers_expire(partnership=Partnership.objects.get(pk=partnership_id))
+
+
+@shared_task
+def expire_event_offers_everywhere() -> int:
+    """For celery beat, hourly: one run per partnership that sells subscriptions. Idempotent."""
+    ids = list(Partnership.objects.filter(offers_subscriptions=True).values_list("pk", flat=True))
+    for partnership_id in ids:
+        expire_event_offers.delay(partnership_id=partnership_id)
     return len(ids)

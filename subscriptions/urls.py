@@ -12,6 +12,7 @@ urlpatterns = [
     path("tariff/new/", views.TariffItemView.as_view(), name="tariff_new"),
     path("tariff/<int:tariff_item_pk>/", views.TariffItemView.as_view(), name="tariff_item"),
     path("plans/new/", views.PlanCreateView.as_view(), name="plan_new"),
+    path("plans/<int:subscription_plan_pk>/forums/", views.PlanForumsView.as_view(), name="plan_forums"),
     path("subscribe/", views.SubscribeView.as_view(), name="subscribe"),
     path("<int:subscription_pk>/", views.StatementView.as_view(), name="statement"),
     path("<int:subscription_pk>/statement.pdf", views.StatementPdfView.as_view(), name="statement_pdf"),
@@ -37,9 +38,18 @@ urlpatterns += [
     path("events/new/", events.EventCreateView.as_view(), name="event_new"),
     path("events/<int:event_pk>/", events.EventView.as_view(), name="event"),
     path("events/<int:event_pk>/book/", events.PlacesBookView.as_view(), name="event_book"),
+    path("events/<int:event_pk>/change/", events.EventChangeView.as_view(), name="event_change"),
+    path("events/<int:event_pk>/cancel/", events.EventCancelView.as_view(), name="event_call_off"),
     path("events/<int:event_pk>/attendance/", events.AttendanceView.as_view(), name="event_attendance"),
     path("events/places/<int:places_pk>/cancel/", events.PlacesCancelView.as_view(), name="event_cancel"),
     path("events/places/<int:places_pk>/invoice/", events.PlacesInvoiceView.as_view(), name="event_invoice"),
+    path("events/places/<int:places_pk>/names/", events.AttendeesView.as_view(), name="event_names"),
+    path("events/places/<int:places_pk>/accept/", events.PlacesOfferView.as_view(), name="event_offer_accept"),
+    path(
+        "events/places/<int:places_pk>/decline/",
+        events.PlacesOfferView.as_view(accept=False),
+        name="event_offer_decline",
+    ),
 ]
 
 from subscriptions.views import reviews, visits  # noqa: E402

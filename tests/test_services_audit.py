@@ -56,6 +56,9 @@ NOT_USE_CASES = {
     "subscriptions.events.places_check": "validates, and says what the places would cost",
     "subscriptions.events.places_cost": "a rule: what places cost",
     "subscriptions.events.places_taken": "reads",
+    "subscriptions.events.offer_hold": "a setting: how long an offer is held",
+    "subscriptions.events.taken_filter": "a rule: which places count as taken",
+    "subscriptions.events.offers_expire": "the system lapses offers not taken in time (audited, no actor)",
     "subscriptions.events.refund_due": "a rule: whether a cancellation is refunded",
     "signing.agreement_copies_make": "the system makes the copies a publish asked for (audited, no actor)",
     "signing.agreement_copy_seal": "the system seals a copy once its last signer signed (audited, no actor)",
@@ -538,6 +541,20 @@ def _invoiceable(t):
     return places_book(actor=t.coordinator, event=event, school=None, organisation="Surrey Teaching Hub", places=1)
 
 
+def _offered(t):
+    """The tenant's school waits for a place at a full conference; one comes free and is held for it."""
+    from subscriptions.services.events import places_book, places_cancel
+
+    event = _event(t, item="conference")
+    event.capacity = 1
+    event.save(update_fields=["capacity"])
+    hub = places_book(actor=t.coordinator, event=event, school=None, organisation="Surrey Teaching Hub", places=1)
+    waiting = places_book(actor=t.headteacher, event=event, school=t.schools[0], places=1, waiting=True)
+    places_cancel(actor=t.coordinator, places=hub)
+    waiting.refresh_from_db()
+    return waiting
+
+
 def _booking(t, *, days_ahead: int = 30):
     from subscriptions.services.bookings import booking_create
 
@@ -672,6 +689,11 @@ REGISTRY: dict[str, Callable[..., dict]] = {
         "yearly_price": Decimal("4500.00"),
         "credits_per_year": Decimal("60"),
     },
+    "subscriptions.plans.plan_forums_set": lambda t: {
+        "actor": t.coordinator,
+        "plan": _subscription(t).plan,
+        "forums": [("School improvement forum", 2)],
+    },
     "subscriptions.plans.subscription_start": lambda t: {
         "actor": t.coordinator,
         "partnership": t.partnership,
@@ -712,9 +734,30 @@ REGISTRY: dict[str, Callable[..., dict]] = {
     },
     "subscriptions.events.places_cancel": lambda t: {"actor": t.headteacher, "places": _event_places(t)},
     "subscriptions.events.attendance_record": lambda t: (
-        lambda row: {"actor": t.coordinator, "event": row.event, "attended": {row.pk: 1}}
+        lambda row: {"actor": t.coordinator, "event": row.event, "came": {row.register.first().pk}}
     )(_event_places(t, days_ahead=0)),
+    "subscriptions.events.attendees_name": lambda t: {
+        "actor": t.headteacher,
+        "places": _event_places(t),
+        "names": ["A. Teacher", ""],
+    },
     "subscriptions.events.places_invoice": lambda t: {"actor": t.coordinator, "places": _invoiceable(t)},
+    "subscriptions.events.event_change": lambda t: (
+        lambda row: {
+            "actor": t.coordinator,
+            "event": row.event,
+            "starts": row.event.starts + datetime.timedelta(hours=1),
+            "venue": "Kingston Guildhall",
+            "capacity": 40,
+        }
+    )(_event_places(t)),
+    "subscriptions.events.event_cancel": lambda t: {
+        "actor": t.coordinator,
+        "event": _event_places(t).event,
+        "reason": "The speaker is ill",
+    },
+    "subscriptions.events.places_offer_accept": lambda t: {"actor": t.headteacher, "places": _offered(t)},
+    "subscriptions.events.places_offer_decline": lambda t: {"actor": t.headteacher, "places": _offered(t)},
     # Notes of visit and the Joint Annual Review: tests/factories/visits.py makes the adviser and the rows.
     "subscriptions.visits.visit_record": lambda t: {
         "actor": _visits().adviser_for(t),

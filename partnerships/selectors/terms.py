@@ -77,3 +77,17 @@ def next_term_after(partnership: Partnership, term: Term) -> Term:
     """The term that follows `term`."""
     terms = terms_for_years(partnership, term.academic_year, term.academic_year + 1)
     return next(t for t in terms if t.starts > term.ends)
+
+
+def school_day_on_or_after(partnership: Partnership, day: datetime.date) -> datetime.date:
+    """The first weekday on or after `day` in one of the partnership's terms and not in its half term."""
+    while True:
+        term = term_on_or_after(partnership, day)
+        if day < term.starts:
+            day = term.starts
+        elif term.half_term_starts <= day <= term.half_term_ends:
+            day = term.half_term_ends + datetime.timedelta(days=1)
+        elif day.weekday() >= 5:
+            day += datetime.timedelta(days=7 - day.weekday())
+        else:
+            return day

@@ -3,9 +3,9 @@ half-hours), never float; every balance is the last entry of an append-only ledg
 
 from subscriptions.models.bookings import Booking
 from subscriptions.models.credits import CreditEntry
-from subscriptions.models.events import Event, EventPlaces
+from subscriptions.models.events import Event, EventAttendee, EventPlaces
 from subscriptions.models.pep import CpdRecord, PanelMember, PepMilestone, PepOutcome, PepPlan, SupportDay
-from subscriptions.models.plans import Plan, Subscription, TariffItem
+from subscriptions.models.plans import Plan, PlanForum, Subscription, TariffItem
 from subscriptions.models.visits import Review, ReviewEvent, Visit, VisitView
 
 __all__ = [
@@ -13,12 +13,14 @@ __all__ = [
     "CpdRecord",
     "CreditEntry",
     "Event",
+    "EventAttendee",
     "EventPlaces",
     "PanelMember",
     "PepMilestone",
     "PepOutcome",
     "PepPlan",
     "Plan",
+    "PlanForum",
     "Review",
     "ReviewEvent",
     "Subscription",

@@ -28,7 +28,14 @@ class Event(models.Model):
     whole_day = models.BooleanField(default=False, help_text="Longer than half a day: the whole-day rate")
     capacity = models.PositiveIntegerField("Places", help_text="How many people it can take")
     places_per_school = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="The most places one school may have (the plan's allowance at a forum)"
+        null=True,
+        blank=True,
+        help_text="The most places one school may have, where its plan sets none for the event's forum",
+    )
+    forum = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="The plans' forum this event is (their places per school apply), or empty",
     )
     venue = models.CharField(max_length=300, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
@@ -67,6 +74,7 @@ class EventPlaces(models.Model):
     class Status(models.TextChoices):
         BOOKED = "booked", "Booked"
         WAITING = "waiting", "On the waiting list"
+        OFFERED = "offered", "Offered freed places, held until a time"
         CANCELLED = "cancelled", "Cancelled"
 
     event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="places")
@@ -88,6 +96,9 @@ class EventPlaces(models.Model):
     booked_at = models.DateTimeField(default=timezone.now)
     booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     offered_at = models.DateTimeField(null=True, blank=True, help_text="When a freed place was offered")
+    hold_until = models.DateTimeField(
+        null=True, blank=True, help_text="Offered places are held for the school until then (EVENT_OFFER_HOLD_HOURS)"
+    )
     attended = models.PositiveSmallIntegerField(null=True, blank=True)
     ledger_entry = models.ForeignKey(
         "finance.LedgerEntry",
@@ -120,3 +131,28 @@ class EventPlaces(models.Model):
     @property
     def amount(self) -> Decimal | None:
         return None if self.price is None else self.price * self.places
+
+    @property
+    def held(self) -> bool:
+        """Offered places still held for the school (after hold_until the offer has lapsed)."""
+        return self.status == self.Status.OFFERED and self.hold_until is not None and self.hold_until > timezone.now()
+
+
+class EventAttendee(models.Model):
+    """One place of a school's booking on the register: who will use it (a name the school may give
+    until the day) and whether they came, ticked by the coordinator on the day. A booking's `attended`
+    is the count of its ticked rows, kept by subscriptions.services.events.attendance_record."""
+
+    places = models.ForeignKey(EventPlaces, on_delete=models.CASCADE, related_name="register")
+    position = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=150, blank=True)
+    came = models.BooleanField(default=False)
+
+    objects = ScopedManager(partnership="places__event__partnership")
+
+    class Meta:
+        ordering = ["places", "position"]
+        constraints = [models.UniqueConstraint(fields=["places", "position"], name="event_attendee_place_once")]
+
+    def __str__(self) -> str:
+        return self.name or f"Place {self.position}"

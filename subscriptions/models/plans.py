@@ -42,6 +42,29 @@ class Plan(models.Model):
         return self.name
 
 
+class PlanForum(models.Model):
+    """Places per school at a named forum that the plan includes (EducationKingston's full subscription:
+    2 places at the school improvement forum, 2 at the secondary leadership forum). An event that is
+    that forum (Event.forum, the same name) allows each subscribing school this many places; the rule is
+    subscriptions.selectors.places_allowance."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="forums")
+    name = models.CharField("Forum", max_length=120)
+    places_per_school = models.PositiveSmallIntegerField()
+
+    objects = ScopedManager(partnership="plan__partnership")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "name"], name="plan_forum_once"),
+            models.CheckConstraint(condition=Q(places_per_school__gt=0), name="plan_forum_places_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.places_per_school} a school"
+
+
 class Subscription(models.Model):
     """A school's subscription to a plan for one academic year (September to August). Its credits are a
     ledger (subscriptions.models.credits.CreditEntry); the subscription's row is the lock every entry

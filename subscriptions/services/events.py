@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,12 +26,12 @@ from accounts.models import User
 from core.dates import date_label
 from core.outbox import outbox_enqueue
 from finance.models import FinancialYear, LedgerEntry
-from finance.services.ledger import ledger_post
+from finance.services.ledger import ledger_entry_reverse, ledger_post
 from partnerships.calendar import academic_year_label, academic_year_of
 from partnerships.models import Membership, Partnership
 from schools.models import School
-from subscriptions.models import CreditEntry, Event, EventPlaces, Subscription, TariffItem
-from subscriptions.selectors import tariff_credits
+from subscriptions.models import CreditEntry, Event, EventAttendee, EventPlaces, Subscription, TariffItem
+from subscriptions.selectors import forum_names, places_allowance, tariff_credits
 from subscriptions.services.credits import credit_append
 
 P = EventPlaces.Status
@@ -40,8 +40,8 @@ EVENT_KINDS = (K.NETWORK_EVENT, K.OPEN_EVENT)
 MAX_CAPACITY = 10000
 
 
-def _audit(actor, event: Event, action: AuditAction, summary: str, **data) -> None:
-    audit_record(
+def _audit(actor, event: Event, action: AuditAction, summary: str, **data):
+    return audit_record(
         subject=event,
         actor=actor,
         partnership=event.partnership,
@@ -70,9 +70,11 @@ def event_create(
     whole_day: bool,
     capacity: int,
     places_per_school: int | None = None,
+    forum: str = "",
     venue: str = "",
 ) -> Event:
-    """Set up a network event (credits per attendee) or an open event (cash a place)."""
+    """Set up a network event (credits per attendee) or an open event (cash a place). An event that is
+    one of the plans' forums takes each subscribing school's places per school from its plan."""
     errors = {}
     if not title.strip():
         errors["title"] = "Enter the event's title"
@@ -88,6 +90,9 @@ def event_create(
         errors["capacity"] = f"Enter the places as a whole number from 1 to {MAX_CAPACITY}"
     if places_per_school is not None and (places_per_school < 1 or (capacity and places_per_school > capacity)):
         errors["places_per_school"] = "Enter the places per school as at least 1 and no more than the event's places"
+    forum = forum.strip()
+    if forum and forum.casefold() not in {name.casefold() for name in forum_names(partnership)}:
+        errors["forum"] = "Choose a forum that a plan gives places at, or none"
     if errors:
         raise ValidationError(errors)
     event = Event.objects.create(
@@ -98,6 +103,7 @@ def event_create(
         whole_day=whole_day,
         capacity=capacity,
         places_per_school=places_per_school,
+        forum=forum,
         venue=venue.strip(),
         created_by=actor,
     )
@@ -106,6 +112,158 @@ def event_create(
         event,
         AuditAction.EVENT_CREATED,
         f"{event.title} set up for {date_label(event.day)}: {_places(capacity)}",
+    )
+    return event
+
+
+def _event_url(event: Event) -> str:
+    return settings.SITE_URL + reverse(
+        "subscriptions:event", kwargs={"partnership_slug": event.partnership.slug, "event_pk": event.pk}
+    )
+
+
+def _tell(rows, *, about: str, kind: str, template: str, subject: str, **context) -> None:
+    """Email whoever booked each school's places (or put it on the waiting list), once each."""
+    told = set()
+    for row in rows:
+        if row.booked_by.email.lower() in told:
+            continue
+        told.add(row.booked_by.email.lower())
+        outbox_enqueue(
+            about=about,
+            kind=kind,
+            recipient=row.booked_by.email,
+            template=template,
+            context={"user": row.booked_by, "row": row, **context},
+            subject=subject,
+        )
+
+
+@transaction.atomic
+def event_change(
+    *,
+    actor: User,
+    event: Event,
+    starts: datetime.datetime,
+    venue: str,
+    capacity: int,
+) -> Event:
+    """Move an event, change its venue or its places. The places cannot be fewer than those booked or
+    held; a network event stays in its academic year (its credits came from that year's subscription).
+    Every school with places is told by email of a new time or venue; more places go to the waiting list."""
+    event = _lock(event)
+    if event.status != Event.Status.OPEN:
+        raise ValidationError("This event has been cancelled: it cannot be changed")
+    errors = {}
+    taken = places_taken(event)
+    if starts is None:
+        errors["day"] = "Enter the date of the event"
+    elif timezone.localtime(starts).date() < timezone.localdate():
+        errors["day"] = "Choose a date from today onwards"
+    elif event.for_credits and academic_year_of(timezone.localtime(starts).date()) != academic_year_of(event.day):
+        errors["day"] = (
+            f"Choose a date in {academic_year_label(academic_year_of(event.day))}: the places were paid for "
+            "with that year's credits"
+        )
+    if capacity is None or capacity < 1 or capacity > MAX_CAPACITY:
+        errors["capacity"] = f"Enter the places as a whole number from 1 to {MAX_CAPACITY}"
+    elif capacity < taken:
+        errors["capacity"] = f"{_places(taken)} are booked or held, so the event cannot have fewer than {taken} places"
+    if errors:
+        raise ValidationError(errors)
+    before = {"starts": event.starts, "venue": event.venue, "capacity": event.capacity}
+    event.starts, event.venue, event.capacity = starts, venue.strip(), capacity
+    changed = [name for name, value in before.items() if getattr(event, name) != value]
+    if not changed:
+        raise ValidationError("Nothing has changed: change the date, time, venue or places, or go back")
+    event.save(update_fields=changed)
+    words = {
+        "starts": f"now {date_label(event.day)} at {timezone.localtime(event.starts):%H:%M}",
+        "venue": f"venue now {event.venue or 'to be confirmed'}",
+        "capacity": f"now {_places(event.capacity)}",
+    }
+    entry = _audit(
+        actor,
+        event,
+        AuditAction.EVENT_CHANGED,
+        f"{event.title} changed: " + "; ".join(words[name] for name in changed),
+        changed={name: str(before[name]) for name in changed},
+    )
+    if {"starts", "venue"} & set(changed):
+        rows = EventPlaces.objects.filter(taken_filter(), event=event).select_related("school", "booked_by")
+        _tell(
+            rows,
+            about=f"event-changed:{event.pk}:{entry.pk}",
+            kind="event.changed",
+            template="subscriptions/email/event_changed",
+            subject=f"{event.title} has changed",
+            event=event,
+            moved="starts" in changed,
+            url=_event_url(event),
+        )
+    if event.capacity > before["capacity"]:
+        _offer(actor, event)
+    return event
+
+
+@transaction.atomic
+def event_cancel(*, actor: User, event: Event, reason: str) -> Event:
+    """Call an event off. Every school booked has its credits back in full (not the plan's cut-off: the
+    partnership cancelled), an open event's invoices are reversed in the ledger, the waiting list is
+    closed and everyone with places or waiting is told by email. Nothing can be booked afterwards."""
+    event = _lock(event)
+    reason = (reason or "").strip()
+    if event.status != Event.Status.OPEN:
+        raise ValidationError("This event has already been cancelled")
+    if not reason:
+        raise ValidationError({"reason": "Enter why the event is cancelled"})
+    if len(reason) > 150:
+        raise ValidationError({"reason": "The reason must be 150 characters or fewer"})
+    rows = list(
+        EventPlaces.objects.select_for_update(of=("self",))
+        .filter(event=event, status__in=(P.BOOKED, P.WAITING, P.OFFERED))
+        .select_related("school", "booked_by", "subscription", "ledger_entry")
+        .order_by("booked_at", "pk")
+    )
+    refunded = Decimal("0")
+    reversed_ = Decimal("0")
+    for row in rows:
+        if row.status == P.BOOKED and row.credits and row.subscription_id:
+            credit_append(
+                subscription=row.subscription,
+                kind=CreditEntry.Kind.REFUND,
+                amount=row.credits,
+                description=f"{event.title}, {date_label(event.day)}: cancelled by the partnership",
+                recorded_by=actor,
+            )
+            refunded += row.credits
+        if row.status == P.BOOKED and row.ledger_entry_id:
+            try:
+                ledger_entry_reverse(actor=actor, entry=row.ledger_entry, reason=f"{event.title} cancelled")
+            except ValidationError as error:
+                raise ValidationError(f"{row.who}'s invoice cannot be reversed: {' '.join(error.messages)}") from error
+            reversed_ += row.ledger_entry.amount
+    _tell(
+        rows,
+        about=f"event-cancelled:{event.pk}",
+        kind="event.cancelled",
+        template="subscriptions/email/event_cancelled",
+        subject=f"{event.title} is cancelled",
+        event=event,
+        reason=reason,
+    )
+    EventPlaces.objects.filter(pk__in=[row.pk for row in rows]).update(status=P.CANCELLED, hold_until=None)
+    event.status = Event.Status.CANCELLED
+    event.save(update_fields=["status"])
+    _audit(
+        actor,
+        event,
+        AuditAction.EVENT_CANCELLED,
+        f"{event.title} on {date_label(event.day)} cancelled: {reason}. {_n(refunded)} credits refunded, "
+        f"£{reversed_} of invoices reversed, {len(rows)} schools and organisations told",
+        reason=reason,
+        refunded=str(refunded),
+        reversed=str(reversed_),
     )
     return event
 
@@ -158,8 +316,25 @@ def places_cost(*, event: Event, school: School | None, places: int) -> Quote:
     return Quote(places=places, credits=Decimal("0"), price=price, member=member, subscription=None)
 
 
-def places_taken(event: Event) -> int:
-    return EventPlaces.objects.filter(event=event, status=P.BOOKED).aggregate(n=Sum("places"))["n"] or 0
+def offer_hold() -> datetime.timedelta:
+    """How long offered places are held for the school they are offered to (one setting)."""
+    return datetime.timedelta(hours=settings.EVENT_OFFER_HOLD_HOURS)
+
+
+def taken_filter(prefix: str = "") -> Q:
+    """Places that count as taken: booked, or offered from the waiting list and still held. `prefix`
+    reaches the places from another model ("places__" from an event)."""
+    held = {f"{prefix}status": P.OFFERED, f"{prefix}hold_until__gt": timezone.now()}
+    return Q(**{f"{prefix}status": P.BOOKED}) | Q(**held)
+
+
+def places_taken(event: Event, *, school: School | None = None) -> int:
+    """Places booked, and places held for a school offered them. Offers held for `school` itself are
+    not counted: they are there for it to take."""
+    rows = EventPlaces.objects.filter(taken_filter(), event=event)
+    if school is not None:
+        rows = rows.exclude(status=P.OFFERED, school=school)
+    return rows.aggregate(n=Sum("places"))["n"] or 0
 
 
 def places_check(
@@ -181,19 +356,20 @@ def places_check(
         errors["places"] = "Enter the number of places as 1 or more"
     if errors:
         raise ValidationError(errors)
-    if school is not None and event.places_per_school is not None:
+    allowance = places_allowance(event, school)
+    if school is not None and allowance is not None:
         held = (
             EventPlaces.objects.filter(event=event, school=school, status=P.BOOKED).aggregate(n=Sum("places"))["n"] or 0
         )
-        if held + places > event.places_per_school:
-            left = event.places_per_school - held
+        if held + places > allowance:
+            left = max(allowance - held, 0)
             raise ValidationError(
                 {
-                    "places": f"Each school may have {_places(event.places_per_school)} at {event.title}: "
+                    "places": f"Each school may have {_places(allowance)} at {event.title}: "
                     f"{school.name} has {held}, so it may book {left} more"
                 }
             )
-    left = event.capacity - places_taken(event)
+    left = event.capacity - places_taken(event, school=school)
     if places > left and not waiting:
         raise ValidationError(
             {
@@ -224,9 +400,13 @@ def places_book(
     """Book places for a school (or, at an open event, an organisation by name). A network event's
     credits are taken now; an open event's price is recorded a place. If the event is full and
     `waiting`, the school joins the waiting list instead (nothing is charged until it books)."""
+    names = _names(attendees)
+    if places and len(names) > places:
+        who = "1 person" if places == 1 else f"{places} people"
+        raise ValidationError({"attendees": f"Name at most {who} in who is coming, one a line: one for each place"})
     event = _lock(event)
     quote = places_check(event=event, school=school, organisation=organisation, places=places, waiting=waiting)
-    full = places > event.capacity - places_taken(event)
+    full = places > event.capacity - places_taken(event, school=school)
     who = school.name if school else organisation.strip()
     row = EventPlaces.objects.create(
         event=event,
@@ -250,28 +430,44 @@ def places_book(
             places=row.pk,
         )
         return row
+    _take(actor, event, row, quote, AuditAction.EVENT_PLACES_BOOKED, f"{who} booked {_places(places)}")
+    return row
+
+
+def _take(actor, event: Event, row: EventPlaces, quote: Quote, action: AuditAction, what: str) -> None:
+    """Places become the school's (a booking, or an offer accepted): its credits are taken through the
+    ledger, the register has a row for each place (named from "who is coming", one a line), the school
+    leaves the waiting list (an offer it held goes to the next in line), audited."""
+    names = _names(row.attendees)[: row.places]
+    EventAttendee.objects.bulk_create(
+        EventAttendee(places=row, position=n, name=names[n - 1] if n <= len(names) else "")
+        for n in range(1, row.places + 1)
+    )
     if quote.credits:
         credit_append(
             subscription=quote.subscription,
             kind=CreditEntry.Kind.BOOKING,
             amount=-quote.credits,
-            description=f"{event.title}, {date_label(event.day)}: {_places(places)}",
+            description=f"{event.title}, {date_label(event.day)}: {_places(row.places)}",
             recorded_by=actor,
             field="places",
         )
-    if school is not None:  # booking now takes the school off the waiting list
-        EventPlaces.objects.filter(event=event, school=school, status=P.WAITING).update(status=P.CANCELLED)
+    released = 0
+    if row.school_id is not None:  # booking now takes the school off the waiting list
+        others = EventPlaces.objects.filter(event=event, school_id=row.school_id, status__in=(P.WAITING, P.OFFERED))
+        released = others.exclude(pk=row.pk).update(status=P.CANCELLED)
     cost = f"{_n(quote.credits)} credits" if event.for_credits else f"£{quote.amount} at £{quote.price} a place"
     _audit(
         actor,
         event,
-        AuditAction.EVENT_PLACES_BOOKED,
-        f"{who} booked {_places(places)} at {event.title}: {cost}",
+        action,
+        f"{what} at {event.title}: {cost}",
         places=row.pk,
         credits=str(quote.credits),
         price=str(quote.price) if quote.price is not None else None,
     )
-    return row
+    if released:
+        _offer(actor, event)
 
 
 def refund_due(row: EventPlaces, today: datetime.date | None = None) -> bool:
@@ -282,41 +478,132 @@ def refund_due(row: EventPlaces, today: datetime.date | None = None) -> bool:
     return (row.event.day - today).days >= row.subscription.plan.cancel_days
 
 
-def _offer(actor: User, event: Event) -> EventPlaces | None:
-    """Offer freed places to the first school waiting whose request now fits, by email to whoever put
-    it on the list. The places are not held: the first to book them has them."""
+def _offer(actor: User | None, event: Event) -> list[EventPlaces]:
+    """Offer freed places to the schools waiting, first in line first, each whose request fits what is
+    left: the places are held for it for the offer's hold (offer_hold), and whoever put it on the list is
+    told by email. Held places count as taken, so no one else can book them meanwhile."""
     left = event.capacity - places_taken(event)
-    if left <= 0:
-        return None
-    first = (
-        EventPlaces.objects.filter(event=event, status=P.WAITING, offered_at__isnull=True, places__lte=left)
-        .select_related("school", "booked_by")
-        .order_by("booked_at", "pk")
-        .first()
+    offered = []
+    now = timezone.now()
+    url = _event_url(event)
+    while left > 0:
+        first = (
+            EventPlaces.objects.filter(event=event, status=P.WAITING, places__lte=left)
+            .select_related("school", "booked_by")
+            .order_by("booked_at", "pk")
+            .first()
+        )
+        if first is None:
+            break
+        first.status, first.offered_at, first.hold_until = P.OFFERED, now, now + offer_hold()
+        first.save(update_fields=["status", "offered_at", "hold_until"])
+        outbox_enqueue(
+            about=f"event-places:{first.pk}",
+            kind="event.place_offered",
+            recipient=first.booked_by.email,
+            template="subscriptions/email/place_offered",
+            context={"user": first.booked_by, "row": first, "event": event, "url": url},
+            subject=f"Places held for you at {event.title}",
+        )
+        _audit(
+            actor,
+            event,
+            AuditAction.EVENT_PLACE_OFFERED,
+            f"{_places(first.places)} at {event.title} offered to {first.who}, first on the waiting list, "
+            f"held until {timezone.localtime(first.hold_until):%-d %B %Y %H:%M}",
+            places=first.pk,
+        )
+        offered.append(first)
+        left -= first.places
+    return offered
+
+
+def _offered_row(places: EventPlaces) -> tuple[Event, EventPlaces]:
+    """The event (locked) and the offered row (locked), or why the offer cannot be answered."""
+    event = _lock(places.event)
+    row = (
+        EventPlaces.objects.select_for_update(of=("self",))
+        .select_related("school", "booked_by", "subscription__plan")
+        .get(pk=places.pk)
     )
-    if first is None:
-        return None
-    first.offered_at = timezone.now()
-    first.save(update_fields=["offered_at"])
-    url = settings.SITE_URL + reverse(
-        "subscriptions:event", kwargs={"partnership_slug": event.partnership.slug, "event_pk": event.pk}
+    row.event = event
+    if row.status != P.OFFERED:
+        raise ValidationError(f"No places are offered to {row.who} at {event.title}")
+    if not row.held:
+        raise ValidationError(
+            f"The offer of places at {event.title} ended at "
+            f"{timezone.localtime(row.hold_until):%H:%M on %-d %B}: they have gone to the next school waiting"
+        )
+    return event, row
+
+
+@transaction.atomic
+def places_offer_accept(*, actor: User, places: EventPlaces) -> EventPlaces:
+    """The school offered freed places takes them while they are held: booked and charged as any booking."""
+    event, row = _offered_row(places)
+    row.status = P.WAITING  # its own hold is not counted against it (a refusal below undoes all this)
+    row.save(update_fields=["status"])
+    quote = places_check(event=event, school=row.school, organisation=row.organisation, places=row.places)
+    row.status, row.hold_until = P.BOOKED, None
+    row.credits, row.price, row.member, row.subscription = quote.credits, quote.price, quote.member, quote.subscription
+    row.booked_at, row.booked_by = timezone.now(), actor
+    row.save(
+        update_fields=["status", "hold_until", "credits", "price", "member", "subscription", "booked_at", "booked_by"]
     )
-    outbox_enqueue(
-        about=f"event-places:{first.pk}",
-        kind="event.place_offered",
-        recipient=first.booked_by.email,
-        template="subscriptions/email/place_offered",
-        context={"user": first.booked_by, "row": first, "event": event, "left": left, "url": url},
-        subject=f"A place is free at {event.title}",
+    _take(
+        actor, event, row, quote, AuditAction.EVENT_OFFER_ACCEPTED, f"{row.who} took the {_places(row.places)} offered"
     )
+    return row
+
+
+@transaction.atomic
+def places_offer_decline(*, actor: User, places: EventPlaces) -> EventPlaces:
+    """The school offered freed places does not want them: it leaves the list and they go to the next."""
+    event, row = _offered_row(places)
+    row.status, row.hold_until = P.CANCELLED, None
+    row.save(update_fields=["status", "hold_until"])
     _audit(
         actor,
         event,
-        AuditAction.EVENT_PLACE_OFFERED,
-        f"{_places(left)} at {event.title} offered to {first.who}, first on the waiting list",
-        places=first.pk,
+        AuditAction.EVENT_OFFER_DECLINED,
+        f"{row.who} declined the {_places(row.places)} offered at {event.title}",
+        places=row.pk,
     )
-    return first
+    _offer(actor, event)
+    return row
+
+
+def offers_expire(*, partnership: Partnership, now: datetime.datetime | None = None) -> int:
+    """The system's hourly sweep: offers not taken within their hold lapse (the school leaves the list)
+    and the places go to the next in line. Each event under its lock; idempotent. How many lapsed."""
+    now = now or timezone.now()
+    lapsed = 0
+    due = (
+        EventPlaces.objects.filter(event__partnership=partnership, status=P.OFFERED, hold_until__lte=now)
+        .values_list("event_id", flat=True)
+        .distinct()
+    )
+    for event_id in sorted(set(due)):
+        with transaction.atomic():
+            event = _lock(Event(pk=event_id))
+            rows = list(
+                EventPlaces.objects.select_for_update(of=("self",))
+                .filter(event=event, status=P.OFFERED, hold_until__lte=now)
+                .select_related("school")
+            )
+            for row in rows:
+                row.status = P.CANCELLED
+                row.save(update_fields=["status"])
+                _audit(
+                    None,
+                    event,
+                    AuditAction.EVENT_OFFER_LAPSED,
+                    f"{row.who} did not take the {_places(row.places)} offered at {event.title} in time",
+                    places=row.pk,
+                )
+            lapsed += len(rows)
+            _offer(None, event)
+    return lapsed
 
 
 @transaction.atomic
@@ -332,7 +619,7 @@ def places_cancel(*, actor: User, places: EventPlaces) -> EventPlaces:
     row.event = event
     if row.status == P.CANCELLED:
         raise ValidationError("These places are already cancelled")
-    was_booked = row.status == P.BOOKED
+    was_booked, was_offered = row.status == P.BOOKED, row.status == P.OFFERED
     refunded = was_booked and refund_due(row)
     if refunded:
         credit_append(
@@ -354,37 +641,78 @@ def places_cancel(*, actor: User, places: EventPlaces) -> EventPlaces:
         places=row.pk,
         refunded=refunded,
     )
-    if was_booked:
+    if was_booked or was_offered:
         _offer(actor, event)
     return row
 
 
+def _names(text: str) -> list[str]:
+    """The names in "who is coming": one a line, blank lines skipped."""
+    return [line.strip()[:150] for line in (text or "").splitlines() if line.strip()]
+
+
 @transaction.atomic
-def attendance_record(*, actor: User, event: Event, attended: dict[int, int]) -> Event:
-    """Who came, taken on the day: for each booking (by id), how many of its places were used."""
-    event = _lock(event)
-    if event.day > timezone.localdate():
-        raise ValidationError(f"Attendance is taken on the day of the event ({date_label(event.day)}) or after")
-    rows = {row.pk: row for row in EventPlaces.objects.filter(event=event, status=P.BOOKED)}
-    errors = {}
-    for pk, count in attended.items():
-        row = rows.get(pk)
-        if row is None:
-            raise ValidationError("Those places are not booked at this event")
-        if count is None or count < 0 or count > row.places:
-            errors[f"attended_{pk}"] = f"Enter how many came for {row.who} as 0 to {row.places}"
+def attendees_name(*, actor: User, places: EventPlaces, names: list[str]) -> EventPlaces:
+    """Name who will use each of a school's places (in place order; an empty name leaves the place
+    unnamed), any time until the day of the event."""
+    event = _lock(places.event)
+    row = EventPlaces.objects.select_for_update(of=("self",)).select_related("school").get(pk=places.pk)
+    if event.status != Event.Status.OPEN or row.status != P.BOOKED:
+        raise ValidationError("Only places booked at an event still to come can be named")
+    if event.day < timezone.localdate():
+        raise ValidationError("The event has passed: its register is the coordinator's now")
+    register = list(EventAttendee.objects.filter(places=row).order_by("position"))
+    if len(names) != len(register):
+        raise ValidationError("Name each of the places booked")
+    errors = {
+        f"name_{seat.position}": f"Enter the name for place {seat.position} in 150 characters or fewer"
+        for seat, name in zip(register, names, strict=True)
+        if len((name or "").strip()) > 150
+    }
     if errors:
         raise ValidationError(errors)
-    for pk, count in attended.items():
-        rows[pk].attended = count
-        rows[pk].save(update_fields=["attended"])
-    total = sum(attended.values())
+    for seat, name in zip(register, names, strict=True):
+        seat.name = (name or "").strip()
+    EventAttendee.objects.bulk_update(register, ["name"])
+    named = [seat.name for seat in register if seat.name]
+    _audit(
+        actor,
+        event,
+        AuditAction.EVENT_ATTENDEES_NAMED,
+        f"{row.who}'s {_places(row.places)} at {event.title}: {', '.join(named) or 'no names yet'}",
+        places=row.pk,
+    )
+    row.event = event
+    return row
+
+
+@transaction.atomic
+def attendance_record(*, actor: User, event: Event, came: set[int]) -> Event:
+    """The register, taken on the day: who came (the ids of the register's rows ticked); everyone else
+    on it did not. Each booking's `attended` becomes the count of its ticked rows, here and only here."""
+    event = _lock(event)
+    if event.status != Event.Status.OPEN:
+        raise ValidationError("This event has been cancelled")
+    if event.day > timezone.localdate():
+        raise ValidationError(f"Attendance is taken on the day of the event ({date_label(event.day)}) or after")
+    register = list(EventAttendee.objects.filter(places__event=event, places__status=P.BOOKED).select_related("places"))
+    if set(came) - {seat.pk for seat in register}:
+        raise ValidationError("Those people are not on this event's register")
+    counts: dict[int, int] = {}
+    for seat in register:
+        seat.came = seat.pk in came
+        counts[seat.places_id] = counts.get(seat.places_id, 0) + seat.came
+    EventAttendee.objects.bulk_update(register, ["came"])
+    bookings = {seat.places_id: seat.places for seat in register}
+    for pk, count in counts.items():
+        bookings[pk].attended = count
+    EventPlaces.objects.bulk_update(bookings.values(), ["attended"])
     _audit(
         actor,
         event,
         AuditAction.EVENT_ATTENDANCE_RECORDED,
-        f"Attendance at {event.title} recorded: {total} came",
-        attended={str(k): v for k, v in attended.items()},
+        f"Attendance at {event.title} recorded: {len(came)} of {len(register)} came",
+        attended={str(pk): count for pk, count in counts.items()},
     )
     return event
 

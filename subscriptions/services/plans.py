@@ -11,12 +11,13 @@ from accounts.models import User
 from partnerships.calendar import academic_year_label
 from partnerships.models import Membership, Partnership
 from schools.models import School
-from subscriptions.models import CreditEntry, Plan, Subscription
+from subscriptions.models import CreditEntry, Plan, PlanForum, Subscription
 from subscriptions.selectors import credit_balance
 from subscriptions.services.credits import credit_append
 
 MAX_PRICE = Decimal("1000000")
 MAX_CREDITS = Decimal("10000")
+MAX_FORUM_PLACES = 100
 
 
 @transaction.atomic
@@ -65,6 +66,40 @@ def plan_create(
         action=AuditAction.PLAN_CREATED,
         summary=f"Plan {plan.name} set up: £{plan.yearly_price} a year, {plan.credits_per_year} credits",
         data={"plan": plan.pk},
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_forums_set(*, actor: User, plan: Plan, forums: list[tuple[str, int | None]]) -> Plan:
+    """The forums the plan gives places at, and how many places per school at each (the plan's whole
+    list: a forum left out is no longer included). `forums` is (name, places) in the form's rows, from 1;
+    an error names its row's field, forum_N or places_N."""
+    errors, seen, rows = {}, set(), []
+    for n, (name, places) in enumerate(forums, start=1):
+        name = (name or "").strip()
+        if not name and places is None:
+            continue
+        if not name:
+            errors[f"forum_{n}"] = f"Enter the name of forum {n}"
+        elif name.casefold() in seen:
+            errors[f"forum_{n}"] = f"{name} is already in the list: name each forum once"
+        if places is None or places < 1 or places > MAX_FORUM_PLACES:
+            errors[f"places_{n}"] = f"Enter the places per school at forum {n} as 1 to {MAX_FORUM_PLACES}"
+        seen.add(name.casefold())
+        rows.append((name, places))
+    if errors:
+        raise ValidationError(errors)
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    PlanForum.objects.filter(plan=plan).delete()
+    PlanForum.objects.bulk_create(PlanForum(plan=plan, name=name, places_per_school=places) for name, places in rows)
+    listed = "; ".join(f"{name}, {places} a school" for name, places in rows) or "none"
+    audit_record(
+        actor=actor,
+        partnership=plan.partnership,
+        action=AuditAction.PLAN_FORUMS_SET,
+        summary=f"Places at forums in plan {plan.name}: {listed}",
+        data={"plan": plan.pk, "forums": [[name, places] for name, places in rows]},
     )
     return plan
 

@@ -18,8 +18,8 @@ from meetings.pack import render_pdf
 from partnerships.calendar import academic_year_label, academic_year_of
 from partnerships.models import Membership
 from schools.models import School
-from subscriptions.forms import ActualsForm, BookingForm, PlanForm, SubscribeForm, TariffItemForm
-from subscriptions.models import Booking, Plan, Subscription, TariffItem
+from subscriptions.forms import ActualsForm, BookingForm, PlanForm, PlanForumsForm, SubscribeForm, TariffItemForm
+from subscriptions.models import Booking, Plan, PlanForum, Subscription, TariffItem
 from subscriptions.selectors import (
     advised_school_ids,
     advisers_work_links,
@@ -36,7 +36,7 @@ from subscriptions.services.bookings import (
     booking_validate,
     refund_due,
 )
-from subscriptions.services.plans import plan_create, subscription_start
+from subscriptions.services.plans import plan_create, plan_forums_set, subscription_start
 from subscriptions.services.tariff import tariff_item_save
 
 MANAGE = "manage_subscriptions"
@@ -84,7 +84,7 @@ class SubscriptionsView(AccessMixin, TenantViewMixin, TemplateView):
             context["others"] = sorted(
                 (m.school for m in members if m.school_id not in subscribed), key=lambda school: school.name
             )
-            context["plans"] = list(Plan.objects.filter(partnership=self.partnership))
+            context["plans"] = list(Plan.objects.filter(partnership=self.partnership).prefetch_related("forums"))
         return context
 
 
@@ -137,6 +137,38 @@ class PlanCreateView(ServiceFormView):
 
     def perform(self, form):
         return plan_create(actor=self.request.user, partnership=self.partnership, **form.cleaned_data)
+
+    def get_success_url(self, plan):
+        return self.tenant_url("subscriptions:index")
+
+
+class PlanForumsView(ServiceFormView):
+    """The forums a plan gives places at, and the places per school at each."""
+
+    permission_required = MANAGE
+    template_name = "subscriptions/plan_forums.html"
+    form_class = PlanForumsForm
+    context_object_name = "plan"
+
+    def lookup(self, **kwargs):
+        plan = get_object_or_404(Plan, pk=row_id(kwargs["subscription_plan_pk"]))
+        self.forums = list(PlanForum.objects.filter(plan=plan).order_by("name"))
+        return plan
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"forum_rows": len(self.forums)}
+
+    def get_initial(self):
+        initial = {}
+        for n, forum in enumerate(self.forums, start=1):
+            initial |= {f"forum_{n}": forum.name, f"places_{n}": forum.places_per_school}
+        return initial
+
+    def perform(self, form):
+        return plan_forums_set(actor=self.request.user, plan=self.object, forums=form.service_data())
+
+    def get_success_message(self, plan):
+        return f"Places at forums in {plan.name} saved"
 
     def get_success_url(self, plan):
         return self.tenant_url("subscriptions:index")

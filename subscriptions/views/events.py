@@ -4,7 +4,7 @@ places with the cost shown before confirming (or joining the waiting list when i
 and the coordinator taking attendance on the day. Who may do what is SubscriptionAccess."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -14,17 +14,24 @@ from core.forms import Form
 from core.views import ServiceFormView, TenantViewMixin, row_id
 from partnerships.models import Membership
 from schools.models import School
-from subscriptions.forms import AttendanceForm, EventForm, PlacesForm
-from subscriptions.models import Event, EventPlaces, TariffItem
-from subscriptions.selectors import credit_balance
+from subscriptions.forms import AttendanceForm, AttendeesForm, EventCancelForm, EventChangeForm, EventForm, PlacesForm
+from subscriptions.models import Event, EventAttendee, EventPlaces, TariffItem
+from subscriptions.selectors import credit_balance, places_allowance
 from subscriptions.services.events import (
     attendance_record,
+    attendees_name,
+    event_cancel,
+    event_change,
     event_create,
     places_book,
     places_check,
+    places_cost,
     places_invoice,
+    places_offer_accept,
+    places_offer_decline,
     places_taken,
     refund_due,
+    taken_filter,
 )
 from subscriptions.services.events import places_cancel as cancel_places
 from subscriptions.views.credits import MANAGE, AccessMixin
@@ -33,11 +40,10 @@ P = EventPlaces.Status
 
 
 def _events(partnership):
-    booked = Q(places__status=P.BOOKED)
     return (
         Event.objects.filter(partnership=partnership)
         .select_related("item")
-        .annotate(taken=Sum("places__places", filter=booked, default=0))
+        .annotate(taken=Sum("places__places", filter=taken_filter("places__"), default=0))
         .order_by("starts", "pk")
     )
 
@@ -72,24 +78,33 @@ class EventView(_EventMixin, TenantViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         event = self.lookup(**kwargs)
-        rows = EventPlaces.objects.filter(event=event, status__in=(P.BOOKED, P.WAITING)).select_related(
-            "school", "booked_by"
+        rows = (
+            EventPlaces.objects.filter(event=event, status__in=(P.BOOKED, P.WAITING, P.OFFERED))
+            .select_related("school", "booked_by")
+            .prefetch_related("register")
         )
         if not self.access.manages:
             rows = rows.filter(school_id__in=self.access.school_ids)
         rows = list(rows.order_by("booked_at", "pk"))
         today = timezone.localdate()
+        own = sorted(self.access.school_ids) if not self.access.manages else []
+        allowance = places_allowance(event, School(pk=own[0])) if len(own) == 1 else event.places_per_school
         for row in rows:
             row.may_cancel = self.access.manages or (row.school_id and self.access.books_for(row.school_id))
+            row.may_answer = row.may_cancel and row.held and event.status == Event.Status.OPEN
         return super().get_context_data(**kwargs) | {
             "event": event,
+            "today": today,
+            "allowance": allowance,
             "left": max(event.capacity - event.taken, 0),
             "booked": [r for r in rows if r.status == P.BOOKED],
-            "waiting": [r for r in rows if r.status == P.WAITING],
+            "waiting": [r for r in rows if r.status in (P.WAITING, P.OFFERED)],
+            "offers": [r for r in rows if r.may_answer],
             "may_book": event.status == Event.Status.OPEN
             and event.day >= today
             and (self.access.manages or bool(self.booker_school_ids())),
-            "takes_attendance": self.access.manages and event.day <= today,
+            "takes_attendance": self.access.manages and event.day <= today and event.status == Event.Status.OPEN,
+            "may_change": self.access.manages and event.day >= today and event.status == Event.Status.OPEN,
         }
 
 
@@ -107,6 +122,52 @@ class EventCreateView(ServiceFormView):
 
     def get_success_url(self, event):
         return self.tenant_url("subscriptions:event", event_pk=event.pk)
+
+
+class _OpenEventMixin(_EventMixin):
+    """The coordinator's changes to an event still to come, and not cancelled."""
+
+    permission_required = MANAGE
+    context_object_name = "event"
+
+    def lookup(self, **kwargs):
+        event = self.event(kwargs["event_pk"])
+        if event.status != Event.Status.OPEN or event.day < timezone.localdate():
+            raise Http404("Only an event still to come can be changed or cancelled")
+        return event
+
+    def get_success_url(self, event):
+        return self.tenant_url("subscriptions:event", event_pk=event.pk)
+
+
+class EventChangeView(_OpenEventMixin, ServiceFormView):
+    template_name = "subscriptions/event_change.html"
+    form_class = EventChangeForm
+
+    def get_success_message(self, event):
+        return f"{event.title} changed"
+
+    def get_initial(self):
+        starts = timezone.localtime(self.object.starts)
+        event = self.object
+        return {"day": starts.date(), "start_time": f"{starts:%H:%M}", "capacity": event.capacity, "venue": event.venue}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"taken": places_taken(self.object)}
+
+    def perform(self, form):
+        return event_change(actor=self.request.user, event=self.object, **form.service_data())
+
+
+class EventCancelView(_OpenEventMixin, ServiceFormView):
+    template_name = "subscriptions/event_call_off.html"
+    form_class = EventCancelForm
+
+    def get_success_message(self, event):
+        return f"{event.title} cancelled: everyone with places or on the waiting list has been told"
+
+    def perform(self, form):
+        return event_cancel(actor=self.request.user, event=self.object, reason=form.cleaned_data["reason"])
 
 
 class PlacesBookView(_EventMixin, ServiceFormView):
@@ -184,8 +245,9 @@ class PlacesBookView(_EventMixin, ServiceFormView):
         return self.tenant_url("subscriptions:event", event_pk=self.object.pk)
 
 
-class PlacesCancelView(AccessMixin, ServiceFormView):
-    template_name = "subscriptions/event_cancel.html"
+class _SchoolPlacesMixin(AccessMixin):
+    """A school's places, for its own bookers and the coordinator; a 404 to anyone else."""
+
     form_class = Form  # nothing to fill in: the button confirms
     context_object_name = "row"
 
@@ -200,6 +262,13 @@ class PlacesCancelView(AccessMixin, ServiceFormView):
             raise PermissionDenied
         return row
 
+    def get_success_url(self, row):
+        return self.tenant_url("subscriptions:event", event_pk=row.event_id)
+
+
+class PlacesCancelView(_SchoolPlacesMixin, ServiceFormView):
+    template_name = "subscriptions/event_cancel.html"
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {"refund_due": refund_due(self.object)}
 
@@ -209,8 +278,55 @@ class PlacesCancelView(AccessMixin, ServiceFormView):
     def get_success_message(self, row):
         return f"{row.who}'s places at {row.event.title} cancelled"
 
-    def get_success_url(self, row):
-        return self.tenant_url("subscriptions:event", event_pk=row.event_id)
+
+class PlacesOfferView(_SchoolPlacesMixin, ServiceFormView):
+    """The school offered freed places accepts them (booked and charged as any booking) or declines."""
+
+    template_name = "subscriptions/event_offer.html"
+    accept = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs) | {"accept": self.accept}
+        row = self.object
+        if self.accept and row.held:
+            try:
+                context["quote"] = places_cost(event=row.event, school=row.school, places=row.places)
+            except ValidationError as error:
+                context["problem"] = " ".join(error.messages)
+        return context
+
+    def perform(self, form):
+        service = places_offer_accept if self.accept else places_offer_decline
+        return service(actor=self.request.user, places=self.object)
+
+    def get_success_message(self, row):
+        if self.accept:
+            return f"{row.places} place{'' if row.places == 1 else 's'} booked for {row.who} at {row.event.title}"
+        return f"{row.who} has declined the places offered at {row.event.title}"
+
+
+class AttendeesView(_SchoolPlacesMixin, ServiceFormView):
+    """A school names who will use each of its places, until the day."""
+
+    template_name = "subscriptions/event_names.html"
+    form_class = AttendeesForm
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"named_places": len(self.register)}
+
+    def lookup(self, **kwargs):
+        row = super().lookup(**kwargs)
+        self.register = list(EventAttendee.objects.filter(places=row).order_by("position"))
+        return row
+
+    def get_initial(self):
+        return {f"name_{seat.position}": seat.name for seat in self.register}
+
+    def perform(self, form):
+        return attendees_name(actor=self.request.user, places=self.object, names=form.service_data())
+
+    def get_success_message(self, row):
+        return f"Who is coming to {row.event.title} from {row.who} saved"
 
 
 class AttendanceView(_EventMixin, ServiceFormView):
@@ -223,16 +339,25 @@ class AttendanceView(_EventMixin, ServiceFormView):
         return self.event(kwargs["event_pk"])
 
     def get_form_kwargs(self):
-        rows = list(
-            EventPlaces.objects.filter(event=self.object, status=P.BOOKED).select_related("school").order_by("pk")
+        register = list(
+            EventAttendee.objects.filter(places__event=self.object, places__status=P.BOOKED)
+            .select_related("places__school")
+            .order_by("places__booked_at", "places__pk", "position")
         )
-        return super().get_form_kwargs() | {"rows": rows}
+        return super().get_form_kwargs() | {"register": register}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form, groups = context["form"], {}
+        for seat in form.register:  # the register by school, in booking order
+            groups.setdefault(seat.places_id, (seat.places.who, []))[1].append(form[f"came_{seat.pk}"])
+        return context | {"groups": list(groups.values())}
 
     def perform(self, form):
-        return attendance_record(actor=self.request.user, event=self.object, attended=form.service_data())
+        return attendance_record(actor=self.request.user, event=self.object, came=form.service_data())
 
     def get_success_message(self, event):
-        return f"Attendance at {event.title} recorded"
+        return f"The register of {event.title} saved"
 
     def get_success_url(self, event):
         return self.tenant_url("subscriptions:event", event_pk=event.pk)

@@ -59,3 +59,61 @@ def test_coordinator_sets_up_a_forum_and_a_headteacher_books_places_for_credits(
     page.get_by_label("Places", exact=True).fill("1")
     site.submit("Check the cost", status=400, name="event-book-allowance")
     expect(page.locator("#id_places-error")).to_contain_text(re.compile("Each school may have 2 places"))
+
+
+def test_a_headteacher_accepts_a_place_held_for_their_school_and_the_coordinator_takes_the_register(site, tenant_a):
+    """A network morning is full and the tenant's school waits; a place comes free and is held for it. Its
+    headteacher accepts it from the event page (the cost shown first) and names who is coming; on the day
+    the coordinator ticks who came on the register."""
+    from django_scopes import scopes_disabled
+
+    from subscriptions.models import EventPlaces
+    from subscriptions.services.events import event_create, places_book, places_cancel
+    from tests.clock import roles_held_since
+    from tests.factories.partnerships import member_school_with_head
+
+    today = timezone.localdate()
+    subscription = subscribed(tenant_a, year=academic_year_of(today))
+    network = tariff(tenant_a.partnership)["network"]
+    with scopes_disabled():
+        roles_held_since(tenant_a.partnership, today - datetime.timedelta(days=400))
+        other, other_head = member_school_with_head(
+            tenant_a.partnership, name="Latchmere Primary", head_since=today - datetime.timedelta(days=400)
+        )
+        subscribed(tenant_a, school=other, plan=subscription.plan, year=academic_year_of(today))
+        event = event_create(
+            actor=tenant_a.coordinator,
+            partnership=tenant_a.partnership,
+            title="EAL network morning",
+            item=network,
+            starts=timezone.localtime().replace(hour=23, minute=0, second=0, microsecond=0),
+            whole_day=False,
+            capacity=1,
+        )
+        taken = places_book(actor=other_head, event=event, school=other, places=1)
+        places_book(actor=tenant_a.headteacher, event=event, school=tenant_a.schools[0], places=1, waiting=True)
+        places_cancel(actor=other_head, places=taken)
+    page, slug = site.page, tenant_a.slug
+    school = tenant_a.schools[0].name
+    site.login(tenant_a.headteacher, expect_url=f"/p/{slug}/")
+    site.visit(f"/p/{slug}/subscriptions/events/{event.pk}/", name="event-offered")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(f"held for {school} until")
+    site.follow(f"Accept the places for {school}", name="offer-accept")
+    expect(page.locator("main")).to_contain_text("1 credit")
+    site.submit("Accept and book the places", status=200, name="offer-accepted")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("1 place booked")
+    assert balance(subscription) == 59
+    site.follow(f"Name who is coming for {school}", name="event-names")
+    page.get_by_label("Place 1").fill("Amara Okafor")
+    site.submit("Save the names", status=200, name="event-named")
+    expect(page.locator("main")).to_contain_text("Amara Okafor")
+
+    page.context.clear_cookies()
+    site.login(tenant_a.coordinator, expect_url=f"/p/{slug}/")
+    site.visit(f"/p/{slug}/subscriptions/events/{event.pk}/", name="event-on-the-day")
+    site.follow("Take the register", name="register")
+    page.get_by_label("Amara Okafor").check()
+    site.submit("Save the register", status=200, name="register-saved")
+    expect(page.locator("main")).to_contain_text("Amara Okafor (came)")
+    with scopes_disabled():
+        assert EventPlaces.objects.get(event=event, school=tenant_a.schools[0], status="booked").attended == 1

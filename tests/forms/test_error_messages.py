@@ -109,6 +109,9 @@ def build(tenant_a):
         "pep_choices": User.objects.filter(pk=tenant_a.headteacher.pk),
         "user_choices": User.objects.filter(pk=tenant_a.headteacher.pk),
         "rows": [],
+        "forum_rows": 1,
+        "register": [],
+        "named_places": 2,
         "organisations": True,
     }
     # allauth's forms take what they need from **kwargs.

@@ -46,6 +46,16 @@ def test_the_demo_loads_the_five_seed_partnerships_with_every_role_and_is_idempo
 
         cost = SharedCost.objects.get(partnership__slug="kingston-north")
         assert sum(r.amount for r in cost.requests.all()) == cost.total and cost.requests.count() == 4
+        # EducationKingston's events fall on school days in term, and its forum takes the plan's places.
+        from partnerships.selectors.terms import school_day_on_or_after
+        from subscriptions.models import Event, PlanForum
+
+        kingston = Partnership.objects.get(slug="education-kingston")
+        for event in Event.objects.filter(partnership=kingston):
+            assert school_day_on_or_after(kingston, event.day) == event.day, event.title
+        forums = set(PlanForum.objects.filter(plan__partnership=kingston).values_list("name", "places_per_school"))
+        assert forums == {("School improvement forum", 2), ("Secondary leadership forum", 2)}
+        assert Event.objects.get(partnership=kingston, title="School improvement forum").forum in dict(forums)
         for partnership in Partnership.objects.all():
             roles = RoleAssignment.objects.filter(partnership=partnership)
             held = set(roles.active().values_list("role", flat=True))

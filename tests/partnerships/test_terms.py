@@ -9,7 +9,7 @@ from core.testing import assert_constant_queries
 from partnerships.calendar import academic_year_label, academic_year_of, default_terms
 from partnerships.models import Term
 from partnerships.roles import Role
-from partnerships.selectors.terms import next_term_after, term_containing, term_on_or_after
+from partnerships.selectors.terms import next_term_after, school_day_on_or_after, term_containing, term_on_or_after
 from partnerships.services.terms import terms_ensure, terms_update
 from tests.factories.accounts import UserFactory
 from tests.factories.partnerships import TERM_DATES, give_role, make_terms, term_form_data
@@ -251,3 +251,15 @@ def test_the_terms_page_runs_a_constant_number_of_queries(tenant_a, client_for):
     assert_constant_queries(
         client_for(tenant_a.coordinator), f"/p/{tenant_a.slug}/constitution/terms/", grow=grow, at_most=5
     )
+
+
+def test_a_school_day_is_a_weekday_in_term_outside_half_term(tenant_a):
+    autumn, spring = default_terms(2026)[:2]
+    partnership = tenant_a.partnership
+    assert school_day_on_or_after(partnership, D(2026, 10, 1)) == D(2026, 10, 1)  # a Thursday in term
+    assert school_day_on_or_after(partnership, D(2026, 10, 3)) == D(2026, 10, 5)  # Saturday: the Monday
+    assert school_day_on_or_after(partnership, autumn.half_term_starts) == autumn.half_term_ends + datetime.timedelta(
+        days=3
+    )  # the half term's Friday, then the weekend
+    assert school_day_on_or_after(partnership, D(2026, 12, 24)) == spring.starts  # the Christmas holiday
+    assert school_day_on_or_after(partnership, D(2026, 8, 10)) == default_terms(2026)[0].starts  # summer holiday

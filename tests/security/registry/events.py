@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from subscriptions.models import Event, EventPlaces, TariffItem
+from subscriptions.models import Event, EventAttendee, EventPlaces, TariffItem
 from tests.security.registry.subscriptions import _ALL, _BOOKERS, _COORDINATOR, _SCHOOLS_OWN
 
 
@@ -37,7 +37,10 @@ def _event(tenant) -> Event:
 
 def _places(tenant) -> EventPlaces:
     event = _event(tenant)
-    return EventPlaces.objects.filter(event=event).first() or EventPlaces.objects.create(
+    existing = EventPlaces.objects.filter(event=event).first()
+    if existing:
+        return existing
+    places = EventPlaces.objects.create(
         event=event,
         school=tenant.schools[1],
         places=2,
@@ -45,6 +48,8 @@ def _places(tenant) -> EventPlaces:
         member=True,
         booked_by=tenant.coordinator,
     )
+    EventAttendee.objects.bulk_create(EventAttendee(places=places, position=n) for n in (1, 2))
+    return places
 
 
 OBJECT_KWARGS = {
@@ -60,7 +65,17 @@ ALLOWED = {
     "subscriptions:event_cancel": _BOOKERS,
     "subscriptions:event_attendance": _COORDINATOR,
     "subscriptions:event_invoice": _COORDINATOR,
+    "subscriptions:event_change": _COORDINATOR,
+    "subscriptions:event_call_off": _COORDINATOR,
+    "subscriptions:event_offer_accept": _BOOKERS,
+    "subscriptions:event_offer_decline": _BOOKERS,
+    "subscriptions:event_names": _BOOKERS,
 }
 
 # A school's places are its own people's and the coordinator's: to anyone else they do not exist.
-NOT_FOUND = {"subscriptions:event_cancel": _ALL - _SCHOOLS_OWN}
+NOT_FOUND = {
+    "subscriptions:event_cancel": _ALL - _SCHOOLS_OWN,
+    "subscriptions:event_offer_accept": _ALL - _SCHOOLS_OWN,
+    "subscriptions:event_offer_decline": _ALL - _SCHOOLS_OWN,
+    "subscriptions:event_names": _ALL - _SCHOOLS_OWN,
+}

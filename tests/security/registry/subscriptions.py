@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from partnerships.calendar import academic_year_of
 from partnerships.roles import SCHOOL_ROLES, Role
-from subscriptions.models import Booking, CreditEntry, Plan, Subscription, TariffItem
+from subscriptions.models import Booking, CreditEntry, Plan, PlanForum, Subscription, TariffItem
 
 _ALL = set(Role)
 _COORDINATOR = {Role.COORDINATOR}
@@ -62,16 +62,25 @@ def _item(tenant) -> TariffItem:
     return item
 
 
+def _forum(tenant) -> PlanForum:
+    forum, _ = PlanForum.objects.get_or_create(
+        plan=_subscription(tenant).plan, name="Matrix forum", defaults={"places_per_school": 2}
+    )
+    return forum
+
+
 OBJECT_KWARGS = {
     "tariff_item_pk": lambda tenant: _item(tenant).pk,
     "subscription_pk": lambda tenant: _subscription(tenant).pk,
     "booking_pk": lambda tenant: _booking(tenant).pk,
+    "subscription_plan_pk": lambda tenant: _forum(tenant).plan_id,
 }
 
 ALLOWED = {
     "subscriptions:index": _ALL,
     "subscriptions:tariff": _ALL,
     "subscriptions:plan_new": _COORDINATOR,
+    "subscriptions:plan_forums": _COORDINATOR,
     "subscriptions:tariff_new": _COORDINATOR,
     "subscriptions:tariff_item": _COORDINATOR,
     "subscriptions:subscribe": _COORDINATOR,
