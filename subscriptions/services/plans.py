@@ -95,6 +95,7 @@ def plan_forums_set(*, actor: User, plan: Plan, forums: list[tuple[str, int | No
     PlanForum.objects.bulk_create(PlanForum(plan=plan, name=name, places_per_school=places) for name, places in rows)
     listed = "; ".join(f"{name}, {places} a school" for name, places in rows) or "none"
     audit_record(
+        subject=plan,
         actor=actor,
         partnership=plan.partnership,
         action=AuditAction.PLAN_FORUMS_SET,
