@@ -1,6 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from reports import views
 
 app_name = "reports"
 
 # Mounted under /p/<slug:partnership_slug>/reports/ (config/urls.py).
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.IndexView.as_view(), name="index"),
+    path("settings/", views.SettingsView.as_view(), name="settings"),
+    path("terms/<int:academic_year>/<slug:term>/", views.TermView.as_view(), name="term"),
+    path("terms/<int:academic_year>/<slug:term>/generate/", views.GenerateView.as_view(), name="generate"),
+    path("terms/<int:academic_year>/<slug:term>/summary/", views.SummaryView.as_view(), name="summary"),
+    path("runs/<int:report_run_pk>/", views.RunView.as_view(), name="run"),
+    path("<int:governors_report_pk>/", views.ReportView.as_view(), name="report"),
+    path("<int:governors_report_pk>/report.pdf", views.ReportPdfView.as_view(), name="pdf"),
+    path("<int:governors_report_pk>/release/", views.ReleaseView.as_view(), name="release"),
+]

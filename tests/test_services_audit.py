@@ -89,6 +89,7 @@ NOT_USE_CASES = {
     "terms.term_saved": "saves the calendar's default terms, which nobody decided",
     "terms.terms_ensure": "saves the calendar's default terms, which nobody decided",
     "terms.terms_validate": "validates",
+    "reports.report_run_progress": "counts a run's reports, each audited when it was generated",
 }
 
 
@@ -102,6 +103,7 @@ def _service_modules():
         yield f"finance.{info.name}", importlib.import_module(f"finance.services.{info.name}")
     for info in pkgutil.iter_modules(subscriptions.services.__path__):
         yield f"subscriptions.{info.name}", importlib.import_module(f"subscriptions.services.{info.name}")
+    yield "reports", importlib.import_module("reports.services")
 
 
 def public_functions() -> dict[str, Callable]:
@@ -1136,7 +1138,50 @@ REGISTRY: dict[str, Callable[..., dict]] = {
         "academic_year": 2025,
         "dates": _terms_dates(t),
     },
+    # Governors' reports: last academic year's summer term, when both of the tenant's schools were members.
+    "reports.governors_report_generate": lambda t: {
+        "actor": t.coordinator,
+        "partnership": t.partnership,
+        "school": t.schools[0],
+        "academic_year": 2025,
+        "term": "summer",
+    },
+    "reports.governors_report_release": lambda t: {
+        "actor": t.headteacher,
+        "report": _unreleased_report(t),
+        "comment": "A good term",
+    },
+    "reports.report_run_start": lambda t: {
+        "actor": t.coordinator,
+        "partnership": t.partnership,
+        "academic_year": 2025,
+        "term": "summer",
+    },
+    "reports.report_settings_save": lambda t: {
+        "actor": t.coordinator,
+        "partnership": t.partnership,
+        "delivery": "headteacher",
+    },
+    "reports.term_summary_save": lambda t: {
+        "actor": t.coordinator,
+        "partnership": t.partnership,
+        "academic_year": 2025,
+        "term": "summer",
+        "priorities": "Reading",
+        "impact": "Better reading",
+    },
 }
+
+
+def _unreleased_report(t):
+    from reports.models import ReportSettings
+    from reports.services import governors_report_generate
+
+    ReportSettings.objects.create(partnership=t.partnership, delivery=ReportSettings.Delivery.HEADTEACHER_RELEASES)
+    with scope(partnership=t.partnership):
+        return governors_report_generate(
+            actor=t.coordinator, partnership=t.partnership, school=t.schools[0], academic_year=2025, term="summer"
+        )
 
 
 # --- The shape of every service ----------------------------------------------------------------------------
