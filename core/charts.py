@@ -143,13 +143,17 @@ def _tick_label(value: Decimal, step: Decimal, money: bool = True) -> str:
     return pounds(value)
 
 
-def _scale(low: Decimal, high: Decimal, *, room: Decimal, label: Decimal) -> tuple[Decimal, Decimal, list[Decimal]]:
+def _scale(
+    low: Decimal, high: Decimal, *, room: Decimal, label: Decimal, whole: bool = False
+) -> tuple[Decimal, Decimal, list[Decimal]]:
     """The ends and the ticks of a scale for amounts from `low` to `high` (0 always among them) drawn
     `room` wide: the finest step of 1, 2 or 5 times a power of ten whose ticks stand at least `label`
     apart, so that their amounts never run into each other."""
     if low == high:  # nothing but zeros: a bare zero line, no division by zero
         return Decimal(0), Decimal(1), [Decimal(0)]
     power = Decimal(1).scaleb((high - low).adjusted() - 2)
+    if whole:  # counts (meetings, credits) are marked at whole numbers
+        power = max(power, Decimal(1))
     while True:
         for multiple in (1, 2, 5):
             step = power * multiple
@@ -236,7 +240,7 @@ def _chart(*, title: str, description: str, names: list[str], series: list[Serie
     plot_right = Decimal(WIDTH) - value_room - GAP - 4
     plot_width = plot_right - plot_left
     widest_tick = _width(("£" if money else "") + f"{max(abs(low), abs(high)):,.0f}", TICK_SIZE) + 8
-    start, end, ticks = _scale(low, high, room=plot_width, label=widest_tick)
+    start, end, ticks = _scale(low, high, room=plot_width, label=widest_tick, whole=not money)
 
     def x(value: Decimal) -> Decimal:
         return plot_left + (value - start) * plot_width / (end - start)
