@@ -245,3 +245,81 @@ def test_a_member_that_left_before_the_term_is_refused_on_the_coordinators_run(t
             actor=tenant_a.coordinator, partnership=tenant_a.partnership, academic_year=YEAR, term=TERM
         )
     assert run.school_ids == [tenant_a.schools[0].pk]
+
+
+def test_the_chair_of_governors_sees_the_agreements_state_and_a_governor_does_not(tenant_a, client_for):
+    chair = _governor(tenant_a, tenant_a.schools[0], Role.CHAIR_OF_GOVERNORS)
+    governor = _governor(tenant_a, tenant_a.schools[0])
+    url = f"/p/{tenant_a.slug}/reports/"
+    chair_page = client_for(chair).get(url).content.decode()
+    assert "The agreement" in chair_page and "No agreement has been published yet." in chair_page
+    assert "The agreement" not in client_for(governor).get(url).content.decode()
+    # Someone with no school's reports to read, and who generates none, has nothing here.
+    observer = UserFactory()
+    with scopes_disabled():
+        give_role(observer, tenant_a.partnership, Role.LA_OBSERVER)
+    assert client_for(observer).get(url).status_code == 403
+
+
+def test_the_progress_is_polled_while_the_run_is_in_progress_and_survives_a_reload(tenant_a, client_for):
+    with scope(partnership=tenant_a.partnership):
+        run = report_run_start(
+            actor=tenant_a.coordinator, partnership=tenant_a.partnership, academic_year=2025, term="summer"
+        )  # its tasks wait for the commit, which this test never makes: the run stays in progress
+    client = client_for(tenant_a.coordinator)
+    term_page = client.get(f"/p/{tenant_a.slug}/reports/terms/2025/summer/").content.decode()
+    assert 'hx-trigger="every 2s"' in term_page and "0 of 2 done" in term_page
+    assert "<script" not in term_page.split('id="report-run"')[1].split("</div>")[0]
+    with scope(partnership=tenant_a.partnership):
+        for school in tenant_a.schools:
+            governors_report_generate(
+                actor=None, partnership=tenant_a.partnership, school=school, academic_year=2025, term="summer", run=run
+            )
+        from reports.services import report_run_progress
+
+        report_run_progress(run=run)
+    fragment = client.get(f"/p/{tenant_a.slug}/reports/runs/{run.pk}/").content.decode()
+    assert "hx-trigger" not in fragment and "Generated 2 of 2 reports" in fragment
+
+
+def test_beat_generates_the_last_ended_terms_reports_once(tenant_a, django_capture_on_commit_callbacks):
+    from reports.tasks import generate_due_reports
+
+    with django_capture_on_commit_callbacks(execute=True):
+        generate_due_reports(partnership_id=tenant_a.partnership.pk)
+    with scopes_disabled():
+        run = ReportRun.objects.get(partnership=tenant_a.partnership)
+        assert (run.academic_year, run.term, run.status) == (2025, "summer", ReportRun.Status.FINISHED)
+        assert GovernorsReport.objects.filter(run=run).count() == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        generate_due_reports(partnership_id=tenant_a.partnership.pk)
+    with scopes_disabled():
+        assert ReportRun.objects.filter(partnership=tenant_a.partnership).count() == 1
+        assert GovernorsReport.objects.filter(partnership=tenant_a.partnership).count() == 2
+
+
+def test_a_term_that_is_no_term_is_refused(tenant_a):
+    with scope(partnership=tenant_a.partnership), pytest.raises(ValidationError) as refused:
+        report_run_start(
+            actor=tenant_a.coordinator, partnership=tenant_a.partnership, academic_year=2030, term="summer"
+        )
+    assert "has not started yet" in str(refused.value)
+
+
+def test_the_pages_run_a_constant_number_of_queries(tenant_a, client_for, django_assert_max_num_queries):
+    with scopes_disabled():
+        schools = [MembershipFactory(partnership=tenant_a.partnership).school for _ in range(12)]
+    with scope(partnership=tenant_a.partnership):
+        for school in [*tenant_a.schools, *schools]:
+            for _ in range(2):
+                governors_report_generate(
+                    actor=None, partnership=tenant_a.partnership, school=school, academic_year=2025, term="summer"
+                )
+    client = client_for(tenant_a.coordinator)
+    # The session, the user, the roles (twice over: the tenant and the page), the run, the reports, the
+    # summary, and the base page's own reads; the same with 2 schools or 14.
+    with django_assert_max_num_queries(20):
+        assert client.get(f"/p/{tenant_a.slug}/reports/terms/2025/summer/").status_code == 200
+    head = client_for(tenant_a.headteacher)
+    with django_assert_max_num_queries(20):
+        assert head.get(f"/p/{tenant_a.slug}/reports/").status_code == 200

@@ -43,8 +43,9 @@ def _data(tenant) -> dict:
 
     from reports.selectors import governors_term, term_to_json
 
+    # The first school's term (a member throughout): what the report says does not matter here, only whose it is.
     with scope(partnership=tenant.partnership):
-        return term_to_json(governors_term(tenant.partnership, tenant.schools[1], 2025, "summer"))
+        return term_to_json(governors_term(tenant.partnership, tenant.schools[0], 2025, "summer"))
 
 
 OBJECT_KWARGS = {
