@@ -323,3 +323,33 @@ def test_the_pages_run_a_constant_number_of_queries(tenant_a, client_for, django
     head = client_for(tenant_a.headteacher)
     with django_assert_max_num_queries(20):
         assert head.get(f"/p/{tenant_a.slug}/reports/").status_code == 200
+
+
+def test_only_what_governors_may_see_goes_into_the_report(tenant_a):
+    from meetings.models import AgendaItem, Decision, Minutes
+    from subscriptions.models import Visit
+    from tests.factories.visits import adviser_for, review_in, visit_for
+
+    adviser = adviser_for(tenant_a)
+    private = visit_for(tenant_a, adviser=adviser)
+    shared = visit_for(tenant_a, adviser=adviser, shared_with=[Role.GOVERNOR])
+    review_in(tenant_a, "confirmed", adviser=adviser)
+    with scopes_disabled():
+        Visit.objects.filter(pk__in=[private.pk, shared.pk]).update(
+            judgements="Reading is strong", next_steps="Phonics training"
+        )
+        meeting = _meeting(tenant_a, D(2026, 10, 8))
+        Minutes.objects.create(meeting=meeting, status=Minutes.Status.CIRCULATED, circulated_at=timezone.now())
+        open_item = AgendaItem.objects.create(meeting=meeting, position=1, title="Budget")
+        closed_item = AgendaItem.objects.create(meeting=meeting, position=2, title="Staffing", confidential=True)
+        Decision.objects.create(item=open_item, text="The budget is agreed", recorded_by=tenant_a.coordinator)
+        Decision.objects.create(item=closed_item, text="A restructure at one school", recorded_by=tenant_a.coordinator)
+        draft = _meeting(tenant_a, D(2026, 11, 5))
+        Minutes.objects.create(meeting=draft)
+        draft_item = AgendaItem.objects.create(meeting=draft, position=1, title="Events")
+        Decision.objects.create(item=draft_item, text="Not yet circulated", recorded_by=tenant_a.coordinator)
+    with scope(partnership=tenant_a.partnership):
+        term = governors_term(tenant_a.partnership, tenant_a.schools[0], YEAR, TERM)
+    assert [d.text for d in term.decisions] == ["The budget is agreed"]
+    assert sorted(v.findings for v in term.visits) == ["", "Reading is strong"]
+    assert term.review.confirmed and term.review.state == "Confirmed by the headteacher"
