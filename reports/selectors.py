@@ -512,6 +512,26 @@ def latest_released(tenant) -> list[GovernorsReport]:
     return sorted(latest.values(), key=lambda r: r.school.name)
 
 
+def awaiting_release(tenant) -> list[GovernorsReport]:
+    """The latest version of each report the headteacher has still to comment on and release. One query."""
+    ids = [
+        pk
+        for pk in {r.school_id for r in tenant.roles if r.school_id}
+        if "release_governors_report" in tenant.school_perms(pk)
+    ]
+    if not ids:
+        return []
+    latest: dict[tuple, GovernorsReport] = {}
+    for report in (
+        GovernorsReport.objects.filter(partnership=tenant.partnership, school_id__in=ids)
+        .select_related("school")
+        .defer("data")
+        .order_by("school__name", "-academic_year", "-term", "-version")
+    ):
+        latest.setdefault((report.school_id, report.academic_year, report.term), report)
+    return [report for report in latest.values() if not report.released]
+
+
 def chair_signing(tenant) -> dict | None:
     """What the chair of governors must sign in the agreement in force today, and its state."""
     if not any("see_governors_agreement" in tenant.school_perms(pk) for pk in readable_school_ids(tenant)):

@@ -188,6 +188,7 @@ def test_through_the_headteacher_governors_see_a_report_only_once_released_and_a
         )
     url = f"/p/{tenant_a.slug}/reports/{report.pk}/"
     assert client_for(governor).get(url).status_code == 404
+    assert "Waiting for your comment" in client_for(tenant_a.headteacher).get(f"/p/{tenant_a.slug}/").content.decode()
     assert not OutboxMessage.objects.filter(recipient=governor.email).exists()
     head = client_for(tenant_a.headteacher)
     assert head.post(f"{url}release/", {"comment": "A strong term for reading."}).status_code == 302
