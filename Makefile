@@ -51,7 +51,7 @@ serve: install assets
 
 # Every linter runs, so one run shows every finding; any finding fails. Bandit reports medium severity and
 # above; a false positive is marked `# nosec BXXX` with the reason on the line.
-BANDIT_PATHS := core accounts schools partnerships meetings finance subscriptions config
+BANDIT_PATHS := core accounts schools partnerships meetings finance subscriptions reports config
 lint: install
 	@status=0; \
 	echo "ruff check ."; $(VENV)/bin/ruff check . || status=1; \

@@ -174,6 +174,12 @@ class AuditAction(models.TextChoices):
     PEP_ANNUAL_REVIEW_RECORDED = "subscriptions.pep_annual_review", "PEP annual review recorded"
     TARIFF_ITEM_SAVED = "subscriptions.tariff_item_saved", "Tariff changed"
 
+    GOVERNORS_REPORT_GENERATED = "reports.governors_report_generated", "Governors' report generated"
+    GOVERNORS_REPORT_RELEASED = "reports.governors_report_released", "Governors' report released"
+    REPORT_RUN_STARTED = "reports.run_started", "Governors' reports started for a term"
+    REPORT_SETTINGS_CHANGED = "reports.settings_changed", "Governors' report settings changed"
+    TERM_SUMMARY_SAVED = "reports.term_summary_saved", "Term's priorities and impact saved"
+
 
 def audit_record(
     *,

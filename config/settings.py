@@ -296,6 +296,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "finance.tasks.send_contribution_reminders_everywhere",
         "schedule": 24 * 60 * 60,
     },
+    # Hourly: a term that has ended gets its governors' reports once (a ReportRun row per term), and a
+    # run left unfinished by a broker or worker that was down has its missing schools sent again.
+    "governors-reports": {"task": "reports.tasks.generate_due_reports_everywhere", "schedule": 60 * 60},
 }
 
 # allauth's rate limits count in the cache, so with several web processes it must be shared (Redis).

@@ -60,12 +60,20 @@ class Series:
     solid: bool
 
 
+def count(value: Decimal) -> str:
+    """'3', '1,200', '4.5': a number of things (meetings, credits), not money."""
+    value = Decimal(value)
+    text = f"{value:,.1f}" if value != value.to_integral_value() else f"{value:,.0f}"
+    return text
+
+
 def comparison_bars(
     *,
     title: str,
     description: str,
     rows: list[tuple[str, Decimal, Decimal]],
     labels: tuple[str, str] = ("Planned", "Actual"),
+    money: bool = True,
 ) -> SafeString:
     """A horizontal bar chart with a pair of bars per row, e.g. each budget line's budget and spending.
 
@@ -74,7 +82,7 @@ def comparison_bars(
     names = [name for name, _, _ in rows]
     first = Series(labels[0], [_amount(row[1]) for row in rows], solid=False)
     second = Series(labels[1], [_amount(row[2]) for row in rows], solid=True)
-    return _chart(title=title, description=description, names=names, series=[first, second])
+    return _chart(title=title, description=description, names=names, series=[first, second], money=money)
 
 
 def bars(
@@ -83,12 +91,13 @@ def bars(
     description: str,
     rows: list[tuple[str, Decimal]],
     label: str = "Amount",
+    money: bool = True,
 ) -> SafeString:
     """A horizontal bar chart with one solid bar per row, e.g. contributions outstanding per school.
     `label` names the amounts in the description (a single series needs no legend)."""
     names = [name for name, _ in rows]
     series = Series(label, [_amount(value) for _, value in rows], solid=True)
-    return _chart(title=title, description=description, names=names, series=[series])
+    return _chart(title=title, description=description, names=names, series=[series], money=money)
 
 
 def pounds(value: Decimal) -> str:
@@ -125,20 +134,26 @@ def _width(text: str, size: int) -> Decimal:
     return ems * size
 
 
-def _tick_label(value: Decimal, step: Decimal) -> str:
+def _tick_label(value: Decimal, step: Decimal, money: bool = True) -> str:
+    if not money:
+        return count(value)
     if step == step.to_integral_value():
         sign = "-" if value < 0 else ""
         return f"{sign}£{abs(value):,.0f}"
     return pounds(value)
 
 
-def _scale(low: Decimal, high: Decimal, *, room: Decimal, label: Decimal) -> tuple[Decimal, Decimal, list[Decimal]]:
+def _scale(
+    low: Decimal, high: Decimal, *, room: Decimal, label: Decimal, whole: bool = False
+) -> tuple[Decimal, Decimal, list[Decimal]]:
     """The ends and the ticks of a scale for amounts from `low` to `high` (0 always among them) drawn
     `room` wide: the finest step of 1, 2 or 5 times a power of ten whose ticks stand at least `label`
     apart, so that their amounts never run into each other."""
     if low == high:  # nothing but zeros: a bare zero line, no division by zero
         return Decimal(0), Decimal(1), [Decimal(0)]
     power = Decimal(1).scaleb((high - low).adjusted() - 2)
+    if whole:  # counts (meetings, credits) are marked at whole numbers
+        power = max(power, Decimal(1))
     while True:
         for multiple in (1, 2, 5):
             step = power * multiple
@@ -188,11 +203,11 @@ def _wrap(name: str, size: int, room: Decimal) -> list[str]:
     return lines
 
 
-def _summary(description: str, names: list[str], series: list[Series]) -> str:
+def _summary(description: str, names: list[str], series: list[Series], write=pounds) -> str:
     """The chart's text alternative: the caller's summary, then every amount it draws."""
     parts = []
     for index, name in enumerate(names):
-        amounts = ", ".join(f"{one.label.lower()} {pounds(one.values[index])}" for one in series)
+        amounts = ", ".join(f"{one.label.lower()} {write(one.values[index])}" for one in series)
         parts.append(f"{name}: {amounts}.")
     if not names:
         parts.append("There is nothing to show.")
@@ -206,7 +221,9 @@ def _ident(title: str, names: list[str], series: list[Series]) -> str:
     return "chart-" + hashlib.sha256(key.encode()).hexdigest()[:10]
 
 
-def _chart(*, title: str, description: str, names: list[str], series: list[Series]) -> SafeString:
+def _chart(*, title: str, description: str, names: list[str], series: list[Series], money: bool = True) -> SafeString:
+    """`money`: amounts are pounds (the default); otherwise counts (meetings, credits), written plainly."""
+    write = pounds if money else count
     if any(len(one.values) != len(names) for one in series):
         raise ValueError("Every series needs one amount per row")
     names = [_NOT_XML.sub("", str(name)) for name in names]  # before wrapping: \x0b is no space to split on
@@ -217,13 +234,13 @@ def _chart(*, title: str, description: str, names: list[str], series: list[Serie
 
     # Room for the amounts written beyond the bars' ends: right of the longest positive bar and, when
     # something is negative, left of the longest negative one.
-    value_room = max((_width(pounds(value), VALUE_SIZE) for value in amounts if value >= 0), default=Decimal(0))
-    negative_room = max((_width(pounds(value), VALUE_SIZE) for value in amounts if value < 0), default=Decimal(0))
+    value_room = max((_width(write(value), VALUE_SIZE) for value in amounts if value >= 0), default=Decimal(0))
+    negative_room = max((_width(write(value), VALUE_SIZE) for value in amounts if value < 0), default=Decimal(0))
     plot_left = Decimal(LABEL_COLUMN) + (negative_room + GAP if negative_room else GAP)
     plot_right = Decimal(WIDTH) - value_room - GAP - 4
     plot_width = plot_right - plot_left
-    widest_tick = _width("£" + f"{max(abs(low), abs(high)):,.0f}", TICK_SIZE) + 8
-    start, end, ticks = _scale(low, high, room=plot_width, label=widest_tick)
+    widest_tick = _width(("£" if money else "") + f"{max(abs(low), abs(high)):,.0f}", TICK_SIZE) + 8
+    start, end, ticks = _scale(low, high, room=plot_width, label=widest_tick, whole=not money)
 
     def x(value: Decimal) -> Decimal:
         return plot_left + (value - start) * plot_width / (end - start)
@@ -242,7 +259,7 @@ def _chart(*, title: str, description: str, names: list[str], series: list[Serie
         f' aria-labelledby="{ident}-title {ident}-desc" viewBox="0 0 {WIDTH} {height}"'
         f' width="{WIDTH}" height="{height}" font-family="{FONT}" fill="{INK}">',
         f'<title id="{ident}-title">{_text(title)}</title>',
-        f'<desc id="{ident}-desc">{_text(_summary(description, names, series))}</desc>',
+        f'<desc id="{ident}-desc">{_text(_summary(description, names, series, write))}</desc>',
         # Hatching: white with dark diagonals, outlined, so it shows on any printer and beside the solid.
         f'<defs><pattern id="{ident}-hatch" patternUnits="userSpaceOnUse" width="6" height="6"'
         f' patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff"/>'
@@ -269,7 +286,7 @@ def _chart(*, title: str, description: str, names: list[str], series: list[Serie
         out.append(
             f'<line x1="{at}" y1="{plot_top}" x2="{at}" y2="{plot_bottom}" stroke="{GRID}" stroke-width="1"/>'
             f'<text x="{at}" y="{plot_bottom + 18}" font-size="{TICK_SIZE}" text-anchor="middle">'
-            f"{_text(_tick_label(tick, ticks[1] - ticks[0] if len(ticks) > 1 else Decimal(1)))}</text>"
+            f"{_text(_tick_label(tick, ticks[1] - ticks[0] if len(ticks) > 1 else Decimal(1), money))}</text>"
         )
     zero = _number(x(Decimal(0)))
     out.append(f'<line x1="{zero}" y1="{plot_top}" x2="{zero}" y2="{plot_bottom}" stroke="{INK}" stroke-width="1.5"/>')
@@ -303,7 +320,7 @@ def _chart(*, title: str, description: str, names: list[str], series: list[Serie
                 at, anchor = left - GAP, "end"
             else:
                 at, anchor = right + GAP, "start"
-            label_width = _width(pounds(value), VALUE_SIZE)
+            label_width = _width(write(value), VALUE_SIZE)
             backing = at - label_width if value < 0 else at
             out.append(
                 f'<rect x="{_number(backing - 2)}" y="{_number(y)}" width="{_number(label_width + 4)}"'
@@ -311,7 +328,7 @@ def _chart(*, title: str, description: str, names: list[str], series: list[Serie
             )
             out.append(
                 f'<text x="{_number(at)}" y="{text_y}" font-size="{VALUE_SIZE}" text-anchor="{anchor}">'
-                f"{_text(pounds(value))}</text>"
+                f"{_text(write(value))}</text>"
             )
         out.append("</g>")
     out.append("</svg>")

@@ -730,3 +730,56 @@ def open_actions_before(meeting: Meeting) -> QuerySet[ActionPoint]:
         meeting__group_id=meeting.group_id,
         meeting__starts__lt=meeting.starts,
     )
+
+
+# --- A school's term, for its governors' report (reports.selectors) ---------------------------------
+
+# The meetings a governors' report counts a school's attendance at: the partnership's and its groups'.
+ATTENDANCE_KINDS = frozenset({Meeting.Kind.PARTNERSHIP, *Meeting.GROUP_KINDS})
+# Minutes whose decisions may be told to a school's governors: circulated to the members, or approved.
+SHARED_MINUTES = frozenset({Minutes.Status.CIRCULATED, Minutes.Status.APPROVED})
+
+
+def _local_day_bounds(first: datetime.date, last: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    tz = timezone.get_current_timezone()
+    starts = datetime.datetime.combine(first, datetime.time.min, tzinfo=tz)
+    ends = datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    return starts, ends
+
+
+def school_attendance_between(
+    partnership: Partnership, school: School, first: datetime.date, last: datetime.date
+) -> list[Attendance]:
+    """The school's recorded attendance at the partnership's and its groups' meetings held from `first`
+    to `last` (inclusive), in date order, each with its meeting. One query."""
+    starts, ends = _local_day_bounds(first, last)
+    return list(
+        Attendance.objects.filter(
+            meeting__partnership=partnership,
+            meeting__kind__in=ATTENDANCE_KINDS,
+            meeting__status=Meeting.Status.SCHEDULED,
+            meeting__starts__gte=starts,
+            meeting__starts__lt=ends,
+            school=school,
+        )
+        .select_related("meeting")
+        .order_by("meeting__starts", "meeting__pk")
+    )
+
+
+def decisions_between(partnership: Partnership, first: datetime.date, last: datetime.date) -> list[Decision]:
+    """The decisions minuted at meetings held from `first` to `last` whose minutes have gone to the
+    members (circulated or approved), never a confidential item's, in date order. One query."""
+    starts, ends = _local_day_bounds(first, last)
+    return list(
+        Decision.objects.filter(
+            item__meeting__partnership=partnership,
+            item__meeting__status=Meeting.Status.SCHEDULED,
+            item__meeting__starts__gte=starts,
+            item__meeting__starts__lt=ends,
+            item__meeting__minutes__status__in=SHARED_MINUTES,
+            item__confidential=False,
+        )
+        .select_related("item__meeting")
+        .order_by("item__meeting__starts", "item__position", "recorded_at", "pk")
+    )

@@ -79,6 +79,7 @@ PARTNERSHIP_PERMISSIONS: dict[str, frozenset[str]] = {
             "manage_finance",
             "manage_subscriptions",
             "view_school_records",
+            "manage_reports",
         }
     ),
     Role.CHAIR: frozenset(_LEADERS),
@@ -100,10 +101,22 @@ PARTNERSHIP_PERMISSIONS: dict[str, frozenset[str]] = {
 # shared follows the constitution's information sharing; partnerships.selectors.permissions.school_privacy
 # puts these together, and is the only place that does.
 SCHOOL_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.HEADTEACHER: frozenset({"act_for_school", "govern_school", "manage_school_people", "view_school_private"}),
+    Role.HEADTEACHER: frozenset(
+        {
+            "act_for_school",
+            "govern_school",
+            "manage_school_people",
+            "view_school_private",
+            "read_governors_report",
+            "release_governors_report",
+        }
+    ),
     Role.DEPUTY: frozenset({"act_for_school", "view_school_private"}),
-    Role.CHAIR_OF_GOVERNORS: frozenset({"govern_school", "view_school_private"}),
-    Role.GOVERNOR: frozenset({"govern_school", "view_school_private"}),
+    # The chair of governors also sees, beside the school's reports, the agreement's state and what they sign.
+    Role.CHAIR_OF_GOVERNORS: frozenset(
+        {"govern_school", "view_school_private", "read_governors_report", "see_governors_agreement"}
+    ),
+    Role.GOVERNOR: frozenset({"govern_school", "view_school_private", "read_governors_report"}),
     Role.FINANCE_OFFICER: frozenset({"act_for_school", "view_school_private", "keep_partnership_funds"}),
     Role.ADVISER: frozenset({"advise_school", "view_school_private"}),
 }

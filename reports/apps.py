@@ -7,3 +7,20 @@ class ReportsConfig(AppConfig):
 
     name = "reports"
     verbose_name = "Reports"
+
+    def ready(self) -> None:
+        from core import panels
+        from partnerships.demo import register_loader
+        from reports import demo
+        from reports.panels import latest_governors_report
+
+        panels.register(
+            panels.Panel(
+                slot="dashboard",
+                name="governors_report",
+                template="reports/panels/latest.html",
+                context=latest_governors_report,
+                order=15,
+            )
+        )
+        register_loader("reports", demo.load)

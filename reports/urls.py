@@ -1,5 +1,6 @@
 from django.urls import path
 
+from reports.views import governors as views
 from reports.views import people
 
 app_name = "reports"
@@ -10,4 +11,13 @@ urlpatterns = [
     path("people/<int:user_pk>/", people.PersonDataView.as_view(), name="person"),
     path("people/<int:user_pk>/erase/", people.PersonEraseView.as_view(), name="person_erase"),
     path("people/<int:user_pk>/data.<str:data_format>", people.PersonDataExportView.as_view(), name="person_export"),
+    path("", views.IndexView.as_view(), name="index"),
+    path("settings/", views.SettingsView.as_view(), name="settings"),
+    path("terms/<int:academic_year>/<slug:term>/", views.TermView.as_view(), name="term"),
+    path("terms/<int:academic_year>/<slug:term>/generate/", views.GenerateView.as_view(), name="generate"),
+    path("terms/<int:academic_year>/<slug:term>/summary/", views.SummaryView.as_view(), name="summary"),
+    path("runs/<int:report_run_pk>/", views.RunView.as_view(), name="run"),
+    path("<int:governors_report_pk>/", views.ReportView.as_view(), name="report"),
+    path("<int:governors_report_pk>/report.pdf", views.ReportPdfView.as_view(), name="pdf"),
+    path("<int:governors_report_pk>/release/", views.ReleaseView.as_view(), name="release"),
 ]

@@ -47,6 +47,9 @@ class School(models.Model):
                 "keep_partnership_funds",
                 "Can see every member's census, budget and contribution (the banker school's finance officer)",
             ),
+            ("read_governors_report", "Can read the school's governors' reports once released to governors"),
+            ("release_governors_report", "Can comment on the school's governors' reports and release them (its head)"),
+            ("see_governors_agreement", "Can see the agreement's state and what to sign (the chair of governors)"),
         ]
 
     def __str__(self) -> str:

@@ -342,3 +342,21 @@ def adviser_work(tenant, today) -> AdviserWork:
             Review.objects.filter(school_id__in=headed, state=Review.State.SENT).select_related("school").order_by("pk")
         )
     return AdviserWork(notes, finish, confirm)
+
+
+# --- A school's term, for its governors' report (reports.selectors) ---------------------------------
+
+
+def school_visits_between(partnership, school, first, last) -> list[Visit]:
+    """The adviser's visits to the school from `first` to `last` (inclusive), in date order. One query.
+    Whether a reader may see a note's contents is `may_read_visit`'s rule, or the note's `shared_with`."""
+    return list(
+        Visit.objects.filter(partnership=partnership, school=school, on__gte=first, on__lte=last)
+        .select_related("adviser")
+        .order_by("on", "pk")
+    )
+
+
+def review_of_term(partnership, school, year: int, term: str) -> Review | None:
+    """The school's Joint Annual Review for one term of an academic year, if the adviser has begun it."""
+    return Review.objects.filter(partnership=partnership, school=school, year=year, term=term).first()

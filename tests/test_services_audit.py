@@ -93,6 +93,7 @@ NOT_USE_CASES = {
     "terms.term_saved": "saves the calendar's default terms, which nobody decided",
     "terms.terms_ensure": "saves the calendar's default terms, which nobody decided",
     "terms.terms_validate": "validates",
+    "reports.governors.report_run_progress": "counts a run's reports, each audited when it was generated",
 }
 
 
@@ -1203,7 +1204,50 @@ REGISTRY: dict[str, Callable[..., dict]] = {
         "academic_year": 2025,
         "dates": _terms_dates(t),
     },
+    # Governors' reports: last academic year's summer term, when both of the tenant's schools were members.
+    "reports.governors.governors_report_generate": lambda t: {
+        "actor": t.coordinator,
+        "partnership": t.partnership,
+        "school": t.schools[0],
+        "academic_year": 2025,
+        "term": "summer",
+    },
+    "reports.governors.governors_report_release": lambda t: {
+        "actor": t.headteacher,
+        "report": _unreleased_report(t),
+        "comment": "A good term",
+    },
+    "reports.governors.report_run_start": lambda t: {
+        "actor": t.coordinator,
+        "partnership": t.partnership,
+        "academic_year": 2025,
+        "term": "summer",
+    },
+    "reports.governors.report_settings_save": lambda t: {
+        "actor": t.coordinator,
+        "partnership": t.partnership,
+        "delivery": "headteacher",
+    },
+    "reports.governors.term_summary_save": lambda t: {
+        "actor": t.coordinator,
+        "partnership": t.partnership,
+        "academic_year": 2025,
+        "term": "summer",
+        "priorities": "Reading",
+        "impact": "Better reading",
+    },
 }
+
+
+def _unreleased_report(t):
+    from reports.models import ReportSettings
+    from reports.services.governors import governors_report_generate
+
+    ReportSettings.objects.create(partnership=t.partnership, delivery=ReportSettings.Delivery.HEADTEACHER_RELEASES)
+    with scope(partnership=t.partnership):
+        return governors_report_generate(
+            actor=t.coordinator, partnership=t.partnership, school=t.schools[0], academic_year=2025, term="summer"
+        )
 
 
 # --- The shape of every service ----------------------------------------------------------------------------

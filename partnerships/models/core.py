@@ -58,6 +58,10 @@ class Partnership(models.Model):
             ("view_finance", "Can see the partnership's financial years, budgets and contribution schemes"),
             ("manage_finance", "Can open financial years, set budgets and contribution schemes"),
             ("manage_subscriptions", "Can set up subscription plans, subscribe schools and manage their credits"),
+            (
+                "manage_reports",
+                "Can generate every member school's governors' reports and say how they reach governors",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -12,6 +12,7 @@ import datetime
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from core.dates import in_force_between_q
 from partnerships.models import Membership, RoleAssignment
 from schools.models import Budget, Census, Person, School
 
@@ -99,3 +100,26 @@ def school_headteachers(school: School) -> QuerySet[Person]:
     """The school's headteacher(s) as the partnership knows them: their name and work email are shared
     with every member, whatever the constitution says about the rest of the school's people."""
     return Person.objects.filter(school=school, position=Person.Position.HEADTEACHER).order_by("full_name")
+
+
+def membership_days(partnership, school: School, first: datetime.date, last: datetime.date):
+    """The first and last day from `first` to `last` (inclusive) on which the school was a member of
+    the partnership, or None when it was a member on none of them. One query."""
+    spans = Membership.objects.filter(partnership=partnership, school=school).filter(
+        in_force_between_q(first, last, start="joined", end="left")
+    )
+    days = [(max(m.joined, first), min(m.left or last, last)) for m in spans]
+    if not days:
+        return None
+    return min(day for day, _ in days), max(day for _, day in days)
+
+
+def member_school_ids_between(partnership, first: datetime.date, last: datetime.date) -> list[int]:
+    """The schools that were members on at least one day from `first` to `last`. One query."""
+    return sorted(
+        set(
+            Membership.objects.filter(partnership=partnership)
+            .filter(in_force_between_q(first, last, start="joined", end="left"))
+            .values_list("school_id", flat=True)
+        )
+    )

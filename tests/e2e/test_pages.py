@@ -279,6 +279,7 @@ def test_phone_width(site, tenant_a):
             "People and roles",
             "Meetings",
             "Finance",
+            "Reports",
             "Subscriptions",  # the coordinator's, to set up plans; others see it once a plan exists
             "Governance",
             "Constitution",

@@ -33,7 +33,16 @@ from tests.factories.partnerships import MembershipFactory, give_role
 from tests.factories.schools import SchoolFactory
 
 # A headteacher, for their school.
-HEAD = {"act_for_school", "govern_school", "manage_school_people", "view_school_private"}
+HEAD = {
+    "act_for_school",
+    "govern_school",
+    "manage_school_people",
+    "view_school_private",
+    "read_governors_report",
+    "release_governors_report",
+}
+# A governor, for their school; the chair of governors also sees the agreement's state.
+GOVERNOR = {"govern_school", "view_school_private", "read_governors_report"}
 pytestmark = pytest.mark.django_db
 
 DAY = datetime.timedelta(days=1)
@@ -59,12 +68,7 @@ def test_school_permissions_count_only_roles_held_for_that_school():
         SimpleNamespace(role=Role.ADVISER, school_id=2),
         SimpleNamespace(role=Role.COORDINATOR, school_id=None),
     ]
-    assert school_permissions_for(roles, 1) == {
-        "act_for_school",
-        "govern_school",
-        "manage_school_people",
-        "view_school_private",
-    }
+    assert school_permissions_for(roles, 1) == HEAD
     assert school_permissions_for(roles, 2) == {"advise_school", "view_school_private"}
     assert school_permissions_for(roles, 3) == frozenset()
 
@@ -167,12 +171,7 @@ def test_a_misspelt_permission_is_an_error_not_a_quiet_no(tenant_a):
 
 def test_a_head_may_act_for_their_own_school_only(tenant_a):
     context = TenantContext(tenant_a.headteacher, tenant_a.partnership)
-    assert context.school_perms(tenant_a.schools[0]) == {
-        "act_for_school",
-        "govern_school",
-        "manage_school_people",
-        "view_school_private",
-    }
+    assert context.school_perms(tenant_a.schools[0]) == HEAD
     assert context.has_for_school("act_for_school", tenant_a.schools[0].pk)  # a pk will do too
     assert context.school_perms(tenant_a.schools[1]) == frozenset()
     assert TenantContext(tenant_a.coordinator, tenant_a.partnership).school_perms(tenant_a.schools[0]) == frozenset()
@@ -183,8 +182,8 @@ def test_a_head_may_act_for_their_own_school_only(tenant_a):
     [
         (Role.HEADTEACHER, HEAD),
         (Role.DEPUTY, {"act_for_school", "view_school_private"}),
-        (Role.GOVERNOR, {"govern_school", "view_school_private"}),
-        (Role.CHAIR_OF_GOVERNORS, {"govern_school", "view_school_private"}),
+        (Role.GOVERNOR, GOVERNOR),
+        (Role.CHAIR_OF_GOVERNORS, GOVERNOR | {"see_governors_agreement"}),
         (Role.FINANCE_OFFICER, {"act_for_school", "view_school_private", "keep_partnership_funds"}),
         (Role.ADVISER, {"advise_school", "view_school_private"}),
     ],
@@ -231,28 +230,22 @@ def test_roles_for_one_school_in_two_partnerships_each_count_only_in_their_own(t
     give_role(user, tenant_a.partnership, Role.HEADTEACHER, shared, end=today + DAY)
     give_role(user, tenant_b.partnership, Role.GOVERNOR, shared)
     assert school_permissions(user, tenant_a.partnership, shared) == HEAD
-    assert school_permissions(user, tenant_b.partnership, shared) == {"govern_school", "view_school_private"}
+    assert school_permissions(user, tenant_b.partnership, shared) == GOVERNOR
 
     # The headship in A ends: B's governorship is untouched, and gives nothing back in A.
     later = today + 2 * DAY
     assert school_permissions(user, tenant_a.partnership, shared, on=later) == frozenset()
-    assert school_permissions(user, tenant_b.partnership, shared, on=later) == {"govern_school", "view_school_private"}
+    assert school_permissions(user, tenant_b.partnership, shared, on=later) == GOVERNOR
     with on_day(later):
         assert TenantContext(user, tenant_a.partnership).school_perms(shared) == frozenset()
-        assert TenantContext(user, tenant_b.partnership).school_perms(shared) == {
-            "govern_school",
-            "view_school_private",
-        }
+        assert TenantContext(user, tenant_b.partnership).school_perms(shared) == GOVERNOR
 
 
 def test_a_school_role_that_starts_tomorrow_gives_nothing_on_the_school_today(tenant_a, today):
     user = UserFactory()
     give_role(user, tenant_a.partnership, Role.GOVERNOR, tenant_a.schools[1], start=today + DAY)
     assert school_permissions(user, tenant_a.partnership, tenant_a.schools[1]) == frozenset()
-    assert school_permissions(user, tenant_a.partnership, tenant_a.schools[1], on=today + DAY) == {
-        "govern_school",
-        "view_school_private",
-    }
+    assert school_permissions(user, tenant_a.partnership, tenant_a.schools[1], on=today + DAY) == GOVERNOR
 
 
 # The copies made before permissions were worked out per request

@@ -34,6 +34,8 @@ def test_starting_a_role_gives_its_permissions_and_is_audited(tenant_a):
         "govern_school",
         "manage_school_people",
         "view_school_private",
+        "read_governors_report",
+        "release_governors_report",
     }
     assert school_permissions(user, p, tenant_a.schools[1]) == set()
     with scopes_disabled():
