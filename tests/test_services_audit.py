@@ -535,6 +535,27 @@ def _booking(t, *, days_ahead: int = 30):
     )
 
 
+def _colleague(t):
+    """A deputy of the headteacher's school, whom the headteacher may name to book."""
+    from tests.factories.partnerships import give_role
+
+    deputy = UserFactory(full_name="Dee Deputy")
+    give_role(deputy, t.partnership, Role.DEPUTY, t.schools[0])
+    return deputy
+
+
+def _delegation(t):
+    from subscriptions.services.delegations import delegation_grant
+
+    return delegation_grant(
+        actor=t.headteacher,
+        partnership=t.partnership,
+        school=t.schools[0],
+        delegate=_colleague(t),
+        start=timezone.localdate(),
+    )
+
+
 def _copy_to_sign(t):
     from partnerships.models import AgreementCopy
     from partnerships.services.signing import agreement_copies_make
@@ -699,6 +720,15 @@ REGISTRY: dict[str, Callable[..., dict]] = {
     )(_event_places(t, days_ahead=0)),
     "subscriptions.events.places_invoice": lambda t: {"actor": t.coordinator, "places": _invoiceable(t)},
     # Notes of visit and the Joint Annual Review: tests/factories/visits.py makes the adviser and the rows.
+    "subscriptions.delegations.delegation_grant": lambda t: {
+        "actor": t.headteacher,
+        "partnership": t.partnership,
+        "school": t.schools[0],
+        "delegate": _colleague(t),
+        "start": timezone.localdate(),
+        "end": None,
+    },
+    "subscriptions.delegations.delegation_withdraw": lambda t: {"actor": t.headteacher, "delegation": _delegation(t)},
     "subscriptions.visits.visit_record": lambda t: {
         "actor": _visits().adviser_for(t),
         "partnership": t.partnership,
