@@ -22,6 +22,7 @@ from django_scopes import scope, scopes_disabled
 import finance.services
 import meetings.services
 import partnerships.services
+import reports.services
 import subscriptions.services
 from accounts.models import AuditEvent, User
 from partnerships.calendar import academic_year_of
@@ -29,6 +30,7 @@ from partnerships.models import Constitution, Group, Membership, RotaSeat
 from partnerships.roles import Role
 from partnerships.selectors.governance import term_on_or_after
 from partnerships.services.grants import object_grant
+from reports.services.tokens import api_token_create
 from schools.models import Person, School
 from tests.factories.accounts import PASSWORD, UserFactory
 from tests.factories.partnerships import (
@@ -102,6 +104,8 @@ def _service_modules():
         yield f"finance.{info.name}", importlib.import_module(f"finance.services.{info.name}")
     for info in pkgutil.iter_modules(subscriptions.services.__path__):
         yield f"subscriptions.{info.name}", importlib.import_module(f"subscriptions.services.{info.name}")
+    for info in pkgutil.iter_modules(reports.services.__path__):
+        yield f"reports.{info.name}", importlib.import_module(f"reports.services.{info.name}")
 
 
 def public_functions() -> dict[str, Callable]:
@@ -720,6 +724,15 @@ REGISTRY: dict[str, Callable[..., dict]] = {
     )(_event_places(t, days_ahead=0)),
     "subscriptions.events.places_invoice": lambda t: {"actor": t.coordinator, "places": _invoiceable(t)},
     # Notes of visit and the Joint Annual Review: tests/factories/visits.py makes the adviser and the rows.
+    "reports.tokens.api_token_create": lambda t: {
+        "actor": t.headteacher,
+        "partnership": t.partnership,
+        "name": "Sheet",
+    },
+    "reports.tokens.api_token_revoke": lambda t: {
+        "actor": t.headteacher,
+        "token": api_token_create(actor=t.headteacher, partnership=t.partnership, name="Sheet")[0],
+    },
     "subscriptions.delegations.delegation_grant": lambda t: {
         "actor": t.headteacher,
         "partnership": t.partnership,
