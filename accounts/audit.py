@@ -173,6 +173,10 @@ class AuditAction(models.TextChoices):
     PEP_PANEL_MEMBER_ADDED = "subscriptions.pep_panel_member_added", "PEP panel member added"
     PEP_ANNUAL_REVIEW_RECORDED = "subscriptions.pep_annual_review", "PEP annual review recorded"
     TARIFF_ITEM_SAVED = "subscriptions.tariff_item_saved", "Tariff changed"
+    BOOKING_DELEGATION_GIVEN = "subscriptions.delegation_given", "Colleague named to book for the school"
+    BOOKING_DELEGATION_WITHDRAWN = "subscriptions.delegation_withdrawn", "Colleague's booking for the school withdrawn"
+    API_TOKEN_CREATED = "reports.api_token_created", "API token created"
+    API_TOKEN_REVOKED = "reports.api_token_revoked", "API token revoked"
 
     GOVERNORS_REPORT_GENERATED = "reports.governors_report_generated", "Governors' report generated"
     GOVERNORS_REPORT_RELEASED = "reports.governors_report_released", "Governors' report released"

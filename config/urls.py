@@ -33,5 +33,6 @@ urlpatterns = [
     path("p/<slug:partnership_slug>/finance/", include("finance.urls")),
     path("p/<slug:partnership_slug>/subscriptions/", include("subscriptions.urls")),
     path("p/<slug:partnership_slug>/reports/", include("reports.urls")),
+    path("api/v1/", include("reports.api.urls")),  # the read API: a bearer token, not a session
     path("admin/", admin.site.urls),
 ]

@@ -42,6 +42,10 @@ class TenantMiddleware:
         slug = match.kwargs.get(TENANT_KWARG)
         if slug is None:
             return self.get_response(request)
+        if getattr(match.func, "tenant_by_bearer_token", False):
+            # The read API (reports.api): its token, not a session, names the person; its own check
+            # resolves the partnership through their roles in the same way and activates the scope.
+            return self.get_response(request)
         if getattr(getattr(match.func, "view_class", None), "token_access", False):
             return self._by_token(request, slug)
         if not request.user.is_authenticated:

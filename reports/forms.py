@@ -46,3 +46,13 @@ class ReleaseForm(Form):
         required=False,
         help_text="It appears at the start of the report",
     )
+
+
+class ApiTokenForm(Form):
+    error_phrases = {"name": "the token's name"}
+
+    name = forms.CharField(
+        label="Name",
+        max_length=80,
+        help_text='What the token is for, so you know it later: "Governors\' spreadsheet"',
+    )

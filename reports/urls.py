@@ -1,7 +1,7 @@
 from django.urls import path
 
 from reports.views import governors as views
-from reports.views import people
+from reports.views import people, tokens
 
 app_name = "reports"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("people/<int:user_pk>/", people.PersonDataView.as_view(), name="person"),
     path("people/<int:user_pk>/erase/", people.PersonEraseView.as_view(), name="person_erase"),
     path("people/<int:user_pk>/data.<str:data_format>", people.PersonDataExportView.as_view(), name="person_export"),
+    path("api-tokens/", tokens.ApiTokensView.as_view(), name="api_tokens"),
+    path("api-tokens/<int:api_token_pk>/revoke/", tokens.ApiTokenRevokeView.as_view(), name="api_token_revoke"),
     path("", views.IndexView.as_view(), name="index"),
     path("settings/", views.SettingsView.as_view(), name="settings"),
     path("terms/<int:academic_year>/<slug:term>/", views.TermView.as_view(), name="term"),

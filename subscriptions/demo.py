@@ -245,6 +245,39 @@ def load(partnership, spec, admin):
         )
     events_load(partnership, coordinator, heads, year)
     visits_and_reviews(partnership, coordinator)
+    booker_named(partnership, coordinator, heads)
+
+
+def booker_named(partnership, coordinator, heads) -> None:
+    """The first subscriber's headteacher names its business manager (a deputy's role for the school)
+    to book adviser time and event places for the school, from the start of this term."""
+    from allauth.account.models import EmailAddress
+
+    from partnerships.demo.seeds import demo_user, roles_from
+    from partnerships.services.roles import role_start
+    from subscriptions.services.delegations import delegation_grant
+
+    urn = SUBSCRIBERS[0]
+    school = School.objects.get(urn=urn)
+    email = f"business.{urn}@schools.example"
+    manager = demo_user(email, "Bola Adeyemi")
+    EmailAddress.objects.update_or_create(user=manager, email=email, defaults={"verified": True, "primary": True})
+    if not RoleAssignment.objects.filter(partnership=partnership, user=manager, school=school).active().exists():
+        role_start(
+            actor=coordinator,
+            user=manager,
+            partnership=partnership,
+            role=Role.DEPUTY,
+            school=school,
+            start=roles_from(),
+        )
+    delegation_grant(
+        actor=heads[urn],
+        partnership=partnership,
+        school=school,
+        delegate=manager,
+        start=timezone.localdate() - datetime.timedelta(days=7),
+    )
 
 
 # The full subscription's places per school at named forums (the EducationKingston proposal).

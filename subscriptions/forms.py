@@ -529,3 +529,21 @@ class ReviewReturnForm(Form):
     error_phrases = {"comments": "your comments"}
 
     comments = _text("What should the adviser change?", required=True)
+
+
+class DelegationForm(Form):
+    error_phrases = {"delegate": "the colleague who may book", "start": "the first day", "end": "the last day"}
+
+    delegate = forms.ModelChoiceField(label="Colleague who may book", queryset=None, empty_label="Choose a colleague")
+    start = forms.DateField(label="First day", widget=DateInput, help_text="The first day they may book")
+    end = forms.DateField(
+        label="Last day (optional)",
+        widget=DateInput,
+        required=False,
+        help_text="The last day they may book; leave it empty to let them book until you withdraw it",
+    )
+
+    def __init__(self, *args, delegate_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["delegate"].queryset = delegate_choices
+        self.fields["delegate"].label_from_instance = lambda user: user.full_name or user.email

@@ -3,12 +3,20 @@ statements. Selectors only read."""
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django_scopes import scopes_disabled
+
+from core.dates import has_ended
 from partnerships.calendar import academic_year_of
+from partnerships.models import RoleAssignment
 from partnerships.roles import SCHOOL_ROLES, Role
-from subscriptions.models import CreditEntry, PlanForum, Review, Subscription, TariffItem, Visit
+from subscriptions.models import BookingDelegation, CreditEntry, PlanForum, Review, Subscription, TariffItem, Visit
 
 HALF = Decimal("0.5")
 MAX_HOURS_A_DAY = Decimal("8")
@@ -173,20 +181,30 @@ def credit_statement(subscription: Subscription) -> CreditStatement:
     )
 
 
-@dataclass(frozen=True)
 class SubscriptionAccess:
     """The one rule of who does what with a school's subscription: the coordinator manages every one;
-    a school's own people see its credits, and its headteacher (or deputy, or business manager: those
-    who act for the school) books; the school's adviser records what a visit took."""
+    a school's own people see its credits; its headteacher books, and so does a colleague the
+    headteacher has named to book for the school while that naming is in force
+    (delegated_school_ids); the school's adviser records what a visit took. Every booking page, of an
+    adviser's time and of places at an event, asks books_for and nothing else."""
 
-    manages: bool
-    school_perms: dict[int, frozenset[str]]
+    def __init__(self, *, manages: bool, school_perms: dict[int, frozenset[str]], heads: frozenset[int], delegated):
+        self.manages = manages
+        self.school_perms = school_perms
+        self.heads = heads
+        self._delegated = delegated  # called once, when a page first asks about a school it may book for
+
+    @cached_property
+    def delegated(self) -> frozenset[int]:
+        return frozenset(self._delegated())
 
     def sees_school(self, school_id: int) -> bool:
         return self.manages or bool(self.school_perms.get(school_id))
 
     def books_for(self, school_id: int) -> bool:
-        return self.manages or "act_for_school" in self.school_perms.get(school_id, frozenset())
+        if self.manages or school_id in self.heads:
+            return True
+        return bool(self.school_perms.get(school_id)) and school_id in self.delegated
 
     def records_visit_for(self, school_id: int) -> bool:
         return self.manages or "advise_school" in self.school_perms.get(school_id, frozenset())
@@ -197,7 +215,7 @@ class SubscriptionAccess:
 
     @property
     def acts_for_a_school(self) -> bool:
-        return any("act_for_school" in perms for perms in self.school_perms.values())
+        return any(self.books_for(pk) for pk in self.school_ids)
 
 
 def subscription_access(tenant) -> SubscriptionAccess:
@@ -205,7 +223,50 @@ def subscription_access(tenant) -> SubscriptionAccess:
     return SubscriptionAccess(
         manages=tenant.has("manage_subscriptions"),
         school_perms={pk: tenant.school_perms(pk) for pk in school_ids},
+        heads=frozenset(r.school_id for r in tenant.roles if r.role == Role.HEADTEACHER and r.school_id),
+        delegated=lambda: delegated_school_ids(tenant.user, tenant.partnership) if school_ids else frozenset(),
     )
+
+
+def delegated_school_ids(user, partnership, *, on: datetime.date | None = None) -> frozenset[int]:
+    """The schools `user` may book for in `partnership` on a day (today by default) because the
+    school's headteacher named them: the naming is not withdrawn and its dates cover the day, the
+    headteacher who gave it still holds that school's headteacher role, and the colleague still holds a
+    role for the school. Worked out here each time, never stored, so it lapses with either role. One query."""
+    on = on or timezone.localdate()
+    with scopes_disabled():
+        roles = RoleAssignment.objects.filter(partnership=partnership, school=OuterRef("school")).active(on)
+        head_still = roles.filter(user=OuterRef("given_by"), role=Role.HEADTEACHER)
+        colleague_still = roles.filter(user=OuterRef("delegate"))
+        return frozenset(
+            BookingDelegation.objects.filter(partnership=partnership, delegate=user)
+            .live(on)
+            .filter(Exists(head_still), Exists(colleague_still))
+            .values_list("school_id", flat=True)
+        )
+
+
+def delegations_of_school(partnership, school_id: int) -> list[BookingDelegation]:
+    """A school's namings, newest first, each marked `in_force` today by the same rule as
+    delegated_school_ids: two queries, however many."""
+    today = timezone.localdate()
+    rows = list(
+        BookingDelegation.objects.filter(partnership=partnership, school_id=school_id).select_related(
+            "delegate", "given_by", "withdrawn_by"
+        )
+    )
+    with scopes_disabled():
+        roles = list(
+            RoleAssignment.objects.filter(partnership=partnership, school_id=school_id)
+            .active(today)
+            .values_list("user_id", "role")
+        )
+    holders = {user_id for user_id, _ in roles}
+    heads = {user_id for user_id, role in roles if role == Role.HEADTEACHER}
+    for row in rows:
+        row.live = row.withdrawn_at is None and not has_ended(row.end, today)
+        row.in_force = row.live and row.start <= today and row.given_by_id in heads and row.delegate_id in holders
+    return rows
 
 
 def subscriptions_of_year(partnership, year: int) -> list[Subscription]:

@@ -30,6 +30,7 @@ from partnerships.models import Constitution, Group, Membership, RotaSeat
 from partnerships.roles import Role
 from partnerships.selectors.governance import term_on_or_after
 from partnerships.services.grants import object_grant
+from reports.services.tokens import api_token_create
 from schools.models import Person, School
 from tests.factories.accounts import PASSWORD, UserFactory
 from tests.factories.partnerships import (
@@ -570,6 +571,27 @@ def _booking(t, *, days_ahead: int = 30):
     )
 
 
+def _colleague(t):
+    """A deputy of the headteacher's school, whom the headteacher may name to book."""
+    from tests.factories.partnerships import give_role
+
+    deputy = UserFactory(full_name="Dee Deputy")
+    give_role(deputy, t.partnership, Role.DEPUTY, t.schools[0])
+    return deputy
+
+
+def _delegation(t):
+    from subscriptions.services.delegations import delegation_grant
+
+    return delegation_grant(
+        actor=t.headteacher,
+        partnership=t.partnership,
+        school=t.schools[0],
+        delegate=_colleague(t),
+        start=timezone.localdate(),
+    )
+
+
 def _copy_to_sign(t):
     from partnerships.models import AgreementCopy
     from partnerships.services.signing import agreement_copies_make
@@ -760,6 +782,24 @@ REGISTRY: dict[str, Callable[..., dict]] = {
     "subscriptions.events.places_offer_accept": lambda t: {"actor": t.headteacher, "places": _offered(t)},
     "subscriptions.events.places_offer_decline": lambda t: {"actor": t.headteacher, "places": _offered(t)},
     # Notes of visit and the Joint Annual Review: tests/factories/visits.py makes the adviser and the rows.
+    "reports.tokens.api_token_create": lambda t: {
+        "actor": t.headteacher,
+        "partnership": t.partnership,
+        "name": "Sheet",
+    },
+    "reports.tokens.api_token_revoke": lambda t: {
+        "actor": t.headteacher,
+        "token": api_token_create(actor=t.headteacher, partnership=t.partnership, name="Sheet")[0],
+    },
+    "subscriptions.delegations.delegation_grant": lambda t: {
+        "actor": t.headteacher,
+        "partnership": t.partnership,
+        "school": t.schools[0],
+        "delegate": _colleague(t),
+        "start": timezone.localdate(),
+        "end": None,
+    },
+    "subscriptions.delegations.delegation_withdraw": lambda t: {"actor": t.headteacher, "delegation": _delegation(t)},
     "subscriptions.visits.visit_record": lambda t: {
         "actor": _visits().adviser_for(t),
         "partnership": t.partnership,

@@ -1,3 +1,6 @@
-from reports.models.governors import GovernorsReport, ReportRun, ReportSettings, TermSummary
+"""The reports app's data, one module per concept."""
 
-__all__ = ["GovernorsReport", "ReportRun", "ReportSettings", "TermSummary"]
+from reports.models.governors import GovernorsReport, ReportRun, ReportSettings, TermSummary
+from reports.models.tokens import ApiToken
+
+__all__ = ["ApiToken", "GovernorsReport", "ReportRun", "ReportSettings", "TermSummary"]

@@ -3,6 +3,7 @@ half-hours), never float; every balance is the last entry of an append-only ledg
 
 from subscriptions.models.bookings import Booking
 from subscriptions.models.credits import CreditEntry
+from subscriptions.models.delegations import BookingDelegation
 from subscriptions.models.events import Event, EventAttendee, EventPlaces
 from subscriptions.models.pep import CpdRecord, PanelMember, PepMilestone, PepOutcome, PepPlan, SupportDay
 from subscriptions.models.plans import Plan, PlanForum, Subscription, TariffItem
@@ -10,6 +11,7 @@ from subscriptions.models.visits import Review, ReviewEvent, Visit, VisitView
 
 __all__ = [
     "Booking",
+    "BookingDelegation",
     "CpdRecord",
     "CreditEntry",
     "Event",

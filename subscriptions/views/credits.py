@@ -12,19 +12,30 @@ from django.utils.text import slugify
 from django.views import View
 from django.views.generic import TemplateView
 
+from accounts.models import User
 from core.forms import Form
 from core.views import ServiceFormView, TenantViewMixin, row_id
 from meetings.pack import render_pdf
 from partnerships.calendar import academic_year_label, academic_year_of
-from partnerships.models import Membership
+from partnerships.models import Membership, RoleAssignment
 from schools.models import School
-from subscriptions.forms import ActualsForm, BookingForm, PlanForm, PlanForumsForm, SubscribeForm, TariffItemForm
-from subscriptions.models import Booking, Plan, PlanForum, Subscription, TariffItem
+from subscriptions.forms import (
+    ActualsForm,
+    BookingForm,
+    DelegationForm,
+    PlanForm,
+    PlanForumsForm,
+    SubscribeForm,
+    TariffItemForm,
+)
+from subscriptions.models import Booking, BookingDelegation, Plan, PlanForum, Subscription, TariffItem
 from subscriptions.selectors import (
     advised_school_ids,
     advisers_work_links,
     credit_balance,
     credit_statement,
+    delegations_of_school,
+    is_school_head,
     subscription_access,
     subscriptions_of_year,
     tariff_credits,
@@ -36,6 +47,7 @@ from subscriptions.services.bookings import (
     booking_validate,
     refund_due,
 )
+from subscriptions.services.delegations import delegation_grant, delegation_withdraw
 from subscriptions.services.plans import plan_create, plan_forums_set, subscription_start
 from subscriptions.services.tariff import tariff_item_save
 
@@ -229,6 +241,7 @@ class StatementView(_SubscriptionMixin, TenantViewMixin, TemplateView):
             bookings=bookings,
             today=today,
             books=self.access.books_for(subscription.school_id),
+            names_bookers=is_school_head(self.request.tenant, subscription.school_id),
             records=self.access.records_visit_for(subscription.school_id),
             year_label=academic_year_label(subscription.year),
         )
@@ -370,3 +383,79 @@ class ActualsView(_BookingFormView):
 
     def get_success_message(self, booking):
         return f"Time recorded for {booking.item.name} on {booking.on:%-d %B %Y}"
+
+
+class BookersView(_SubscriptionMixin, ServiceFormView):
+    """Who may book for the school: its headteacher names a colleague (someone holding a role for the
+    school here) for a time, and sees each naming and whether it is in force today."""
+
+    template_name = "subscriptions/bookers.html"
+    form_class = DelegationForm
+    context_object_name = "subscription"
+
+    def lookup(self, **kwargs):
+        subscription = self.subscription(kwargs["subscription_pk"])
+        if not is_school_head(self.request.tenant, subscription.school_id):
+            raise PermissionDenied
+        return subscription
+
+    def get_form_kwargs(self):
+        colleagues = RoleAssignment.objects.filter(partnership=self.partnership, school_id=self.object.school_id)
+        colleagues = colleagues.active().exclude(user=self.request.user).values("user_id")
+        choices = User.objects.filter(pk__in=colleagues).order_by("full_name", "email")
+        return super().get_form_kwargs() | {"delegate_choices": choices}
+
+    def get_initial(self):
+        return {"start": timezone.localdate()}
+
+    def get_context_data(self, **kwargs):
+        delegations = delegations_of_school(self.partnership, self.object.school_id)
+        return super().get_context_data(**kwargs) | {"delegations": delegations, "today": timezone.localdate()}
+
+    def perform(self, form):
+        return delegation_grant(
+            actor=self.request.user, partnership=self.partnership, school=self.object.school, **form.cleaned_data
+        )
+
+    def get_success_message(self, delegation):
+        return f"{delegation.delegate.full_name or delegation.delegate.email} may book for {delegation.school.name}"
+
+    def get_success_url(self, delegation):
+        return self.tenant_url("subscriptions:bookers", subscription_pk=self.object.pk)
+
+
+class BookerWithdrawView(AccessMixin, ServiceFormView):
+    """The headteacher withdraws a colleague's booking for the school."""
+
+    template_name = "subscriptions/booker_withdraw.html"
+    form_class = Form  # nothing to fill in: the button confirms
+    context_object_name = "delegation"
+
+    def lookup(self, **kwargs):
+        delegation = get_object_or_404(
+            BookingDelegation.objects.select_related("school", "delegate"), pk=row_id(kwargs["delegation_pk"])
+        )
+        if not self.access.sees_school(delegation.school_id):
+            raise Http404("This school's bookers are not shared with you")
+        if not is_school_head(self.request.tenant, delegation.school_id):
+            raise PermissionDenied
+        return delegation
+
+    @cached_property
+    def school_subscription(self) -> Subscription | None:
+        return Subscription.objects.filter(partnership=self.partnership, school_id=self.object.school_id).first()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"subscription": self.school_subscription}
+
+    def perform(self, form):
+        return delegation_withdraw(actor=self.request.user, delegation=self.object)
+
+    def get_success_message(self, delegation):
+        who = delegation.delegate.full_name or delegation.delegate.email
+        return f"{who} may no longer book for {delegation.school.name}"
+
+    def get_success_url(self, delegation):
+        if self.school_subscription is None:
+            return self.tenant_url("subscriptions:index")
+        return self.tenant_url("subscriptions:bookers", subscription_pk=self.school_subscription.pk)

@@ -58,3 +58,38 @@ def test_a_headteacher_books_a_visit_and_the_adviser_records_the_time(site, tena
     page.get_by_label("Hours spent in school").fill("4")
     site.submit("Record the time", status=200, name="recorded")
     expect(page.locator("main")).to_contain_text("54 credits")
+
+
+def test_a_headteacher_names_a_colleague_who_then_books_and_withdraws_it(site, tenant_a):
+    today = timezone.localdate()
+    subscription = subscribed(tenant_a, year=academic_year_of(today))
+    tariff(tenant_a.partnership)
+    with scopes_disabled():
+        deputy = UserFactory(full_name="Dee Deputy")
+        give_role(deputy, tenant_a.partnership, Role.DEPUTY, tenant_a.schools[0])
+    page, slug = site.page, tenant_a.slug
+
+    site.login(tenant_a.headteacher, expect_url=f"/p/{slug}/")
+    site.visit(f"/p/{slug}/subscriptions/{subscription.pk}/", name="head-credits")
+    site.follow("Who may book", name="bookers")
+    page.get_by_label("Colleague who may book").select_option(label="Dee Deputy")
+    fill_date(page, "Last day (optional)", today.replace(year=today.year - 1))
+    site.submit("Let them book", status=400, name="bookers-bad-end")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("on or after the first day")
+    page.get_by_label("Colleague who may book").select_option(label="Dee Deputy")
+    for part in ("Day", "Month", "Year"):
+        page.get_by_role("group", name="Last day (optional)").get_by_label(part).fill("")
+    site.submit("Let them book", status=200, name="bookers-named")
+    expect(page.locator("main")).to_contain_text("May book")
+
+    page.context.clear_cookies()
+    site.login(deputy, expect_url=f"/p/{slug}/")
+    site.visit(f"/p/{slug}/subscriptions/{subscription.pk}/", name="deputy-credits")
+    expect(page.get_by_role("link", name="Book an adviser's time")).to_be_visible()
+
+    page.context.clear_cookies()
+    site.login(tenant_a.headteacher, expect_url=f"/p/{slug}/")
+    site.visit(f"/p/{slug}/subscriptions/{subscription.pk}/bookers/", name="bookers-again")
+    site.submit(locator=page.get_by_role("link", name=re.compile(r"^Withdraw Dee Deputy")), status=200, name="withdraw")
+    site.submit("Withdraw", status=200, name="withdrawn")
+    expect(page.locator("main")).to_contain_text("Withdrawn")

@@ -108,6 +108,7 @@ def build(tenant_a):
         "plan_choices": Plan.objects.filter(partnership=partnership),
         "pep_choices": User.objects.filter(pk=tenant_a.headteacher.pk),
         "user_choices": User.objects.filter(pk=tenant_a.headteacher.pk),
+        "delegate_choices": User.objects.filter(pk=tenant_a.headteacher.pk),
         "rows": [],
         "forum_rows": 1,
         "register": [],

@@ -27,13 +27,16 @@ NON_TENANT_URL_NAMES = {
     "accessibility": "static page",
     "invitation_accept": "the signed token is the capability; tested in tests/accounts",
     "verify_public:lookup": "a form that finds an agreement copy by the identifier printed on it; shows nothing itself",
+    "api:openapi-json": "the read API's OpenAPI description: the shape of the answers, no data",
+    "api:api-root": "the read API's root: answers 404, no data",
     "verify_public:copy": "what the printed copy itself tells its reader (partnership, version, school, the roles "
     "that signed and when, the sealed copy's SHA-256), never a name; tested in "
     "tests/partnerships/test_agreement_verification.py",
 }
 # allauth's sign-in, password and two-factor pages act only on the signed-in user's own account.
 NON_TENANT_NAME_PREFIXES = ("account_", "mfa_")
-NON_TENANT_NAMESPACES = {"admin"}  # superusers only, behind the same sign-in
+NON_TENANT_NAMESPACES = {"admin"}
+API_NAMESPACE = "api"  # superusers only, behind the same sign-in
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,11 @@ class Route:
     @property
     def is_tenant(self) -> bool:
         return TENANT_KWARG in self.kwargs
+
+    @property
+    def is_api(self) -> bool:
+        """The read API (reports.api): a bearer token, not a session; tests/security/test_api_isolation.py."""
+        return self.name.startswith(f"{API_NAMESPACE}:")
 
 
 def all_routes() -> list[Route]:
@@ -73,7 +81,12 @@ def all_routes() -> list[Route]:
 
 
 def tenant_routes() -> list[Route]:
-    return [r for r in all_routes() if r.is_tenant]
+    """The tenant pages, opened with a session; the read API's are api_routes()."""
+    return [r for r in all_routes() if r.is_tenant and not r.is_api]
+
+
+def api_routes() -> list[Route]:
+    return [r for r in all_routes() if r.is_tenant and r.is_api]
 
 
 def is_allowed_non_tenant(route: Route) -> bool:

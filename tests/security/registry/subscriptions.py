@@ -7,12 +7,13 @@ from django.utils import timezone
 
 from partnerships.calendar import academic_year_of
 from partnerships.roles import SCHOOL_ROLES, Role
-from subscriptions.models import Booking, CreditEntry, Plan, PlanForum, Subscription, TariffItem
+from subscriptions.models import Booking, BookingDelegation, CreditEntry, Plan, PlanForum, Subscription, TariffItem
 
 _ALL = set(Role)
 _COORDINATOR = {Role.COORDINATOR}
 _SCHOOLS_OWN = _COORDINATOR | set(SCHOOL_ROLES)  # a school's credits are its own people's and the coordinator's
-_BOOKERS = _COORDINATOR | {Role.HEADTEACHER, Role.DEPUTY, Role.FINANCE_OFFICER}  # act for the school
+_BOOKERS = _COORDINATOR | {Role.HEADTEACHER}  # and a colleague the headteacher names (BookingDelegation)
+_HEAD = {Role.HEADTEACHER}  # names who books for the school
 _RECORDERS = _COORDINATOR | {Role.ADVISER}  # the school's adviser records the time
 
 
@@ -69,7 +70,19 @@ def _forum(tenant) -> PlanForum:
     return forum
 
 
+def _delegation(tenant) -> BookingDelegation:
+    existing = BookingDelegation.objects.filter(partnership=tenant.partnership, school=tenant.schools[1]).first()
+    return existing or BookingDelegation.objects.create(
+        partnership=tenant.partnership,
+        school=tenant.schools[1],
+        delegate=tenant.coordinator,
+        given_by=tenant.headteacher,
+        start=timezone.localdate(),
+    )
+
+
 OBJECT_KWARGS = {
+    "delegation_pk": lambda tenant: _delegation(tenant).pk,
     "tariff_item_pk": lambda tenant: _item(tenant).pk,
     "subscription_pk": lambda tenant: _subscription(tenant).pk,
     "booking_pk": lambda tenant: _booking(tenant).pk,
@@ -89,8 +102,13 @@ ALLOWED = {
     "subscriptions:book": _BOOKERS,
     "subscriptions:cancel": _BOOKERS,
     "subscriptions:actuals": _RECORDERS,
+    "subscriptions:bookers": _HEAD,
+    "subscriptions:booker_withdraw": _HEAD,
 }
 
 # Roles with nothing to do with the school: its credits do not exist for them.
-NOT_FOUND = {name: _ALL - _SCHOOLS_OWN for name in ("statement", "statement_pdf", "book", "cancel", "actuals")}
+NOT_FOUND = {
+    name: _ALL - _SCHOOLS_OWN
+    for name in ("statement", "statement_pdf", "book", "cancel", "actuals", "bookers", "booker_withdraw")
+}
 NOT_FOUND = {f"subscriptions:{name}": roles for name, roles in NOT_FOUND.items()}

@@ -1,0 +1,246 @@
+"""A headteacher names a colleague to book for the school: the colleague then books adviser time and
+event places; withdrawing it, the headteacher leaving the role or the colleague leaving theirs each stop
+it at once (nothing is stored that could outlive the roles); a deputy who is not named books nothing;
+another school's headteacher names nobody for this school; bad input gets a message at its field."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django_scopes import scopes_disabled
+
+from accounts.models import AuditEvent
+from core.models import OutboxMessage
+from partnerships.models import RoleAssignment
+from partnerships.roles import Role
+from subscriptions.models import Booking, BookingDelegation
+from subscriptions.selectors import delegated_school_ids
+from subscriptions.services.delegations import delegation_grant, delegation_withdraw
+from subscriptions.services.events import event_create
+from tests.clock import on_day, roles_held_since
+from tests.factories.accounts import UserFactory
+from tests.factories.partnerships import give_role
+from tests.factories.subscriptions import subscribed, tariff
+
+D = datetime.date
+TODAY = D(2026, 10, 1)
+
+
+@pytest.fixture
+def clock(tenant_a):
+    with scopes_disabled():
+        roles_held_since(tenant_a.partnership, D(2024, 9, 1))
+    with on_day(TODAY):
+        yield
+
+
+@pytest.fixture
+def deputy(tenant_a):
+    user = UserFactory(full_name="Dee Deputy")
+    with scopes_disabled():
+        give_role(user, tenant_a.partnership, Role.DEPUTY, tenant_a.schools[0])
+        RoleAssignment.objects.filter(user=user).update(start=D(2024, 9, 1))
+    return user
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _grant(tenant, deputy, **kwargs):
+    with scopes_disabled():
+        return delegation_grant(
+            actor=tenant.headteacher,
+            partnership=tenant.partnership,
+            school=tenant.schools[0],
+            delegate=deputy,
+            **({"start": TODAY} | kwargs),
+        )
+
+
+def _book_pages(tenant, subscription, items):
+    item = items["network"]
+    starts = datetime.datetime(2026, 11, 10, 9, 30, tzinfo=datetime.UTC)
+    with scopes_disabled():
+        event = event_create(
+            actor=tenant.coordinator,
+            partnership=tenant.partnership,
+            title="Network",
+            item=item,
+            starts=starts,
+            whole_day=False,
+            capacity=30,
+        )
+    base = f"/p/{tenant.slug}/subscriptions"
+    return f"{base}/{subscription.pk}/book/", f"{base}/events/{event.pk}/book/"
+
+
+def _may_book(client, pages) -> list[int]:
+    return [client.get(url).status_code for url in pages]
+
+
+@pytest.mark.django_db
+def test_a_named_colleague_books_adviser_time_and_event_places(tenant_a, clock, deputy):
+    subscription = subscribed(tenant_a)
+    items = tariff(tenant_a.partnership)
+    pages = _book_pages(tenant_a, subscription, items)
+    client = _client(deputy)
+    assert _may_book(client, pages) == [403, 403]  # a deputy books only when named
+    _grant(tenant_a, deputy)
+    assert _may_book(client, pages) == [200, 200]
+    visit = items["visit"]
+    data = {"item": visit.pk, "on": "2026-11-02", "hours": "2", "confirm": "True"}
+    assert client.post(pages[0], data).status_code == 302
+    with scopes_disabled():
+        assert Booking.objects.get().booked_by == deputy
+
+
+@pytest.mark.django_db
+def test_the_headteacher_names_and_withdraws_through_the_page_with_audit_and_email(tenant_a, clock, deputy):
+    subscription = subscribed(tenant_a)
+    head = _client(tenant_a.headteacher)
+    url = f"/p/{tenant_a.slug}/subscriptions/{subscription.pk}/bookers/"
+    assert "Who may book" in head.get(f"/p/{tenant_a.slug}/subscriptions/{subscription.pk}/").content.decode()
+    page = head.get(url)
+    assert page.status_code == 200 and "Dee Deputy" in page.content.decode()
+    response = head.post(url, {"delegate": deputy.pk, "start": "2026-10-01", "end": "2027-07-22"})
+    assert response.status_code == 302
+    with scopes_disabled():
+        delegation = BookingDelegation.objects.get()
+        assert (delegation.start, delegation.end, delegation.given_by) == (TODAY, D(2027, 7, 22), tenant_a.headteacher)
+        assert delegated_school_ids(deputy, tenant_a.partnership) == {tenant_a.schools[0].pk}
+    assert "May book" in head.get(url).content.decode()
+    withdraw = f"/p/{tenant_a.slug}/subscriptions/bookers/{delegation.pk}/withdraw/"
+    assert head.get(withdraw).status_code == 200
+    assert head.post(withdraw).status_code == 302
+    with scopes_disabled():
+        assert not delegated_school_ids(deputy, tenant_a.partnership)
+        actions = list(
+            AuditEvent.objects.filter(action__startswith="subscriptions.delegation")
+            .order_by("pk")
+            .values_list("action")
+        )
+        assert actions == [("subscriptions.delegation_given",), ("subscriptions.delegation_withdrawn",)]
+        subjects = sorted(OutboxMessage.objects.filter(recipient=deputy.email).values_list("subject", flat=True))
+    school = tenant_a.schools[0].name
+    assert subjects == [f"You may now book for {school}", f"You no longer book for {school}"]
+    # The deputy cannot name or withdraw: that is the headteacher's.
+    assert _client(deputy).get(url).status_code == 403
+    assert _client(deputy).post(withdraw).status_code == 403
+
+
+def _end_role(user, tenant) -> None:
+    with scopes_disabled():
+        RoleAssignment.objects.filter(user=user, partnership=tenant.partnership).update(
+            end=TODAY - datetime.timedelta(1)
+        )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("how", ["withdrawn", "head_left", "colleague_left", "ended", "not_started"])
+def test_the_colleague_stops_booking_when_it_is_withdrawn_or_a_role_or_its_dates_end(tenant_a, clock, deputy, how):
+    subscription = subscribed(tenant_a)
+    pages = _book_pages(tenant_a, subscription, tariff(tenant_a.partnership))
+    dates = {"ended": {"start": D(2026, 9, 1), "end": D(2026, 9, 30)}, "not_started": {"start": D(2026, 10, 2)}}
+    if how == "ended":
+        with scopes_disabled():  # an old naming, written before its last day passed
+            BookingDelegation.objects.create(
+                partnership=tenant_a.partnership,
+                school=tenant_a.schools[0],
+                delegate=deputy,
+                given_by=tenant_a.headteacher,
+                **dates["ended"],
+            )
+    else:
+        delegation = _grant(tenant_a, deputy, **dates.get(how, {}))
+    if how == "withdrawn":
+        with scopes_disabled():
+            delegation_withdraw(actor=tenant_a.headteacher, delegation=delegation)
+    elif how == "head_left":
+        _end_role(tenant_a.headteacher, tenant_a)
+    elif how == "colleague_left":
+        _end_role(deputy, tenant_a)
+    expected = [404, 404] if how == "colleague_left" else [403, 403]  # without a role, nothing of the school
+    with scopes_disabled():
+        assert not delegated_school_ids(deputy, tenant_a.partnership)
+    if how == "colleague_left":
+        return  # no role in the partnership at all: the pages 404 before anything is asked
+    assert _may_book(_client(deputy), pages) == expected
+
+
+@pytest.mark.django_db
+def test_a_new_headteacher_does_not_inherit_nor_revive_a_leaver_s_naming(tenant_a, clock, deputy):
+    _grant(tenant_a, deputy)
+    _end_role(tenant_a.headteacher, tenant_a)
+    newcomer = UserFactory()
+    with scopes_disabled():
+        give_role(newcomer, tenant_a.partnership, Role.HEADTEACHER, tenant_a.schools[0])
+        RoleAssignment.objects.filter(user=newcomer).update(start=TODAY)
+        assert not delegated_school_ids(deputy, tenant_a.partnership)
+
+
+@pytest.mark.django_db
+def test_another_school_s_headteacher_names_nobody_for_this_school(tenant_a, clock, deputy):
+    other_head = UserFactory()
+    with scopes_disabled():
+        give_role(other_head, tenant_a.partnership, Role.HEADTEACHER, tenant_a.schools[1])
+        with pytest.raises(ValidationError, match="Only the headteacher"):
+            delegation_grant(
+                actor=other_head,
+                partnership=tenant_a.partnership,
+                school=tenant_a.schools[0],
+                delegate=deputy,
+                start=TODAY,
+            )
+        delegation = _grant(tenant_a, deputy)
+        with pytest.raises(ValidationError, match="Only the headteacher"):
+            delegation_withdraw(actor=other_head, delegation=delegation)
+        assert BookingDelegation.objects.get().withdrawn_at is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("data", "field", "says"),
+    [
+        ({"start": "2026-10-05", "end": "2026-10-04"}, "end", "on or after the first day"),
+        ({"start": "2026-10-05", "end": "2026-13-04"}, "end", "last day must be a real date"),
+        ({"start": ""}, "start", "the first day"),
+        ({"delegate": ""}, "delegate", "the colleague who may book"),
+        ({"delegate": "stranger"}, "delegate", "the colleague who may book"),
+    ],
+)
+def test_bad_namings_get_a_message_at_the_field_and_nothing_changes(tenant_a, clock, deputy, data, field, says):
+    subscription = subscribed(tenant_a)
+    stranger = UserFactory()  # holds a role for the other school only
+    with scopes_disabled():
+        give_role(stranger, tenant_a.partnership, Role.DEPUTY, tenant_a.schools[1])
+    data = {"delegate": deputy.pk, "start": "2026-10-01"} | data
+    if data["delegate"] == "stranger":
+        data["delegate"] = stranger.pk
+    url = f"/p/{tenant_a.slug}/subscriptions/{subscription.pk}/bookers/"
+    response = _client(tenant_a.headteacher).post(url, data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f'id="{field}-error"' in page or f'id="id_{field}-error"' in page or says in page
+    assert says in page
+    with scopes_disabled():
+        assert not BookingDelegation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_service_refuses_a_colleague_with_no_role_at_the_school_by_the_field(tenant_a, clock):
+    stranger = UserFactory()
+    with scopes_disabled():
+        give_role(stranger, tenant_a.partnership, Role.GOVERNOR, tenant_a.schools[1])
+        with pytest.raises(ValidationError) as refused:
+            _grant(tenant_a, stranger)
+        assert "holds none" in refused.value.message_dict["delegate"][0]
+        with pytest.raises(ValidationError) as refused:
+            _grant(tenant_a, stranger, start=D(2026, 10, 5), end=D(2026, 10, 4))
+        assert "end" in refused.value.message_dict
+        assert not BookingDelegation.objects.exists()
