@@ -79,6 +79,7 @@ def governors_report_generate(
             released_at=now if by_email else None,
         )
         audit_record(
+            subject=report,
             actor=actor,
             action=AuditAction.GOVERNORS_REPORT_GENERATED,
             partnership=partnership,
@@ -123,6 +124,7 @@ def governors_report_release(*, actor: User, report: GovernorsReport, comment: s
         locked.save(update_fields=["head_comment", "released_at", "released_by"])
         label = locked.term_label
         audit_record(
+            subject=locked,
             actor=actor,
             action=AuditAction.GOVERNORS_REPORT_RELEASED,
             partnership=locked.partnership,
@@ -163,6 +165,7 @@ def report_run_start(
             finished_at=None if school_ids else timezone.now(),
         )
         audit_record(
+            subject=run,
             actor=actor,
             action=AuditAction.REPORT_RUN_STARTED,
             partnership=partnership,
@@ -201,6 +204,7 @@ def report_settings_save(*, actor: User, partnership: Partnership, delivery: str
         current.updated_at = timezone.now()
         current.save(update_fields=["delivery", "updated_at"])
         audit_record(
+            subject=current,
             actor=actor,
             action=AuditAction.REPORT_SETTINGS_CHANGED,
             partnership=partnership,
@@ -228,6 +232,7 @@ def term_summary_save(
         summary.updated_at = timezone.now()
         summary.save()
         audit_record(
+            subject=summary,
             actor=actor,
             action=AuditAction.TERM_SUMMARY_SAVED,
             partnership=partnership,

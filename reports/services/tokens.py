@@ -34,6 +34,7 @@ def api_token_create(*, actor: User, partnership: Partnership, name: str) -> tup
         partnership=partnership, user=actor, name=name, prefix=secret[:PREFIX_LENGTH], token_hash=token_hash(secret)
     )
     audit_record(
+        subject=token,
         actor=actor,
         partnership=partnership,
         action=AuditAction.API_TOKEN_CREATED,
@@ -54,6 +55,7 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     audit_record(
+        subject=token,
         actor=actor,
         partnership=token.partnership,
         action=AuditAction.API_TOKEN_REVOKED,

@@ -29,6 +29,7 @@ def _holds_a_role_for(user: User, partnership: Partnership, school: School) -> b
 
 def _audit(actor: User, delegation: BookingDelegation, action: AuditAction, summary: str) -> None:
     audit_record(
+        subject=delegation,
         actor=actor,
         partnership=delegation.partnership,
         action=action,
