@@ -30,6 +30,9 @@ class PeopleDataView(TenantViewMixin, TemplateView):
 class _PersonMixin:
     permission_required = "manage_people"
 
+    def lookup(self, user_pk, **kwargs):
+        return self.person(user_pk)
+
     def person(self, user_pk) -> User:
         """Someone who holds or held a role here; anyone else is not this partnership's to show (404)."""
         person = get_object_or_404(User, pk=row_id(user_pk))
@@ -84,9 +87,6 @@ class PersonEraseView(_PersonMixin, ServiceFormView):
     template_name = "reports/person_erase.html"
     form_class = EraseForm
     context_object_name = "person"
-
-    def lookup(self, user_pk, **kwargs):
-        return self.person(user_pk)
 
     def get_context_data(self, **kwargs):
         refusal = erasure_refusal(partnership=self.partnership, person=self.object, actor=self.request.user)
