@@ -43,7 +43,6 @@ def load(partnership, spec: dict, admin) -> None:
         _heart_of_manchester(partnership, schools, admin)
     if spec["slug"] == "exeter-beacon":
         _exeter_beacon(partnership, schools, admin)
-    _declarations(partnership)
 
 
 # --- People -----------------------------------------------------------------------------------------------
@@ -319,8 +318,9 @@ OTHER = [
 ]
 
 
-def _declarations(partnership) -> None:
-    """Most people have declared; one in nine has not (missing) and one in nine declared over a year ago."""
+def declarations(partnership) -> None:
+    """Run by load_demo after every app's loader, so that everyone the demo gives a role is in the
+    register. Most people have declared; one in nine has not (missing) and one in nine declared over a year ago."""
     today = timezone.localdate()
     users = {a.user_id: a.user for a in declaring_roles().filter(partnership=partnership).select_related("user")}
     declared = set(InterestDeclaration.objects.filter(partnership=partnership).values_list("user_id", flat=True))

@@ -134,3 +134,5 @@ class Command(BaseCommand):
             area.load(partnership, spec, admin)
         for load in demo_registry.later_loaders():  # meetings, money, ...: each app's own demo data
             load(partnership, spec, admin)
+        # Last, when every app has added its people: everyone with a role is in the register of interests.
+        demo_groups.declarations(partnership)
