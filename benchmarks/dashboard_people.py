@@ -6,7 +6,8 @@ Run from the repository root:
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python benchmarks/dashboard_people.py
 
 It builds a throwaway database (a temporary SQLite file, or a separate test database on the server
-named by DATABASE_URL), fills one partnership with many member schools and people, then times
+named by DATABASE_URL), fills one partnership with many member schools and people and a year of
+business (benchmarks/year_of_business.py: meetings with attendance, contributions, credits), then times
 GET requests through django.test.Client, signed in as a coordinator, for:
 
     floor      /p/<slug>/floor/   the cheapest tenant page (benchmarks/urls_floor.py)
@@ -37,7 +38,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEV_DATABASE = REPO_ROOT / "var" / "commonroom.sqlite3"
 FLOOR_URLCONF = "benchmarks.urls_floor"
-VIEWS = ("floor", "dashboard", "people")
+VIEWS = ("floor", "layout", "dashboard", "people")
 # The dashboard again, signed in as someone holding each of these roles in the big partnership.
 DASHBOARD_ROLES = ("headteacher", "adviser", "governor", "chair_of_governors", "chair")
 
@@ -63,6 +64,9 @@ def parse_args(argv=None):
     parser.add_argument("--repeat", type=int, default=30, help="timed requests per page (default 30)")
     parser.add_argument("--warmup", type=int, default=3, help="untimed requests per page first (default 3)")
     parser.add_argument("--seed", type=int, default=1, help="random seed for the data (default 1)")
+    parser.add_argument(
+        "--no-year", action="store_true", help="leave out the year of meetings, money and credits (people only)"
+    )
     parser.add_argument("--show-queries", action="store_true", help="print the SQL of one request per page")
     args = parser.parse_args(argv)
     if args.schools < 1 or args.users < 1 or args.repeat < 1 or args.warmup < 0:
@@ -332,6 +336,7 @@ def run_requests(partnership, coordinator, args):
 
     urls = {
         "floor": f"/p/{partnership.slug}/floor/",
+        "layout": f"/p/{partnership.slug}/layout/",
         "dashboard": f"/p/{partnership.slug}/",
         "people": f"/p/{partnership.slug}/people/",
     }
@@ -402,6 +407,7 @@ def print_report(args, size, results, build_seconds, started):
     from django.db import connection
 
     floor = results["floor"]["median"]
+    layout = results["layout"]["median"]
     print()
     print(
         f"Django {django.get_version()}, Python {platform.python_version()}, "
@@ -414,12 +420,13 @@ def print_report(args, size, results, build_seconds, started):
         f"\n{args.repeat} timed requests per page after {args.warmup} warm-up rounds, signed in as the coordinator"
         " (dash:<role>: the dashboard as someone holding that role):\n"
     )
-    print(f"{'view':<24} {'median ms':>10} {'p90 ms':>9} {'x floor':>8} {'queries':>8} {'KB':>7}")
+    print(f"{'view':<24} {'median ms':>10} {'p90 ms':>9} {'x floor':>8} {'x layout':>9} {'queries':>8} {'KB':>7}")
     for name, r in results.items():
         low, high = min(r["queries"]), max(r["queries"])
         queries = str(low) if low == high else f"{low}-{high}"
         print(
-            f"{name:<24} {r['median']:>10.2f} {r['p90']:>9.2f} {r['median'] / floor:>8.2f} {queries:>8} {r['kb']:>7.1f}"
+            f"{name:<24} {r['median']:>10.2f} {r['p90']:>9.2f} {r['median'] / floor:>8.2f} {r['median'] / layout:>9.2f}"
+            f" {queries:>8} {r['kb']:>7.1f}"
         )
     print(f"\nTotal run time {time.perf_counter() - started:.1f} s")
 
@@ -437,6 +444,10 @@ def main(argv=None) -> int:
         old_name = create_database(tmpdir)
         build_started = time.perf_counter()
         partnership, coordinator, size = build_tenant(args.schools, args.users, args.seed)
+        if not args.no_year:
+            from benchmarks.year_of_business import add_year_of_business
+
+            size.update(add_year_of_business(partnership, coordinator, seed=args.seed))
         analyze_tables()
         build_seconds = time.perf_counter() - build_started
         results, failures = run_requests(partnership, coordinator, args)

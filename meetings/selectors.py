@@ -8,7 +8,7 @@ import hashlib
 from dataclasses import dataclass
 
 from django.core import signing
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from core.models import OutboxMessage
@@ -600,9 +600,8 @@ def absence_flags(
             kind=Meeting.Kind.PARTNERSHIP,
             status=Meeting.Status.SCHEDULED,
             ends__lte=now,
-            attendance__isnull=False,
         )
-        .distinct()
+        .filter(Exists(Attendance.objects.filter(meeting=OuterRef("pk"))))  # not a join over every row
         .order_by("-starts")[:count]
     )
     if len(recent) < count:

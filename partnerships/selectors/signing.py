@@ -202,23 +202,36 @@ def signing_board(version: AgreementVersion, schools=None, on: datetime.date | N
 
 def blocks_to_sign(user: User, version: AgreementVersion, on: datetime.date | None = None) -> list[tuple]:
     """(copy, block) pairs `user` may sign now in the version in force: what their reminders and
-    dashboard list."""
+    dashboard list. Only the copies of the schools whose blocks their roles sign are read (every copy
+    for a partnership-wide signer, the chair), and nobody else's roles: four queries."""
     if version.status != AgreementVersion.Status.PUBLISHED:
         return []
     on = on or timezone.localdate()
     mine = RoleAssignment.objects.filter(user=user, partnership_id=version.partnership_id).active(on)
     held = {(a.role, a.school_id) for a in mine}
-    if not held:
+    signed_as = {role for role, _ in held}
+    blocks = [
+        block
+        for block in SignatureBlock.objects.filter(version=version).order_by("order", "pk")
+        if SIGNS_AS.get(block.kind) in signed_as
+    ]
+    if not blocks:
         return []
+    copies = AgreementCopy.objects.filter(version=version, status=AgreementCopy.Status.AWAITING).select_related("school")
+    if all(block.per_school for block in blocks):
+        copies = copies.filter(school_id__in={school_id for _, school_id in held if school_id is not None})
+    copies = list(copies.order_by("school__name"))
+    signed = set(
+        AgreementSignature.objects.filter(copy__in=copies, block__in=blocks, voided_at__isnull=True).values_list(
+            "copy_id", "block_id"
+        )
+    )
     todo = []
-    for state in signing_board(version, on=on):
-        if state.copy.status != AgreementCopy.Status.AWAITING:
-            continue
-        for block_state in state.outstanding:
-            role = SIGNS_AS.get(block_state.block.kind)
-            school_id = state.copy.school_id if block_state.block.per_school else None
-            if role and (role, school_id) in held:
-                todo.append((state.copy, block_state.block))
+    for copy in copies:
+        for block in blocks:
+            school_id = copy.school_id if block.per_school else None
+            if (copy.pk, block.pk) not in signed and (SIGNS_AS[block.kind], school_id) in held:
+                todo.append((copy, block))
     return todo
 
 
