@@ -217,7 +217,8 @@ def blocks_to_sign(user: User, version: AgreementVersion, on: datetime.date | No
     ]
     if not blocks:
         return []
-    copies = AgreementCopy.objects.filter(version=version, status=AgreementCopy.Status.AWAITING).select_related("school")
+    copies = AgreementCopy.objects.filter(version=version, status=AgreementCopy.Status.AWAITING)
+    copies = copies.select_related("school")
     if all(block.per_school for block in blocks):
         copies = copies.filter(school_id__in={school_id for _, school_id in held if school_id is not None})
     copies = list(copies.order_by("school__name"))
