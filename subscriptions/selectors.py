@@ -214,7 +214,9 @@ class SubscriptionAccess:
         return {pk for pk, perms in self.school_perms.items() if perms}
 
     @property
-    def acts_for_a_school(self) -> bool:
+    def books_for_a_school(self) -> bool:
+        """Books for at least one school (not partnerships.selectors.permissions.acting_school_ids, which
+        is who acts for a school at all: a deputy acts for it but books only when named)."""
         return any(self.books_for(pk) for pk in self.school_ids)
 
 

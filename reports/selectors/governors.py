@@ -95,6 +95,9 @@ class AreaLine:
 
 @dataclass(frozen=True)
 class MoneyYear:
+    """finance.selectors.StatementYear's totals as the report keeps them: figures in the snapshot, not
+    the live requests and payments a statement holds (a late payment changes the next version only)."""
+
     label: str
     asked: Decimal
     paid: Decimal
