@@ -47,6 +47,14 @@ PROGRESS = (
 )
 
 
+# The demo's records begin this academic year: the year before was reviewed on paper.
+PROGRESS_BEFORE = (
+    "The partnership began keeping its records here this year: its review of the year before was made on paper "
+    "and reported to the annual planning meeting in July. The members at the start and end of the year are "
+    "recorded below."
+)
+
+
 def _coordinator(partnership):
     return RoleAssignment.objects.filter(partnership=partnership, role=Role.COORDINATOR).active().order_by("pk").first()
 
@@ -59,8 +67,8 @@ def load_annual(partnership, spec) -> None:
     if AnnualReport.objects.filter(partnership=partnership).exists():
         return
     last = last_complete_year()
-    for year in (last, last + 1):
-        annual_report_generate(actor=coordinator.user, partnership=partnership, academic_year=year, progress=PROGRESS)
+    for year, progress in ((last, PROGRESS_BEFORE), (last + 1, PROGRESS)):
+        annual_report_generate(actor=coordinator.user, partnership=partnership, academic_year=year, progress=progress)
 
 
 def load(partnership, spec, admin) -> None:
