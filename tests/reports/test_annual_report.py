@@ -366,3 +366,17 @@ def test_the_selector_reads_inside_the_partnerships_scope_only(tenant_a, tenant_
         theirs = annual_year(tenant_b.partnership, year)
     names = {row.school for row in theirs.attendance} | {a.name for a in theirs.areas}
     assert not names & ({s.name for s in tenant_a.schools} | {"Reading"})
+
+
+def test_the_demo_makes_exeters_annual_report_for_the_last_complete_year_once(tenant_a):
+    from reports.demo import load_annual
+    from reports.selectors.annual import last_complete_year
+
+    with scopes_disabled():
+        load_annual(tenant_a.partnership, {"slug": "exeter-beacon"})
+        load_annual(tenant_a.partnership, {"slug": "exeter-beacon"})
+        load_annual(tenant_a.partnership, {"slug": "heart-of-manchester"})  # only Exeter's demo has them
+        years = sorted(
+            AnnualReport.objects.filter(partnership=tenant_a.partnership).values_list("academic_year", "version")
+        )
+    assert years == [(last_complete_year(), 1), (last_complete_year() + 1, 1)]
