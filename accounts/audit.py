@@ -183,6 +183,7 @@ class AuditAction(models.TextChoices):
     REPORT_RUN_STARTED = "reports.run_started", "Governors' reports started for a term"
     REPORT_SETTINGS_CHANGED = "reports.settings_changed", "Governors' report settings changed"
     TERM_SUMMARY_SAVED = "reports.term_summary_saved", "Term's priorities and impact saved"
+    ANNUAL_REPORT_GENERATED = "reports.annual_report_generated", "Annual partnership report generated"
 
 
 def audit_record(

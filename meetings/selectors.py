@@ -782,3 +782,43 @@ def decisions_between(partnership: Partnership, first: datetime.date, last: date
         .select_related("item__meeting")
         .order_by("item__meeting__starts", "item__position", "recorded_at", "pk")
     )
+
+
+# --- A partnership's year, for its annual report (reports.selectors.annual) ----------------------------
+
+
+def partnership_meetings_between(partnership: Partnership, first: datetime.date, last: datetime.date) -> int:
+    """How many partnership meetings (not cancelled) were held from `first` to `last`. One query."""
+    starts, ends = _local_day_bounds(first, last)
+    return Meeting.objects.filter(
+        partnership=partnership,
+        kind=Meeting.Kind.PARTNERSHIP,
+        status=Meeting.Status.SCHEDULED,
+        starts__gte=starts,
+        starts__lt=ends,
+    ).count()
+
+
+def attendance_counts_between(
+    partnership: Partnership, first: datetime.date, last: datetime.date
+) -> dict[int, dict[str, int]]:
+    """For each school, how often each attendance status (Attendance.Status) was recorded for it at the
+    partnership meetings (not cancelled) held from `first` to `last`: {school id: {status: count}}.
+    One query, whatever the number of schools and meetings."""
+    starts, ends = _local_day_bounds(first, last)
+    rows = (
+        Attendance.objects.filter(
+            meeting__partnership=partnership,
+            meeting__kind=Meeting.Kind.PARTNERSHIP,
+            meeting__status=Meeting.Status.SCHEDULED,
+            meeting__starts__gte=starts,
+            meeting__starts__lt=ends,
+        )
+        .order_by()
+        .values_list("school_id", "status")
+        .annotate(count=Count("pk"))
+    )
+    counts: dict[int, dict[str, int]] = {}
+    for school_id, status, count in rows:
+        counts.setdefault(school_id, {})[status] = count
+    return counts

@@ -56,3 +56,15 @@ class ApiTokenForm(Form):
         max_length=80,
         help_text='What the token is for, so you know it later: "Governors\' spreadsheet"',
     )
+
+
+class AnnualReportForm(Form):
+    error_phrases = {"progress": "the partnership's progress against its aims"}
+
+    progress = forms.CharField(
+        label="The partnership's progress against its aims this year",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=10000,
+        required=False,
+        help_text="In your own words, from the strategy group's review: the report quotes it under the aims",
+    )

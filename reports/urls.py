@@ -1,7 +1,7 @@
 from django.urls import path
 
+from reports.views import annual, people, tokens
 from reports.views import governors as views
-from reports.views import people, tokens
 
 app_name = "reports"
 
@@ -18,6 +18,9 @@ urlpatterns = [
     path("terms/<int:academic_year>/<slug:term>/", views.TermView.as_view(), name="term"),
     path("terms/<int:academic_year>/<slug:term>/generate/", views.GenerateView.as_view(), name="generate"),
     path("terms/<int:academic_year>/<slug:term>/summary/", views.SummaryView.as_view(), name="summary"),
+    path("annual/<int:academic_year>/", annual.AnnualReportView.as_view(), name="annual"),
+    path("annual/<int:academic_year>/report.pdf", annual.AnnualReportPdfView.as_view(), name="annual_pdf"),
+    path("annual/<int:academic_year>/generate/", annual.AnnualGenerateView.as_view(), name="annual_generate"),
     path("runs/<int:report_run_pk>/", views.RunView.as_view(), name="run"),
     path("<int:governors_report_pk>/", views.ReportView.as_view(), name="report"),
     path("<int:governors_report_pk>/report.pdf", views.ReportPdfView.as_view(), name="pdf"),

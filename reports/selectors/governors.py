@@ -219,17 +219,28 @@ def _dump(value):
     return value
 
 
-def _load(value):
+def _load(value, types: dict[str, type] = _TYPES):
+    """The value `_dump` wrote, its dataclasses rebuilt from `types` (their names)."""
     if isinstance(value, list):
-        return [_load(item) for item in value]
+        return [_load(item, types) for item in value]
     if not isinstance(value, dict):
         return value
     if "_decimal" in value:
         return Decimal(value["_decimal"])
     if "_date" in value:
         return datetime.date.fromisoformat(value["_date"])
-    cls = _TYPES[value["_type"]]
-    return cls(**{name: _load(item) for name, item in value.items() if name != "_type"})
+    cls = types[value["_type"]]
+    return cls(**{name: _load(item, types) for name, item in value.items() if name != "_type"})
+
+
+def snapshot_to_json(value) -> dict:
+    """A report's dataclasses as JSON: Decimals and dates kept exactly, each dataclass named."""
+    return _dump(value)
+
+
+def snapshot_from_json(data: dict, types: dict[str, type]):
+    """What `snapshot_to_json` wrote, rebuilt from `types`: the dataclasses a report may hold, by name."""
+    return _load(data, types)
 
 
 def term_to_json(term: GovernorsTerm) -> dict:

@@ -4,7 +4,7 @@ page where reports are generated with their progress. Who reads what is `report_
 a report the reader may not read does not exist (404)."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views import View
@@ -16,6 +16,7 @@ from partnerships.calendar import TERM_NAMES, academic_year_of
 from partnerships.selectors.terms import term_label, terms_for_years
 from reports.forms import GenerateForm, ReleaseForm, ReportSettingsForm, TermSummaryForm
 from reports.models import GovernorsReport, ReportRun, TermSummary
+from reports.selectors.annual import annual_years
 from reports.selectors.governors import (
     chair_signing,
     readable_school_ids,
@@ -34,6 +35,7 @@ from reports.services.governors import (
     report_settings_save,
     term_summary_save,
 )
+from reports.views import pdf_download
 from schools.models import School
 
 MANAGE = "manage_reports"
@@ -56,6 +58,7 @@ class IndexView(TenantViewMixin, TemplateView):
         context["schools"] = [(school, school_reports(tenant, school.pk)) for school in schools]
         context["signing"] = chair_signing(tenant)
         context["manages"] = manages
+        context["annual"] = annual_years(self.partnership, with_recent=manages)
         if manages:
             today = timezone.localdate()
             year = academic_year_of(today)
@@ -171,11 +174,8 @@ class ReportPdfView(ReportMixin, TenantViewMixin, View):
     def get(self, request, *args, **kwargs):
         report = self.lookup(**kwargs)
         pdf = render_pdf("reports/pdf/report.html", {"partnership": self.partnership} | self.report_context(report))
-        response = HttpResponse(pdf, content_type="application/pdf")
         name = f"governors-report-{report.school.urn}-{report.academic_year}-{report.term}-v{report.version}.pdf"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return pdf_download(pdf, name)
 
 
 class ReleaseView(ReportMixin, ServiceFormView):
