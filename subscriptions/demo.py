@@ -315,7 +315,8 @@ def events_load(partnership, coordinator, heads, year):
     """A whole-day network (the forum, 2 places a school by the plan), a half-day network that is full with a school
     waiting, and an open conference with a non-member organisation at the premium price."""
     from partnerships.selectors.terms import school_day_on_or_after
-    from subscriptions.services.events import event_create, places_book
+    from subscriptions.services.events import event_create
+    from subscriptions.services.places import places_book
 
     today = timezone.localdate()
     zone = timezone.get_current_timezone()

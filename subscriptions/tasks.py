@@ -8,7 +8,7 @@ from config.celery import TenantTask
 from partnerships.calendar import academic_year_of
 from partnerships.models import Partnership
 from subscriptions.models import Subscription
-from subscriptions.services.events import offers_expire
+from subscriptions.services.places import offers_expire
 from subscriptions.services.plans import credits_lapse
 
 

@@ -54,13 +54,13 @@ NOT_USE_CASES = {
     "subscriptions.bookings.refund_due": "a rule: whether a cancellation is refunded",
     "subscriptions.bookings.booking_validate": "validates",
     "subscriptions.plans.credits_lapse": "the system lapses a year's unspent credits (the ledger entry is the record)",
-    "subscriptions.events.places_check": "validates, and says what the places would cost",
-    "subscriptions.events.places_cost": "a rule: what places cost",
-    "subscriptions.events.places_taken": "reads",
-    "subscriptions.events.offer_hold": "a setting: how long an offer is held",
-    "subscriptions.events.taken_filter": "a rule: which places count as taken",
-    "subscriptions.events.offers_expire": "the system lapses offers not taken in time (audited, no actor)",
-    "subscriptions.events.refund_due": "a rule: whether a cancellation is refunded",
+    "subscriptions.places.places_check": "validates, and says what the places would cost",
+    "subscriptions.places.places_cost": "a rule: what places cost",
+    "subscriptions.places.places_taken": "reads",
+    "subscriptions.places.offer_hold": "a setting: how long an offer is held",
+    "subscriptions.places.taken_filter": "a rule: which places count as taken",
+    "subscriptions.places.offers_expire": "the system lapses offers not taken in time (audited, no actor)",
+    "subscriptions.places.refund_due": "a rule: whether a cancellation is refunded",
     "signing.agreement_copies_make": "the system makes the copies a publish asked for (audited, no actor)",
     "signing.agreement_copy_seal": "the system seals a copy once its last signer signed (audited, no actor)",
     "signing.new_identifier": "makes a random identifier",
@@ -526,7 +526,7 @@ def _event(t, *, days_ahead: int = 30, item: str = "network"):
 
 
 def _event_places(t, *, days_ahead: int = 30):
-    from subscriptions.services.events import places_book
+    from subscriptions.services.places import places_book
 
     return places_book(actor=t.headteacher, event=_event(t, days_ahead=days_ahead), school=t.schools[0], places=2)
 
@@ -534,7 +534,7 @@ def _event_places(t, *, days_ahead: int = 30):
 def _invoiceable(t):
     from finance.services.years import financial_year_open
     from partnerships.calendar import financial_year_of
-    from subscriptions.services.events import places_book
+    from subscriptions.services.places import places_book
 
     financial_year_open(
         actor=t.coordinator, partnership=t.partnership, start_year=financial_year_of(timezone.localdate())
@@ -545,7 +545,7 @@ def _invoiceable(t):
 
 def _offered(t):
     """The tenant's school waits for a place at a full conference; one comes free and is held for it."""
-    from subscriptions.services.events import places_book, places_cancel
+    from subscriptions.services.places import places_book, places_cancel
 
     event = _event(t, item="conference")
     event.capacity = 1
@@ -749,22 +749,22 @@ REGISTRY: dict[str, Callable[..., dict]] = {
         "capacity": 30,
         "places_per_school": 2,
     },
-    "subscriptions.events.places_book": lambda t: {
+    "subscriptions.places.places_book": lambda t: {
         "actor": t.headteacher,
         "event": _event(t),
         "school": t.schools[0],
         "places": 2,
     },
-    "subscriptions.events.places_cancel": lambda t: {"actor": t.headteacher, "places": _event_places(t)},
-    "subscriptions.events.attendance_record": lambda t: (
+    "subscriptions.places.places_cancel": lambda t: {"actor": t.headteacher, "places": _event_places(t)},
+    "subscriptions.attendance.attendance_record": lambda t: (
         lambda row: {"actor": t.coordinator, "event": row.event, "came": {row.register.first().pk}}
     )(_event_places(t, days_ahead=0)),
-    "subscriptions.events.attendees_name": lambda t: {
+    "subscriptions.attendance.attendees_name": lambda t: {
         "actor": t.headteacher,
         "places": _event_places(t),
         "names": ["A. Teacher", ""],
     },
-    "subscriptions.events.places_invoice": lambda t: {"actor": t.coordinator, "places": _invoiceable(t)},
+    "subscriptions.places.places_invoice": lambda t: {"actor": t.coordinator, "places": _invoiceable(t)},
     "subscriptions.events.event_change": lambda t: (
         lambda row: {
             "actor": t.coordinator,
@@ -779,8 +779,8 @@ REGISTRY: dict[str, Callable[..., dict]] = {
         "event": _event_places(t).event,
         "reason": "The speaker is ill",
     },
-    "subscriptions.events.places_offer_accept": lambda t: {"actor": t.headteacher, "places": _offered(t)},
-    "subscriptions.events.places_offer_decline": lambda t: {"actor": t.headteacher, "places": _offered(t)},
+    "subscriptions.places.places_offer_accept": lambda t: {"actor": t.headteacher, "places": _offered(t)},
+    "subscriptions.places.places_offer_decline": lambda t: {"actor": t.headteacher, "places": _offered(t)},
     # Notes of visit and the Joint Annual Review: tests/factories/visits.py makes the adviser and the rows.
     "reports.tokens.api_token_create": lambda t: {
         "actor": t.headteacher,

@@ -141,7 +141,7 @@ class EventPlaces(models.Model):
 class EventAttendee(models.Model):
     """One place of a school's booking on the register: who will use it (a name the school may give
     until the day) and whether they came, ticked by the coordinator on the day. A booking's `attended`
-    is the count of its ticked rows, kept by subscriptions.services.events.attendance_record."""
+    is the count of its ticked rows, kept by subscriptions.services.attendance.attendance_record."""
 
     places = models.ForeignKey(EventPlaces, on_delete=models.CASCADE, related_name="register")
     position = models.PositiveSmallIntegerField()

@@ -17,12 +17,9 @@ from schools.models import School
 from subscriptions.forms import AttendanceForm, AttendeesForm, EventCancelForm, EventChangeForm, EventForm, PlacesForm
 from subscriptions.models import Event, EventAttendee, EventPlaces, TariffItem
 from subscriptions.selectors import credit_balance, places_allowance
-from subscriptions.services.events import (
-    attendance_record,
-    attendees_name,
-    event_cancel,
-    event_change,
-    event_create,
+from subscriptions.services.attendance import attendance_record, attendees_name
+from subscriptions.services.events import event_cancel, event_change, event_create
+from subscriptions.services.places import (
     places_book,
     places_check,
     places_cost,
@@ -33,7 +30,7 @@ from subscriptions.services.events import (
     refund_due,
     taken_filter,
 )
-from subscriptions.services.events import places_cancel as cancel_places
+from subscriptions.services.places import places_cancel as cancel_places
 from subscriptions.views.credits import MANAGE, AccessMixin
 
 P = EventPlaces.Status

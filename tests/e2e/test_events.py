@@ -68,7 +68,8 @@ def test_a_headteacher_accepts_a_place_held_for_their_school_and_the_coordinator
     from django_scopes import scopes_disabled
 
     from subscriptions.models import EventPlaces
-    from subscriptions.services.events import event_create, places_book, places_cancel
+    from subscriptions.services.events import event_create
+    from subscriptions.services.places import places_book, places_cancel
     from tests.clock import roles_held_since
     from tests.factories.partnerships import member_school_with_head
 

@@ -24,11 +24,9 @@ from finance.services.years import financial_year_open
 from partnerships.calendar import financial_year_of
 from subscriptions.models import CreditEntry, Event, EventPlaces
 from subscriptions.selectors import places_allowance
-from subscriptions.services.events import (
-    attendance_record,
-    event_cancel,
-    event_change,
-    event_create,
+from subscriptions.services.attendance import attendance_record
+from subscriptions.services.events import event_cancel, event_change, event_create
+from subscriptions.services.places import (
     offers_expire,
     places_book,
     places_cancel,
