@@ -12,15 +12,8 @@ class ReportsConfig(AppConfig):
         from core import panels
         from partnerships.demo import register_loader
         from reports import demo
-        from reports.panels import latest_governors_report
+        from reports.panels import PANELS
 
-        panels.register(
-            panels.Panel(
-                slot="dashboard",
-                name="governors_report",
-                template="reports/panels/latest.html",
-                context=latest_governors_report,
-                order=15,
-            )
-        )
+        for panel in PANELS:
+            panels.register(panel)
         register_loader("reports", demo.load)

@@ -10,10 +10,9 @@ from celery import group, shared_task
 from django.utils import timezone
 
 from config.celery import TenantTask
-from partnerships.calendar import academic_year_of
 from partnerships.models import Partnership
-from partnerships.selectors.terms import terms_for_years
 from reports.models import GovernorsReport, ReportRun
+from reports.selectors.governors import term_not_generated
 from reports.services.governors import governors_report_generate, report_run_progress, report_run_start
 from schools.models import School
 
@@ -47,19 +46,11 @@ def generate_due_reports(self, *, partnership_id: int) -> int:
     """The last term that has ended gets its run if it has none; an unfinished run's missing schools are
     sent again. Returns how many schools were sent."""
     partnership = Partnership.objects.get(pk=partnership_id)
-    today = timezone.localdate()
-    year = academic_year_of(today)
-    ended = [t for t in terms_for_years(partnership, year - 1, year) if t.ends < today]
     sent = 0
-    if ended:
-        last = ended[-1]
-        if not ReportRun.objects.filter(
-            partnership=partnership, academic_year=last.academic_year, term=last.name
-        ).exists():
-            run = report_run_start(
-                actor=None, partnership=partnership, academic_year=last.academic_year, term=last.name
-            )
-            sent += run.total
+    due = term_not_generated(partnership, timezone.localdate())
+    if due is not None:
+        run = report_run_start(actor=None, partnership=partnership, academic_year=due.academic_year, term=due.name)
+        sent += run.total
     for run in ReportRun.objects.filter(partnership=partnership, status=ReportRun.Status.RUNNING):
         made = set(GovernorsReport.objects.filter(run=run).values_list("school_id", flat=True))
         missing = [pk for pk in run.school_ids if pk not in made]

@@ -31,6 +31,7 @@ from partnerships.models import AreaParticipation, DevelopmentMilestone, Partner
 from partnerships.models.development import Status
 from partnerships.selectors.constitution import memberships_for_page
 from partnerships.selectors.development import EARLIEST_YEAR, areas_for_year
+from partnerships.selectors.members import member_school_ids_between
 from reports.models import AnnualReport
 from reports.selectors.governors import readable_school_ids, snapshot_from_json, snapshot_to_json
 from schools.models import School
@@ -363,6 +364,16 @@ def annual_years(partnership: Partnership, *, with_recent: bool = False) -> list
     if with_recent:
         years |= {last_complete_year(), last_complete_year() + 1}
     return [AnnualYearLink(y, academic_year_label(y), latest.get(y)) for y in sorted(years, reverse=True)]
+
+
+def annual_not_generated(partnership: Partnership, today: datetime.date | None = None) -> int | None:
+    """The last complete academic year, if the partnership had members in it and its annual report has
+    not been generated (for the coordinator's dashboard); else None. Two queries."""
+    year = last_complete_year(today)
+    if AnnualReport.objects.filter(partnership=partnership, academic_year=year).exists():
+        return None
+    first, last = year_bounds(year)
+    return year if member_school_ids_between(partnership, first, last) else None
 
 
 def annual_report_of(partnership: Partnership, academic_year: int, version: int | None = None) -> AnnualReport | None:

@@ -25,14 +25,14 @@ from core.charts import bars, comparison_bars
 from finance.selectors import school_statement
 from meetings.models import Attendance
 from meetings.selectors import decisions_between, school_attendance_between
-from partnerships.calendar import TERM_LABELS, academic_year_label
+from partnerships.calendar import TERM_LABELS, academic_year_label, academic_year_of
 from partnerships.models import DevelopmentMilestone, Partnership, RoleAssignment
 from partnerships.roles import SCHOOL_PERMISSIONS, Role
 from partnerships.selectors.agreements import agreement_on
 from partnerships.selectors.development import areas_for_school
 from partnerships.selectors.members import membership_days
 from partnerships.selectors.signing import blocks_to_sign, signing_board
-from partnerships.selectors.terms import term_label, terms_of_year
+from partnerships.selectors.terms import term_label, terms_for_years, terms_of_year
 from reports.models import GovernorsReport, ReportRun, ReportSettings, TermSummary
 from schools.models import School
 from subscriptions.models import CreditEntry, Review
@@ -552,6 +552,24 @@ def chair_signing(tenant) -> dict | None:
         return None
     term = agreement_on(tenant.partnership)
     return {"agreement": term, "to_sign": blocks_to_sign(tenant.user, term.version) if term.version else []}
+
+
+def last_ended_term(partnership: Partnership, today: datetime.date):
+    """The last term to have ended by `today` (this academic year's or last year's), whose reports are
+    due: beat generates them, and the coordinator is told while they have not been. One query."""
+    year = academic_year_of(today)
+    ended = [t for t in terms_for_years(partnership, year - 1, year) if t.ends < today]
+    return ended[-1] if ended else None
+
+
+def term_not_generated(partnership: Partnership, today: datetime.date):
+    """The last ended term, if no run has ever generated its governors' reports; else None. Two queries."""
+    term = last_ended_term(partnership, today)
+    if term is None:
+        return None
+    if ReportRun.objects.filter(partnership=partnership, academic_year=term.academic_year, term=term.name).exists():
+        return None
+    return term
 
 
 def runs_of_term(partnership: Partnership, academic_year: int, name: str) -> ReportRun | None:

@@ -88,3 +88,32 @@ def test_money_in_the_list_is_exact(tenant_a):
     needs = _needs(tenant_a.headteacher, tenant_a)
     assert "owes £211.05 in contributions" in needs  # 100.5 FTE at £2.10, to the penny
     assert requests[0].amount == Decimal("211.05")
+
+
+def test_the_coordinator_is_told_of_reports_not_generated_until_they_are(tenant_a):
+    from reports.selectors.annual import last_complete_year
+    from reports.selectors.governors import last_ended_term
+    from reports.services.annual import annual_report_generate
+    from reports.services.governors import report_run_start
+
+    today = timezone.localdate()
+    with scopes_disabled():
+        term = last_ended_term(tenant_a.partnership, today)
+    needs = _needs(tenant_a.coordinator, tenant_a)
+    assert "The governors' reports for the" in needs and "have not been generated" in needs
+    assert f"/reports/terms/{term.academic_year}/{term.name}/" in needs
+    year = last_complete_year(today)
+    assert f"/reports/annual/{year}/" in needs
+    # Generated: nothing left to do, and a headteacher never saw it (they generate nothing).
+    assert "have not been generated" not in _needs(tenant_a.headteacher, tenant_a)
+    with scopes_disabled():
+        report_run_start(
+            actor=tenant_a.coordinator,
+            partnership=tenant_a.partnership,
+            academic_year=term.academic_year,
+            term=term.name,
+        )
+        annual_report_generate(
+            actor=tenant_a.coordinator, partnership=tenant_a.partnership, academic_year=year, progress=""
+        )
+    assert "have not been generated" not in _needs(tenant_a.coordinator, tenant_a)
