@@ -18,6 +18,7 @@ from core.views import ServiceFormView, TenantViewMixin, row_id
 from meetings.pack import render_pdf
 from partnerships.calendar import academic_year_label, academic_year_of
 from partnerships.models import Membership, RoleAssignment
+from partnerships.roles import Role
 from schools.models import School
 from subscriptions.forms import (
     ActualsForm,
@@ -90,6 +91,11 @@ class SubscriptionsView(AccessMixin, TenantViewMixin, TemplateView):
         rows = [s for s in subscriptions_of_year(self.partnership, year) if self.access.sees_school(s.school_id)]
         context.update(year=year, year_label=academic_year_label(year), rows=rows)
         context.update(advisers_work_links(self.request.tenant))
+        # A headteacher names who books for the school, whether or not it subscribes (open events).
+        context["headed_schools"] = sorted(
+            {r.school for r in self.request.tenant.roles if r.role == Role.HEADTEACHER and r.school_id},
+            key=lambda school: school.name,
+        )
         if self.access.manages:
             subscribed = {s.school_id for s in rows}
             members = Membership.objects.filter(partnership=self.partnership).current().select_related("school")
@@ -385,22 +391,31 @@ class ActualsView(_BookingFormView):
         return f"Time recorded for {booking.item.name} on {booking.on:%-d %B %Y}"
 
 
-class BookersView(_SubscriptionMixin, ServiceFormView):
+class BookersView(AccessMixin, ServiceFormView):
     """Who may book for the school: its headteacher names a colleague (someone holding a role for the
-    school here) for a time, and sees each naming and whether it is in force today."""
+    school here) for a time, and sees each naming and whether it is in force today. A school need not
+    subscribe: places at open events are booked and paid for without credits."""
 
     template_name = "subscriptions/bookers.html"
     form_class = DelegationForm
-    context_object_name = "subscription"
+    context_object_name = "school"
 
     def lookup(self, **kwargs):
-        subscription = self.subscription(kwargs["subscription_pk"])
-        if not is_school_head(self.request.tenant, subscription.school_id):
+        school = get_object_or_404(
+            School.objects.filter(memberships__partnership=self.partnership).distinct(), pk=row_id(kwargs["school_pk"])
+        )
+        if not self.access.sees_school(school.pk):
+            raise Http404("This school's bookers are not shared with you")
+        if not is_school_head(self.request.tenant, school.pk):
             raise PermissionDenied
-        return subscription
+        return school
+
+    @cached_property
+    def school_subscription(self) -> Subscription | None:
+        return Subscription.objects.filter(partnership=self.partnership, school=self.object).order_by("-year").first()
 
     def get_form_kwargs(self):
-        colleagues = RoleAssignment.objects.filter(partnership=self.partnership, school_id=self.object.school_id)
+        colleagues = RoleAssignment.objects.filter(partnership=self.partnership, school=self.object)
         colleagues = colleagues.active().exclude(user=self.request.user).values("user_id")
         choices = User.objects.filter(pk__in=colleagues).order_by("full_name", "email")
         return super().get_form_kwargs() | {"delegate_choices": choices}
@@ -409,19 +424,23 @@ class BookersView(_SubscriptionMixin, ServiceFormView):
         return {"start": timezone.localdate()}
 
     def get_context_data(self, **kwargs):
-        delegations = delegations_of_school(self.partnership, self.object.school_id)
-        return super().get_context_data(**kwargs) | {"delegations": delegations, "today": timezone.localdate()}
+        delegations = delegations_of_school(self.partnership, self.object.pk)
+        return super().get_context_data(**kwargs) | {
+            "delegations": delegations,
+            "today": timezone.localdate(),
+            "subscription": self.school_subscription,
+        }
 
     def perform(self, form):
         return delegation_grant(
-            actor=self.request.user, partnership=self.partnership, school=self.object.school, **form.cleaned_data
+            actor=self.request.user, partnership=self.partnership, school=self.object, **form.cleaned_data
         )
 
     def get_success_message(self, delegation):
         return f"{delegation.delegate.full_name or delegation.delegate.email} may book for {delegation.school.name}"
 
     def get_success_url(self, delegation):
-        return self.tenant_url("subscriptions:bookers", subscription_pk=self.object.pk)
+        return self.tenant_url("subscriptions:bookers", school_pk=self.object.pk)
 
 
 class BookerWithdrawView(AccessMixin, ServiceFormView):
@@ -441,13 +460,6 @@ class BookerWithdrawView(AccessMixin, ServiceFormView):
             raise PermissionDenied
         return delegation
 
-    @cached_property
-    def school_subscription(self) -> Subscription | None:
-        return Subscription.objects.filter(partnership=self.partnership, school_id=self.object.school_id).first()
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | {"subscription": self.school_subscription}
-
     def perform(self, form):
         return delegation_withdraw(actor=self.request.user, delegation=self.object)
 
@@ -456,6 +468,4 @@ class BookerWithdrawView(AccessMixin, ServiceFormView):
         return f"{who} may no longer book for {delegation.school.name}"
 
     def get_success_url(self, delegation):
-        if self.school_subscription is None:
-            return self.tenant_url("subscriptions:index")
-        return self.tenant_url("subscriptions:bookers", subscription_pk=self.school_subscription.pk)
+        return self.tenant_url("subscriptions:bookers", school_pk=self.object.school_id)

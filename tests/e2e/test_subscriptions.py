@@ -89,7 +89,7 @@ def test_a_headteacher_names_a_colleague_who_then_books_and_withdraws_it(site, t
 
     page.context.clear_cookies()
     site.login(tenant_a.headteacher, expect_url=f"/p/{slug}/")
-    site.visit(f"/p/{slug}/subscriptions/{subscription.pk}/bookers/", name="bookers-again")
+    site.visit(f"/p/{slug}/subscriptions/schools/{subscription.school_id}/bookers/", name="bookers-again")
     site.submit(locator=page.get_by_role("link", name=re.compile(r"^Withdraw Dee Deputy")), status=200, name="withdraw")
     site.submit("Withdraw", status=200, name="withdrawn")
     expect(page.locator("main")).to_contain_text("Withdrawn")

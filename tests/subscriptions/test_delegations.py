@@ -104,7 +104,7 @@ def test_a_named_colleague_books_adviser_time_and_event_places(tenant_a, clock, 
 def test_the_headteacher_names_and_withdraws_through_the_page_with_audit_and_email(tenant_a, clock, deputy):
     subscription = subscribed(tenant_a)
     head = _client(tenant_a.headteacher)
-    url = f"/p/{tenant_a.slug}/subscriptions/{subscription.pk}/bookers/"
+    url = f"/p/{tenant_a.slug}/subscriptions/schools/{subscription.school_id}/bookers/"
     assert "Who may book" in head.get(f"/p/{tenant_a.slug}/subscriptions/{subscription.pk}/").content.decode()
     page = head.get(url)
     assert page.status_code == 200 and "Dee Deputy" in page.content.decode()
@@ -222,7 +222,7 @@ def test_bad_namings_get_a_message_at_the_field_and_nothing_changes(tenant_a, cl
     data = {"delegate": deputy.pk, "start": "2026-10-01"} | data
     if data["delegate"] == "stranger":
         data["delegate"] = stranger.pk
-    url = f"/p/{tenant_a.slug}/subscriptions/{subscription.pk}/bookers/"
+    url = f"/p/{tenant_a.slug}/subscriptions/schools/{subscription.school_id}/bookers/"
     response = _client(tenant_a.headteacher).post(url, data)
     assert response.status_code == 400
     page = response.content.decode()
@@ -244,3 +244,21 @@ def test_the_service_refuses_a_colleague_with_no_role_at_the_school_by_the_field
             _grant(tenant_a, stranger, start=D(2026, 10, 5), end=D(2026, 10, 4))
         assert "end" in refused.value.message_dict
         assert not BookingDelegation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_head_whose_school_does_not_subscribe_still_names_who_books(tenant_a, clock, deputy):
+    """Places at open events are paid for without credits, so naming a booker hangs off the school, not
+    off a subscription; the subscriptions page links to it for the head and for nobody else."""
+    school = tenant_a.schools[0]
+    head = _client(tenant_a.headteacher)
+    index = head.get(f"/p/{tenant_a.slug}/subscriptions/").content.decode()
+    url = f"/p/{tenant_a.slug}/subscriptions/schools/{school.pk}/bookers/"
+    assert f'href="{url}"' in index and f"Who may book for {school.name}" in index
+    assert f'href="{url}"' not in _client(deputy).get(f"/p/{tenant_a.slug}/subscriptions/").content.decode()
+    assert head.post(url, {"delegate": deputy.pk, "start": "2026-10-01"}).status_code == 302
+    with scopes_disabled():
+        assert delegated_school_ids(deputy, tenant_a.partnership) == {school.pk}
+    # The deputy cannot name anyone; another partnership's school is not there at all.
+    assert _client(deputy).get(url).status_code == 403
+    assert head.get(f"/p/{tenant_a.slug}/subscriptions/schools/999999/bookers/").status_code == 404
