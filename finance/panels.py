@@ -25,7 +25,7 @@ from finance.selectors import (
     spending_of_year_in_force,
     year_in_force,
 )
-from partnerships.selectors.constitution import constitution_of
+from partnerships.selectors.constitution import request_constitution
 
 
 def constitution_money(request, **kwargs) -> dict | None:
@@ -50,7 +50,7 @@ def overdue_contributions(request, **kwargs) -> dict | None:
         return None
     # The coordinator records money whatever the constitution says (FinanceAccess's first rule): the
     # constitution is read only for someone who may be the banker school's finance officer.
-    if not tenant.has("manage_finance") and not finance_access(tenant, constitution_of(request.partnership)).may_record:
+    if not tenant.has("manage_finance") and not finance_access(tenant, request_constitution(request)).may_record:
         return None
     summary = overdue_summary(request.partnership, timezone.localdate())
     return {"overdue": summary} if summary.count else None
@@ -86,7 +86,7 @@ def budget_chart(request, **kwargs) -> dict | None:
     tenant = request.tenant
     if not tenant.has("view_finance"):
         return None
-    if not tenant.has("manage_finance") and not finance_access(tenant, constitution_of(request.partnership)).may_record:
+    if not tenant.has("manage_finance") and not finance_access(tenant, request_constitution(request)).may_record:
         return None
     lines = spending_of_year_in_force(request.partnership, timezone.localdate())
     if not lines:

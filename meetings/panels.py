@@ -23,6 +23,7 @@ from meetings.selectors import (
 )
 from meetings.services.minutes import may_follow_up
 from partnerships.calendar import academic_year_label, academic_year_of
+from partnerships.selectors.constitution import request_constitution
 from partnerships.selectors.offices import office_terms
 
 
@@ -39,7 +40,8 @@ def next_meetings(request, **kwargs) -> dict | None:
 def follow_ups_due(request, **kwargs) -> dict | None:
     if not request.tenant.has("view_meetings") or not may_follow_up(request.tenant.roles):
         return None
-    flags = [flag for flag in absence_flags(request.partnership, timezone.now()) if flag.follow_up is None]
+    flags = absence_flags(request.partnership, timezone.now(), constitution=request_constitution(request))
+    flags = [flag for flag in flags if flag.follow_up is None]
     return {"flags": flags} if flags else None
 
 
@@ -149,9 +151,9 @@ def chair_panel(request, roles=None, **kwargs) -> dict | None:
     """For the chair and the vice chair: their term of office and the next election (two queries), and what
     waits for them as chair of meetings to come: agendas to agree, minutes to approve, decisions ahead (two
     more). `roles` are the person's roles in force as the dashboard's "Your roles" has them."""
-    terms = office_terms(request.partnership, roles or [])
-    if not terms:
+    if not any(held.is_office for held in roles or []):
         return None
+    terms = office_terms(request.partnership, roles, constitution=request_constitution(request))
     business = chairs_business(request.user, timezone.now()) if request.tenant.has("view_meetings") else None
     return {"office_terms": terms, "business": business}
 
