@@ -6,7 +6,8 @@
 - on the dashboard's warnings, for those who record the partnership's money, how many contributions
   are overdue and what is outstanding on them;
 - on a member school's page, a link to its statement of contributions for those who may see it (its
-  own people, governors included, who have no finance pages of their own to find it from).
+  own people, governors included, who have no finance pages of their own to find it from);
+- at a glance, for those who record the money, this financial year's budget against spending.
 """
 
 from decimal import Decimal

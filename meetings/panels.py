@@ -4,7 +4,11 @@
   actions;
 - on the dashboard's warnings, for the chair (and the coordinator), schools to follow up for missing
   partnership meetings in a row;
-- on a school's page, its run of absences and the chair's follow-up.
+- on a school's page, its run of absences and the chair's follow-up;
+- at a glance, for the chair and the coordinator, the year's attendance as a heat map (school by
+  meeting, the schools that missed one);
+- for the chair and the vice chair, their term of office, the next election, and the agendas, minutes
+  and decisions waiting for them.
 """
 
 from django.utils import timezone

@@ -1,6 +1,7 @@
 """Subscriptions' panels on the dashboard's "Needs you now" list (core/panels.py), registered by
 SubscriptionsConfig.ready(): a school's credits left this year, for those who act for it; an adviser's
-notes of visit to write and reviews to revise or submit; a headteacher's reviews to confirm."""
+notes of visit to write and reviews to revise or submit; a headteacher's reviews to confirm. At a glance,
+credits used and left this year: a school's for those who act for it, each plan's for the coordinator."""
 
 from dataclasses import dataclass
 from decimal import Decimal
