@@ -388,12 +388,13 @@ def heat_map(
         legend.append((None, blank))
 
     # The legend flows left to right, on as many lines as it needs.
-    legend_items, x, line = [], Decimal(8), 0
+    legend_items, x, line, legend_right = [], Decimal(8), 0, Decimal(0)
     for mark, label in legend:
         width = 24 + _width(label, LABEL_SIZE) + 20
         if x + width > WIDTH and x > 8:
             x, line = Decimal(8), line + 1
         legend_items.append((x, line, mark, label))
+        legend_right = max(legend_right, x + width - 20)
         x += width
     legend_height = (line + 1) * 26 + 8 if legend else 8
 
@@ -401,7 +402,9 @@ def heat_map(
     count_columns = max(len(columns), 1)
     cell = (Decimal(WIDTH) - plot_left - 8) / count_columns - CELL_GAP
     cell = max(min(cell, Decimal(MAX_CELL)), Decimal(MIN_CELL))
-    width = max(Decimal(WIDTH), plot_left + count_columns * (cell + CELL_GAP) + 8)
+    # As wide as the grid and the legend need: a year of few meetings draws narrower (and so, shrunk to a
+    # phone's width, larger); a year of many, wider than the other charts.
+    width = max(plot_left + count_columns * (cell + CELL_GAP) + 8, legend_right + 8)
     grid_top = legend_height + HEADER_HEIGHT
     height = grid_top + max(len(rows), 1) * (CELL_HEIGHT + CELL_GAP) + 8
 
