@@ -333,3 +333,170 @@ def _chart(*, title: str, description: str, names: list[str], series: list[Serie
         out.append("</g>")
     out.append("</svg>")
     return mark_safe("".join(out))  # every piece of text above went through _text  # nosec B308 B703
+
+
+# --- Heat maps --------------------------------------------------------------------------------------------
+
+CELL_HEIGHT = 22
+CELL_GAP = 3
+MAX_CELL = 56
+MIN_CELL = 28
+HEADER_HEIGHT = 40  # a column's label in two lines: "14 Oct" as "14" over "Oct"
+LETTER_SIZE = 13
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One state a heat map's cell can be in: its letter (so the map reads without colour), its name in
+    the legend and the text alternative, its shade and the ink its letter is written in (dark on a light
+    shade, white on a dark one: at least 4.5:1 either way)."""
+
+    letter: str
+    label: str
+    shade: str
+    ink: str = INK
+
+
+def heat_map(
+    *,
+    title: str,
+    description: str,
+    columns: list[str],
+    rows: list[tuple[str, list[str | None]]],
+    marks: dict[str, Mark],
+    blank: str = "Not recorded",
+) -> SafeString:
+    """A grid of cells, a row per thing (a school) and a column per occasion (a meeting), each cell
+    showing one of `marks` by its letter and shade; None is a blank cell, named `blank` in the legend.
+
+    `rows` are (name, one key of `marks` or None per column). The legend above the grid names every
+    mark used; the text alternative counts each row's marks, so a screen reader hears the totals and the
+    page's table (the caller's) gives every cell."""
+    if any(len(values) != len(columns) for _, values in rows):
+        raise ValueError("Every row needs one value per column")
+    unknown = {value for _, values in rows for value in values if value is not None and value not in marks}
+    if unknown:
+        raise ValueError(f"No mark for {sorted(unknown)}")
+    names = [_NOT_XML.sub("", str(name)) for name, _ in rows]
+    key = "\n".join([title, *columns, *(f"{name}:{values}" for name, values in rows)])
+    ident = "chart-" + hashlib.sha256(key.encode()).hexdigest()[:10]
+
+    used = [mark_key for mark_key in marks if any(mark_key in values for _, values in rows)]
+    has_blank = any(value is None for _, values in rows for value in values)
+    legend: list[tuple[Mark | None, str]] = [(marks[mark_key], marks[mark_key].label) for mark_key in used]
+    if has_blank:
+        legend.append((None, blank))
+
+    # The legend flows left to right, on as many lines as it needs.
+    legend_items, x, line, legend_right = [], Decimal(8), 0, Decimal(0)
+    for mark, label in legend:
+        width = 24 + _width(label, LABEL_SIZE) + 20
+        if x + width > WIDTH and x > 8:
+            x, line = Decimal(8), line + 1
+        legend_items.append((x, line, mark, label))
+        legend_right = max(legend_right, x + width - 20)
+        x += width
+    legend_height = (line + 1) * 26 + 8 if legend else 8
+
+    plot_left = Decimal(LABEL_COLUMN)
+    count_columns = max(len(columns), 1)
+    cell = (Decimal(WIDTH) - plot_left - 8) / count_columns - CELL_GAP
+    cell = max(min(cell, Decimal(MAX_CELL)), Decimal(MIN_CELL))
+    # As wide as the grid and the legend need: a year of few meetings draws narrower (and so, shrunk to a
+    # phone's width, larger); a year of many, wider than the other charts.
+    width = max(plot_left + count_columns * (cell + CELL_GAP) + 8, legend_right + 8)
+    grid_top = legend_height + HEADER_HEIGHT
+    height = grid_top + max(len(rows), 1) * (CELL_HEIGHT + CELL_GAP) + 8
+
+    def column_x(index: int) -> Decimal:
+        return plot_left + index * (cell + CELL_GAP)
+
+    def swatch(at_x: Decimal, at_y: Decimal, w: Decimal, h: Decimal, mark: Mark | None, extra: str = "") -> str:
+        if mark is None:
+            return (
+                f'<rect x="{_number(at_x)}" y="{_number(at_y)}" width="{_number(w)}" height="{_number(h)}"'
+                f' fill="#ffffff" stroke="{GRID}" stroke-width="1"{extra}/>'
+            )
+        return (
+            f'<rect x="{_number(at_x)}" y="{_number(at_y)}" width="{_number(w)}" height="{_number(h)}"'
+            f' fill="{_text(mark.shade)}" stroke="{INK}" stroke-width="0.5"{extra}/>'
+            f'<text x="{_number(at_x + w / 2)}" y="{_number(at_y + h / 2 + Decimal(LETTER_SIZE) * Decimal("0.35"))}"'
+            f' font-size="{LETTER_SIZE}" font-weight="bold" text-anchor="middle" fill="{_text(mark.ink)}">'
+            f"{_text(mark.letter)}</text>"
+        )
+
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="cr-chart cr-chart--heat-map" role="img"'
+        f' aria-labelledby="{ident}-title {ident}-desc" viewBox="0 0 {_number(width)} {height}"'
+        f' width="{_number(width)}" height="{height}" font-family="{FONT}" fill="{INK}">',
+        f'<title id="{ident}-title">{_text(title)}</title>',
+        f'<desc id="{ident}-desc">{_text(_heat_summary(description, names, rows, marks, blank))}</desc>',
+        f'<rect width="{_number(width)}" height="{height}" fill="#ffffff"/>',
+    ]
+    if legend_items:
+        out.append('<g class="cr-chart__legend">')
+        for at_x, at_line, mark, label in legend_items:
+            top = Decimal(8 + at_line * 26)
+            out.append(swatch(at_x, top, Decimal(18), Decimal(18), mark))
+            out.append(
+                f'<text x="{_number(at_x + 24)}" y="{_number(top + 14)}" font-size="{LABEL_SIZE}">{_text(label)}</text>'
+            )
+        out.append("</g>")
+
+    out.append('<g class="cr-chart__columns">')
+    for index, column in enumerate(columns):
+        centre = _number(column_x(index) + cell / 2)
+        first, _, second = _NOT_XML.sub("", str(column)).partition(" ")
+        out.append(f'<text x="{centre}" font-size="{TICK_SIZE}" text-anchor="middle">')
+        out.append(f'<tspan x="{centre}" y="{legend_height + 14}">{_text(first)}</tspan>')
+        if second:
+            out.append(f'<tspan x="{centre}" y="{legend_height + 30}">{_text(second)}</tspan>')
+        out.append("</text>")
+    out.append("</g>")
+
+    room = Decimal(LABEL_COLUMN - 8)
+    for row_index, (name, (_, values)) in enumerate(zip(names, rows, strict=True)):
+        top = Decimal(grid_top + row_index * (CELL_HEIGHT + CELL_GAP))
+        out.append('<g class="cr-chart__row">')
+        out.append(
+            f'<text x="{LABEL_COLUMN - 8}" y="{_number(top + Decimal(CELL_HEIGHT) / 2 + Decimal(LABEL_SIZE) / 3)}"'
+            f' font-size="{LABEL_SIZE}" text-anchor="end">{_text(_one_line(name, LABEL_SIZE, room))}</text>'
+        )
+        for column_index, value in enumerate(values):
+            mark = marks[value] if value is not None else None
+            data = (
+                f' class="cr-chart__cell" data-row="{row_index}" data-column="{column_index}"'
+                f' data-value="{_text(value or "")}"'
+            )
+            out.append(swatch(column_x(column_index), top, cell, Decimal(CELL_HEIGHT), mark, data))
+        out.append("</g>")
+    out.append("</svg>")
+    return mark_safe("".join(out))  # every piece of text above went through _text  # nosec B308 B703
+
+
+def _one_line(name: str, size: int, room: Decimal) -> str:
+    """A row's name on one line that fits `room`, cut with an ellipsis if it must be (the text
+    alternative and the page's table keep it whole)."""
+    name = " ".join(name.split())
+    per_line = max(int(room / (NAME_CHAR_WIDTH * size)), 4)
+    if len(name) <= per_line:
+        return name
+    cut = name[: per_line - 1]
+    if cut.rfind(" ") > per_line // 2:
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip() + "…"
+
+
+def _heat_summary(
+    description: str, names: list[str], rows: list[tuple[str, list[str | None]]], marks: dict[str, Mark], blank: str
+) -> str:
+    """The heat map's text alternative: the caller's summary, then each row's count of every mark."""
+    parts = []
+    for name, (_, values) in zip(names, rows, strict=True):
+        counted = [f"{mark.label.lower()} {values.count(key)}" for key, mark in marks.items() if key in values]
+        if None in values:
+            counted.append(f"{blank.lower()} {values.count(None)}")
+        parts.append(f"{name}: {', '.join(counted) or 'nothing'}.")
+    if not rows:
+        parts.append("There is nothing to show.")
+    return " ".join([description.strip(), *parts]).strip()

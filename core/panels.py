@@ -21,8 +21,12 @@ from django.http import HttpRequest
 # "dashboard_warnings" sits at the top of the dashboard, above everything else: what needs acting on.
 # "dashboard_needs" is the dashboard's "Needs you now" list: each panel renders <li> items, a count and a
 # link to where the work is done, for the person's own roles (a dashboard summarises and links).
+# "dashboard_charts" is the dashboard's "At a glance": each panel renders a heading, one chart
+# (core/charts.py) and its figures as text in a details component, for the person's own roles.
 # "constitution_money" adds summary-list rows to the constitution page's Money section.
-SLOTS = frozenset({"dashboard", "dashboard_warnings", "dashboard_needs", "school", "constitution_money"})
+SLOTS = frozenset(
+    {"dashboard", "dashboard_warnings", "dashboard_needs", "dashboard_charts", "school", "constitution_money"}
+)
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,15 @@
 - on the dashboard's warnings, for those who record the partnership's money, how many contributions
   are overdue and what is outstanding on them;
 - on a member school's page, a link to its statement of contributions for those who may see it (its
-  own people, governors included, who have no finance pages of their own to find it from).
+  own people, governors included, who have no finance pages of their own to find it from);
+- at a glance, for those who record the money, this financial year's budget against spending.
 """
+
+from decimal import Decimal
 
 from django.utils import timezone
 
+from core.charts import comparison_bars, pounds
 from core.panels import Panel
 from finance.selectors import (
     admin_share_text,
@@ -19,9 +23,10 @@ from finance.selectors import (
     scheme_basis_text,
     scheme_of,
     schools_owing,
+    spending_of_year_in_force,
     year_in_force,
 )
-from partnerships.selectors.constitution import constitution_of
+from partnerships.selectors.constitution import request_constitution
 
 
 def constitution_money(request, **kwargs) -> dict | None:
@@ -46,7 +51,7 @@ def overdue_contributions(request, **kwargs) -> dict | None:
         return None
     # The coordinator records money whatever the constitution says (FinanceAccess's first rule): the
     # constitution is read only for someone who may be the banker school's finance officer.
-    if not tenant.has("manage_finance") and not finance_access(tenant, constitution_of(request.partnership)).may_record:
+    if not tenant.has("manage_finance") and not finance_access(tenant, request_constitution(request)).may_record:
         return None
     summary = overdue_summary(request.partnership, timezone.localdate())
     return {"overdue": summary} if summary.count else None
@@ -71,6 +76,33 @@ def school_contributions_needs(request, **kwargs) -> dict | None:
         return None
     owing = schools_owing(request.partnership, school_ids, timezone.localdate())
     return {"owing": owing} if owing else None
+
+
+ZERO = Decimal("0.00")
+
+
+def budget_chart(request, **kwargs) -> dict | None:
+    """For those who record the partnership's money: this financial year's budget lines against what has
+    been spent on each. One query (two for a finance officer, whose access the constitution decides)."""
+    tenant = request.tenant
+    if not tenant.has("view_finance"):
+        return None
+    if not tenant.has("manage_finance") and not finance_access(tenant, request_constitution(request)).may_record:
+        return None
+    lines = spending_of_year_in_force(request.partnership, timezone.localdate())
+    if not lines:
+        return None
+    year = lines[0].line.year
+    planned = sum((row.line.planned for row in lines), ZERO)
+    spent = sum((row.spent for row in lines), ZERO)
+    summary = f"Spent {pounds(spent)} of the {pounds(planned)} budgeted for {year.label}."
+    chart = comparison_bars(
+        title=f"Spending against budget, {year.label}",
+        description=summary,
+        rows=[(row.name, row.line.planned, row.spent) for row in lines],
+        labels=("Budget", "Spent"),
+    )
+    return {"budget_year": year, "budget_lines": lines, "budget_summary": summary, "budget_chart": chart}
 
 
 PANELS = [
@@ -100,3 +132,13 @@ PANELS = [
         context=school_statement_link,
     ),
 ]
+
+PANELS.append(
+    Panel(
+        slot="dashboard_charts",
+        name="budget",
+        template="finance/panels/budget_chart.html",
+        context=budget_chart,
+        order=20,
+    )
+)

@@ -4,21 +4,31 @@
   actions;
 - on the dashboard's warnings, for the chair (and the coordinator), schools to follow up for missing
   partnership meetings in a row;
-- on a school's page, its run of absences and the chair's follow-up.
+- on a school's page, its run of absences and the chair's follow-up;
+- at a glance, for the chair and the coordinator, the year's attendance as a heat map (school by
+  meeting, the schools that missed one);
+- for the chair and the vice chair, their term of office, the next election, and the agendas, minutes
+  and decisions waiting for them.
 """
 
 from django.utils import timezone
 
+from core.charts import Mark, heat_map
 from core.panels import Panel
-from meetings.models import Meeting
+from meetings.models import Attendance, Meeting
 from meetings.selectors import (
     absence_flags,
+    attendance_of_year,
+    chairs_business,
     meetings_upcoming,
     next_meeting_readiness,
     overdue_actions,
     unanswered_invitations,
 )
 from meetings.services.minutes import may_follow_up
+from partnerships.calendar import academic_year_label, academic_year_of
+from partnerships.selectors.constitution import request_constitution
+from partnerships.selectors.offices import office_terms
 
 
 def next_meetings(request, **kwargs) -> dict | None:
@@ -34,7 +44,8 @@ def next_meetings(request, **kwargs) -> dict | None:
 def follow_ups_due(request, **kwargs) -> dict | None:
     if not request.tenant.has("view_meetings") or not may_follow_up(request.tenant.roles):
         return None
-    flags = [flag for flag in absence_flags(request.partnership, timezone.now()) if flag.follow_up is None]
+    flags = absence_flags(request.partnership, timezone.now(), constitution=request_constitution(request))
+    flags = [flag for flag in flags if flag.follow_up is None]
     return {"flags": flags} if flags else None
 
 
@@ -78,4 +89,86 @@ PANELS = [
         order=10,
     ),
     Panel(slot="school", name="absences", template="meetings/panels/school_absences.html", context=school_absences),
+]
+
+
+# --- The year's attendance as a heat map, for the chair and the coordinator --------------------------
+
+# Darker is worse; the letter says it without colour. Dark ink on the light shades, white on the dark.
+ATTENDANCE_MARKS = {
+    Attendance.Status.PRESENT: Mark("P", "Present", "#cce2d8"),
+    Attendance.Status.SUBSTITUTE: Mark("S", "Substitute", "#bbd4ea"),
+    Attendance.Status.APOLOGIES: Mark("A", "Apologies", "#f47738"),
+    Attendance.Status.ABSENT: Mark("X", "Absent without apologies", "#942514", ink="#ffffff"),
+}
+# The dashboard shows at most this many schools (those that missed most first): the map stays legible
+# for a partnership of 200 schools, and each meeting's attendance page has the rest.
+HEAT_MAP_ROWS = 20
+
+
+def attendance_map(request, **kwargs) -> dict | None:
+    """The schools that missed a partnership meeting this academic year, meeting by meeting: two queries."""
+    if not request.tenant.has("view_meetings") or not may_follow_up(request.tenant.roles):
+        return None
+    year = attendance_of_year(request.partnership, academic_year_of(timezone.localdate()))
+    if not year.recorded:
+        return None
+    missing = year.missing_any()
+    shown = missing[:HEAT_MAP_ROWS]
+    columns = [f"{timezone.localtime(meeting.starts):%-d %b}" for meeting in year.meetings]
+    label = academic_year_label(year.academic_year)
+    statuses = Attendance.Status
+    totals = [(ATTENDANCE_MARKS[status], year.totals.get(status, 0)) for status in statuses.values]
+    summary = ", ".join(f"{mark.label.lower()} {count}" for mark, count in totals)
+    description = (
+        f"{len(year.meetings)} partnership meetings in {label}, {year.recorded} attendance records: {summary}. "
+        f"{len(missing)} of {len(year.rows)} schools missed a meeting"
+        + (f"; the {len(shown)} that missed most are shown." if len(shown) < len(missing) else ".")
+    )
+    chart = None
+    if shown:
+        chart = heat_map(
+            title=f"Schools that missed a partnership meeting, {label}",
+            description=description,
+            columns=columns,
+            rows=[(row.name, row.statuses) for row in shown],
+            marks=ATTENDANCE_MARKS,
+            blank="Not recorded yet",
+        )
+    return {
+        "attendance_year": year,
+        "attendance_label": label,
+        "attendance_chart": chart,
+        "attendance_totals": totals,
+        "attendance_rows": [
+            (row, [ATTENDANCE_MARKS[status] if status else None for status in row.statuses]) for row in shown
+        ],
+        "attendance_missing": len(missing),
+        "attendance_marks": ATTENDANCE_MARKS.values(),
+    }
+
+
+# --- What waits for the chair, and their term of office ----------------------------------------------
+
+
+def chair_panel(request, roles=None, **kwargs) -> dict | None:
+    """For the chair and the vice chair: their term of office and the next election (two queries), and what
+    waits for them as chair of meetings to come: agendas to agree, minutes to approve, decisions ahead (two
+    more). `roles` are the person's roles in force as the dashboard's "Your roles" has them."""
+    if not any(held.is_office for held in roles or []):
+        return None
+    terms = office_terms(request.partnership, roles, constitution=request_constitution(request))
+    business = chairs_business(request.user, timezone.now()) if request.tenant.has("view_meetings") else None
+    return {"office_terms": terms, "business": business}
+
+
+PANELS += [
+    Panel(
+        slot="dashboard_charts",
+        name="attendance_map",
+        template="meetings/panels/attendance_map.html",
+        context=attendance_map,
+        order=10,
+    ),
+    Panel(slot="dashboard", name="chair", template="meetings/panels/chair.html", context=chair_panel, order=5),
 ]

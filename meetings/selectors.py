@@ -665,20 +665,25 @@ def academic_year_bounds(academic_year: int) -> tuple[datetime.datetime, datetim
     )
 
 
+def partnership_meetings_of_year(partnership: Partnership, academic_year: int) -> QuerySet[Meeting]:
+    """The academic year's partnership meetings that were not cancelled, in date order."""
+    first, after = academic_year_bounds(academic_year)
+    return Meeting.objects.filter(
+        partnership=partnership,
+        kind=Meeting.Kind.PARTNERSHIP,
+        status=Meeting.Status.SCHEDULED,
+        starts__gte=first,
+        starts__lt=after,
+    ).order_by("starts", "pk")
+
+
 def meetings_shortfall(partnership: Partnership, academic_year: int) -> MeetingsShortfall | None:
     """The year's scheduled (not cancelled) partnership meetings against the agreement's minimum a
     year; None when there are enough or the agreement sets no minimum. One count query."""
     constitution = constitution_of(partnership)
     if not constitution.is_set("min_meetings_per_year"):
         return None
-    first, after = academic_year_bounds(academic_year)
-    scheduled = Meeting.objects.filter(
-        partnership=partnership,
-        kind=Meeting.Kind.PARTNERSHIP,
-        status=Meeting.Status.SCHEDULED,
-        starts__gte=first,
-        starts__lt=after,
-    ).count()
+    scheduled = partnership_meetings_of_year(partnership, academic_year).count()
     if scheduled >= constitution.min_meetings_per_year:
         return None
     return MeetingsShortfall(academic_year, scheduled, constitution.min_meetings_per_year)
@@ -822,3 +827,121 @@ def attendance_counts_between(
     for school_id, status, count in rows:
         counts.setdefault(school_id, {})[status] = count
     return counts
+
+
+# --- The year's attendance, school by school (the dashboard's heat map) --------------------------------
+
+
+@dataclass(frozen=True)
+class SchoolYearAttendance:
+    """One school's recorded attendance at each of the year's partnership meetings (None: no record)."""
+
+    school_id: int
+    name: str
+    urn: int
+    statuses: list[str | None]
+
+    def count(self, status: str) -> int:
+        return self.statuses.count(status)
+
+    @property
+    def missed(self) -> int:
+        """Meetings the school was not represented at (apologies or absent)."""
+        return sum(1 for status in self.statuses if status is not None and status not in Attendance.REPRESENTED)
+
+
+@dataclass(frozen=True)
+class YearMeeting:
+    """A meeting of the year, as the heat map needs it: a column's date and a link to its attendance."""
+
+    pk: int
+    title: str
+    starts: datetime.datetime
+
+
+@dataclass(frozen=True)
+class AttendanceYear:
+    """The academic year's partnership meetings (not cancelled, in date order) and every school's recorded
+    attendance at them, a row per school with a record, by name; `totals` counts the records by status."""
+
+    academic_year: int
+    meetings: list[YearMeeting]
+    rows: list[SchoolYearAttendance]
+    totals: dict[str, int]
+
+    @property
+    def recorded(self) -> int:
+        return sum(self.totals.values())
+
+    def missing_any(self) -> list[SchoolYearAttendance]:
+        """The schools not represented at one meeting or more, the most absences without apologies first,
+        then the most meetings missed, then by name."""
+        missed = [row for row in self.rows if row.missed]
+        return sorted(missed, key=lambda row: (-row.count(Attendance.Status.ABSENT), -row.missed, row.name))
+
+
+def attendance_of_year(partnership: Partnership, academic_year: int) -> AttendanceYear:
+    """Every school's recorded attendance at the academic year's partnership meetings. One query, whatever
+    the number of schools and meetings: the meetings joined to their attendance records and schools (a
+    meeting with none comes once, with nothing recorded)."""
+    records = partnership_meetings_of_year(partnership, academic_year).values_list(
+        "pk",
+        "title",
+        "starts",
+        "attendance__school_id",
+        "attendance__school__name",
+        "attendance__school__urn",
+        "attendance__status",
+    )
+    meetings: dict[int, YearMeeting] = {}
+    found: list[tuple[int, int, str, int, str]] = []
+    for pk, title, starts, school_id, name, urn, status in records:
+        meetings.setdefault(pk, YearMeeting(pk, title, starts))
+        if school_id is not None:
+            found.append((pk, school_id, name, urn, status))
+    column = {pk: index for index, pk in enumerate(meetings)}
+    schools: dict[int, tuple[str, int, list[str | None]]] = {}
+    totals: dict[str, int] = {}
+    for meeting_id, school_id, name, urn, status in found:
+        statuses = schools.setdefault(school_id, (name, urn, [None] * len(meetings)))[2]
+        statuses[column[meeting_id]] = status
+        totals[status] = totals.get(status, 0) + 1
+    rows = [
+        SchoolYearAttendance(school_id, name, urn, statuses)
+        for school_id, (name, urn, statuses) in sorted(schools.items(), key=lambda item: (item[1][0], item[0]))
+    ]
+    return AttendanceYear(academic_year, list(meetings.values()), rows, totals)
+
+
+# --- What waits for the chair (the chair's dashboard) --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChairsBusiness:
+    """What waits for a meeting's chair: agendas of their meetings to come still to agree, minutes circulated
+    and waiting to be approved as a true record at the first of them, and the decisions their agendas ask for."""
+
+    agendas_to_agree: list[Meeting]
+    minutes_to_approve: list[Minutes]
+    decisions_ahead: list[AgendaItem]
+
+    def __bool__(self) -> bool:
+        return bool(self.agendas_to_agree or self.minutes_to_approve or self.decisions_ahead)
+
+
+def chairs_business(user, now: datetime.datetime) -> ChairsBusiness:
+    """What waits for `user` as the chair of meetings to come, in the active scope. Two queries: the agenda
+    items of the meetings they chair (a meeting whose agenda is still a draft is theirs to agree; an item
+    needing a decision is one they will put to the meeting), then the minutes the first of those meetings
+    may approve (`minutes_awaiting_approval`)."""
+    items = list(
+        AgendaItem.objects.filter(meeting__chair=user, meeting__status=Meeting.Status.SCHEDULED, meeting__ends__gte=now)
+        .select_related("meeting")
+        .order_by("meeting__starts", "meeting__pk", "position")
+    )
+    if not items:
+        return ChairsBusiness([], [], [])
+    meetings = list({item.meeting_id: item.meeting for item in items}.values())
+    agendas = [meeting for meeting in meetings if meeting.agenda_status == Meeting.AgendaStatus.DRAFT]
+    minutes = list(minutes_awaiting_approval(meetings[0]))
+    return ChairsBusiness(agendas, minutes, [item for item in items if item.decision_needed])

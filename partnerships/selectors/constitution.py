@@ -24,6 +24,16 @@ def constitution_of(partnership: Partnership) -> Constitution:
         return Constitution.objects.select_related("banker_school", "updated_by").get(partnership=partnership)
 
 
+def request_constitution(request) -> Constitution:
+    """The constitution of the request's partnership, read once however many of a page's panels ask for
+    its rules (the dashboard's warnings, finance's access, the chair's term): a GET changes nothing, so
+    the one read holds for the whole request."""
+    cached = getattr(request, "_partnership_constitution", None)
+    if cached is None:
+        cached = request._partnership_constitution = constitution_of(request.partnership)
+    return cached
+
+
 @dataclass(frozen=True)
 class BankerDeparture:
     """The banker school is leaving the partnership, or has left it, as seen on the day `on`."""

@@ -16,6 +16,8 @@ import datetime
 import math
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 from accounts.models import User
 from core.dates import ONE_DAY, date_label
 from partnerships.models import Constitution, Election, Membership, Partnership, RoleAssignment
@@ -49,6 +51,14 @@ def full_term_ends(constitution: Constitution, term_starts: datetime.date) -> da
     """The last day in office of a term of office that starts on `term_starts` and runs as long as the
     agreement sets (a year where it sets no length: only a default for the list of candidates)."""
     return add_years(term_starts, constitution.chair_term_years or 1) - ONE_DAY
+
+
+def consecutive_years(since: datetime.date | None, term_starts: datetime.date, term_ends: datetime.date):
+    """(years served before `term_starts`, years served at the end of a term from `term_starts` to
+    `term_ends`) for someone in office without a break since `since` (None: not in office before): what
+    the chair's limit of consecutive years is measured against. A term counts as a year at least."""
+    served = years_counted(since, term_starts) if since else 0
+    return served, served + max(1, years_counted(term_starts, term_ends + ONE_DAY))
 
 
 def _and_join(words: list[str]) -> str:
@@ -158,8 +168,7 @@ def eligible_candidates(
         if limit is not None:
             periods = [(r.start, r.end) for r in mine if r.role == Role.CHAIR]
             since = consecutive_since(periods, term_starts)
-            served = years_counted(since, term_starts) if since else 0
-            total = served + max(1, years_counted(term_starts, term_ends + ONE_DAY))
+            served, total = consecutive_years(since, term_starts, term_ends)
             if total > limit:
                 verb = "be" if total - served == 1 else "run into"
                 result.refused[user.pk] = (
@@ -189,3 +198,69 @@ def eligible_candidates(
         )
     result.not_listed = [line[:1].upper() + line[1:] for line in result.not_listed]
     return result
+
+
+@dataclass(frozen=True)
+class OfficeTerm:
+    """A holder's term of office as chair or vice chair, as their dashboard tells them: when it ends, by
+    when the next election is due, and whether the agreement's limit lets them stand again."""
+
+    office: str  # Role.CHAIR or Role.VICE_CHAIR
+    label: str  # "chair"
+    since: datetime.date  # in this office without a break since
+    ends: datetime.date | None  # the last day of this term of office; None: no end recorded
+    election_due_by: datetime.date | None  # the next election is held by then: the term's last day
+    limit: int | None  # the agreement's most consecutive years as chair (None: no limit, or vice chair)
+    years_at_end: int  # consecutive years in office when this term ends
+    next_term_years: int | None  # the agreement's term of office
+    elected_next: Election | None  # the election already held for the next term of office, if any
+
+    @property
+    def may_stand_again(self) -> bool | None:
+        """Whether a further term would keep within the limit (None when there is no limit)."""
+        if self.limit is None:
+            return None
+        return self.years_at_end + (self.next_term_years or 1) <= self.limit
+
+
+def office_terms(
+    partnership: Partnership, held, *, constitution: Constitution | None = None, on: datetime.date | None = None
+) -> list[OfficeTerm]:
+    """The terms of office (chair, vice chair) among `held`, a person's roles in force with the first day
+    of their unbroken period (`people.roles_held`, as the dashboard's "Your roles" has them). Two queries
+    when they hold an office (the constitution, unless given, and the elections for terms to come), none
+    otherwise."""
+    on = on or timezone.localdate()
+    offices = [h for h in held if h.assignment.role in OFFICE_ROLES.values()]
+    if not offices:
+        return []
+    constitution = constitution or constitution_of(partnership)
+    ahead = list(
+        Election.objects.filter(partnership=partnership, term_starts__gt=on)
+        .select_related("elected")
+        .order_by("term_starts")
+    )
+    terms = []
+    for held_office in offices:
+        assignment = held_office.assignment
+        office = next(key for key, role in OFFICE_ROLES.items() if role == assignment.role)
+        ends = assignment.end
+        if ends is None and constitution.chair_term_years:
+            ends = full_term_ends(constitution, assignment.start)
+        limit = constitution.chair_max_consecutive_years if assignment.role == Role.CHAIR else None
+        before = held_office.since if held_office.since < assignment.start else None
+        _, years = consecutive_years(before, assignment.start, ends or on)
+        terms.append(
+            OfficeTerm(
+                office=assignment.role,
+                label=Election.Office(office).label.lower(),
+                since=held_office.since,
+                ends=ends,
+                election_due_by=ends,
+                limit=limit,
+                years_at_end=years,
+                next_term_years=constitution.chair_term_years,
+                elected_next=next((e for e in ahead if e.office == office), None),
+            )
+        )
+    return terms

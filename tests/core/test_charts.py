@@ -193,3 +193,66 @@ def test_weasyprint_draws_the_chart_in_a_pdf_that_reads_as_text_and_as_an_image(
     subprocess.run(["pdftoppm", "-png", "-r", "80", "-singlefile", str(pdf), str(tmp_path / "page")], check=True)
     png = (tmp_path / "page.png").read_bytes()
     assert png.startswith(b"\x89PNG") and len(png) > 1000
+
+
+# --- Heat maps ----------------------------------------------------------------------------------------
+
+MARKS = {
+    "present": charts.Mark("P", "Present", "#cce2d8"),
+    "absent": charts.Mark("X", "Absent", "#942514", ink="#ffffff"),
+}
+
+
+def _heat(**kwargs) -> str:
+    rows = [("Hill Primary", ["present", "absent", None]), ('R&D <School> "Academy"', ["absent", "absent", "present"])]
+    columns = ["4 Sep", "9 Oct", "6 Nov"]
+    arguments = {"title": "Attendance", "description": "Three meetings.", "columns": columns, "rows": rows}
+    return charts.heat_map(**arguments | {"marks": MARKS} | kwargs)
+
+
+def _cells(root: ET.Element) -> list[ET.Element]:
+    return [rect for rect in root.iter(f"{SVG}rect") if rect.get("class") == "cr-chart__cell"]
+
+
+def test_a_heat_map_is_an_image_with_a_cell_per_row_and_column_each_with_its_letter():
+    root = _parse(_heat())
+    assert root.get("role") == "img" and root.find(f"{SVG}title").text == "Attendance"
+    cells = _cells(root)
+    assert [(c.get("data-row"), c.get("data-column"), c.get("data-value")) for c in cells] == [
+        ("0", "0", "present"),
+        ("0", "1", "absent"),
+        ("0", "2", ""),
+        ("1", "0", "absent"),
+        ("1", "1", "absent"),
+        ("1", "2", "present"),
+    ]
+    # Read without colour: every recorded cell (and the legend) writes its letter; a blank cell none.
+    letters = [t.text for t in root.iter(f"{SVG}text") if t.text in ("P", "X")]
+    assert letters == ["P", "X"] + ["P", "X", "X", "X", "P"]
+    texts = _texts(root)
+    assert "Present" in texts and "Absent" in texts and "Not recorded" in texts  # the legend
+    assert [t.text for t in root.iter(f"{SVG}tspan")][:2] == ["4", "Sep"]  # a column's label in two lines
+
+
+def test_a_heat_maps_text_alternative_counts_each_rows_marks_and_escapes_names():
+    svg = _heat()
+    root = _parse(svg)
+    desc = root.find(f"{SVG}desc").text
+    assert desc.startswith("Three meetings.")
+    assert "Hill Primary: present 1, absent 1, not recorded 1." in desc
+    assert 'R&D <School> "Academy": present 1, absent 2.' in desc
+    assert "<School>" not in svg  # escaped in the markup, whole in the parsed text
+
+
+def test_a_heat_map_refuses_rows_of_the_wrong_length_or_unknown_marks():
+    with pytest.raises(ValueError):
+        _heat(rows=[("A", ["present"])])
+    with pytest.raises(ValueError):
+        _heat(rows=[("A", ["present", "late", None])])
+
+
+def test_a_heat_map_of_many_meetings_grows_wider_rather_than_cramming_them():
+    columns = [f"{day} Jan" for day in range(1, 31)]
+    root = _parse(_heat(columns=columns, rows=[("A", ["present"] * 30)]))
+    assert int(root.get("width")) > charts.WIDTH
+    assert all(Decimal(c.get("width")) >= charts.MIN_CELL for c in _cells(root))

@@ -37,13 +37,13 @@ def registered():
 
 
 def test_a_registered_panel_shows_on_the_dashboard_with_its_context(panel_templates, registered, tenant_a, client_for):
-    registered(Panel("dashboard", "meetings", "panel_test/dashboard.html", lambda request: {"title": "Spring"}))
+    registered(Panel("dashboard", "meetings", "panel_test/dashboard.html", lambda request, **page: {"title": "Spring"}))
     url = f"/p/{tenant_a.partnership.slug}/"
     assert "Next meeting: Spring" in client_for(tenant_a.coordinator).get(url).content.decode()
 
 
 def test_a_panel_that_returns_none_shows_nothing_to_that_person(panel_templates, registered, tenant_a, client_for):
-    def only_coordinators(request):
+    def only_coordinators(request, **page):
         return {"title": "Private"} if request.tenant.has("manage_people") else None
 
     registered(Panel("dashboard", "private", "panel_test/dashboard.html", only_coordinators))

@@ -293,3 +293,71 @@ def test_phone_width(site, tenant_a):
     assert site.path == f"/p/{slug}/people/"
     site.visit(f"/p/{slug}/people/invite/")
     site.visit(f"/p/{slug}/activity/")
+
+
+def test_dashboards_show_their_charts_at_a_glance_with_the_figures_as_tables(site, tenant_a):
+    """The coordinator's, a headteacher's and the chair's dashboards with every chart: axe checks each with
+    the tables in the details closed and open."""
+    from decimal import Decimal
+
+    from django.db import transaction
+    from django_scopes import scope
+
+    from finance.models import BudgetLine
+    from finance.services.spending import expense_record
+    from partnerships.calendar import academic_year_of
+    from partnerships.models import Constitution
+    from subscriptions.services.credits import credit_append
+    from tests.factories.finance import funded_year
+    from tests.factories.meetings import AgendaItemFactory, MeetingFactory, year_of_attendance
+    from tests.factories.subscriptions import subscribed
+
+    page, slug = site.page, tenant_a.slug
+    first, second = tenant_a.schools
+    year_of_attendance(tenant_a, {first: ["present", "substitute", "present"], second: ["apologies", "absent", None]})
+    year, _ = funded_year(tenant_a, confirm=False)
+    with scope(partnership=tenant_a.partnership):
+        expense_record(
+            actor=tenant_a.coordinator,
+            year=year,
+            budget_line=BudgetLine.objects.get(year=year, category="events"),
+            amount=Decimal("120.00"),
+            spent_on=year.starts,
+            supplier="Exeter Coaches Ltd",
+            description="Coaches",
+        )
+    subscription = subscribed(tenant_a, year=academic_year_of(timezone.localdate()))
+    with scopes_disabled(), transaction.atomic():
+        credit_append(subscription=subscription, kind="booking", amount=Decimal("-12"), description="Visit")
+    today = timezone.localdate()
+    chair = UserFactory(full_name="Chair Person")
+    give_role(
+        chair,
+        tenant_a.partnership,
+        Role.CHAIR,
+        start=today - datetime.timedelta(days=300),
+        end=today + datetime.timedelta(days=60),
+    )
+    with scopes_disabled():
+        Constitution.objects.filter(partnership=tenant_a.partnership).update(
+            chair_term_years=1, chair_max_consecutive_years=2
+        )
+        meeting = MeetingFactory(partnership=tenant_a.partnership, organiser=tenant_a.coordinator, chair=chair)
+        AgendaItemFactory(meeting=meeting, title="Budget for next year", decision_needed=True)
+
+    for person, sections in (
+        (tenant_a.coordinator, ["#attendance-map", "#budget-chart", "#credits-chart"]),
+        (tenant_a.headteacher, ["#credits-chart"]),
+        (chair, ["#as-chair", "#attendance-map"]),
+    ):
+        page.context.clear_cookies()
+        site.login(person, expect_url=f"/p/{slug}/")
+        for section in sections:
+            expect(page.locator(section)).to_be_visible()
+        expect(page.locator("svg.cr-chart")).to_have_count(len([s for s in sections if s != "#as-chair"]))
+        for summary in page.locator("main details summary").all():
+            summary.click()
+        site.check(f"dashboard-charts-open-{person.pk}")
+    expect(page.locator("#as-chair")).to_contain_text("Your term as chair ends on")
+    expect(page.locator("#as-chair")).to_contain_text("Next election due by")
+    expect(page.locator("#chairs-decisions")).to_contain_text("Budget for next year")

@@ -56,3 +56,38 @@ def paper_for(item, *, uploaded_by, pages: int = 1, text: str = "Paper", name: s
         no_pupil_data=True,
         uploaded_by=uploaded_by,
     )
+
+
+def year_of_attendance(tenant, statuses: dict, *, recorded_by=None) -> list[Meeting]:
+    """Partnership meetings in this academic year, three weeks apart from its first fortnight, one for each
+    status in the lists of `statuses` ({school: ["present", "apologies", ...]}), with that attendance
+    recorded (in bulk: a year of a large partnership's records). Returns the meetings in date order."""
+    from django_scopes import scopes_disabled
+
+    from meetings.models import Attendance
+    from partnerships.calendar import academic_year_of
+
+    year = academic_year_of(timezone.localdate())
+    count = max((len(row) for row in statuses.values()), default=0)
+    zone = timezone.get_current_timezone()
+    first = datetime.datetime(year, 9, 15, 16, tzinfo=zone)
+    with scopes_disabled():
+        meetings = [
+            MeetingFactory(
+                partnership=tenant.partnership,
+                organiser=tenant.coordinator,
+                title=f"Partnership meeting {index + 1}",
+                starts=first + datetime.timedelta(weeks=3 * index),
+                ends=first + datetime.timedelta(weeks=3 * index, hours=1),
+            )
+            for index in range(count)
+        ]
+        Attendance.objects.bulk_create(
+            Attendance(
+                meeting=meetings[index], school=school, status=status, recorded_by=recorded_by or tenant.coordinator
+            )
+            for school, row in statuses.items()
+            for index, status in enumerate(row)
+            if status
+        )
+    return meetings

@@ -63,10 +63,13 @@ def _grow(tenant, schools=200, people=300):
 # invitations, overdue actions, and (for the chair and coordinator) the constitution and recent meetings
 # behind the absences to follow up; finance's warning of overdue contributions one more; the agreement in
 # force one (its published versions). The "Needs you now" list adds the coordinator's five: the next
-# meeting, its answers counted, overdue actions counted, the register of declarations (two); and the
-# reports not yet generated four: the terms, last term's run, last year's annual report and its members.
+# meeting, its answers counted, overdue actions counted, the register of declarations (two). "At a
+# glance" adds one query per chart: the year's attendance heat map (meetings joined to their attendance),
+# budget against spending (lines with their sums) and credits used and left (subscriptions with theirs);
+# a headteacher's credits chart is paid for by their credits left, read in one query instead of two. The
+# reports not yet generated add four: the terms, last term's run, last year's annual report and its members.
 PAGES = [
-    ("", 24),
+    ("", 25),
     ("people/", 10),
     ("people/?show=history", 10),
     ("people/?page=3", 10),
