@@ -13,6 +13,7 @@ from django.utils.functional import cached_property
 from django_scopes import scopes_disabled
 
 from core.dates import has_ended
+from core.exports import Column, Kind, Table
 from partnerships.calendar import academic_year_of
 from partnerships.models import RoleAssignment
 from partnerships.roles import SCHOOL_ROLES, Role
@@ -421,3 +422,84 @@ def school_visits_between(partnership, school, first, last) -> list[Visit]:
 def review_of_term(partnership, school, year: int, term: str) -> Review | None:
     """The school's Joint Annual Review for one term of an academic year, if the adviser has begun it."""
     return Review.objects.filter(partnership=partnership, school=school, year=year, term=term).first()
+
+
+def events_table(events) -> Table:
+    """The events list as a download: every event the page lists (coming up and past), soonest first,
+    `events` annotated with the places `taken`. One query."""
+    rows = []
+    for event in events:
+        starts = timezone.localtime(event.starts)
+        rows.append(
+            (
+                event.title,
+                starts.date(),
+                f"{starts:%H:%M}",
+                "All day" if event.whole_day else "Half a day",
+                "Network (credits)" if event.for_credits else "Open (paid)",
+                event.get_status_display(),
+                event.venue or None,
+                event.capacity,
+                event.taken,
+                max(event.capacity - event.taken, 0),
+            )
+        )
+    return Table(
+        title="Events",
+        columns=[
+            Column("Event"),
+            Column("Date", Kind.DATE),
+            Column("Starts"),
+            Column("Length"),
+            Column("Kind"),
+            Column("Status"),
+            Column("Where"),
+            Column("Places", Kind.INTEGER),
+            Column("Booked", Kind.INTEGER),
+            Column("Places left", Kind.INTEGER),
+        ],
+        rows=rows,
+    )
+
+
+def event_bookings_table(event, bookings) -> Table:
+    """An event's bookings and register as a download: `bookings` as its page lists them (booked, then
+    waiting; only the reader's own schools' unless they manage events), with the register loaded.
+    The places' cost is in credits for a network event and in pounds for an open one."""
+
+    def names(booking) -> str:
+        return "; ".join(
+            f"{seat.name or f'Place {seat.position} not named'}{' (came)' if seat.came else ''}"
+            for seat in booking.register.all()
+        )
+
+    return Table(
+        title=f"{event.title} bookings",
+        columns=[
+            Column("Who"),
+            Column("Member school"),
+            Column("Status"),
+            Column("Places", Kind.INTEGER),
+            Column("Credits", Kind.DECIMAL),
+            Column("Price a place", Kind.MONEY),
+            Column("Cost", Kind.MONEY),
+            Column("Booked on", Kind.DATE),
+            Column("Came", Kind.INTEGER),
+            Column("Who is coming"),
+        ],
+        rows=[
+            (
+                booking.who,
+                "Yes" if booking.member else "No",
+                booking.get_status_display(),
+                booking.places,
+                booking.credits if event.for_credits else None,
+                booking.price,
+                booking.amount,
+                timezone.localtime(booking.booked_at).date(),
+                booking.attended,
+                names(booking),
+            )
+            for booking in bookings
+        ],
+    )

@@ -37,8 +37,10 @@ from subscriptions.views import events  # noqa: E402
 
 urlpatterns += [
     path("events/", events.EventsView.as_view(), name="events"),
+    path("events/export.<str:fmt>", events.EventsExportView.as_view(), name="events_export"),
     path("events/new/", events.EventCreateView.as_view(), name="event_new"),
     path("events/<int:event_pk>/", events.EventView.as_view(), name="event"),
+    path("events/<int:event_pk>/export.<str:fmt>", events.EventBookingsExportView.as_view(), name="event_export"),
     path("events/<int:event_pk>/book/", events.PlacesBookView.as_view(), name="event_book"),
     path("events/<int:event_pk>/change/", events.EventChangeView.as_view(), name="event_change"),
     path("events/<int:event_pk>/cancel/", events.EventCancelView.as_view(), name="event_call_off"),
