@@ -101,5 +101,6 @@ ALLOWED = {
     "interests:mine": _DECLARERS,
     "interests:declare": _DECLARERS,
     "interests:register": _LEADERS,
+    "interests:register_export": _LEADERS,
     "interests:remind": _COORDINATOR,
 }
