@@ -14,7 +14,7 @@ from django_scopes import scopes_disabled
 
 from core.dates import has_ended
 from core.exports import Column, Kind, Table
-from partnerships.calendar import academic_year_of
+from partnerships.calendar import academic_year_label, academic_year_of
 from partnerships.models import RoleAssignment
 from partnerships.roles import SCHOOL_ROLES, Role
 from subscriptions.models import BookingDelegation, CreditEntry, PlanForum, Review, Subscription, TariffItem, Visit
@@ -501,5 +501,43 @@ def event_bookings_table(event, bookings) -> Table:
                 names(booking),
             )
             for booking in bookings
+        ],
+    )
+
+
+def visits_table(visits: list[Visit]) -> Table:
+    """The notes of visit list as a download: the visits the reader may read, as the page lists them,
+    and only what the page shows of them (the notes themselves are read, and their reading recorded,
+    one at a time on their own page)."""
+    return Table(
+        title="Notes of visit",
+        columns=[Column("Date", Kind.DATE), Column("School"), Column("Adviser"), Column("Agenda"), Column("Note")],
+        rows=[
+            (
+                visit.on,
+                visit.school.name,
+                visit.adviser.full_name,
+                "Agreed" if visit.agenda_agreed_at else "Waiting for the headteacher",
+                "Written" if visit.written else "Not written yet",
+            )
+            for visit in visits
+        ],
+    )
+
+
+def reviews_table(reviews: list[Review]) -> Table:
+    """The Joint Annual Reviews list as a download: the reviews the reader may read, as the page lists them."""
+    return Table(
+        title="Joint Annual Reviews",
+        columns=[Column("School"), Column("Term"), Column("Academic year"), Column("Adviser"), Column("State")],
+        rows=[
+            (
+                review.school.name,
+                review.get_term_display(),
+                academic_year_label(review.year),
+                review.adviser.full_name,
+                review.get_state_display(),
+            )
+            for review in reviews
         ],
     )

@@ -60,11 +60,13 @@ from subscriptions.views import reviews, visits  # noqa: E402
 
 urlpatterns += [
     path("visits/", visits.VisitsView.as_view(), name="visits"),
+    path("visits/export.<str:fmt>", visits.VisitsExportView.as_view(), name="visits_export"),
     path("visits/new/", visits.VisitNewView.as_view(), name="visit_new"),
     path("visits/<int:visit_pk>/", visits.VisitDetailView.as_view(), name="visit"),
     path("visits/<int:visit_pk>/agenda/", visits.VisitAgendaView.as_view(), name="visit_agenda"),
     path("visits/<int:visit_pk>/note/", visits.VisitNotesView.as_view(), name="visit_notes"),
     path("reviews/", reviews.ReviewsView.as_view(), name="reviews"),
+    path("reviews/export.<str:fmt>", reviews.ReviewsExportView.as_view(), name="reviews_export"),
     path("reviews/new/", reviews.ReviewNewView.as_view(), name="review_new"),
     path("reviews/<int:review_pk>/", reviews.ReviewView.as_view(), name="review"),
     path("reviews/<int:review_pk>/edit/", reviews.ReviewEditView.as_view(), name="review_edit"),
