@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from core.exports import Column, Kind, Table
 from partnerships.calendar import academic_year_label, academic_year_of
 from partnerships.models import (
     AreaParticipation,
@@ -64,6 +65,34 @@ def areas_for_year(year: int):
             actions_done=Count("actions", filter=done, distinct=True),
         )
         .order_by("name", "pk")
+    )
+
+
+def areas_table(areas, year: int) -> Table:
+    """A year's development areas as a download, as the areas page lists them (`areas_for_year`)."""
+    return Table(
+        title=f"Development areas {academic_year_label(year)}",
+        columns=[
+            Column("Area"),
+            Column("Development coordinator"),
+            Column("Coordinator's school"),
+            Column("Schools", Kind.INTEGER),
+            Column("Actions", Kind.INTEGER),
+            Column("Actions done", Kind.INTEGER),
+            Column("Status"),
+        ],
+        rows=[
+            (
+                area.name,
+                area.coordinator.full_name if area.coordinator_id else "Not chosen",
+                area.coordinator.school.name if area.coordinator_id else None,
+                area.school_count,
+                area.action_count,
+                area.actions_done,
+                area.get_status_display(),
+            )
+            for area in areas
+        ],
     )
 
 

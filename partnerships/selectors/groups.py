@@ -13,6 +13,7 @@ from django.utils import timezone
 from django_scopes import get_scope
 
 from core.dates import has_ended
+from core.exports import Column, Kind, Table
 from partnerships.models import Group, GroupMember, Membership
 from partnerships.selectors.governance import chair_school
 from schools.models import Person, School
@@ -103,6 +104,44 @@ def groups_overview(on: datetime.date | None = None) -> dict[str, list[Group]]:
         "task_current": [g for g in groups if g.kind == Group.Kind.TASK and not g.has_ended],
         "task_ended": [g for g in groups if g.kind == Group.Kind.TASK and g.has_ended],
     }
+
+
+def groups_table(overview: dict[str, list[Group]]) -> Table:
+    """The groups page as a download: standing groups, task groups at work, then ended task groups
+    (`groups_overview`), each with its chair as the page names them."""
+
+    def chair(group: Group) -> tuple[str | None, str]:
+        found = group.current_chair
+        return (found.person.full_name, found.how) if found.person else (None, f"No chair: {found.problem}")
+
+    return Table(
+        title="Groups and networks",
+        columns=[
+            Column("Group"),
+            Column("Kind"),
+            Column("Status"),
+            Column("Chair"),
+            Column("How the chair is found"),
+            Column("Members", Kind.INTEGER),
+            Column("From", Kind.DATE),
+            Column("To", Kind.DATE),
+            Column("Reports to"),
+        ],
+        rows=[
+            (
+                group.name,
+                group.get_kind_display(),
+                "Ended" if group.has_ended else "Current",
+                *chair(group),
+                group.member_count,
+                group.starts,
+                group.ends,
+                group.reports_to,
+            )
+            for part in ("standing", "task_current", "task_ended")
+            for group in overview[part]
+        ],
+    )
 
 
 def group_detail(group: Group, on: datetime.date | None = None) -> dict:

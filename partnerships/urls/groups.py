@@ -7,6 +7,7 @@ app_name = "groups"
 # Mounted under /p/<slug:partnership_slug>/groups/ (partnerships/urls/__init__.py).
 urlpatterns = [
     path("", views.GroupListView.as_view(), name="list"),
+    path("export.<str:fmt>", views.GroupListExportView.as_view(), name="list_export"),
     path("new/", views.GroupCreateView.as_view(), name="create"),
     path("<int:group_pk>/", views.GroupDetailView.as_view(), name="detail"),
     path("<int:group_pk>/change/", views.GroupChangeView.as_view(), name="change"),

@@ -4,10 +4,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 from django.views.generic import TemplateView
 
-from core.views import ServiceFormView, TenantViewMixin
+from core.views import ServiceFormView, TableExportView, TenantViewMixin
 from partnerships.forms.groups import GroupForm, GroupHostForm, GroupMemberForm
 from partnerships.models import Group, GroupMember
-from partnerships.selectors.groups import group_detail, groups_overview
+from partnerships.selectors.groups import group_detail, groups_overview, groups_table
 from partnerships.services.groups import (
     group_create,
     group_member_add,
@@ -33,6 +33,18 @@ class GroupListView(TenantViewMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context.update(groups_overview())
         return context
+
+
+class GroupListExportView(TableExportView):
+    """Every group the groups page lists, as CSV or XLSX."""
+
+    permission_required = "view_governance"
+
+    def export_table(self, **kwargs):
+        return groups_table(groups_overview())
+
+    def export_filename(self):
+        return f"{self.partnership.slug}-groups"
 
 
 class GroupDetailView(TenantViewMixin, TemplateView):

@@ -1,5 +1,6 @@
 """More of the partnership's lists download as CSV and XLSX, each under its page's permission and with
-its page's filters: the register of interests (leaders only; everyone or those due)."""
+its page's filters: the register of interests (leaders only; everyone or those due), the groups, a
+year's development areas and the membership record (by status)."""
 
 import datetime
 
@@ -11,7 +12,18 @@ from core.testing import assert_constant_queries
 from partnerships.roles import Role
 from tests.downloads import csv_rows, xlsx_rows
 from tests.factories.accounts import UserFactory
-from tests.factories.partnerships import DeclarationFactory, InterestFactory, give_role
+from tests.factories.partnerships import (
+    AreaParticipationFactory,
+    DeclarationFactory,
+    DevelopmentActionFactory,
+    DevelopmentAreaFactory,
+    GroupFactory,
+    GroupMemberFactory,
+    InterestFactory,
+    MembershipFactory,
+    give_role,
+)
+from tests.factories.schools import PersonFactory, SchoolFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -78,4 +90,84 @@ def test_the_register_download_runs_the_same_queries_however_many_declare(tenant
 
     assert_constant_queries(
         client_for(tenant_a.coordinator), _url(tenant_a, "interests:register_export", "xlsx"), grow=grow, at_most=10
+    )
+
+
+# --- Groups, development areas and the membership record ----------------------------------------------------
+
+
+def test_the_groups_download_lists_standing_then_task_groups_with_their_chairs(tenant_a, tenant_b, client_for):
+    deputy = PersonFactory(partnership=tenant_a.partnership, school=tenant_a.schools[0], full_name=FORMULA)
+    network = GroupFactory(partnership=tenant_a.partnership, name="Maths network", chair=deputy)
+    GroupMemberFactory(group=network, person=deputy)
+    GroupFactory(task=True, partnership=tenant_a.partnership, name="Ended task", ends=datetime.date(2025, 7, 31))
+    GroupFactory(partnership=tenant_b.partnership, name="Beta's network")
+
+    rows = csv_rows(client_for(tenant_a.headteacher).get(_url(tenant_a, "groups:list_export", "csv")))
+    assert rows[0] == [
+        "Group", "Kind", "Status", "Chair", "How the chair is found", "Members", "From", "To", "Reports to",
+    ]  # fmt: skip
+    assert [row[0] for row in rows[1:]] == ["Maths network", "Ended task"]
+    assert rows[1][1:4] == ["Standing group or network", "Current", "'" + FORMULA]
+    assert rows[1][5:8] == ["1", "2024-09-01", ""]
+    assert rows[2][2] == "Ended" and rows[2][7] == "2025-07-31"
+
+    sheet = xlsx_rows(client_for(tenant_a.headteacher).get(_url(tenant_a, "groups:list_export", "xlsx")))
+    assert sheet[1][5] == 1 and sheet[1][6] == datetime.datetime(2024, 9, 1)
+
+
+def test_the_areas_download_is_the_years_areas(tenant_a, client_for):
+    head = PersonFactory(partnership=tenant_a.partnership, school=tenant_a.schools[0], full_name="Hana Head")
+    area = DevelopmentAreaFactory(partnership=tenant_a.partnership, name=FORMULA, coordinator=head, academic_year=2025)
+    AreaParticipationFactory(area=area, school=tenant_a.schools[0], lead=head)
+    DevelopmentActionFactory(area=area, owner=head, status="done")
+    DevelopmentActionFactory(area=area, owner=head)
+    DevelopmentAreaFactory(partnership=tenant_a.partnership, name="Next year's", academic_year=2026)
+    client = client_for(tenant_a.headteacher)
+
+    sheet = xlsx_rows(client.get(_url(tenant_a, "development:list_export", "xlsx"), {"year": "2025"}))
+    assert sheet[0] == (
+        "Area", "Development coordinator", "Coordinator's school", "Schools", "Actions", "Actions done", "Status",
+    )  # fmt: skip
+    assert sheet[1][:6] == ("'" + FORMULA, "Hana Head", tenant_a.schools[0].name, 1, 2, 1)
+    assert len(sheet) == 2
+    response = client.get(_url(tenant_a, "development:list_export", "csv"), {"year": "2025"})
+    assert "2025-26" in response["Content-Disposition"]
+
+
+def test_the_membership_download_follows_the_status_filter(tenant_a, tenant_b, client_for):
+    left = MembershipFactory(
+        partnership=tenant_a.partnership,
+        school=SchoolFactory(name=FORMULA),
+        joined=datetime.date(2019, 9, 1),
+        left=datetime.date(2023, 8, 31),
+        approved_on=datetime.date(2019, 7, 1),
+        approval_reference="SG 2019/4",
+    )
+    client = client_for(tenant_a.headteacher)
+
+    current = csv_rows(client.get(_url(tenant_a, "membership:list_export", "csv")))
+    assert current[0] == ["School", "Status", "URN", "Joined", "Approved", "Approval reference"]
+    assert sorted(row[0] for row in current[1:]) == sorted(school.name for school in tenant_a.schools)
+
+    sheet = xlsx_rows(client.get(_url(tenant_a, "membership:list_export", "xlsx"), {"status": "left"}))
+    assert sheet[1:] == [
+        (
+            "'" + FORMULA,
+            "Left",
+            left.school.urn,
+            datetime.datetime(2019, 9, 1),
+            datetime.datetime(2019, 7, 1),
+            "SG 2019/4",
+        )
+    ]
+    assert not {school.name for school in tenant_b.schools} & {row[0] for row in sheet}
+
+
+def test_the_membership_download_runs_the_same_queries_however_many_schools(tenant_a, client_for):
+    assert_constant_queries(
+        client_for(tenant_a.coordinator),
+        _url(tenant_a, "membership:list_export", "xlsx") + "?status=all",
+        grow=lambda: [MembershipFactory(partnership=tenant_a.partnership) for _ in range(40)],
+        at_most=8,
     )

@@ -80,6 +80,7 @@ OBJECT_KWARGS = {
 
 ALLOWED = {
     "groups:list": _VIEWERS,
+    "groups:list_export": _VIEWERS,
     "groups:detail": _VIEWERS,
     "groups:create": _COORDINATOR,
     "groups:change": _COORDINATOR,
@@ -87,6 +88,7 @@ ALLOWED = {
     "groups:member_add": _COORDINATOR,
     "groups:member_remove": _COORDINATOR,
     "development:list": _VIEWERS,
+    "development:list_export": _VIEWERS,
     "development:participation": _VIEWERS,
     "development:detail": _VIEWERS,
     "development:create": _COORDINATOR,
