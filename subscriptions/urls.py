@@ -8,6 +8,7 @@ app_name = "subscriptions"
 # Mounted under /p/<slug:partnership_slug>/subscriptions/ (config/urls.py).
 urlpatterns = [
     path("", views.SubscriptionsView.as_view(), name="index"),
+    path("export.<str:fmt>", views.SubscriptionsExportView.as_view(), name="index_export"),
     path("tariff/", views.TariffView.as_view(), name="tariff"),
     path("tariff/new/", views.TariffItemView.as_view(), name="tariff_new"),
     path("tariff/<int:tariff_item_pk>/", views.TariffItemView.as_view(), name="tariff_item"),

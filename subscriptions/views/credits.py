@@ -14,7 +14,7 @@ from django.views.generic import TemplateView
 
 from accounts.models import User
 from core.forms import Form
-from core.views import ServiceFormView, TenantViewMixin, row_id
+from core.views import ServiceFormView, TableExportView, TenantViewMixin, row_id
 from meetings.pack import render_pdf
 from partnerships.calendar import academic_year_label, academic_year_of
 from partnerships.models import Membership, RoleAssignment
@@ -38,6 +38,7 @@ from subscriptions.selectors import (
     is_school_head,
     subscription_access,
     subscriptions_of_year,
+    subscriptions_table,
     tariff_credits,
 )
 from subscriptions.services.bookings import (
@@ -81,13 +82,19 @@ def _this_year() -> int:
     return academic_year_of(timezone.localdate())
 
 
-class SubscriptionsView(AccessMixin, TenantViewMixin, TemplateView):
+class _SubscriptionsMixin(AccessMixin):
+    def subscriptions(self, year: int) -> list[Subscription]:
+        """The year's subscriptions of the schools the reader may see, with their balances."""
+        return [s for s in subscriptions_of_year(self.partnership, year) if self.access.sees_school(s.school_id)]
+
+
+class SubscriptionsView(_SubscriptionsMixin, TenantViewMixin, TemplateView):
     template_name = "subscriptions/index.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         year = _this_year()
-        rows = [s for s in subscriptions_of_year(self.partnership, year) if self.access.sees_school(s.school_id)]
+        rows = self.subscriptions(year)
         context.update(year=year, year_label=academic_year_label(year), rows=rows)
         context.update(advisers_work_links(self.request.tenant))
         if self.access.manages:
@@ -98,6 +105,16 @@ class SubscriptionsView(AccessMixin, TenantViewMixin, TemplateView):
             )
             context["plans"] = list(Plan.objects.filter(partnership=self.partnership).prefetch_related("forums"))
         return context
+
+
+class SubscriptionsExportView(_SubscriptionsMixin, TableExportView):
+    """This year's subscribing schools the reader may see, with their credits left, as CSV or XLSX."""
+
+    def export_table(self, **kwargs):
+        return subscriptions_table(self.subscriptions(_this_year()), _this_year())
+
+    def export_filename(self):
+        return f"{self.partnership.slug}-subscriptions-{academic_year_label(_this_year()).replace('/', '-')}"
 
 
 class TariffView(TenantViewMixin, TemplateView):

@@ -15,6 +15,7 @@ from core.testing import assert_constant_queries, count_queries
 from partnerships.roles import Role
 from subscriptions.models import Booking, CreditEntry
 from tests.clock import on_day, roles_held_since
+from tests.downloads import csv_rows, xlsx_rows
 from tests.factories.accounts import UserFactory
 from tests.factories.partnerships import give_role
 from tests.factories.subscriptions import balance, subscribed, tariff
@@ -126,12 +127,21 @@ def test_another_schools_people_do_not_see_its_credits(tenant_a, clock):
     client = _client(tenant_a.coordinator)
     index = client.get(f"/p/{tenant_a.slug}/subscriptions/").content.decode()
     assert tenant_a.schools[0].name in index
+    assert f"/p/{tenant_a.slug}/subscriptions/export.csv" in index
+    rows = csv_rows(client.get(f"/p/{tenant_a.slug}/subscriptions/export.csv"))
+    assert rows == [
+        ["School", "URN", "Plan", "Credits left"],
+        [tenant_a.schools[0].name, str(tenant_a.schools[0].urn), subscription.plan.name, "60.0"],
+    ]
+    sheet = xlsx_rows(_client(governor).get(f"/p/{tenant_a.slug}/subscriptions/export.xlsx"))
+    assert sheet[1] == (tenant_a.schools[0].name, tenant_a.schools[0].urn, subscription.plan.name, 60)
     assert _client(governor).get(f"/p/{tenant_a.slug}/subscriptions/{subscription.pk}/").status_code == 200
     assert _client(governor).get(f"/p/{tenant_a.slug}/subscriptions/{subscription.pk}/book/").status_code == 403
     with scopes_disabled():
         chair = UserFactory()
         give_role(chair, tenant_a.partnership, Role.CHAIR)
     assert _client(chair).get(f"/p/{tenant_a.slug}/subscriptions/{subscription.pk}/").status_code == 404
+    assert len(csv_rows(_client(chair).get(f"/p/{tenant_a.slug}/subscriptions/export.csv"))) == 1  # the heading
 
 
 @pytest.mark.django_db
@@ -165,10 +175,15 @@ def test_the_index_and_statement_run_the_same_queries_for_many_schools_and_entri
             )
 
     index = f"/p/{tenant_a.slug}/subscriptions/"
+    export = index + "export.xlsx"
     client.get(index)
+    client.get(export)
     small, _ = count_queries(client, index)
+    small_export, _ = count_queries(client, export)
     assert_constant_queries(client, f"/p/{tenant_a.slug}/subscriptions/{subscription.pk}/", grow=grow, at_most=20)
     large, queries = count_queries(client, index)
     assert small == large <= 20, "\n".join(queries)
+    large_export, queries = count_queries(client, export)
+    assert small_export == large_export <= 10, "\n".join(queries)
     with scopes_disabled():
         assert CreditEntry.objects.filter(subscription=subscription).count() == 51

@@ -91,6 +91,7 @@ OBJECT_KWARGS = {
 
 ALLOWED = {
     "subscriptions:index": _ALL,
+    "subscriptions:index_export": _ALL,
     "subscriptions:tariff": _ALL,
     "subscriptions:plan_new": _COORDINATOR,
     "subscriptions:plan_forums": _COORDINATOR,
