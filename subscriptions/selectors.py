@@ -182,6 +182,31 @@ def credit_statement(subscription: Subscription) -> CreditStatement:
     )
 
 
+def statement_table(statement: CreditStatement) -> Table:
+    """A school's statement of credits for the year as a download: every entry, as its page lists them."""
+    subscription = statement.subscription
+    return Table(
+        title=f"Credits {academic_year_label(subscription.year)}",
+        columns=[
+            Column("Date", Kind.DATE),
+            Column("Kind"),
+            Column("What"),
+            Column("Credits", Kind.DECIMAL),
+            Column("Left", Kind.DECIMAL),
+        ],
+        rows=[
+            (
+                timezone.localtime(entry.recorded_at).date(),
+                entry.get_kind_display(),
+                entry.description,
+                entry.amount,
+                entry.balance_after,
+            )
+            for entry in statement.entries
+        ],
+    )
+
+
 class SubscriptionAccess:
     """The one rule of who does what with a school's subscription: the coordinator manages every one;
     a school's own people see its credits; its headteacher books, and so does a colleague the

@@ -17,6 +17,7 @@ urlpatterns = [
     path("subscribe/", views.SubscribeView.as_view(), name="subscribe"),
     path("<int:subscription_pk>/", views.StatementView.as_view(), name="statement"),
     path("<int:subscription_pk>/statement.pdf", views.StatementPdfView.as_view(), name="statement_pdf"),
+    path("<int:subscription_pk>/export.<str:fmt>", views.StatementExportView.as_view(), name="statement_export"),
     path("<int:subscription_pk>/book/", views.BookView.as_view(), name="book"),
     path("<int:subscription_pk>/bookers/", views.BookersView.as_view(), name="bookers"),
     path("bookers/<int:delegation_pk>/withdraw/", views.BookerWithdrawView.as_view(), name="booker_withdraw"),

@@ -36,6 +36,7 @@ from subscriptions.selectors import (
     credit_statement,
     delegations_of_school,
     is_school_head,
+    statement_table,
     subscription_access,
     subscriptions_of_year,
     subscriptions_table,
@@ -286,6 +287,20 @@ class StatementPdfView(_SubscriptionMixin, TenantViewMixin, View):
         response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
         response["Cache-Control"] = "private, no-store"
         return response
+
+
+class StatementExportView(_SubscriptionMixin, TableExportView):
+    """The school's statement of credits for the year as CSV or XLSX."""
+
+    def lookup(self, **kwargs):
+        return self.subscription(kwargs["subscription_pk"])
+
+    def export_table(self, **kwargs):
+        self.object = self.lookup(**kwargs)
+        return statement_table(credit_statement(self.object))
+
+    def export_filename(self):
+        return f"credits-{slugify(self.object.school.name)}-{self.object.year}"
 
 
 class BookView(_SubscriptionMixin, ServiceFormView):

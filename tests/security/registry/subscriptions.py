@@ -100,6 +100,7 @@ ALLOWED = {
     "subscriptions:subscribe": _COORDINATOR,
     "subscriptions:statement": _SCHOOLS_OWN,
     "subscriptions:statement_pdf": _SCHOOLS_OWN,
+    "subscriptions:statement_export": _SCHOOLS_OWN,
     "subscriptions:book": _BOOKERS,
     "subscriptions:cancel": _BOOKERS,
     "subscriptions:actuals": _RECORDERS,
@@ -110,6 +111,15 @@ ALLOWED = {
 # Roles with nothing to do with the school: its credits do not exist for them.
 NOT_FOUND = {
     name: _ALL - _SCHOOLS_OWN
-    for name in ("statement", "statement_pdf", "book", "cancel", "actuals", "bookers", "booker_withdraw")
+    for name in (
+        "statement",
+        "statement_pdf",
+        "statement_export",
+        "book",
+        "cancel",
+        "actuals",
+        "bookers",
+        "booker_withdraw",
+    )
 }
 NOT_FOUND = {f"subscriptions:{name}": roles for name, roles in NOT_FOUND.items()}
