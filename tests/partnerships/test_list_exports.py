@@ -1,6 +1,6 @@
 """More of the partnership's lists download as CSV and XLSX, each under its page's permission and with
 its page's filters: the register of interests (leaders only; everyone or those due), the groups, a
-year's development areas and the membership record (by status)."""
+year's development areas, the membership record (by status) and the elections."""
 
 import datetime
 
@@ -22,6 +22,8 @@ from tests.factories.partnerships import (
     InterestFactory,
     MembershipFactory,
     give_role,
+    member_school_with_head,
+    record_election,
 )
 from tests.factories.schools import PersonFactory, SchoolFactory
 
@@ -170,4 +172,47 @@ def test_the_membership_download_runs_the_same_queries_however_many_schools(tena
         _url(tenant_a, "membership:list_export", "xlsx") + "?status=all",
         grow=lambda: [MembershipFactory(partnership=tenant_a.partnership) for _ in range(40)],
         at_most=8,
+    )
+
+
+# --- Elections ------------------------------------------------------------------------------------------------
+
+
+def test_the_elections_download_lists_each_election_with_its_candidates(tenant_a, client_for):
+    pairs = [
+        member_school_with_head(tenant_a.partnership, joined=datetime.date(2010, 9, 1), name=name)
+        for name in ("Brook Primary", "Hill Primary")
+    ]
+    (brook, pat), (_, sam) = pairs
+    record_election(
+        tenant_a.coordinator,
+        tenant_a.partnership,
+        pat,
+        starts=datetime.date(2024, 9, 1),
+        method="votes",
+        candidates=[(pat, 7), (sam, 5)],
+        notes=FORMULA,
+    )
+    sheet = xlsx_rows(client_for(tenant_a.headteacher).get(_url(tenant_a, "governance:elections_export", "xlsx")))
+    assert sheet[0] == (
+        "Office", "From", "Last day in office", "Elected", "School", "How", "Held", "Candidates", "Notes",
+    )  # fmt: skip
+    office, starts, _, elected, school, _, held, candidates, notes = sheet[1]
+    assert (office, elected, school) == ("Chair", pat.full_name, brook.name)
+    assert starts == held == datetime.datetime(2024, 9, 1)
+    assert candidates == f"{pat.full_name}: 7 votes\n{sam.full_name}: 5 votes" and notes == "'" + FORMULA
+
+
+def test_the_elections_download_runs_the_same_queries_however_many(tenant_a, client_for):
+    heads = [member_school_with_head(tenant_a.partnership, joined=datetime.date(2010, 9, 1))[1] for _ in range(2)]
+
+    def grow():
+        for year in range(2018, 2026, 2):
+            record_election(
+                tenant_a.coordinator, tenant_a.partnership, heads[year % 4 // 2], starts=datetime.date(year, 9, 1)
+            )
+
+    record_election(tenant_a.coordinator, tenant_a.partnership, heads[1], starts=datetime.date(2016, 9, 1))
+    assert_constant_queries(
+        client_for(tenant_a.coordinator), _url(tenant_a, "governance:elections_export", "csv"), grow=grow, at_most=8
     )
