@@ -316,6 +316,43 @@ def subscriptions_table(subscriptions: list[Subscription], year: int) -> Table:
     )
 
 
+def tariff_table(items: list[TariffItem]) -> Table:
+    """The tariff as a download, as its page lists it: for each activity, what its kind is charged by
+    (credits by the hour and for a report, credits an attendee, or the prices in pounds)."""
+    K = TariffItem.Kind
+
+    def row(item: TariffItem) -> tuple:
+        adviser, network = item.kind == K.ADVISER_ACTIVITY, item.kind == K.NETWORK_EVENT
+        cash = not (adviser or network)
+        return (
+            item.name,
+            item.get_kind_display(),
+            "Yes" if item.active else "No",
+            item.credits_per_hour if adviser else None,
+            item.report_credits if adviser else None,
+            item.half_day_credits if network else None,
+            item.whole_day_credits if network else None,
+            item.member_price if cash else None,
+            item.non_member_price if cash else None,
+        )
+
+    return Table(
+        title="Tariff",
+        columns=[
+            Column("Activity"),
+            Column("Kind"),
+            Column("Offered"),
+            Column("Credits an hour", Kind.DECIMAL),
+            Column("Credits for a report", Kind.DECIMAL),
+            Column("Credits up to half a day", Kind.DECIMAL),
+            Column("Credits for a whole day", Kind.DECIMAL),
+            Column("Member price", Kind.MONEY),
+            Column("Others' price", Kind.MONEY),
+        ],
+        rows=[row(item) for item in items],
+    )
+
+
 def _with_balances(subscriptions) -> list[Subscription]:
     """The subscriptions, each with its `balance` (the last ledger entry's balance after): one query more."""
     subscriptions = list(subscriptions)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.SubscriptionsView.as_view(), name="index"),
     path("export.<str:fmt>", views.SubscriptionsExportView.as_view(), name="index_export"),
     path("tariff/", views.TariffView.as_view(), name="tariff"),
+    path("tariff/export.<str:fmt>", views.TariffExportView.as_view(), name="tariff_export"),
     path("tariff/new/", views.TariffItemView.as_view(), name="tariff_new"),
     path("tariff/<int:tariff_item_pk>/", views.TariffItemView.as_view(), name="tariff_item"),
     path("plans/new/", views.PlanCreateView.as_view(), name="plan_new"),

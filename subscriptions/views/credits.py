@@ -41,6 +41,7 @@ from subscriptions.selectors import (
     subscriptions_of_year,
     subscriptions_table,
     tariff_credits,
+    tariff_table,
 )
 from subscriptions.services.bookings import (
     booking_actuals_record,
@@ -118,14 +119,30 @@ class SubscriptionsExportView(_SubscriptionsMixin, TableExportView):
         return f"{self.partnership.slug}-subscriptions-{academic_year_label(_this_year()).replace('/', '-')}"
 
 
-class TariffView(TenantViewMixin, TemplateView):
+class _TariffMixin(TenantViewMixin):
+    def tariff_items(self) -> list[TariffItem]:
+        """The tariff's lines: every one to those who manage subscriptions, else those offered."""
+        items = TariffItem.objects.filter(partnership=self.partnership).order_by("kind", "name")
+        return list(items if self.request.tenant.has(MANAGE) else items.filter(active=True))
+
+
+class TariffView(_TariffMixin, TemplateView):
     template_name = "subscriptions/tariff.html"
 
     def get_context_data(self, **kwargs):
         manages = self.request.tenant.has(MANAGE)
-        items = TariffItem.objects.filter(partnership=self.partnership).order_by("kind", "name")
-        items = list(items if manages else items.filter(active=True))
+        items = self.tariff_items()
         return super().get_context_data(**kwargs) | {"items": items, "Kind": TariffItem.Kind, "manages": manages}
+
+
+class TariffExportView(_TariffMixin, TableExportView):
+    """The tariff as its page lists it to the reader, as CSV or XLSX."""
+
+    def export_table(self, **kwargs):
+        return tariff_table(self.tariff_items())
+
+    def export_filename(self):
+        return f"{self.partnership.slug}-tariff"
 
 
 class TariffItemView(ServiceFormView):

@@ -93,6 +93,7 @@ ALLOWED = {
     "subscriptions:index": _ALL,
     "subscriptions:index_export": _ALL,
     "subscriptions:tariff": _ALL,
+    "subscriptions:tariff_export": _ALL,
     "subscriptions:plan_new": _COORDINATOR,
     "subscriptions:plan_forums": _COORDINATOR,
     "subscriptions:tariff_new": _COORDINATOR,
