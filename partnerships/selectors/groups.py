@@ -160,6 +160,26 @@ def group_detail(group: Group, on: datetime.date | None = None) -> dict:
     return {"group": group, "members": members}
 
 
+def group_members_table(detail: dict) -> Table:
+    """A group's members as a download, as the group's page lists them (`group_detail`)."""
+    group = detail["group"]
+    chair = group.current_chair.person
+    return Table(
+        title=f"Members of {group.name}",
+        columns=[Column("Name"), Column("Position"), Column("School"), Column("Member school"), Column("Chair")],
+        rows=[
+            (
+                member.person.full_name,
+                member.person.get_position_display(),
+                member.person.school.name,
+                "Yes" if member.school_is_member else "No longer",
+                "Chair" if chair is not None and member.person_id == chair.pk else None,
+            )
+            for member in detail["members"]
+        ],
+    )
+
+
 def people_of_current_members(on: datetime.date | None = None):
     """People of the schools that are members today, for choosing group members, chairs and leads."""
     current = Membership.objects.current(on).values("school_id")

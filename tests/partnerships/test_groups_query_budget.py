@@ -134,6 +134,7 @@ PAGES = [
     ("interests/register/remind/", 8),  # the same, and today's reminders from the audit log
     ("interests/", 6),  # one's own declarations and their interests
     # The lists' downloads read what their pages read, and no more.
+    ("groups/{group}/export.xlsx", 10),  # the group page's reads
     ("groups/export.xlsx", 9),  # groups with member counts and chairs, the chair's school (2), deputy, hosts
     ("development/export.csv", 5),  # areas with counts
     ("interests/register/export.xlsx", 7),  # declaring roles, latest declarations, their interests

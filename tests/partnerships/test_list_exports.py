@@ -117,6 +117,17 @@ def test_the_groups_download_lists_standing_then_task_groups_with_their_chairs(t
     sheet = xlsx_rows(client_for(tenant_a.headteacher).get(_url(tenant_a, "groups:list_export", "xlsx")))
     assert sheet[1][5] == 1 and sheet[1][6] == datetime.datetime(2024, 9, 1)
 
+    members = csv_rows(
+        client_for(tenant_a.headteacher).get(_url(tenant_a, "groups:members_export", "csv", group_pk=network.pk))
+    )
+    assert members == [
+        ["Name", "Position", "School", "Member school", "Chair"],
+        ["'" + FORMULA, deputy.get_position_display(), tenant_a.schools[0].name, "Yes", "Chair"],
+    ]
+    other = GroupFactory(partnership=tenant_b.partnership)
+    response = client_for(tenant_a.headteacher).get(_url(tenant_a, "groups:members_export", "csv", group_pk=other.pk))
+    assert response.status_code == 404
+
 
 def test_the_areas_download_is_the_years_areas(tenant_a, client_for):
     head = PersonFactory(partnership=tenant_a.partnership, school=tenant_a.schools[0], full_name="Hana Head")

@@ -82,6 +82,7 @@ ALLOWED = {
     "groups:list": _VIEWERS,
     "groups:list_export": _VIEWERS,
     "groups:detail": _VIEWERS,
+    "groups:members_export": _VIEWERS,
     "groups:create": _COORDINATOR,
     "groups:change": _COORDINATOR,
     "groups:host": _COORDINATOR,
