@@ -179,6 +179,30 @@ def participation_for_year(partnership: Partnership, year: int, on: datetime.dat
     )
 
 
+def participation_table(participation: YearParticipation) -> Table:
+    """A year's participation as a download, as its page lists it: each member school, the areas it
+    takes part in with its lead in each (a line each), how many, and whether that is below the minimum."""
+    return Table(
+        title=f"Participation {academic_year_label(participation.year)}",
+        columns=[
+            Column("School"),
+            Column("Areas, with the school's lead"),
+            Column("Number", Kind.INTEGER),
+            Column("Below the minimum"),
+        ],
+        rows=[
+            (
+                row.school.name,
+                "\n".join(f"{area.name}: {lead.full_name if lead else 'lead not named'}" for area, lead in row.entries)
+                or None,
+                row.count,
+                "Yes" if row.below_minimum else "No",
+            )
+            for row in participation.schools
+        ],
+    )
+
+
 def areas_for_school(school: School, year: int | None = None):
     """The development areas a school takes part in (for school pages), with its lead in each."""
     year = year if year is not None else current_academic_year()

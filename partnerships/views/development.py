@@ -22,6 +22,7 @@ from partnerships.selectors.development import (
     areas_for_year,
     areas_table,
     participation_for_year,
+    participation_table,
     year_from,
 )
 from partnerships.services.development import (
@@ -77,6 +78,19 @@ class AreaListExportView(TableExportView):
 
     def export_filename(self):
         return f"{self.partnership.slug}-development-areas-{academic_year_label(self.year).replace('/', '-')}"
+
+
+class ParticipationExportView(TableExportView):
+    """The year's participation (`?year=`) as its page lists it, as CSV or XLSX."""
+
+    permission_required = "view_governance"
+
+    def export_table(self, **kwargs):
+        self.year = year_from(self.request.GET.get("year"))
+        return participation_table(participation_for_year(self.partnership, self.year))
+
+    def export_filename(self):
+        return f"{self.partnership.slug}-participation-{academic_year_label(self.year).replace('/', '-')}"
 
 
 class ParticipationView(TenantViewMixin, TemplateView):

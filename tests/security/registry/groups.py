@@ -91,6 +91,7 @@ ALLOWED = {
     "development:list": _VIEWERS,
     "development:list_export": _VIEWERS,
     "development:participation": _VIEWERS,
+    "development:participation_export": _VIEWERS,
     "development:detail": _VIEWERS,
     "development:create": _COORDINATOR,
     "development:change": _COORDINATOR,
