@@ -1,4 +1,5 @@
-"""Base views every tenant page builds on: TenantViewMixin, and ServiceFormView for form pages.
+"""Base views every tenant page builds on: TenantViewMixin, ServiceFormView for form pages and
+TableExportView for a list's CSV and XLSX downloads.
 
 The tenant middleware (partnerships.tenancy) has already admitted the user to the partnership named in
 the URL and put what they may do there on `request.tenant`; these classes only read it, so core knows
