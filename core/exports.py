@@ -1,7 +1,8 @@
-"""Money lists (payments, contributions, expenses, budget lines) as CSV and XLSX downloads.
+"""Every list of records as CSV and XLSX downloads: money lists, meetings, members, people, bookings...
 
 Every app describes its list once as a `Table` of typed `Column`s and calls `csv_bytes` or `xlsx_bytes`,
-then `download_response`. Two rules hold for every export, so they live here and nowhere else:
+then `download_response` (`table_download` does both for one table). Two rules hold for every export,
+so they live here and nowhere else:
 
 - Text a spreadsheet could run as a formula (starting with = + - @, a tab or a carriage return) is
   prefixed with an apostrophe by `spreadsheet_text`, the one escape both writers use (OWASP's "CSV
@@ -24,7 +25,7 @@ from enum import StrEnum
 from typing import Literal
 from urllib.parse import quote
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
@@ -276,3 +277,12 @@ def download_response(content: bytes, *, filename: str, kind: Literal["csv", "xl
     response["Content-Disposition"] = disposition
     response["Cache-Control"] = "private, no-store"  # money lists are nobody's shared cache's business
     return response
+
+
+def table_download(table: Table, *, fmt: str, filename: str) -> HttpResponse:
+    """One table as the download a list page's link asks for: `fmt` comes from the URL ("csv" or
+    "xlsx"), and any other format names no file (404)."""
+    if fmt not in CONTENT_TYPES:
+        raise Http404
+    content = csv_bytes(table) if fmt == "csv" else xlsx_bytes(table, title=table.title)
+    return download_response(content, filename=filename, kind=fmt)

@@ -1,4 +1,5 @@
-"""Base views every tenant page builds on: TenantViewMixin, and ServiceFormView for form pages.
+"""Base views every tenant page builds on: TenantViewMixin, ServiceFormView for form pages and
+TableExportView for a list's CSV and XLSX downloads.
 
 The tenant middleware (partnerships.tenancy) has already admitted the user to the partnership named in
 the URL and put what they may do there on `request.tenant`; these classes only read it, so core knows
@@ -10,8 +11,10 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied, Valid
 from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.views import View
 from django.views.generic import FormView
 
+from core.exports import Table, table_download
 from core.forms import apply_service_errors
 
 # The largest id a database integer column holds: a URL naming a larger one names no row.
@@ -56,6 +59,28 @@ class TenantViewMixin:
         """reverse() of a URL under this partnership's /p/<slug>/, with an optional #anchor."""
         url = reverse(name, kwargs={"partnership_slug": self.partnership.slug, **kwargs})
         return f"{url}#{anchor}" if anchor else url
+
+
+class TableExportView(TenantViewMixin, View):
+    """A list page's download as CSV or XLSX (the URL's `fmt`), under the page's own permission.
+
+    A subclass builds the list with `export_table(**kwargs)` from the same selector and query-string
+    filters as the page, so the file holds exactly the rows the reader may see there (every page of
+    them), and names it with `export_filename()`. A GET only reads.
+    """
+
+    http_method_names = ["get", "head", "options"]
+
+    def export_table(self, **kwargs) -> Table:
+        raise NotImplementedError
+
+    def export_filename(self) -> str:
+        raise NotImplementedError
+
+    def get(self, request, *args, fmt, **kwargs):
+        if fmt not in ("csv", "xlsx"):
+            raise Http404
+        return table_download(self.export_table(**kwargs), fmt=fmt, filename=self.export_filename())
 
 
 class BaseServiceFormView(FormView):

@@ -273,6 +273,11 @@ def _figures(kind: str | None, year: FinancialYear, schools: list[School]):
     return figures, label, census_year, budget_year
 
 
+def shared_costs(year) -> list:
+    """The year's shared costs, oldest first, each with the schools sharing it: two queries."""
+    return list(SharedCost.objects.filter(year=year).prefetch_related("schools").order_by("created_at", "pk"))
+
+
 def shared_cost_amounts(cost: SharedCost) -> list[ContributionRow]:
     """Each taking-part school's share of a shared cost, by largest remainder so the shares add up to its
     total exactly (ties to the larger exact share, then the lower URN), in proportion to budgets or FTE

@@ -22,6 +22,7 @@ urlpatterns = [
         name="contributions_export",
     ),
     path("<int:year_pk>/costs/", costs.SharedCostListView.as_view(), name="costs"),
+    path("<int:year_pk>/costs/export.<str:fmt>", report.SharedCostsExportView.as_view(), name="costs_export"),
     path("<int:year_pk>/costs/new/", costs.SharedCostCreateView.as_view(), name="cost_new"),
     path("costs/<int:cost_pk>/", costs.SharedCostView.as_view(), name="cost"),
     path("costs/<int:cost_pk>/export.<str:fmt>", report.SharedCostExportView.as_view(), name="cost_export"),

@@ -11,6 +11,7 @@ from django.core import signing
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from core.exports import Column, Kind, Table
 from core.models import OutboxMessage
 from meetings.models import (
     ActionPoint,
@@ -149,6 +150,44 @@ def meetings_upcoming(on: datetime.datetime | None = None) -> QuerySet[Meeting]:
 def meetings_past(on: datetime.datetime | None = None) -> QuerySet[Meeting]:
     on = on or timezone.now()
     return Meeting.objects.filter(ends__lt=on).select_related("venue_school", "group").order_by("-starts", "-pk")
+
+
+def meetings_table(now: datetime.datetime) -> Table:
+    """The meetings list as a download: those coming up, soonest first, then those held, latest first,
+    with the status the page shows. Two queries, however many meetings."""
+
+    def status(meeting: Meeting, held: bool) -> str:
+        if meeting.is_cancelled:
+            return "Cancelled"
+        return "Held" if held else "Scheduled"
+
+    def rows():
+        for held, meetings in ((False, meetings_upcoming(now)), (True, meetings_past(now))):
+            for meeting in meetings.iterator(chunk_size=2000):
+                starts, ends = timezone.localtime(meeting.starts), timezone.localtime(meeting.ends)
+                yield (
+                    meeting.title,
+                    meeting.get_kind_display(),
+                    starts.date(),
+                    f"{starts:%H:%M}",
+                    f"{ends:%H:%M}",
+                    meeting.place,
+                    status(meeting, held),
+                )
+
+    return Table(
+        title="Meetings",
+        columns=[
+            Column("Meeting"),
+            Column("Kind"),
+            Column("Date", Kind.DATE),
+            Column("Starts"),
+            Column("Ends"),
+            Column("Where"),
+            Column("Status"),
+        ],
+        rows=rows(),
+    )
 
 
 def unanswered_invitations(user, now: datetime.datetime) -> QuerySet[Invitee]:
@@ -543,6 +582,44 @@ def actions_list(owner=None) -> QuerySet[ActionPoint]:
     """Every action point, soonest due first, with what its list shows."""
     actions = ActionPoint.objects.select_related("owner", "meeting", "item", "done_by").order_by("status", "due", "pk")
     return actions.filter(owner=owner) if owner is not None else actions
+
+
+def actions_table(actions: QuerySet[ActionPoint], today: datetime.date) -> Table:
+    """The action points list as a download: `actions` as the page's filters chose them, every page."""
+
+    def status(action: ActionPoint) -> str:
+        if action.status == ActionPoint.Status.DONE:
+            return "Done"
+        return "Overdue" if action.is_overdue(today) else "Open"
+
+    return Table(
+        title="Action points",
+        columns=[
+            Column("Action"),
+            Column("Meeting"),
+            Column("Meeting date", Kind.DATE),
+            Column("Owner"),
+            Column("Due", Kind.DATE),
+            Column("Status"),
+            Column("Done on", Kind.DATE),
+            Column("Done by"),
+            Column("What was done"),
+        ],
+        rows=(
+            (
+                action.description,
+                action.meeting.title,
+                timezone.localtime(action.meeting.starts).date(),
+                action.owner.full_name,
+                action.due,
+                status(action),
+                timezone.localtime(action.done_at).date() if action.done_at else None,
+                action.done_by.full_name if action.done_by_id else None,
+                action.done_note or None,
+            )
+            for action in actions.iterator(chunk_size=2000)
+        ),
+    )
 
 
 def overdue_actions(user, today: datetime.date) -> QuerySet[ActionPoint]:

@@ -7,6 +7,7 @@ app_name = "meetings"
 # Mounted under /p/<slug:partnership_slug>/meetings/ (partnerships/urls/__init__.py).
 urlpatterns = [
     path("", meetings.MeetingListView.as_view(), name="list"),
+    path("export.<str:fmt>", meetings.MeetingListExportView.as_view(), name="list_export"),
     path("new/", meetings.MeetingScheduleView.as_view(), name="schedule"),
     path("calendar/", meetings.CalendarView.as_view(), name="calendar"),
     path("calendar/link/", meetings.CalendarLinkCreateView.as_view(), name="calendar_link"),
@@ -38,6 +39,7 @@ urlpatterns = [
     path("<int:meeting_pk>/minutes/circulate/", minutes.MinutesCirculateView.as_view(), name="minutes_circulate"),
     path("<int:meeting_pk>/minutes/approve/", minutes.MinutesApproveView.as_view(), name="minutes_approve"),
     path("actions/", minutes.ActionListView.as_view(), name="actions"),
+    path("actions/export.<str:fmt>", minutes.ActionsExportView.as_view(), name="actions_export"),
     path("actions/<int:action_pk>/done/", minutes.ActionDoneView.as_view(), name="action_done"),
     path("follow-up/<int:school_urn>/", minutes.FollowUpView.as_view(), name="follow_up"),
     path("invitees/<int:invitee_pk>/remove/", meetings.InviteeRemoveView.as_view(), name="invitee_remove"),

@@ -13,7 +13,8 @@ from django.utils.functional import cached_property
 from django_scopes import scopes_disabled
 
 from core.dates import has_ended
-from partnerships.calendar import academic_year_of
+from core.exports import Column, Kind, Table
+from partnerships.calendar import academic_year_label, academic_year_of
 from partnerships.models import RoleAssignment
 from partnerships.roles import SCHOOL_ROLES, Role
 from subscriptions.models import BookingDelegation, CreditEntry, PlanForum, Review, Subscription, TariffItem, Visit
@@ -181,6 +182,31 @@ def credit_statement(subscription: Subscription) -> CreditStatement:
     )
 
 
+def statement_table(statement: CreditStatement) -> Table:
+    """A school's statement of credits for the year as a download: every entry, as its page lists them."""
+    subscription = statement.subscription
+    return Table(
+        title=f"Credits {academic_year_label(subscription.year)}",
+        columns=[
+            Column("Date", Kind.DATE),
+            Column("Kind"),
+            Column("What"),
+            Column("Credits", Kind.DECIMAL),
+            Column("Left", Kind.DECIMAL),
+        ],
+        rows=[
+            (
+                timezone.localtime(entry.recorded_at).date(),
+                entry.get_kind_display(),
+                entry.description,
+                entry.amount,
+                entry.balance_after,
+            )
+            for entry in statement.entries
+        ],
+    )
+
+
 class SubscriptionAccess:
     """The one rule of who does what with a school's subscription: the coordinator manages every one;
     a school's own people see its credits; its headteacher books, and so does a colleague the
@@ -277,6 +303,55 @@ def subscriptions_of_year(partnership, year: int) -> list[Subscription]:
         Subscription.objects.filter(partnership=partnership, year=year)
         .select_related("school", "plan")
         .order_by("school__name")
+    )
+
+
+def subscriptions_table(subscriptions: list[Subscription], year: int) -> Table:
+    """The year's subscribing schools as the subscriptions page lists them, with the credits each has left."""
+    return Table(
+        title=f"Subscriptions {academic_year_label(year)}",
+        columns=[Column("School"), Column("URN", Kind.INTEGER), Column("Plan"), Column("Credits left", Kind.DECIMAL)],
+        rows=[
+            (subscription.school.name, subscription.school.urn, subscription.plan.name, subscription.balance)
+            for subscription in subscriptions
+        ],
+    )
+
+
+def tariff_table(items: list[TariffItem]) -> Table:
+    """The tariff as a download, as its page lists it: for each activity, what its kind is charged by
+    (credits by the hour and for a report, credits an attendee, or the prices in pounds)."""
+    K = TariffItem.Kind
+
+    def row(item: TariffItem) -> tuple:
+        adviser, network = item.kind == K.ADVISER_ACTIVITY, item.kind == K.NETWORK_EVENT
+        cash = not (adviser or network)
+        return (
+            item.name,
+            item.get_kind_display(),
+            "Yes" if item.active else "No",
+            item.credits_per_hour if adviser else None,
+            item.report_credits if adviser else None,
+            item.half_day_credits if network else None,
+            item.whole_day_credits if network else None,
+            item.member_price if cash else None,
+            item.non_member_price if cash else None,
+        )
+
+    return Table(
+        title="Tariff",
+        columns=[
+            Column("Activity"),
+            Column("Kind"),
+            Column("Offered"),
+            Column("Credits an hour", Kind.DECIMAL),
+            Column("Credits for a report", Kind.DECIMAL),
+            Column("Credits up to half a day", Kind.DECIMAL),
+            Column("Credits for a whole day", Kind.DECIMAL),
+            Column("Member price", Kind.MONEY),
+            Column("Others' price", Kind.MONEY),
+        ],
+        rows=[row(item) for item in items],
     )
 
 
@@ -444,3 +519,122 @@ def school_visits_between(partnership, school, first, last) -> list[Visit]:
 def review_of_term(partnership, school, year: int, term: str) -> Review | None:
     """The school's Joint Annual Review for one term of an academic year, if the adviser has begun it."""
     return Review.objects.filter(partnership=partnership, school=school, year=year, term=term).first()
+
+
+def events_table(events) -> Table:
+    """The events list as a download: every event the page lists (coming up and past), soonest first,
+    `events` annotated with the places `taken`. One query."""
+    rows = []
+    for event in events:
+        starts = timezone.localtime(event.starts)
+        rows.append(
+            (
+                event.title,
+                starts.date(),
+                f"{starts:%H:%M}",
+                "All day" if event.whole_day else "Half a day",
+                "Network (credits)" if event.for_credits else "Open (paid)",
+                event.get_status_display(),
+                event.venue or None,
+                event.capacity,
+                event.taken,
+                max(event.capacity - event.taken, 0),
+            )
+        )
+    return Table(
+        title="Events",
+        columns=[
+            Column("Event"),
+            Column("Date", Kind.DATE),
+            Column("Starts"),
+            Column("Length"),
+            Column("Kind"),
+            Column("Status"),
+            Column("Where"),
+            Column("Places", Kind.INTEGER),
+            Column("Booked", Kind.INTEGER),
+            Column("Places left", Kind.INTEGER),
+        ],
+        rows=rows,
+    )
+
+
+def event_bookings_table(event, bookings) -> Table:
+    """An event's bookings and register as a download: `bookings` as its page lists them (booked, then
+    waiting; only the reader's own schools' unless they manage events), with the register loaded.
+    The places' cost is in credits for a network event and in pounds for an open one."""
+
+    def names(booking) -> str:
+        return "; ".join(
+            f"{seat.name or f'Place {seat.position} not named'}{' (came)' if seat.came else ''}"
+            for seat in booking.register.all()
+        )
+
+    return Table(
+        title=f"{event.title} bookings",
+        columns=[
+            Column("Who"),
+            Column("Member school"),
+            Column("Status"),
+            Column("Places", Kind.INTEGER),
+            Column("Credits", Kind.DECIMAL),
+            Column("Price a place", Kind.MONEY),
+            Column("Cost", Kind.MONEY),
+            Column("Booked on", Kind.DATE),
+            Column("Came", Kind.INTEGER),
+            Column("Who is coming"),
+        ],
+        rows=[
+            (
+                booking.who,
+                "Yes" if booking.member else "No",
+                booking.get_status_display(),
+                booking.places,
+                booking.credits if event.for_credits else None,
+                booking.price,
+                booking.amount,
+                timezone.localtime(booking.booked_at).date(),
+                booking.attended,
+                names(booking),
+            )
+            for booking in bookings
+        ],
+    )
+
+
+def visits_table(visits: list[Visit]) -> Table:
+    """The notes of visit list as a download: the visits the reader may read, as the page lists them,
+    and only what the page shows of them (the notes themselves are read, and their reading recorded,
+    one at a time on their own page)."""
+    return Table(
+        title="Notes of visit",
+        columns=[Column("Date", Kind.DATE), Column("School"), Column("Adviser"), Column("Agenda"), Column("Note")],
+        rows=[
+            (
+                visit.on,
+                visit.school.name,
+                visit.adviser.full_name,
+                "Agreed" if visit.agenda_agreed_at else "Waiting for the headteacher",
+                "Written" if visit.written else "Not written yet",
+            )
+            for visit in visits
+        ],
+    )
+
+
+def reviews_table(reviews: list[Review]) -> Table:
+    """The Joint Annual Reviews list as a download: the reviews the reader may read, as the page lists them."""
+    return Table(
+        title="Joint Annual Reviews",
+        columns=[Column("School"), Column("Term"), Column("Academic year"), Column("Adviser"), Column("State")],
+        rows=[
+            (
+                review.school.name,
+                review.get_term_display(),
+                academic_year_label(review.year),
+                review.adviser.full_name,
+                review.get_state_display(),
+            )
+            for review in reviews
+        ],
+    )

@@ -8,7 +8,9 @@ app_name = "subscriptions"
 # Mounted under /p/<slug:partnership_slug>/subscriptions/ (config/urls.py).
 urlpatterns = [
     path("", views.SubscriptionsView.as_view(), name="index"),
+    path("export.<str:fmt>", views.SubscriptionsExportView.as_view(), name="index_export"),
     path("tariff/", views.TariffView.as_view(), name="tariff"),
+    path("tariff/export.<str:fmt>", views.TariffExportView.as_view(), name="tariff_export"),
     path("tariff/new/", views.TariffItemView.as_view(), name="tariff_new"),
     path("tariff/<int:tariff_item_pk>/", views.TariffItemView.as_view(), name="tariff_item"),
     path("plans/new/", views.PlanCreateView.as_view(), name="plan_new"),
@@ -16,6 +18,7 @@ urlpatterns = [
     path("subscribe/", views.SubscribeView.as_view(), name="subscribe"),
     path("<int:subscription_pk>/", views.StatementView.as_view(), name="statement"),
     path("<int:subscription_pk>/statement.pdf", views.StatementPdfView.as_view(), name="statement_pdf"),
+    path("<int:subscription_pk>/export.<str:fmt>", views.StatementExportView.as_view(), name="statement_export"),
     path("<int:subscription_pk>/book/", views.BookView.as_view(), name="book"),
     path("schools/<int:school_pk>/bookers/", views.BookersView.as_view(), name="bookers"),
     path("bookers/<int:delegation_pk>/withdraw/", views.BookerWithdrawView.as_view(), name="booker_withdraw"),
@@ -37,8 +40,10 @@ from subscriptions.views import events  # noqa: E402
 
 urlpatterns += [
     path("events/", events.EventsView.as_view(), name="events"),
+    path("events/export.<str:fmt>", events.EventsExportView.as_view(), name="events_export"),
     path("events/new/", events.EventCreateView.as_view(), name="event_new"),
     path("events/<int:event_pk>/", events.EventView.as_view(), name="event"),
+    path("events/<int:event_pk>/export.<str:fmt>", events.EventBookingsExportView.as_view(), name="event_export"),
     path("events/<int:event_pk>/book/", events.PlacesBookView.as_view(), name="event_book"),
     path("events/<int:event_pk>/change/", events.EventChangeView.as_view(), name="event_change"),
     path("events/<int:event_pk>/cancel/", events.EventCancelView.as_view(), name="event_call_off"),
@@ -58,11 +63,13 @@ from subscriptions.views import reviews, visits  # noqa: E402
 
 urlpatterns += [
     path("visits/", visits.VisitsView.as_view(), name="visits"),
+    path("visits/export.<str:fmt>", visits.VisitsExportView.as_view(), name="visits_export"),
     path("visits/new/", visits.VisitNewView.as_view(), name="visit_new"),
     path("visits/<int:visit_pk>/", visits.VisitDetailView.as_view(), name="visit"),
     path("visits/<int:visit_pk>/agenda/", visits.VisitAgendaView.as_view(), name="visit_agenda"),
     path("visits/<int:visit_pk>/note/", visits.VisitNotesView.as_view(), name="visit_notes"),
     path("reviews/", reviews.ReviewsView.as_view(), name="reviews"),
+    path("reviews/export.<str:fmt>", reviews.ReviewsExportView.as_view(), name="reviews_export"),
     path("reviews/new/", reviews.ReviewNewView.as_view(), name="review_new"),
     path("reviews/<int:review_pk>/", reviews.ReviewView.as_view(), name="review"),
     path("reviews/<int:review_pk>/edit/", reviews.ReviewEditView.as_view(), name="review_edit"),

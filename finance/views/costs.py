@@ -8,7 +8,7 @@ from django.views.generic import TemplateView
 from core.views import ServiceFormView, TenantViewMixin
 from finance.forms import ConfirmRequestsForm, SharedCostForm
 from finance.models import FinancialYear, SharedCost
-from finance.selectors import members_during, requests_with_balances, shared_cost_amounts
+from finance.selectors import members_during, requests_with_balances, shared_cost_amounts, shared_costs
 from finance.services.contributions import shared_cost_confirm, shared_cost_create
 from finance.views.access import FinanceAccessMixin
 
@@ -27,8 +27,7 @@ class SharedCostListView(FinanceAccessMixin, TenantViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         year = self.lookup(**kwargs)
-        costs = list(SharedCost.objects.filter(year=year).prefetch_related("schools").order_by("created_at", "pk"))
-        return super().get_context_data(**kwargs) | {"year": year, "costs": costs}
+        return super().get_context_data(**kwargs) | {"year": year, "costs": shared_costs(year)}
 
 
 class SharedCostCreateView(FinanceAccessMixin, ServiceFormView):

@@ -19,6 +19,7 @@ from finance.selectors import (
     overdue_requests,
     requests_with_balances,
     school_balances,
+    shared_costs,
     spending_by_line,
 )
 from finance.views.access import FinanceAccessMixin
@@ -302,6 +303,35 @@ class StatementsExportView(ListExportView):
                 (row.school.name, row.school.urn, row.asked, row.paid, row.outstanding)
                 for row in school_balances(self.partnership)
                 if self.access.sees_school(row.school.pk)
+            ],
+        )
+
+
+class SharedCostsExportView(ListExportView):
+    """The year's shared costs as the shared costs page lists them."""
+
+    def filename(self, year):
+        return f"shared-costs-{year.label}"
+
+    def table(self, year):
+        return Table(
+            f"Shared costs {year.label}",
+            [
+                Column("Cost"),
+                Column("Shared"),
+                Column("Schools", Kind.INTEGER),
+                Column("Total", Kind.MONEY),
+                Column("Schools asked on", Kind.DATE),
+            ],
+            [
+                (
+                    cost.title,
+                    cost.get_basis_display(),
+                    len(cost.schools.all()),
+                    cost.total,
+                    timezone.localtime(cost.confirmed_at).date() if cost.confirmed_at else None,
+                )
+                for cost in shared_costs(year)
             ],
         )
 

@@ -9,7 +9,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from core.pagination import paginate
-from core.views import BaseServiceFormView, ServiceFormView, TenantViewMixin
+from core.views import BaseServiceFormView, ServiceFormView, TableExportView, TenantViewMixin
 from meetings import calendar
 from meetings.forms import (
     AnswerForm,
@@ -35,6 +35,7 @@ from meetings.selectors import (
     meeting_schools,
     meetings_past,
     meetings_shortfall,
+    meetings_table,
     meetings_upcoming,
     minutes_of,
     month_calendar,
@@ -86,6 +87,18 @@ class MeetingListView(TenantViewMixin, TemplateView):
         context["this_month"] = today
         context["shortfall"] = meetings_shortfall(self.partnership, academic_year_of(today))
         return context
+
+
+class MeetingListExportView(TableExportView):
+    """Every meeting on the list, coming up and past, as CSV or XLSX."""
+
+    permission_required = "view_meetings"
+
+    def export_table(self, **kwargs):
+        return meetings_table(timezone.now())
+
+    def export_filename(self):
+        return f"{self.partnership.slug}-meetings"
 
 
 class MeetingDetailView(TenantViewMixin, TemplateView):

@@ -3,14 +3,14 @@
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views import View
 from django.views.generic import TemplateView
 
 from core.pagination import paginate
-from core.views import ServiceFormView, TenantViewMixin
+from core.views import ServiceFormView, TableExportView, TenantViewMixin
 from meetings.filters import ActionFilter
 from meetings.forms import ActionDoneForm, ActionForm, ApproveForm, DecisionForm, FollowUpForm, NotesForm
 from meetings.models import ActionPoint
@@ -18,6 +18,7 @@ from meetings.pack import render_pdf
 from meetings.selectors import (
     absence_flags,
     actions_list,
+    actions_table,
     meeting_access,
     minutes_awaiting_approval,
     minutes_document,
@@ -212,16 +213,24 @@ class MinutesApproveView(_MeetingFormView):
         return self.tenant_url("meetings:minutes_write", meeting_pk=self.object.pk)
 
 
-class ActionListView(TenantViewMixin, TemplateView):
-    """Every action point, filtered by owner, status, meeting and due date."""
+class _ActionsMixin(TenantViewMixin):
+    """The action points as the filters in the query string choose them."""
 
     permission_required = "view_meetings"
+
+    def action_filter(self) -> ActionFilter:
+        data = self.request.GET if self.request.GET else None
+        return ActionFilter(data, queryset=actions_list(), partnership=self.partnership)
+
+
+class ActionListView(_ActionsMixin, TemplateView):
+    """Every action point, filtered by owner, status, meeting and due date."""
+
     template_name = "meetings/actions.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        data = self.request.GET if self.request.GET else None
-        filters = ActionFilter(data, queryset=actions_list(), partnership=self.partnership)
+        filters = self.action_filter()
         context["filter"] = filters
         context["form"] = filters.form
         context["actions"] = paginate(self.request, filters.qs, per_page=50)
@@ -229,6 +238,23 @@ class ActionListView(TenantViewMixin, TemplateView):
         context["mine"] = f"?owner={self.request.user.pk}&status=open"
         context["can_manage"] = self.request.tenant.has("manage_meetings")
         return context
+
+
+class ActionsExportView(_ActionsMixin, TableExportView):
+    """The filtered action points as CSV or XLSX: the page's rows, every page of them. Filters the page
+    would refuse send the reader back to it, where the errors are explained."""
+
+    def get(self, request, *args, **kwargs):
+        self.filters = self.action_filter()
+        if self.filters.is_bound and not self.filters.form.is_valid():
+            return redirect(self.tenant_url("meetings:actions") + "?" + request.GET.urlencode())
+        return super().get(request, *args, **kwargs)
+
+    def export_table(self, **kwargs):
+        return actions_table(self.filters.qs, timezone.localdate())
+
+    def export_filename(self):
+        return f"{self.partnership.slug}-action-points"
 
 
 class ActionDoneView(ServiceFormView):

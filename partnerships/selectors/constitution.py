@@ -9,6 +9,7 @@ from django.utils import timezone
 from django_scopes import scope
 
 from core.dates import date_label, ended_q, has_ended, in_force_q
+from core.exports import Column, Kind, Table
 from partnerships.models import Constitution, LeavingNotice, Membership, Partnership
 from partnerships.models.constitution import InformationCategory, SharedWith
 from schools.models import School
@@ -123,6 +124,32 @@ def memberships_filtered(status: str, on: datetime.date | None = None) -> QueryS
     if status == "left":
         return memberships.ended(on)
     return memberships
+
+
+def memberships_table(memberships: QuerySet[Membership], *, title: str, on: datetime.date) -> Table:
+    """The membership record as a download: `memberships` as its status filter chose them, every page."""
+    return Table(
+        title=title,
+        columns=[
+            Column("School"),
+            Column("Status"),
+            Column("URN", Kind.INTEGER),
+            Column("Joined", Kind.DATE),
+            Column("Approved", Kind.DATE),
+            Column("Approval reference"),
+        ],
+        rows=(
+            (
+                membership.school.name,
+                membership.status_label(on),
+                membership.school.urn,
+                membership.joined,
+                membership.approved_on,
+                membership.approval_reference or None,
+            )
+            for membership in memberships.iterator(chunk_size=2000)
+        ),
+    )
 
 
 def membership_counts(on: datetime.date | None = None) -> dict[str, int]:

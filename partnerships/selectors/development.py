@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from core.exports import Column, Kind, Table
 from partnerships.calendar import academic_year_label, academic_year_of
 from partnerships.models import (
     AreaParticipation,
@@ -64,6 +65,34 @@ def areas_for_year(year: int):
             actions_done=Count("actions", filter=done, distinct=True),
         )
         .order_by("name", "pk")
+    )
+
+
+def areas_table(areas, year: int) -> Table:
+    """A year's development areas as a download, as the areas page lists them (`areas_for_year`)."""
+    return Table(
+        title=f"Development areas {academic_year_label(year)}",
+        columns=[
+            Column("Area"),
+            Column("Development coordinator"),
+            Column("Coordinator's school"),
+            Column("Schools", Kind.INTEGER),
+            Column("Actions", Kind.INTEGER),
+            Column("Actions done", Kind.INTEGER),
+            Column("Status"),
+        ],
+        rows=[
+            (
+                area.name,
+                area.coordinator.full_name if area.coordinator_id else "Not chosen",
+                area.coordinator.school.name if area.coordinator_id else None,
+                area.school_count,
+                area.action_count,
+                area.actions_done,
+                area.get_status_display(),
+            )
+            for area in areas
+        ],
     )
 
 
@@ -147,6 +176,30 @@ def participation_for_year(partnership: Partnership, year: int, on: datetime.dat
         schools=list(rows.values()),
         minimum=rules.development_area_minimum,
         target=rules.development_area_target,
+    )
+
+
+def participation_table(participation: YearParticipation) -> Table:
+    """A year's participation as a download, as its page lists it: each member school, the areas it
+    takes part in with its lead in each (a line each), how many, and whether that is below the minimum."""
+    return Table(
+        title=f"Participation {academic_year_label(participation.year)}",
+        columns=[
+            Column("School"),
+            Column("Areas, with the school's lead"),
+            Column("Number", Kind.INTEGER),
+            Column("Below the minimum"),
+        ],
+        rows=[
+            (
+                row.school.name,
+                "\n".join(f"{area.name}: {lead.full_name if lead else 'lead not named'}" for area, lead in row.entries)
+                or None,
+                row.count,
+                "Yes" if row.below_minimum else "No",
+            )
+            for row in participation.schools
+        ],
     )
 
 

@@ -12,6 +12,7 @@ from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
 
 from core.dates import ONE_DAY, has_ended, in_force_between_q
+from core.exports import Column, Kind, Table
 from partnerships.models import (
     Candidate,
     Constitution,
@@ -180,6 +181,48 @@ def elections_history(partnership: Partnership):
         .select_related("elected", "school", "recorded_by")
         .prefetch_related(Prefetch("candidates", queryset=candidates))
         .order_by("-term_starts", "office", "-held_on")
+    )
+
+
+def elections_table(elections) -> Table:
+    """The elections as a download, as the offices page lists them (`elections_history`): each
+    candidate on a line of the Candidates cell, with their votes where counted."""
+
+    def candidates(election) -> str:
+        return "\n".join(
+            f"{c.user.full_name}: {c.votes} vote{'' if c.votes == 1 else 's'}"
+            if c.votes is not None
+            else c.user.full_name
+            for c in election.candidates.all()
+        )
+
+    return Table(
+        title="Elections",
+        columns=[
+            Column("Office"),
+            Column("From", Kind.DATE),
+            Column("Last day in office", Kind.DATE),
+            Column("Elected"),
+            Column("School"),
+            Column("How"),
+            Column("Held", Kind.DATE),
+            Column("Candidates"),
+            Column("Notes"),
+        ],
+        rows=[
+            (
+                election.get_office_display(),
+                election.term_starts,
+                election.term_ends,
+                election.elected.full_name,
+                election.school.name if election.school_id else None,
+                election.get_method_display(),
+                election.held_on,
+                candidates(election),
+                election.notes or None,
+            )
+            for election in elections
+        ],
     )
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django_scopes import get_scope
 
 from core.dates import has_ended
+from core.exports import Column, Kind, Table
 from partnerships.models import Group, GroupMember, Membership
 from partnerships.selectors.governance import chair_school
 from schools.models import Person, School
@@ -105,6 +106,44 @@ def groups_overview(on: datetime.date | None = None) -> dict[str, list[Group]]:
     }
 
 
+def groups_table(overview: dict[str, list[Group]]) -> Table:
+    """The groups page as a download: standing groups, task groups at work, then ended task groups
+    (`groups_overview`), each with its chair as the page names them."""
+
+    def chair(group: Group) -> tuple[str | None, str]:
+        found = group.current_chair
+        return (found.person.full_name, found.how) if found.person else (None, f"No chair: {found.problem}")
+
+    return Table(
+        title="Groups and networks",
+        columns=[
+            Column("Group"),
+            Column("Kind"),
+            Column("Status"),
+            Column("Chair"),
+            Column("How the chair is found"),
+            Column("Members", Kind.INTEGER),
+            Column("From", Kind.DATE),
+            Column("To", Kind.DATE),
+            Column("Reports to"),
+        ],
+        rows=[
+            (
+                group.name,
+                group.get_kind_display(),
+                "Ended" if group.has_ended else "Current",
+                *chair(group),
+                group.member_count,
+                group.starts,
+                group.ends,
+                group.reports_to,
+            )
+            for part in ("standing", "task_current", "task_ended")
+            for group in overview[part]
+        ],
+    )
+
+
 def group_detail(group: Group, on: datetime.date | None = None) -> dict:
     """One group with its members (each marked if their school is no longer a current member)."""
     on = on or timezone.localdate()
@@ -119,6 +158,26 @@ def group_detail(group: Group, on: datetime.date | None = None) -> dict:
     for member in members:
         member.school_is_member = member.person.school_id in current
     return {"group": group, "members": members}
+
+
+def group_members_table(detail: dict) -> Table:
+    """A group's members as a download, as the group's page lists them (`group_detail`)."""
+    group = detail["group"]
+    chair = group.current_chair.person
+    return Table(
+        title=f"Members of {group.name}",
+        columns=[Column("Name"), Column("Position"), Column("School"), Column("Member school"), Column("Chair")],
+        rows=[
+            (
+                member.person.full_name,
+                member.person.get_position_display(),
+                member.person.school.name,
+                "Yes" if member.school_is_member else "No longer",
+                "Chair" if chair is not None and member.person_id == chair.pk else None,
+            )
+            for member in detail["members"]
+        ],
+    )
 
 
 def people_of_current_members(on: datetime.date | None = None):

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from core.exports import Column, Kind, Table
 from partnerships.models import InterestDeclaration, InterestReminder, Partnership, RoleAssignment
 from partnerships.roles import PARTNERSHIP_PERMISSIONS
 
@@ -95,6 +96,45 @@ def register(partnership: Partnership, today: datetime.date | None = None) -> li
         row.declaration = latest.get(user_id)
         row.state = declaration_state(row.declaration, today)
     return list(rows.values())
+
+
+def _interests_text(declaration: InterestDeclaration | None) -> str:
+    """What the register's Interests column says, as one cell: each interest on a line of its own."""
+    if declaration is None:
+        return "None recorded"
+    if declaration.nothing_to_declare:
+        return "Nothing to declare"
+    return "\n".join(
+        f"{interest.description} ({'pecuniary' if interest.kind == 'pecuniary' else 'other'})"
+        for interest in declaration.interest_list
+    )
+
+
+def register_table(rows: list[RegisterRow], *, title: str) -> Table:
+    """The register of interests as a download: `rows` as the page lists them (everyone, or only those
+    missing or out of date), with their roles and latest declaration."""
+    return Table(
+        title=title,
+        columns=[
+            Column("Name"),
+            Column("Email"),
+            Column("Status"),
+            Column("Roles"),
+            Column("Declared", Kind.DATE),
+            Column("Interests"),
+        ],
+        rows=[
+            (
+                row.user.full_name,
+                row.user.email,
+                row.state_label,
+                "\n".join(str(role) for role in row.roles),
+                row.declaration.declared_on if row.declaration else None,
+                _interests_text(row.declaration),
+            )
+            for row in rows
+        ],
+    )
 
 
 def reminders_due(partnership: Partnership, today: datetime.date | None = None) -> list[RegisterRow]:

@@ -7,7 +7,9 @@ app_name = "development"
 # Mounted under /p/<slug:partnership_slug>/development/ (partnerships/urls/__init__.py).
 urlpatterns = [
     path("", views.AreaListView.as_view(), name="list"),
+    path("export.<str:fmt>", views.AreaListExportView.as_view(), name="list_export"),
     path("participation/", views.ParticipationView.as_view(), name="participation"),
+    path("participation/export.<str:fmt>", views.ParticipationExportView.as_view(), name="participation_export"),
     path("new/", views.AreaCreateView.as_view(), name="create"),
     path("<int:area_pk>/", views.AreaDetailView.as_view(), name="detail"),
     path("<int:area_pk>/change/", views.AreaChangeView.as_view(), name="change"),

@@ -8,6 +8,7 @@ app_name = "governance"
 urlpatterns = [
     path("", views.GovernanceView.as_view(), name="index"),
     path("offices/", views.OfficesView.as_view(), name="offices"),
+    path("offices/elections.<str:fmt>", views.ElectionsExportView.as_view(), name="elections_export"),
     path("offices/record/", views.ElectionRecordView.as_view(), name="election_record"),
     path("strategy/", views.StrategyView.as_view(), name="strategy"),
     path("strategy/first/", views.RotaCreateView.as_view(), name="rota_create"),

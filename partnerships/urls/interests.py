@@ -9,5 +9,6 @@ urlpatterns = [
     path("", views.MyDeclarationsView.as_view(), name="mine"),
     path("declare/", views.DeclareView.as_view(), name="declare"),
     path("register/", views.RegisterView.as_view(), name="register"),
+    path("register/export.<str:fmt>", views.RegisterExportView.as_view(), name="register_export"),
     path("register/remind/", views.RemindView.as_view(), name="remind"),
 ]

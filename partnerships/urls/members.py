@@ -8,6 +8,7 @@ app_name = "members"
 # school pages, the register import, census figures and the people of each school.
 urlpatterns = [
     path("", views.DirectoryView.as_view(), name="directory"),
+    path("export.<str:fmt>", views.DirectoryExportView.as_view(), name="directory_export"),
     path("import/", views.RegisterImportView.as_view(), name="register_import"),
     path("census/import/", views.CensusImportView.as_view(), name="census_import"),
     path("<int:school_urn>/", views.SchoolView.as_view(), name="school"),

@@ -8,6 +8,7 @@ app_name = "partnerships"
 urlpatterns = [
     path("", views.DashboardView.as_view(), name="dashboard"),
     path("people/", views.PeopleView.as_view(), name="people"),
+    path("people/export.<str:fmt>", views.PeopleExportView.as_view(), name="people_export"),
     path("people/invite/", views.InviteView.as_view(), name="invite"),
     path("people/roles/<int:role_pk>/end/", views.RoleEndView.as_view(), name="role_end"),
     path(

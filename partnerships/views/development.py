@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 from django.views.generic import TemplateView
 
-from core.views import ServiceFormView, TenantViewMixin
+from core.views import ServiceFormView, TableExportView, TenantViewMixin
 from partnerships.calendar import academic_year_label
 from partnerships.forms.development import (
     AreaLeadForm,
@@ -20,7 +20,9 @@ from partnerships.selectors.development import (
     area_detail,
     area_years,
     areas_for_year,
+    areas_table,
     participation_for_year,
+    participation_table,
     year_from,
 )
 from partnerships.services.development import (
@@ -63,6 +65,32 @@ class AreaListView(TenantViewMixin, TemplateView):
             off_target=bool(rules.development_area_target) and abs(len(areas) - rules.development_area_target) > 1,
         )
         return context
+
+
+class AreaListExportView(TableExportView):
+    """The year's development areas (`?year=`) as the areas page lists them, as CSV or XLSX."""
+
+    permission_required = "view_governance"
+
+    def export_table(self, **kwargs):
+        self.year = year_from(self.request.GET.get("year"))
+        return areas_table(areas_for_year(self.year), self.year)
+
+    def export_filename(self):
+        return f"{self.partnership.slug}-development-areas-{academic_year_label(self.year).replace('/', '-')}"
+
+
+class ParticipationExportView(TableExportView):
+    """The year's participation (`?year=`) as its page lists it, as CSV or XLSX."""
+
+    permission_required = "view_governance"
+
+    def export_table(self, **kwargs):
+        self.year = year_from(self.request.GET.get("year"))
+        return participation_table(participation_for_year(self.partnership, self.year))
+
+    def export_filename(self):
+        return f"{self.partnership.slug}-participation-{academic_year_label(self.year).replace('/', '-')}"
 
 
 class ParticipationView(TenantViewMixin, TemplateView):

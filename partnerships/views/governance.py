@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
-from core.views import ServiceFormView, TenantViewMixin
+from core.views import ServiceFormView, TableExportView, TenantViewMixin
 from partnerships.forms.governance import ConfirmForm, ElectionForm, FirstRotaForm, RotaConfirmForm, SeatForm
 from partnerships.models import Election, RotaSeat, StrategyRota
 from partnerships.selectors import development as selectors_development
@@ -47,6 +47,18 @@ class OfficesView(TenantViewMixin, TemplateView):
         context["elections"] = list(selectors.elections_history(self.partnership))
         context["constitution"] = selectors.constitution_of(self.partnership)
         return context
+
+
+class ElectionsExportView(TableExportView):
+    """Every election the offices page lists, as CSV or XLSX."""
+
+    permission_required = "view_governance"
+
+    def export_table(self, **kwargs):
+        return selectors.elections_table(selectors.elections_history(self.partnership))
+
+    def export_filename(self):
+        return f"{self.partnership.slug}-elections"
 
 
 class ElectionRecordView(ServiceFormView):

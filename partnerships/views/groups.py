@@ -1,13 +1,14 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
 from django.views import View
 from django.views.generic import TemplateView
 
-from core.views import ServiceFormView, TenantViewMixin
+from core.views import ServiceFormView, TableExportView, TenantViewMixin
 from partnerships.forms.groups import GroupForm, GroupHostForm, GroupMemberForm
 from partnerships.models import Group, GroupMember
-from partnerships.selectors.groups import group_detail, groups_overview
+from partnerships.selectors.groups import group_detail, group_members_table, groups_overview, groups_table
 from partnerships.services.groups import (
     group_create,
     group_member_add,
@@ -35,6 +36,18 @@ class GroupListView(TenantViewMixin, TemplateView):
         return context
 
 
+class GroupListExportView(TableExportView):
+    """Every group the groups page lists, as CSV or XLSX."""
+
+    permission_required = "view_governance"
+
+    def export_table(self, **kwargs):
+        return groups_table(groups_overview())
+
+    def export_filename(self):
+        return f"{self.partnership.slug}-groups"
+
+
 class GroupDetailView(TenantViewMixin, TemplateView):
     permission_required = "view_governance"
     template_name = "partnerships/groups/detail.html"
@@ -47,6 +60,22 @@ class GroupDetailView(TenantViewMixin, TemplateView):
 
     def lookup(self, **kwargs):
         return _group_or_404(kwargs["group_pk"])
+
+
+class GroupMembersExportView(TableExportView):
+    """A group's members as its page lists them, as CSV or XLSX."""
+
+    permission_required = "view_governance"
+
+    def lookup(self, **kwargs):
+        return _group_or_404(kwargs["group_pk"])
+
+    def export_table(self, **kwargs):
+        self.group = self.lookup(**kwargs)
+        return group_members_table(group_detail(self.group))
+
+    def export_filename(self):
+        return f"{self.partnership.slug}-{slugify(self.group.name) or 'group'}-members"
 
 
 class GroupCreateView(ServiceFormView):

@@ -5,7 +5,7 @@ from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import TemplateView
 
-from core.views import ServiceFormView, TenantViewMixin
+from core.views import ServiceFormView, TableExportView, TenantViewMixin
 from partnerships.forms.interests import DeclarationForm
 from partnerships.selectors.interests import (
     MISSING,
@@ -13,6 +13,7 @@ from partnerships.selectors.interests import (
     declaration_state,
     declarations_of,
     register,
+    register_table,
     reminded_on,
     reminders_due,
 )
@@ -56,22 +57,44 @@ class DeclareView(ServiceFormView):
         return self.tenant_url("interests:mine")
 
 
-class RegisterView(TenantViewMixin, TemplateView):
+class _RegisterMixin(TenantViewMixin):
+    """The register's rows: everyone with a declaring role, or (`?show=due`) those missing or out of date."""
+
     permission_required = "view_interests"
+
+    def showing_due(self) -> bool:
+        return self.request.GET.get("show") == "due"
+
+    def shown(self, rows):
+        return [row for row in rows if row.is_due] if self.showing_due() else rows
+
+
+class RegisterView(_RegisterMixin, TemplateView):
     template_name = "partnerships/interests/register.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         rows = register(self.partnership)
-        showing_due = self.request.GET.get("show") == "due"
+        showing_due = self.showing_due()
         context.update(
-            rows=[row for row in rows if row.is_due] if showing_due else rows,
+            rows=self.shown(rows),
             showing_due=showing_due,
             total=len(rows),
             missing=sum(row.state == MISSING for row in rows),
             out_of_date=sum(row.state == OUT_OF_DATE for row in rows),
         )
         return context
+
+
+class RegisterExportView(_RegisterMixin, TableExportView):
+    """The register as the page shows it (everyone, or those due), as CSV or XLSX."""
+
+    def export_table(self, **kwargs):
+        title = "Declarations missing or out of date" if self.showing_due() else "Register of interests"
+        return register_table(self.shown(register(self.partnership)), title=title)
+
+    def export_filename(self):
+        return f"{self.partnership.slug}-register-of-interests"
 
 
 class RemindView(TenantViewMixin, View):

@@ -8,13 +8,13 @@ from urllib.parse import urlencode
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
 from core.pagination import paginate
-from core.views import ServiceFormView, TenantViewMixin
+from core.views import ServiceFormView, TableExportView, TenantViewMixin
 from partnerships.calendar import financial_year_of
 from partnerships.forms.members import (
     BudgetForm,
@@ -43,14 +43,21 @@ INVITE_ROLES = {
 }
 
 
+def _directory_filters(form: DirectoryFilterForm) -> dict[str, str]:
+    """The directory's search and filters, or none while the form has errors."""
+    if not form.is_valid():
+        return {}
+    return {key: form.cleaned_data.get(key, "") for key in ("q", "phase", "status")}
+
+
 class DirectoryView(TenantViewMixin, View):
     permission_required = "view_members"
     template_name = "schools/directory.html"
 
     def get(self, request, *args, **kwargs):
         form = DirectoryFilterForm(request.GET)
+        filters = _directory_filters(form)
         valid = form.is_valid()
-        filters = {key: form.cleaned_data.get(key, "") for key in ("q", "phase", "status")} if valid else {}
         page_obj = paginate(request, selectors.directory(**filters))
         context = {
             "form": form,
@@ -59,6 +66,27 @@ class DirectoryView(TenantViewMixin, View):
             "today": timezone.localdate(),
         }
         return render(request, self.template_name, context, status=200 if valid else 400)
+
+
+class DirectoryExportView(TableExportView):
+    """The directory as the search in the query string finds it, as CSV or XLSX; a search the page
+    would refuse sends the reader back to it, where the error is explained."""
+
+    permission_required = "view_members"
+
+    def get(self, request, *args, **kwargs):
+        form = DirectoryFilterForm(request.GET)
+        if not form.is_valid():
+            return redirect(self.tenant_url("members:directory") + "?" + request.GET.urlencode())
+        self.filters = _directory_filters(form)
+        return super().get(request, *args, **kwargs)
+
+    def export_table(self, **kwargs):
+        today = timezone.localdate()
+        return selectors.directory_table(selectors.directory(**self.filters, on=today), today)
+
+    def export_filename(self):
+        return f"{self.partnership.slug}-member-schools"
 
 
 class _SchoolLookup:

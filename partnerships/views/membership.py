@@ -8,7 +8,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from core.pagination import paginate
-from core.views import ServiceFormView, TenantViewMixin
+from core.views import ServiceFormView, TableExportView, TenantViewMixin
 from partnerships.calendar import academic_year_of
 from partnerships.forms.membership import LeavingNoticeForm, MembershipJoinForm, WithdrawalNotesForm
 from partnerships.models import LeavingNotice, Membership
@@ -26,17 +26,23 @@ from partnerships.services.membership import (
 from schools.models import School
 
 
-class MembershipListView(TenantViewMixin, TemplateView):
+class _MembershipsMixin(TenantViewMixin):
+    permission_required = "view_members"
+
+    def status(self) -> str:
+        """The status filter of the query string; current members unless it names another."""
+        status = self.request.GET.get("status", "current")
+        return status if status in selectors.STATUS_FILTERS else "current"
+
+
+class MembershipListView(_MembershipsMixin, TemplateView):
     """Every membership, past and present, with its status; filter by status."""
 
-    permission_required = "view_members"
     template_name = "partnerships/membership/list.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        status = self.request.GET.get("status", "current")
-        if status not in selectors.STATUS_FILTERS:
-            status = "current"
+        status = self.status()
         page = paginate(self.request, selectors.memberships_filtered(status))
         counts = selectors.membership_counts()
         context.update(
@@ -46,6 +52,19 @@ class MembershipListView(TenantViewMixin, TemplateView):
             today=timezone.localdate(),
         )
         return context
+
+
+class MembershipListExportView(_MembershipsMixin, TableExportView):
+    """The membership record as its status filter shows it, as CSV or XLSX."""
+
+    def export_table(self, **kwargs):
+        status = self.status()
+        today = timezone.localdate()
+        title = f"Membership: {selectors.STATUS_FILTERS[status].lower()}"
+        return selectors.memberships_table(selectors.memberships_filtered(status, today), title=title, on=today)
+
+    def export_filename(self):
+        return f"{self.partnership.slug}-membership-{self.status()}"
 
 
 class MembershipJoinView(ServiceFormView):

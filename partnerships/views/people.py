@@ -10,7 +10,7 @@ from accounts.models import AuditEvent, Invitation
 from core.dates import date_label
 from core.exports import csv_bytes, download_response, xlsx_bytes
 from core.pagination import paginate
-from core.views import ServiceFormView, TenantViewMixin
+from core.views import ServiceFormView, TableExportView, TenantViewMixin
 from partnerships.filters import AuditFilter
 from partnerships.forms.people import InviteForm, PartnershipSettingsForm, RoleEndForm
 from partnerships.models import RoleAssignment
@@ -48,24 +48,45 @@ class DashboardView(TenantViewMixin, TemplateView):
         return context
 
 
-class PeopleView(TenantViewMixin, TemplateView):
+class _PeopleMixin(TenantViewMixin):
+    """The roles the people page lists: current or ended (`?show=history`), matching the search `q`."""
+
     permission_required = "view_people"
+
+    def showing_history(self) -> bool:
+        return self.request.GET.get("show") == "history"
+
+    def search(self) -> str:
+        return self.request.GET.get("q", "")[:100].strip()
+
+    def roles(self):
+        roles = selectors.roles_history() if self.showing_history() else selectors.roles_current()
+        # A school's deputies and governors are its own people: shown only to those who may see them.
+        shared_with_me = school_privacy(self.request.tenant).school_ids(InformationCategory.STAFF_CONTACTS)
+        return selectors.roles_matching(selectors.roles_shared(roles, shared_with_me), self.search())
+
+
+class PeopleView(_PeopleMixin, TemplateView):
     template_name = "partnerships/people.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        showing_history = self.request.GET.get("show") == "history"
-        roles = selectors.roles_history() if showing_history else selectors.roles_current()
-        # A school's deputies and governors are its own people: shown only to those who may see them.
-        shared_with_me = school_privacy(self.request.tenant).school_ids(InformationCategory.STAFF_CONTACTS)
-        roles = selectors.roles_shared(roles, shared_with_me)
-        search = self.request.GET.get("q", "")[:100].strip()
-        context["page_obj"] = paginate(self.request, selectors.roles_matching(roles, search))
-        context["showing_history"] = showing_history
-        context["search"] = search
+        context["page_obj"] = paginate(self.request, self.roles())
+        context["showing_history"] = self.showing_history()
+        context["search"] = self.search()
         if self.request.tenant.has("manage_people"):
             context["invitations"] = list(selectors.invitations_pending())
         return context
+
+
+class PeopleExportView(_PeopleMixin, TableExportView):
+    """The people page's roles, as its tabs and search choose them, as CSV or XLSX."""
+
+    def export_table(self, **kwargs):
+        return selectors.roles_table(self.roles(), title="Ended roles" if self.showing_history() else "Current roles")
+
+    def export_filename(self):
+        return f"{self.partnership.slug}-{'ended-roles' if self.showing_history() else 'people'}"
 
 
 class InviteView(ServiceFormView):

@@ -11,9 +11,9 @@ from django.views.generic import TemplateView
 
 from accounts.models import User
 from core.forms import Form
-from core.views import ServiceFormView, TenantViewMixin, row_id
+from core.views import ServiceFormView, TableExportView, TenantViewMixin, row_id
 from meetings.pack import render_pdf
-from reports.selectors.people import erasure_refusal, is_known, known_people, personal_data
+from reports.selectors.people import erasure_refusal, is_known, known_people, known_people_table, personal_data
 from reports.services.people import person_erase
 
 
@@ -25,6 +25,18 @@ class PeopleDataView(TenantViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {"people": known_people(self.partnership)}
+
+
+class PeopleDataExportView(TableExportView):
+    """The people's data list as CSV or XLSX."""
+
+    permission_required = "manage_people"
+
+    def export_table(self, **kwargs):
+        return known_people_table(known_people(self.partnership))
+
+    def export_filename(self):
+        return f"{self.partnership.slug}-peoples-data"
 
 
 class _PersonMixin:

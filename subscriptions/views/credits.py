@@ -14,7 +14,7 @@ from django.views.generic import TemplateView
 
 from accounts.models import User
 from core.forms import Form
-from core.views import ServiceFormView, TenantViewMixin, row_id
+from core.views import ServiceFormView, TableExportView, TenantViewMixin, row_id
 from meetings.pack import render_pdf
 from partnerships.calendar import academic_year_label, academic_year_of
 from partnerships.models import Membership, RoleAssignment
@@ -37,9 +37,12 @@ from subscriptions.selectors import (
     credit_statement,
     delegations_of_school,
     is_school_head,
+    statement_table,
     subscription_access,
     subscriptions_of_year,
+    subscriptions_table,
     tariff_credits,
+    tariff_table,
 )
 from subscriptions.services.bookings import (
     booking_actuals_record,
@@ -82,13 +85,19 @@ def _this_year() -> int:
     return academic_year_of(timezone.localdate())
 
 
-class SubscriptionsView(AccessMixin, TenantViewMixin, TemplateView):
+class _SubscriptionsMixin(AccessMixin):
+    def subscriptions(self, year: int) -> list[Subscription]:
+        """The year's subscriptions of the schools the reader may see, with their balances."""
+        return [s for s in subscriptions_of_year(self.partnership, year) if self.access.sees_school(s.school_id)]
+
+
+class SubscriptionsView(_SubscriptionsMixin, TenantViewMixin, TemplateView):
     template_name = "subscriptions/index.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         year = _this_year()
-        rows = [s for s in subscriptions_of_year(self.partnership, year) if self.access.sees_school(s.school_id)]
+        rows = self.subscriptions(year)
         context.update(year=year, year_label=academic_year_label(year), rows=rows)
         context.update(advisers_work_links(self.request.tenant))
         # A headteacher names who books for the school, whether or not it subscribes (open events).
@@ -106,14 +115,40 @@ class SubscriptionsView(AccessMixin, TenantViewMixin, TemplateView):
         return context
 
 
-class TariffView(TenantViewMixin, TemplateView):
+class SubscriptionsExportView(_SubscriptionsMixin, TableExportView):
+    """This year's subscribing schools the reader may see, with their credits left, as CSV or XLSX."""
+
+    def export_table(self, **kwargs):
+        return subscriptions_table(self.subscriptions(_this_year()), _this_year())
+
+    def export_filename(self):
+        return f"{self.partnership.slug}-subscriptions-{academic_year_label(_this_year()).replace('/', '-')}"
+
+
+class _TariffMixin(TenantViewMixin):
+    def tariff_items(self) -> list[TariffItem]:
+        """The tariff's lines: every one to those who manage subscriptions, else those offered."""
+        items = TariffItem.objects.filter(partnership=self.partnership).order_by("kind", "name")
+        return list(items if self.request.tenant.has(MANAGE) else items.filter(active=True))
+
+
+class TariffView(_TariffMixin, TemplateView):
     template_name = "subscriptions/tariff.html"
 
     def get_context_data(self, **kwargs):
         manages = self.request.tenant.has(MANAGE)
-        items = TariffItem.objects.filter(partnership=self.partnership).order_by("kind", "name")
-        items = list(items if manages else items.filter(active=True))
+        items = self.tariff_items()
         return super().get_context_data(**kwargs) | {"items": items, "Kind": TariffItem.Kind, "manages": manages}
+
+
+class TariffExportView(_TariffMixin, TableExportView):
+    """The tariff as its page lists it to the reader, as CSV or XLSX."""
+
+    def export_table(self, **kwargs):
+        return tariff_table(self.tariff_items())
+
+    def export_filename(self):
+        return f"{self.partnership.slug}-tariff"
 
 
 class TariffItemView(ServiceFormView):
@@ -275,6 +310,20 @@ class StatementPdfView(_SubscriptionMixin, TenantViewMixin, View):
         response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
         response["Cache-Control"] = "private, no-store"
         return response
+
+
+class StatementExportView(_SubscriptionMixin, TableExportView):
+    """The school's statement of credits for the year as CSV or XLSX."""
+
+    def lookup(self, **kwargs):
+        return self.subscription(kwargs["subscription_pk"])
+
+    def export_table(self, **kwargs):
+        self.object = self.lookup(**kwargs)
+        return statement_table(credit_statement(self.object))
+
+    def export_filename(self):
+        return f"credits-{slugify(self.object.school.name)}-{self.object.year}"
 
 
 class BookView(_SubscriptionMixin, ServiceFormView):

@@ -8,15 +8,16 @@ from django.db.models import Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.text import slugify
 from django.views.generic import TemplateView
 
 from core.forms import Form
-from core.views import ServiceFormView, TenantViewMixin, row_id
+from core.views import ServiceFormView, TableExportView, TenantViewMixin, row_id
 from partnerships.models import Membership
 from schools.models import School
 from subscriptions.forms import AttendanceForm, AttendeesForm, EventCancelForm, EventChangeForm, EventForm, PlacesForm
 from subscriptions.models import Event, EventAttendee, EventPlaces, TariffItem
-from subscriptions.selectors import credit_balance, places_allowance
+from subscriptions.selectors import credit_balance, event_bookings_table, events_table, places_allowance
 from subscriptions.services.attendance import attendance_record, attendees_name
 from subscriptions.services.events import event_cancel, event_change, event_create
 from subscriptions.services.places import (
@@ -52,6 +53,18 @@ class _EventMixin(AccessMixin):
     def booker_school_ids(self) -> set[int]:
         return {pk for pk in self.access.school_ids if self.access.books_for(pk)}
 
+    def bookings(self, event) -> list[EventPlaces]:
+        """The event's places booked or waiting, with their register: everyone's to those who manage
+        events, else only the reader's own schools'."""
+        rows = (
+            EventPlaces.objects.filter(event=event, status__in=(P.BOOKED, P.WAITING, P.OFFERED))
+            .select_related("school", "booked_by")
+            .prefetch_related("register")
+        )
+        if not self.access.manages:
+            rows = rows.filter(school_id__in=self.access.school_ids)
+        return list(rows.order_by("booked_at", "pk"))
+
 
 class EventsView(AccessMixin, TenantViewMixin, TemplateView):
     template_name = "subscriptions/events.html"
@@ -67,6 +80,16 @@ class EventsView(AccessMixin, TenantViewMixin, TemplateView):
         }
 
 
+class EventsExportView(AccessMixin, TableExportView):
+    """The events list, coming up and past, as CSV or XLSX."""
+
+    def export_table(self, **kwargs):
+        return events_table(_events(self.partnership))
+
+    def export_filename(self):
+        return f"{self.partnership.slug}-events"
+
+
 class EventView(_EventMixin, TenantViewMixin, TemplateView):
     template_name = "subscriptions/event.html"
 
@@ -75,14 +98,7 @@ class EventView(_EventMixin, TenantViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         event = self.lookup(**kwargs)
-        rows = (
-            EventPlaces.objects.filter(event=event, status__in=(P.BOOKED, P.WAITING, P.OFFERED))
-            .select_related("school", "booked_by")
-            .prefetch_related("register")
-        )
-        if not self.access.manages:
-            rows = rows.filter(school_id__in=self.access.school_ids)
-        rows = list(rows.order_by("booked_at", "pk"))
+        rows = self.bookings(event)
         today = timezone.localdate()
         own = sorted(self.access.school_ids) if not self.access.manages else []
         allowance = places_allowance(event, School(pk=own[0])) if len(own) == 1 else event.places_per_school
@@ -103,6 +119,23 @@ class EventView(_EventMixin, TenantViewMixin, TemplateView):
             "takes_attendance": self.access.manages and event.day <= today and event.status == Event.Status.OPEN,
             "may_change": self.access.manages and event.day >= today and event.status == Event.Status.OPEN,
         }
+
+
+class EventBookingsExportView(_EventMixin, TableExportView):
+    """An event's bookings and register as its page shows them to the reader, as CSV or XLSX: the
+    booked places first, then the waiting list."""
+
+    def lookup(self, **kwargs):
+        return self.event(kwargs["event_pk"])
+
+    def export_table(self, **kwargs):
+        self.object = event = self.lookup(**kwargs)
+        rows = self.bookings(event)
+        booked = [row for row in rows if row.status == P.BOOKED]
+        return event_bookings_table(event, booked + [row for row in rows if row.status != P.BOOKED])
+
+    def export_filename(self):
+        return f"{self.partnership.slug}-{slugify(self.object.title) or 'event'}-bookings"
 
 
 class EventCreateView(ServiceFormView):

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import TemplateView
 
 from core.forms import Form
-from core.views import ServiceFormView, TenantViewMixin, row_id
+from core.views import ServiceFormView, TableExportView, TenantViewMixin, row_id
 from partnerships.calendar import academic_year_label
 from subscriptions.forms import ReviewDraftForm, ReviewForm, ReviewReturnForm
 from subscriptions.models import Review, ReviewEvent
@@ -18,6 +18,7 @@ from subscriptions.selectors import (
     may_draft_review,
     may_read_review,
     reviews_readable,
+    reviews_table,
 )
 from subscriptions.services.reviews import (
     review_confirm,
@@ -40,6 +41,16 @@ class ReviewsView(TenantViewMixin, TemplateView):
             "reviews": reviews_readable(tenant),
             "advises": bool(advised_school_ids(tenant)),
         }
+
+
+class ReviewsExportView(TableExportView):
+    """The Joint Annual Reviews the reader may read, as the page lists them, as CSV or XLSX."""
+
+    def export_table(self, **kwargs):
+        return reviews_table(reviews_readable(self.request.tenant))
+
+    def export_filename(self):
+        return f"{self.partnership.slug}-joint-annual-reviews"
 
 
 class ReviewNewView(AdvisedSchoolsMixin, ServiceFormView):

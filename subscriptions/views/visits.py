@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import TemplateView
 
 from core.forms import Form
-from core.views import ServiceFormView, TenantViewMixin, row_id
+from core.views import ServiceFormView, TableExportView, TenantViewMixin, row_id
 from subscriptions.forms import VisitForm, VisitNotesForm
 from subscriptions.models import Visit, VisitView
 from subscriptions.selectors import (
@@ -22,6 +22,7 @@ from subscriptions.selectors import (
     may_read_visit,
     may_write_visit,
     visits_readable,
+    visits_table,
 )
 from subscriptions.services.visits import visit_agenda_agree, visit_notes_write, visit_read, visit_record
 from subscriptions.views.credits import AdvisedSchoolsMixin
@@ -51,6 +52,16 @@ class VisitsView(TenantViewMixin, TemplateView):
             "visits": visits_readable(tenant),
             "advises": bool(advised_school_ids(tenant)),
         }
+
+
+class VisitsExportView(TableExportView):
+    """The notes of visit the reader may read, as the page lists them, as CSV or XLSX."""
+
+    def export_table(self, **kwargs):
+        return visits_table(visits_readable(self.request.tenant))
+
+    def export_filename(self):
+        return f"{self.partnership.slug}-notes-of-visit"
 
 
 class VisitNewView(AdvisedSchoolsMixin, ServiceFormView):

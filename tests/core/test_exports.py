@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+from django.http import Http404
 from openpyxl import load_workbook
 
 import core.exports
@@ -23,6 +24,7 @@ from core.exports import (
     download_response,
     sheet_title,
     spreadsheet_text,
+    table_download,
     xlsx_bytes,
 )
 
@@ -348,3 +350,15 @@ def test_libreoffice_reads_the_workbook_as_the_csv_says(tmp_path):
     rows = list(csv.reader(io.StringIO((tmp_path / "payments.csv").read_text("utf-8"), newline="")))
     # Formatted as shown: the amounts in pounds, the escaped text as text, nothing left blank.
     assert rows == [["School", "Paid on", "Amount"], ["Zoë", "01/09/2026", "£1,234.50"], ["'=SUM(A1)", "", "-£20.00"]]
+
+
+def test_a_list_downloads_in_the_format_its_url_names_and_no_other():
+    response = table_download(PAYMENTS, fmt="csv", filename="payments-2026-27")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="payments-2026-27.csv"'
+    assert _csv_rows(response.content) == _csv_rows(csv_bytes(PAYMENTS))
+    workbook = load_workbook(io.BytesIO(table_download(PAYMENTS, fmt="xlsx", filename="payments").content))
+    assert workbook.active.title == "Payments 2026 27" and workbook.properties.title == "Payments 2026/27"
+    for fmt in ("pdf", "CSV", "", "xlsx "):
+        with pytest.raises(Http404):
+            table_download(PAYMENTS, fmt=fmt, filename="payments")

@@ -8,9 +8,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django_scopes import scope, scopes_disabled
 
+from core.testing import assert_constant_queries
 from finance.models import ContributionRequest, SharedCost
 from finance.selectors import shared_cost_amounts
 from finance.services.contributions import shared_cost_confirm, shared_cost_create
+from tests.downloads import csv_rows, xlsx_rows
 from tests.factories.finance import funded_year
 from tests.factories.partnerships import MembershipFactory
 from tests.factories.schools import BudgetFactory, CensusFactory, SchoolFactory
@@ -129,3 +131,35 @@ def test_a_shared_costs_requests_and_the_schools_balances_download(tenant_a, cli
     head = client_for(tenant_a.headteacher).get(f"/p/{tenant_a.slug}/finance/statements/export.csv")
     assert tenant_a.schools[0].name in head.content.decode("utf-8-sig")
     assert tenant_a.schools[1].name not in head.content.decode("utf-8-sig")
+
+
+def test_the_years_shared_costs_download_as_the_page_lists_them(tenant_a, tenant_b, client_for):
+    year, _ = funded_year(tenant_a, confirm=False)
+    asked = _cost(tenant_a, year, list(tenant_a.schools), total="100.00", title='=HYPERLINK("x")')
+    with scope(partnership=tenant_a.partnership):
+        shared_cost_confirm(actor=tenant_a.coordinator, cost=asked)
+    _cost(tenant_a, year, [tenant_a.schools[0]], total="12.34", title="Coach hire")
+    client = client_for(tenant_a.coordinator)
+    url = f"/p/{tenant_a.slug}/finance/{year.pk}/costs/export."
+    assert url + "csv" in client.get(f"/p/{tenant_a.slug}/finance/{year.pk}/costs/").content.decode()
+
+    rows = csv_rows(client.get(url + "csv"))
+    assert rows[0] == ["Cost", "Shared", "Schools", "Total", "Schools asked on"]
+    assert [row[0] for row in rows[1:]] == ['\'=HYPERLINK("x")', "Coach hire"]
+    assert rows[1][2:4] == ["2", "100.00"] and rows[2][2:] == ["1", "12.34", ""]
+    sheet = xlsx_rows(client.get(url + "xlsx"))
+    assert sheet[1][2:4] == (2, Decimal("100")) and isinstance(sheet[1][4], datetime.datetime)
+    assert client_for(tenant_a.headteacher).get(url + "csv").status_code == 403
+    year_b, _ = funded_year(tenant_b, confirm=False)
+    assert client.get(f"/p/{tenant_a.slug}/finance/{year_b.pk}/costs/export.csv").status_code == 404
+
+
+def test_the_shared_costs_download_runs_the_same_queries_however_many(tenant_a, client_for):
+    year, _ = funded_year(tenant_a, confirm=False)
+    _cost(tenant_a, year, list(tenant_a.schools))
+    assert_constant_queries(
+        client_for(tenant_a.coordinator),
+        f"/p/{tenant_a.slug}/finance/{year.pk}/costs/export.xlsx",
+        grow=lambda: [_cost(tenant_a, year, list(tenant_a.schools), title=f"Cost {n}") for n in range(20)],
+        at_most=10,
+    )

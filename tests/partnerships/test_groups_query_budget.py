@@ -133,6 +133,12 @@ PAGES = [
     ("interests/register/", 7),  # declaring roles, latest declarations, their interests
     ("interests/register/remind/", 8),  # the same, and today's reminders from the audit log
     ("interests/", 6),  # one's own declarations and their interests
+    # The lists' downloads read what their pages read, and no more.
+    ("groups/{group}/export.xlsx", 10),  # the group page's reads
+    ("groups/export.xlsx", 9),  # groups with member counts and chairs, the chair's school (2), deputy, hosts
+    ("development/export.csv", 5),  # areas with counts
+    ("development/participation/export.xlsx", 8),  # constitution, members, areas, participations with leads
+    ("interests/register/export.xlsx", 7),  # declaring roles, latest declarations, their interests
 ]
 
 
@@ -156,3 +162,21 @@ def test_the_large_participation_page_lists_every_school_and_area(tenant_a, smal
     assert {row.count for row in year.schools if row.school.name.startswith("Big")} == {5}
     # Tenant A's own two schools take part in one area and none: below the minimum of 3.
     assert {row.school: row.count for row in year.below_minimum} == {tenant_a.schools[0]: 1, tenant_a.schools[1]: 0}
+
+
+def test_the_large_participation_download_holds_every_school_with_counts_as_numbers(tenant_a, small, client_for):
+    from django_scopes import scopes_disabled
+
+    from tests.downloads import xlsx_rows
+
+    with scopes_disabled():
+        _grow(tenant_a, small["area"])
+    url = f"/p/{tenant_a.slug}/development/participation/export.xlsx"
+    sheet = xlsx_rows(client_for(tenant_a.coordinator).get(url, {"year": YEAR}))
+    assert sheet[0] == ("School", "Areas, with the school's lead", "Number", "Below the minimum")
+    assert len(sheet) == 203
+    big = [row for row in sheet[1:] if row[0].startswith("Big")]
+    assert {row[2] for row in big} == {5} and {row[3] for row in big} == {"No"}
+    assert big[0][1].splitlines()[0].startswith("Area 0: ")
+    own = {row[0]: row[2:] for row in sheet[1:] if not row[0].startswith("Big")}
+    assert own == {tenant_a.schools[0].name: (1, "Yes"), tenant_a.schools[1].name: (0, "Yes")}

@@ -15,6 +15,7 @@ from core.testing import assert_constant_queries, count_queries
 from partnerships.roles import Role
 from subscriptions.models import Booking, CreditEntry
 from tests.clock import on_day, roles_held_since
+from tests.downloads import csv_rows, xlsx_rows
 from tests.factories.accounts import UserFactory
 from tests.factories.partnerships import give_role
 from tests.factories.subscriptions import balance, subscribed, tariff
@@ -126,12 +127,21 @@ def test_another_schools_people_do_not_see_its_credits(tenant_a, clock):
     client = _client(tenant_a.coordinator)
     index = client.get(f"/p/{tenant_a.slug}/subscriptions/").content.decode()
     assert tenant_a.schools[0].name in index
+    assert f"/p/{tenant_a.slug}/subscriptions/export.csv" in index
+    rows = csv_rows(client.get(f"/p/{tenant_a.slug}/subscriptions/export.csv"))
+    assert rows == [
+        ["School", "URN", "Plan", "Credits left"],
+        [tenant_a.schools[0].name, str(tenant_a.schools[0].urn), subscription.plan.name, "60.0"],
+    ]
+    sheet = xlsx_rows(_client(governor).get(f"/p/{tenant_a.slug}/subscriptions/export.xlsx"))
+    assert sheet[1] == (tenant_a.schools[0].name, tenant_a.schools[0].urn, subscription.plan.name, 60)
     assert _client(governor).get(f"/p/{tenant_a.slug}/subscriptions/{subscription.pk}/").status_code == 200
     assert _client(governor).get(f"/p/{tenant_a.slug}/subscriptions/{subscription.pk}/book/").status_code == 403
     with scopes_disabled():
         chair = UserFactory()
         give_role(chair, tenant_a.partnership, Role.CHAIR)
     assert _client(chair).get(f"/p/{tenant_a.slug}/subscriptions/{subscription.pk}/").status_code == 404
+    assert len(csv_rows(_client(chair).get(f"/p/{tenant_a.slug}/subscriptions/export.csv"))) == 1  # the heading
 
 
 @pytest.mark.django_db
@@ -165,10 +175,44 @@ def test_the_index_and_statement_run_the_same_queries_for_many_schools_and_entri
             )
 
     index = f"/p/{tenant_a.slug}/subscriptions/"
+    export = index + "export.xlsx"
+    statement_export = f"{index}{subscription.pk}/export.xlsx"
     client.get(index)
+    client.get(export)
     small, _ = count_queries(client, index)
+    small_exports = [count_queries(client, export)[0], count_queries(client, statement_export)[0]]
     assert_constant_queries(client, f"/p/{tenant_a.slug}/subscriptions/{subscription.pk}/", grow=grow, at_most=20)
     large, queries = count_queries(client, index)
     assert small == large <= 20, "\n".join(queries)
+    large_exports = [count_queries(client, export)[0], count_queries(client, statement_export)[0]]
+    assert small_exports == large_exports and max(large_exports) <= 10
     with scopes_disabled():
         assert CreditEntry.objects.filter(subscription=subscription).count() == 51
+
+
+@pytest.mark.django_db
+def test_the_statement_downloads_every_entry_with_credits_as_numbers(tenant_a, clock):
+    from subscriptions.services.bookings import booking_create
+
+    subscription = subscribed(tenant_a)
+    with scopes_disabled():
+        booking_create(
+            actor=tenant_a.headteacher,
+            subscription=subscription,
+            item=tariff(tenant_a.partnership)["visit"],
+            on=D(2026, 10, 12),
+            hours=Decimal("3"),
+            report=False,
+        )
+    url = f"/p/{tenant_a.slug}/subscriptions/{subscription.pk}/export."
+    client = _client(tenant_a.headteacher)
+    assert url + "csv" in client.get(f"/p/{tenant_a.slug}/subscriptions/{subscription.pk}/").content.decode()
+    rows = csv_rows(client.get(url + "csv"))
+    assert rows[0] == ["Date", "Kind", "What", "Credits", "Left"]
+    assert [row[3:] for row in rows[1:]] == [["60.0", "60.0"], ["-3.0", "57.0"]]
+    sheet = xlsx_rows(client.get(url + "xlsx"))
+    assert sheet[2][3:] == (-3, 57) and isinstance(sheet[2][0], datetime.datetime)
+    with scopes_disabled():
+        chair = UserFactory()
+        give_role(chair, tenant_a.partnership, Role.CHAIR)
+    assert _client(chair).get(url + "csv").status_code == 404

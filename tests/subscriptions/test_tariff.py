@@ -7,8 +7,10 @@ from decimal import Decimal
 import pytest
 from django_scopes import scopes_disabled
 
+from core.testing import assert_constant_queries
 from subscriptions.models import TariffItem
 from subscriptions.selectors import tariff_credits
+from tests.downloads import csv_rows, xlsx_rows
 from tests.factories.subscriptions import tariff
 
 pytestmark = pytest.mark.django_db
@@ -90,3 +92,37 @@ def test_a_rate_change_leaves_bookings_already_made_as_charged(client, tenant_a)
         booking.refresh_from_db()
         visit.refresh_from_db()
     assert booking.credits == 5 and visit.credits_per_hour == 2
+
+
+def test_the_tariff_downloads_each_activitys_rates_as_numbers(client, tenant_a, tenant_b):
+    items = tariff(tenant_a.partnership)
+    tariff(tenant_b.partnership)
+    with scopes_disabled():
+        TariffItem.objects.filter(pk=items["network"].pk).update(name='=HYPERLINK("x")', active=False)
+    url = f"/p/{tenant_a.slug}/subscriptions/tariff/export."
+    client.force_login(tenant_a.coordinator)
+    assert url + "csv" in client.get(f"/p/{tenant_a.slug}/subscriptions/tariff/").content.decode()
+    sheet = xlsx_rows(client.get(url + "xlsx"))
+    assert sheet[0][:3] == ("Activity", "Kind", "Offered")
+    by_name = {row[0]: row for row in sheet[1:]}
+    assert set(by_name) == {"Support for middle leaders", '\'=HYPERLINK("x")', "Annual conference"}
+    assert by_name["Support for middle leaders"][2:] == ("Yes", 1, 2, None, None, None, None)
+    assert by_name["Annual conference"][7:] == (95, 140)
+    assert by_name['\'=HYPERLINK("x")'][2] == "No"
+    client.force_login(tenant_a.headteacher)  # the school sees only what is offered
+    rows = csv_rows(client.get(url + "csv"))
+    assert [row[0] for row in rows[1:]] == ["Support for middle leaders", "Annual conference"]
+    assert rows[2][7:] == ["95.00", "140.00"]
+
+
+def test_the_tariff_download_runs_the_same_queries_however_long_the_tariff(client, tenant_a):
+    tariff(tenant_a.partnership)
+    client.force_login(tenant_a.coordinator)
+
+    def grow():
+        TariffItem.objects.bulk_create(
+            TariffItem(partnership=tenant_a.partnership, name=f"Activity {n}", kind=TariffItem.Kind.ADVISER_ACTIVITY)
+            for n in range(50)
+        )
+
+    assert_constant_queries(client, f"/p/{tenant_a.slug}/subscriptions/tariff/export.xlsx", grow=grow, at_most=8)

@@ -43,6 +43,7 @@ OBJECT_KWARGS = {
 
 ALLOWED = {
     "membership:list": _ALL,
+    "membership:list_export": _ALL,
     "membership:detail": _ALL,
     "membership:notice_detail": _ALL,
     "membership:join": {R.COORDINATOR},

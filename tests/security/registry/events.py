@@ -60,6 +60,8 @@ OBJECT_KWARGS = {
 ALLOWED = {
     "subscriptions:events": _ALL,
     "subscriptions:event": _ALL,
+    "subscriptions:events_export": _ALL,
+    "subscriptions:event_export": _ALL,
     "subscriptions:event_new": _COORDINATOR,
     "subscriptions:event_book": _BOOKERS,
     "subscriptions:event_cancel": _BOOKERS,

@@ -144,6 +144,7 @@ ALLOWED = {
     "finance:contributions_export": _COORDINATOR,
     "finance:request_add": _COORDINATOR,
     "finance:costs": _COORDINATOR,
+    "finance:costs_export": _COORDINATOR,
     "finance:cost_new": _COORDINATOR,
     "finance:cost": _COORDINATOR,
     "finance:ledger_export": _COORDINATOR,

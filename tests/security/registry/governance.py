@@ -35,6 +35,7 @@ OBJECT_KWARGS = {
 ALLOWED = {
     "governance:index": _VIEWERS,
     "governance:offices": _VIEWERS,
+    "governance:elections_export": _VIEWERS,
     "governance:election_record": _MANAGERS,
     "governance:strategy": _VIEWERS,
     "governance:rota_create": _MANAGERS,

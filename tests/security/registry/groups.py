@@ -80,14 +80,18 @@ OBJECT_KWARGS = {
 
 ALLOWED = {
     "groups:list": _VIEWERS,
+    "groups:list_export": _VIEWERS,
     "groups:detail": _VIEWERS,
+    "groups:members_export": _VIEWERS,
     "groups:create": _COORDINATOR,
     "groups:change": _COORDINATOR,
     "groups:host": _COORDINATOR,
     "groups:member_add": _COORDINATOR,
     "groups:member_remove": _COORDINATOR,
     "development:list": _VIEWERS,
+    "development:list_export": _VIEWERS,
     "development:participation": _VIEWERS,
+    "development:participation_export": _VIEWERS,
     "development:detail": _VIEWERS,
     "development:create": _COORDINATOR,
     "development:change": _COORDINATOR,
@@ -101,5 +105,6 @@ ALLOWED = {
     "interests:mine": _DECLARERS,
     "interests:declare": _DECLARERS,
     "interests:register": _LEADERS,
+    "interests:register_export": _LEADERS,
     "interests:remind": _COORDINATOR,
 }

@@ -29,6 +29,8 @@ OBJECT_KWARGS = {
 
 ALLOWED = {
     "meetings:list": _VIEWERS,
+    "meetings:list_export": _VIEWERS,
+    "meetings:actions_export": _VIEWERS,
     "meetings:detail": _VIEWERS,
     "meetings:answer": _VIEWERS,
     "meetings:schedule": _COORDINATOR,

@@ -13,6 +13,7 @@ OBJECT_KWARGS = {
 ALLOWED = {
     "partnerships:dashboard": _ALL,
     "partnerships:people": _VIEWERS,
+    "partnerships:people_export": _VIEWERS,
     "partnerships:invite": {R.COORDINATOR},
     "partnerships:role_end": {R.COORDINATOR},
     "partnerships:invitation_withdraw": {R.COORDINATOR},

@@ -10,6 +10,7 @@ PLAIN_KWARGS = {"data_format": "the export's format (json or pdf), no object"}
 
 ALLOWED = {
     "reports:people": {Role.COORDINATOR},
+    "reports:people_export": {Role.COORDINATOR},
     "reports:person": {Role.COORDINATOR},
     "reports:person_erase": {Role.COORDINATOR},
     "reports:person_export": {Role.COORDINATOR},

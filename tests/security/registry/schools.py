@@ -25,6 +25,7 @@ OBJECT_KWARGS = {
 
 ALLOWED = {
     "members:directory": _ALL,
+    "members:directory_export": _ALL,
     "members:school": _ALL,
     "members:register_import": {R.COORDINATOR},
     "members:census_import": {R.COORDINATOR},

@@ -91,7 +91,9 @@ OBJECT_KWARGS = {
 
 ALLOWED = {
     "subscriptions:index": _ALL,
+    "subscriptions:index_export": _ALL,
     "subscriptions:tariff": _ALL,
+    "subscriptions:tariff_export": _ALL,
     "subscriptions:plan_new": _COORDINATOR,
     "subscriptions:plan_forums": _COORDINATOR,
     "subscriptions:tariff_new": _COORDINATOR,
@@ -99,6 +101,7 @@ ALLOWED = {
     "subscriptions:subscribe": _COORDINATOR,
     "subscriptions:statement": _SCHOOLS_OWN,
     "subscriptions:statement_pdf": _SCHOOLS_OWN,
+    "subscriptions:statement_export": _SCHOOLS_OWN,
     "subscriptions:book": _BOOKERS,
     "subscriptions:cancel": _BOOKERS,
     "subscriptions:actuals": _RECORDERS,
@@ -109,6 +112,15 @@ ALLOWED = {
 # Roles with nothing to do with the school: its credits do not exist for them.
 NOT_FOUND = {
     name: _ALL - _SCHOOLS_OWN
-    for name in ("statement", "statement_pdf", "book", "cancel", "actuals", "bookers", "booker_withdraw")
+    for name in (
+        "statement",
+        "statement_pdf",
+        "statement_export",
+        "book",
+        "cancel",
+        "actuals",
+        "bookers",
+        "booker_withdraw",
+    )
 }
 NOT_FOUND = {f"subscriptions:{name}": roles for name, roles in NOT_FOUND.items()}

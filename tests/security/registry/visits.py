@@ -56,11 +56,13 @@ OBJECT_KWARGS = {
 
 ALLOWED = {
     "subscriptions:visits": _ALL,
+    "subscriptions:visits_export": _ALL,
     "subscriptions:visit_new": _ADVISER,
     "subscriptions:visit": _NOTE_READERS,
     "subscriptions:visit_agenda": _HEAD,
     "subscriptions:visit_notes": set(),  # only the adviser who wrote it, and no matrix role did
     "subscriptions:reviews": _ALL,
+    "subscriptions:reviews_export": _ALL,
     "subscriptions:review_new": _ADVISER,
     "subscriptions:review": _REVIEW_READERS,
     "subscriptions:review_edit": _ADVISER,
