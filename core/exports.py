@@ -39,6 +39,7 @@ PENNY = Decimal("0.01")
 MONEY_FORMAT = '"£"#,##0.00;-"£"#,##0.00'
 DATE_FORMAT = "dd/mm/yyyy"
 INTEGER_FORMAT = "#,##0"
+REFERENCE_FORMAT = "0"  # a URN is 100123, not 100,123
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 CONTENT_TYPES = {"csv": CSV_CONTENT_TYPE, "xlsx": XLSX}
@@ -62,6 +63,7 @@ class Kind(StrEnum):
     MONEY = "money"  # Decimal in whole pence
     DATE = "date"  # datetime.date (a datetime is refused: the caller knows which local day it means)
     INTEGER = "integer"
+    REFERENCE = "reference"  # a whole number that names something (a URN): no thousands separator
     DECIMAL = "decimal"  # a Decimal that is not money, such as FTE pupils
 
 
@@ -73,7 +75,7 @@ class Column:
 
     @property
     def numeric(self) -> bool:
-        return self.kind in (Kind.MONEY, Kind.INTEGER, Kind.DECIMAL)
+        return self.kind in (Kind.MONEY, Kind.INTEGER, Kind.REFERENCE, Kind.DECIMAL)
 
 
 @dataclass(frozen=True)
@@ -111,7 +113,7 @@ def cell_value(column: Column, value: object) -> str | Decimal | int | datetime.
         if isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
             raise TypeError(f"{column.heading}: a date column takes datetime.date, not {type(value).__name__}")
         return value
-    if column.kind is Kind.INTEGER:
+    if column.kind in (Kind.INTEGER, Kind.REFERENCE):
         if isinstance(value, bool) or not isinstance(value, int):
             raise TypeError(f"{column.heading}: an integer column takes int, not {type(value).__name__}")
         return value
@@ -180,6 +182,8 @@ def _shown(column: Column, value: str | Decimal | int | datetime.date | None) ->
         return "00/00/0000"
     if column.kind is Kind.INTEGER:
         return f"{value:,}"
+    if column.kind is Kind.REFERENCE:
+        return str(value)
     if column.kind is Kind.DECIMAL:
         return f"{value:,.{column.places}f}"
     return max(str(value).splitlines() or [""], key=len)
@@ -192,6 +196,8 @@ def _number_format(column: Column) -> str | None:
         return DATE_FORMAT
     if column.kind is Kind.INTEGER:
         return INTEGER_FORMAT
+    if column.kind is Kind.REFERENCE:
+        return REFERENCE_FORMAT
     if column.kind is Kind.DECIMAL:
         return "#,##0." + "0" * column.places if column.places > 0 else INTEGER_FORMAT
     return None

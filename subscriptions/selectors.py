@@ -310,7 +310,7 @@ def subscriptions_table(subscriptions: list[Subscription], year: int) -> Table:
     """The year's subscribing schools as the subscriptions page lists them, with the credits each has left."""
     return Table(
         title=f"Subscriptions {academic_year_label(year)}",
-        columns=[Column("School"), Column("URN", Kind.INTEGER), Column("Plan"), Column("Credits left", Kind.DECIMAL)],
+        columns=[Column("School"), Column("URN", Kind.REFERENCE), Column("Plan"), Column("Credits left", Kind.DECIMAL)],
         rows=[
             (subscription.school.name, subscription.school.urn, subscription.plan.name, subscription.balance)
             for subscription in subscriptions

@@ -126,7 +126,7 @@ class ContributionsExportView(ListExportView):
             [
                 Column("Request"),
                 Column("School"),
-                Column("URN", Kind.INTEGER),
+                Column("URN", Kind.REFERENCE),
                 Column("Dated", Kind.DATE),
                 Column("Due", Kind.DATE),
                 Column("Asked for", Kind.MONEY),
@@ -294,7 +294,7 @@ class StatementsExportView(ListExportView):
             "Schools' balances",
             [
                 Column("School"),
-                Column("URN", Kind.INTEGER),
+                Column("URN", Kind.REFERENCE),
                 Column("Asked for", Kind.MONEY),
                 Column("Paid", Kind.MONEY),
                 Column("Outstanding", Kind.MONEY),

@@ -133,7 +133,7 @@ def memberships_table(memberships: QuerySet[Membership], *, title: str, on: date
         columns=[
             Column("School"),
             Column("Status"),
-            Column("URN", Kind.INTEGER),
+            Column("URN", Kind.REFERENCE),
             Column("Joined", Kind.DATE),
             Column("Approved", Kind.DATE),
             Column("Approval reference"),

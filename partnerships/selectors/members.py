@@ -68,7 +68,7 @@ def directory_table(rows: QuerySet[Membership], on: datetime.date) -> Table:
         columns=[
             Column("School"),
             Column("Status"),
-            Column("URN", Kind.INTEGER),
+            Column("URN", Kind.REFERENCE),
             Column("Phase"),
             Column("Local authority"),
             Column("Joined", Kind.DATE),

@@ -362,3 +362,13 @@ def test_a_list_downloads_in_the_format_its_url_names_and_no_other():
     for fmt in ("pdf", "CSV", "", "xlsx "):
         with pytest.raises(Http404):
             table_download(PAYMENTS, fmt=fmt, filename="payments")
+
+
+def test_a_reference_is_a_whole_number_shown_without_a_thousands_separator():
+    table = Table("Schools", [Column("School"), Column("URN", Kind.REFERENCE)], [("Ashford Primary", 100123)])
+    sheet = _sheet(xlsx_bytes(table, title="Schools"))
+    cell = sheet.cell(row=2, column=2)
+    assert (cell.value, cell.number_format) == (100123, "0")  # a number, read as 100123, not 100,123
+    assert _csv_rows(csv_bytes(table))[1] == ["Ashford Primary", "100123"]
+    with pytest.raises(TypeError):
+        csv_bytes(Table("Schools", [Column("URN", Kind.REFERENCE)], [("100123",)]))
