@@ -6,4 +6,10 @@ def tenant(request):
         "partnership": getattr(request, "partnership", None) if tenant else None,
         "tenant_perms": tenant.perms if tenant else frozenset(),
         "tenant_roles": tenant.roles if tenant else [],
+        # What the person may do for any of their schools (a governor reads its reports): from the roles.
+        "tenant_school_perms": (
+            frozenset().union(*(tenant.school_perms(r.school_id) for r in tenant.roles if r.school_id))
+            if tenant
+            else frozenset()
+        ),
     }

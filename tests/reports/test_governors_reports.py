@@ -171,6 +171,10 @@ def test_a_governor_reads_only_their_own_schools_released_reports(tenant_a, clie
     assert own.name in index and other.name not in index
     dashboard = client.get(f"/p/{tenant_a.slug}/").content.decode()
     assert f"{base}/{mine.pk}/" in dashboard
+    # The menu leads them to their reports; a deputy, who reads none, has no such item.
+    assert f'href="{base}/"' in dashboard
+    deputy = _governor(tenant_a, own, role=Role.DEPUTY)
+    assert f'href="{base}/"' not in client_for(deputy).get(f"/p/{tenant_a.slug}/").content.decode()
 
 
 def test_through_the_headteacher_governors_see_a_report_only_once_released_and_are_emailed(tenant_a, client_for):
