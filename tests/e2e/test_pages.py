@@ -166,6 +166,7 @@ def test_headteacher_cannot_invite(site, tenant_a):
             "People and roles",
             "Meetings",
             "Finance",
+            "Reports",  # their school's governors' reports, which the headteacher releases
             "Governance",
             "Constitution",
             "Agreement",
