@@ -12,6 +12,7 @@
 """
 
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from core.charts import Mark, heat_map
 from core.panels import Panel
@@ -140,8 +141,19 @@ def attendance_map(request, **kwargs) -> dict | None:
         "attendance_label": label,
         "attendance_chart": chart,
         "attendance_totals": totals,
+        # Each cell with its meeting's date, which labels the cell when a phone stacks the rows.
         "attendance_rows": [
-            (row, [ATTENDANCE_MARKS[status] if status else None for status in row.statuses]) for row in shown
+            (
+                row,
+                [
+                    (
+                        date_format(timezone.localtime(meeting.starts), "j M"),
+                        ATTENDANCE_MARKS[status] if status else None,
+                    )
+                    for meeting, status in zip(year.meetings, row.statuses, strict=True)
+                ],
+            )
+            for row in shown
         ],
         "attendance_missing": len(missing),
         "attendance_marks": ATTENDANCE_MARKS.values(),

@@ -4,7 +4,7 @@ import pytest
 from django_scopes import scopes_disabled
 
 from schools.models import Census, Person
-from tests.security.urls import fill, tenant_routes
+from tests.security.urls import PLAIN_KWARGS, fill, tenant_routes
 
 ROUTES = [route for route in tenant_routes() if route.name.startswith("members:")]
 
@@ -22,8 +22,8 @@ def test_a_coordinator_of_a_gets_404_for_every_members_url_of_b(tenant_a, tenant
     failures = []
     for route in ROUTES:
         for slug_tenant in (tenant_b, tenant_a):
-            if slug_tenant is tenant_a and route.kwargs == ("partnership_slug",):
-                continue
+            if slug_tenant is tenant_a and set(route.kwargs) <= {"partnership_slug", *PLAIN_KWARGS}:
+                continue  # names no object (a download's format is not a row of B's)
             url = fill(route, slug_tenant=slug_tenant, object_tenant=tenant_b)
             response = getattr(client, method)(
                 url, {"full_name": "X", "position": "teacher", "year": "2026", "headcount": "1", "fte": "1"}
