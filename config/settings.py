@@ -310,6 +310,10 @@ CACHES = {
     )
 }
 
+# How long a dashboard's rendered panels are kept at most (core/freshness.py): any write to the data
+# they show replaces them at once; this bounds only what the clock changes. 0 renders every time.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300, minimum=0)
+
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14, minimum=1)
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-password-1")
 

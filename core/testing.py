@@ -6,12 +6,15 @@ import pkgutil
 from collections.abc import Callable
 
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django_scopes import scopes_disabled
 
 
 def count_queries(client, url: str, expected_status: int = 200) -> tuple[int, list[str]]:
-    with CaptureQueriesContext(connection) as ctx:
+    """The queries of one GET of `url`, rendered afresh: a budget is for the work a page does when
+    nothing of it is kept (core.freshness), which is what a page costs after any write."""
+    with override_settings(PAGE_CACHE_SECONDS=0), CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == expected_status, f"{url} -> {response.status_code}"
     return len(ctx.captured_queries), [q["sql"] for q in ctx.captured_queries]

@@ -3,12 +3,14 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.models import AuditEvent, Invitation
 from core.dates import date_label
 from core.exports import csv_bytes, download_response, xlsx_bytes
+from core.freshness import kept_part
 from core.pagination import paginate
 from core.views import ServiceFormView, TableExportView, TenantViewMixin
 from partnerships.filters import AuditFilter
@@ -36,10 +38,33 @@ class HomeView(LoginRequiredMixin, TemplateView):
 
 
 class DashboardView(TenantViewMixin, TemplateView):
+    """What needs the signed-in person now, and the partnership at a glance, for their own roles.
+
+    Its panels are rendered once and kept until the partnership's data, the day or the clock's slot
+    changes (core.freshness.kept_part), since people look far more often than anything on it changes.
+    The reader and their roles in force, worked out afresh on every request, name the kept copy.
+    """
+
     template_name = "partnerships/dashboard.html"
+    panels_template = "partnerships/dashboard_panels.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        request = self.request
+        context["dashboard"] = kept_part(
+            partnership_id=self.partnership.pk,
+            parts=(
+                "dashboard",
+                request.user.pk,
+                request.get_full_path(),
+                sorted(role.pk for role in request.tenant.roles),
+            ),
+            render=lambda: render_to_string(self.panels_template, self.panels_context(context), request=request),
+        )
+        return context
+
+    def panels_context(self, context: dict) -> dict:
+        context = dict(context)
         context["agreement"] = agreement_on(self.partnership)
         context["your_roles"] = selectors.roles_held(self.partnership, self.request.user)
         if self.request.tenant.has("view_members"):
