@@ -13,7 +13,8 @@ data it was made from. Nothing has to remember to invalidate it:
 - The token is replaced when the statement runs and again when its transaction commits, so a part
   rendered from the old rows while the transaction was open is never kept under the new version.
 - Time changes pages too ("due", "overdue", "next"): the key names today's date and a slot of
-  PAGE_CACHE_SECONDS on the clock, and a kept part expires with its slot.
+  PAGE_CACHE_SECONDS on the clock, and a kept part expires with its slot. (So does a write from
+  outside the app, such as an administrator's psql session, which no wrapper sees.)
 
 The cache must be one that every writing process shares: Redis whenever REDIS_URL is set (the worker
 then shares it too); the in-process default serves the single-process development server, where tasks
@@ -40,7 +41,10 @@ logger = logging.getLogger(__name__)
 INSTALLATION = "installation"
 # Tables whose rows no page part shows: a session written once a minute must not empty the cache.
 IGNORED_TABLES = frozenset({"django_session"})
-_WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+[`"]?(\w+)', re.IGNORECASE)
+# INSERT (SQLite's "INSERT OR IGNORE" too), UPDATE, DELETE and TRUNCATE: the first table named.
+_WRITE = re.compile(
+    r'\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)\s+[`"]?(\w+)', re.IGNORECASE
+)
 
 
 def _token_key(name) -> str:
@@ -85,7 +89,8 @@ def watch_writes(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
     match = _WRITE.match(sql) if isinstance(sql, str) else None
     if match and match[1] not in IGNORED_TABLES:
-        names = versions_written(match[1])
+        # A TRUNCATE may name many tables, of many partnerships: the installation's version.
+        names = [INSTALLATION] if sql.lstrip()[:8].upper() == "TRUNCATE" else versions_written(match[1])
         _replace(names)
         connection = context["connection"]
         if connection.in_atomic_block:
