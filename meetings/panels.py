@@ -11,6 +11,7 @@
   and decisions waiting for them.
 """
 
+from django.db.models import Count, Window
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -37,9 +38,22 @@ def next_meetings(request, **kwargs) -> dict | None:
         return None
     now = timezone.now()
     upcoming = list(meetings_upcoming(now).filter(status=Meeting.Status.SCHEDULED)[:3])
-    unanswered = list(unanswered_invitations(request.user, now)[:5])
-    overdue = list(overdue_actions(request.user, timezone.localdate())[:5])
-    return {"upcoming_meetings": upcoming, "unanswered": unanswered, "overdue": overdue}
+    unanswered, unanswered_total = _first(unanswered_invitations(request.user, now), 5)
+    overdue, overdue_total = _first(overdue_actions(request.user, timezone.localdate()), 5)
+    return {
+        "upcoming_meetings": upcoming,
+        "unanswered": unanswered,
+        "unanswered_total": unanswered_total,
+        "overdue": overdue,
+        "overdue_total": overdue_total,
+    }
+
+
+def _first(queryset, limit: int) -> tuple[list, int]:
+    """The first `limit` rows and how many there are in all, in one query (a window count is taken
+    before the LIMIT), so "you have not answered 7" is true when only 5 are listed."""
+    rows = list(queryset.annotate(in_all=Window(Count("pk")))[:limit])
+    return rows, rows[0].in_all if rows else 0
 
 
 def follow_ups_due(request, **kwargs) -> dict | None:

@@ -187,3 +187,27 @@ def test_apologies_break_a_run_and_the_constitution_sets_how_long_a_run_is(tenan
         assert follow_up.last_absence.starts > timezone.now() - datetime.timedelta(days=4)
         with pytest.raises(ValidationError, match="already recorded"):
             follow_up_record(actor=tenant_a.coordinator, partnership=tenant_a.partnership, school=school, note="y")
+
+
+def test_the_dashboard_counts_every_overdue_action_and_unanswered_invitation_though_it_lists_five(tenant_a, client_for):
+    meeting = _meeting(tenant_a)
+    for n in range(7):
+        _action(tenant_a, meeting, text=f"Overdue job {n}", due_in=-2 - n)
+    starts = timezone.now() + datetime.timedelta(days=20)
+    with scopes_disabled():
+        for n in range(6):
+            later = MeetingFactory(
+                partnership=tenant_a.partnership,
+                organiser=tenant_a.coordinator,
+                title=f"Later meeting {n}",
+                starts=starts + datetime.timedelta(days=n),
+                ends=starts + datetime.timedelta(days=n, hours=1),
+            )
+            later.invitees.create(user=tenant_a.headteacher)
+    page = client_for(tenant_a.headteacher).get(
+        reverse("partnerships:dashboard", kwargs={"partnership_slug": tenant_a.slug})
+    )
+    text = page.content.decode()
+    assert "You have 7 overdue actions." in text and "You have not answered 6 invitations." in text
+    assert text.count("Overdue job") == 5 and text.count("Answer: Later meeting") == 5
+    assert "The first 5; " in text and "The first 5, soonest first:" in text
