@@ -318,5 +318,5 @@ def test_the_years_download_runs_the_same_queries_for_one_year_and_twenty(tenant
             _open(tenant_a, start_year=start_year)
 
     url = _years_export(tenant_a, "xlsx")
-    assert_constant_queries(client_for(tenant_a.coordinator), url, grow=grow, at_most=6)
+    assert_constant_queries(client_for(tenant_a.coordinator), url, grow=grow, at_most=5)
     assert len(xlsx_rows(client_for(tenant_a.coordinator).get(url))) == 22
