@@ -16,6 +16,7 @@ from django.db.models import DecimalField, Exists, ExpressionWrapper, F, OuterRe
 from django.db.models.functions import Coalesce
 
 from core.dates import date_label, in_force, in_force_between_q
+from core.exports import Column, Kind, Table
 from finance.models import (
     BudgetLine,
     ContributionRequest,
@@ -43,6 +44,31 @@ Basis = ContributionScheme.Basis
 def years_of(partnership) -> list[FinancialYear]:
     """The partnership's financial years, the latest first, with their schemes."""
     return list(FinancialYear.objects.filter(partnership=partnership).select_related("scheme").order_by("-starts"))
+
+
+def years_table(years: list[FinancialYear]) -> Table:
+    """The financial years list as a download, as the finance page lists them (`years_of`): each year's
+    dates, how schools contribute in it and whether it is open."""
+    return Table(
+        title="Financial years",
+        columns=[
+            Column("Year"),
+            Column("Starts", Kind.DATE),
+            Column("Ends", Kind.DATE),
+            Column("Contributions"),
+            Column("Status"),
+        ],
+        rows=[
+            (
+                year.label,
+                year.starts,
+                year.ends,
+                scheme.get_basis_display() if (scheme := scheme_of(year)) else "Not set",
+                year.get_status_display(),
+            )
+            for year in years
+        ],
+    )
 
 
 def year_in_force(partnership, day: datetime.date) -> FinancialYear | None:

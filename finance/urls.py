@@ -7,6 +7,7 @@ app_name = "finance"
 # Mounted under /p/<slug:partnership_slug>/finance/ (config/urls.py).
 urlpatterns = [
     path("", years.YearListView.as_view(), name="list"),
+    path("export.<str:fmt>", years.YearListExportView.as_view(), name="list_export"),
     path("open/", years.YearOpenView.as_view(), name="open"),
     path("overdue/", contributions.OverdueView.as_view(), name="overdue"),
     path("overdue/export.<str:fmt>", report.OverdueExportView.as_view(), name="overdue_export"),

@@ -357,6 +357,37 @@ def attendance_sheet(meeting: Meeting) -> dict:
     return {"rows": rows, "quorum": quorum_of(meeting, len(schools), represented)}
 
 
+def _answer_word(invitee: Invitee) -> str:
+    if invitee.substitute_for_id:
+        return "substitute"
+    return invitee.get_answer_display().lower() if invitee.answer else "not answered"
+
+
+def attendance_table(meeting: Meeting, sheet: dict) -> Table:
+    """A meeting's attendance as a download, as the note-taker's page lists it (`attendance_sheet`):
+    each school expected there, how it was represented, and its invitees' answers given before the
+    meeting (never the reason for apologies, which the page does not show either)."""
+
+    def answers(invitees: list[Invitee]) -> str:
+        return "; ".join(f"{invitee.name}: {_answer_word(invitee)}" for invitee in invitees) or (
+            "Nobody invited from this school"
+        )
+
+    return Table(
+        title=f"Attendance at {meeting.title}",
+        columns=[Column("School"), Column("URN", Kind.REFERENCE), Column("Attendance"), Column("Answers")],
+        rows=[
+            (
+                row["school"].name,
+                row["school"].urn,
+                row["attendance"].get_status_display() if row["attendance"] else "Not recorded",
+                answers(row["invitees"]),
+            )
+            for row in sheet["rows"]
+        ],
+    )
+
+
 _ANSWER_SALT = "meetings.answer-link"
 
 

@@ -19,6 +19,11 @@ urlpatterns = [
     path("<int:meeting_pk>/change/", meetings.MeetingChangeView.as_view(), name="change"),
     path("<int:meeting_pk>/cancel/", meetings.MeetingCancelView.as_view(), name="cancel"),
     path("<int:meeting_pk>/attendance/", meetings.AttendanceView.as_view(), name="attendance"),
+    path(
+        "<int:meeting_pk>/attendance/export.<str:fmt>",
+        meetings.AttendanceExportView.as_view(),
+        name="attendance_export",
+    ),
     path("<int:meeting_pk>/answer/", meetings.MeetingAnswerView.as_view(), name="answer"),
     path("<int:meeting_pk>/invite/", meetings.InviteeAddView.as_view(), name="invitee_add"),
     path("<int:meeting_pk>/agenda/", agenda.AgendaView.as_view(), name="agenda"),

@@ -17,7 +17,16 @@ from core.exports import Column, Kind, Table
 from partnerships.calendar import academic_year_label, academic_year_of
 from partnerships.models import RoleAssignment
 from partnerships.roles import SCHOOL_ROLES, Role
-from subscriptions.models import BookingDelegation, CreditEntry, PlanForum, Review, Subscription, TariffItem, Visit
+from subscriptions.models import (
+    BookingDelegation,
+    CreditEntry,
+    PepPlan,
+    PlanForum,
+    Review,
+    Subscription,
+    TariffItem,
+    Visit,
+)
 
 HALF = Decimal("0.5")
 MAX_HOURS_A_DAY = Decimal("8")
@@ -636,5 +645,33 @@ def reviews_table(reviews: list[Review]) -> Table:
                 review.get_state_display(),
             )
             for review in reviews
+        ],
+    )
+
+
+def pep_plans_readable(tenant) -> list[PepPlan]:
+    """The PEP headteachers' plans the user may read, the latest year first: every one to those who
+    manage subscriptions (the partnership manager), else only their own; to anyone else a plan does
+    not exist. One query, however many plans."""
+    plans = PepPlan.objects.filter(partnership=tenant.partnership).select_related("pep")
+    if not tenant.has("manage_subscriptions"):
+        plans = plans.filter(pep=tenant.user)
+    return list(plans.order_by("-year", "pep__full_name", "pk"))
+
+
+def pep_plans_table(plans: list[PepPlan]) -> Table:
+    """The PEP plans list as a download: the plans the reader may read, as the page lists them, with
+    what each plan's own page says of its share of time and its annual review's date (not its notes)."""
+    return Table(
+        title="PEP headteachers' plans",
+        columns=[
+            Column("PEP headteacher"),
+            Column("Academic year"),
+            Column("Time as school improvement partner (%)", Kind.INTEGER),
+            Column("Annual review meeting", Kind.DATE),
+        ],
+        rows=[
+            (str(plan.pep), academic_year_label(plan.year), plan.sip_share_percent, plan.annual_review_on)
+            for plan in plans
         ],
     )

@@ -25,6 +25,7 @@ urlpatterns = [
     path("bookings/<int:booking_pk>/cancel/", views.BookingCancelView.as_view(), name="cancel"),
     path("bookings/<int:booking_pk>/time/", views.ActualsView.as_view(), name="actuals"),
     path("pep/", pep.PepPlansView.as_view(), name="pep_plans"),
+    path("pep/export.<str:fmt>", pep.PepPlansExportView.as_view(), name="pep_plans_export"),
     path("pep/new/", pep.PepPlanCreateView.as_view(), name="pep_new"),
     path("pep/<int:plan_pk>/", pep.PepPlanView.as_view(), name="pep_plan"),
     path("pep/<int:plan_pk>/cpd/", pep.CpdRecordView.as_view(), name="pep_cpd"),

@@ -5,10 +5,17 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from core.views import ServiceFormView, TenantViewMixin
+from core.views import ServiceFormView, TableExportView, TenantViewMixin
 from finance.forms import BudgetForm, CloseYearForm, SchemeForm, YearOpenForm
 from finance.models import ContributionScheme, FinancialYear
-from finance.selectors import admin_share_text, requests_with_balances, statement_schools, year_totals, years_of
+from finance.selectors import (
+    admin_share_text,
+    requests_with_balances,
+    statement_schools,
+    year_totals,
+    years_of,
+    years_table,
+)
 from finance.services.years import budget_set, contribution_scheme_set, financial_year_close, financial_year_open
 from finance.views.access import FinanceAccessMixin
 from partnerships.calendar import financial_year_of
@@ -36,6 +43,18 @@ class YearListView(FinanceAccessMixin, TenantViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {"years": years_of(self.partnership)}
+
+
+class YearListExportView(TableExportView):
+    """The financial years as the finance page lists them, as CSV or XLSX, under the page's permission."""
+
+    permission_required = "view_finance"
+
+    def export_table(self, **kwargs):
+        return years_table(years_of(self.partnership))
+
+    def export_filename(self):
+        return f"{self.partnership.slug}-financial-years"
 
 
 class YearOpenView(ServiceFormView):

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.text import slugify
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -25,6 +26,7 @@ from meetings.selectors import (
     DEFAULT_NOTICE_DAYS,
     agenda_for,
     attendance_sheet,
+    attendance_table,
     feed_holder,
     feed_meetings_for,
     has_live_feed,
@@ -355,6 +357,15 @@ class FeedView(View):
         return user
 
 
+def _attendance_meeting(request, meeting_pk) -> Meeting:
+    """The meeting whose attendance the reader records: its note-taker's and the coordinator's (403 to
+    anyone else who sees the meeting; 404 if it is not this partnership's)."""
+    meeting = _meeting_or_404(meeting_pk)
+    if not may_record_attendance(request.user, meeting):
+        raise PermissionDenied
+    return meeting
+
+
 class AttendanceView(_MeetingFormView):
     """The note-taker's attendance page: each school's attendance recorded in place (htmx), with the
     quorum recounted as they go."""
@@ -364,9 +375,7 @@ class AttendanceView(_MeetingFormView):
     form_class = AttendanceForm
 
     def lookup(self, meeting_pk, **kwargs):
-        meeting = _meeting_or_404(meeting_pk)
-        if not may_record_attendance(self.request.user, meeting):
-            raise PermissionDenied
+        meeting = _attendance_meeting(self.request, meeting_pk)
         self.schools = meeting_schools(meeting)
         return meeting
 
@@ -395,6 +404,23 @@ class AttendanceView(_MeetingFormView):
         # In place: the whole page, from which htmx takes the school's row and the quorum box.
         form = self.get_form_class()(schools=self.schools)
         return self.render_to_response(self.get_context_data(form=form, saved=attendance))
+
+
+class AttendanceExportView(TableExportView):
+    """A meeting's attendance as its note-taker's page lists it, as CSV or XLSX, to those who record it."""
+
+    permission_required = "view_meetings"
+
+    def lookup(self, meeting_pk, **kwargs):
+        return _attendance_meeting(self.request, meeting_pk)
+
+    def export_table(self, **kwargs):
+        self.meeting = self.lookup(**kwargs)
+        return attendance_table(self.meeting, attendance_sheet(self.meeting))
+
+    def export_filename(self):
+        day = timezone.localtime(self.meeting.starts).date().isoformat()
+        return f"{self.partnership.slug}-attendance-{day}-{slugify(self.meeting.title) or 'meeting'}"
 
 
 class AnswerByLinkView(BaseServiceFormView):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from accounts.models import User
-from core.views import ServiceFormView, TenantViewMixin, row_id
+from core.views import ServiceFormView, TableExportView, TenantViewMixin, row_id
 from partnerships.calendar import academic_year_label, academic_year_of
 from partnerships.models import Membership, RoleAssignment
 from partnerships.roles import Role
@@ -25,7 +25,7 @@ from subscriptions.forms import (
     SupportDayForm,
 )
 from subscriptions.models import PanelMember, PepMilestone, PepPlan, SupportDay
-from subscriptions.selectors import SUPPORT_DAYS_A_YEAR, pep_cpd_summary
+from subscriptions.selectors import SUPPORT_DAYS_A_YEAR, pep_cpd_summary, pep_plans_readable, pep_plans_table
 from subscriptions.services.pep import (
     pep_annual_review_record,
     pep_cpd_record,
@@ -57,10 +57,19 @@ class PepPlansView(TenantViewMixin, TemplateView):
     template_name = "subscriptions/pep_plans.html"
 
     def get_context_data(self, **kwargs):
-        plans = PepPlan.objects.filter(partnership=self.partnership).select_related("pep")
-        if not self.request.tenant.has(MANAGE):
-            plans = plans.filter(pep=self.request.user)
-        return super().get_context_data(**kwargs) | {"plans": list(plans), "manages": self.request.tenant.has(MANAGE)}
+        plans = pep_plans_readable(self.request.tenant)
+        return super().get_context_data(**kwargs) | {"plans": plans, "manages": self.request.tenant.has(MANAGE)}
+
+
+class PepPlansExportView(TableExportView):
+    """The plans the reader may read (their own, or every one to the partnership manager), as the
+    page lists them, as CSV or XLSX."""
+
+    def export_table(self, **kwargs):
+        return pep_plans_table(pep_plans_readable(self.request.tenant))
+
+    def export_filename(self):
+        return f"{self.partnership.slug}-pep-plans"
 
 
 class PepPlanView(_PlanMixin, TenantViewMixin, TemplateView):

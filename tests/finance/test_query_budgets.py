@@ -131,6 +131,7 @@ def _grow(tenant, year, line, grant):
 
 PAGES = [
     "",
+    "export.xlsx",
     "summary/",
     "overdue/",
     "overdue/export.xlsx",

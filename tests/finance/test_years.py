@@ -7,6 +7,7 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 
 from accounts.models import AuditEvent
@@ -15,6 +16,7 @@ from finance.forms import SchemeForm
 from finance.models import BudgetLine, ContributionScheme, FinancialYear
 from finance.services.years import contribution_scheme_set, financial_year_open
 from partnerships.models import Constitution
+from tests.downloads import csv_rows, xlsx_rows
 from tests.factories.partnerships import MembershipFactory
 from tests.factories.schools import CensusFactory
 
@@ -274,3 +276,47 @@ def test_the_preview_runs_a_constant_number_of_queries(tenant_a, client_for):
     url = f"/p/{tenant_a.partnership.slug}/finance/{year.pk}/contributions/"
     assert_constant_queries(client_for(tenant_a.coordinator), url, grow=grow)
     assert_constant_queries(client_for(tenant_a.coordinator), f"/p/{tenant_a.partnership.slug}/finance/", grow=grow)
+
+
+def _years_export(tenant, fmt):
+    return reverse("finance:list_export", kwargs={"partnership_slug": tenant.slug, "fmt": fmt})
+
+
+def test_the_years_download_lists_the_partnerships_years_as_the_page_does(tenant_a, tenant_b, client_for):
+    year = _open(tenant_a, start_year=2026)
+    with scope(partnership=tenant_a.partnership):
+        contribution_scheme_set(actor=tenant_a.coordinator, year=year, basis="flat", rate=Decimal("100.00"))
+    old = _open(tenant_a, start_year=2024)
+    with scopes_disabled():
+        FinancialYear.objects.filter(pk=old.pk).update(status=FinancialYear.Status.CLOSED)
+    _open(tenant_b, start_year=2019)
+
+    rows = csv_rows(client_for(tenant_a.coordinator).get(_years_export(tenant_a, "csv")))
+    assert rows == [
+        ["Year", "Starts", "Ends", "Contributions", "Status"],
+        [year.label, "2026-04-01", "2027-03-31", "The same amount from every school", "Open"],
+        [old.label, "2024-04-01", "2025-03-31", "Not set", "Closed"],
+    ]
+    sheet = xlsx_rows(client_for(tenant_a.headteacher).get(_years_export(tenant_a, "xlsx")))
+    assert [row[1:3] for row in sheet[1:]] == [
+        (datetime.datetime(2026, 4, 1), datetime.datetime(2027, 3, 31)),
+        (datetime.datetime(2024, 4, 1), datetime.datetime(2025, 3, 31)),
+    ]
+    beta = csv_rows(client_for(tenant_b.coordinator).get(_years_export(tenant_b, "csv")))
+    assert [row[1] for row in beta[1:]] == ["2019-04-01"]
+    page = client_for(tenant_a.coordinator).get(f"/p/{tenant_a.slug}/finance/").content.decode()
+    assert "Download as CSV" in page and _years_export(tenant_a, "xlsx") in page
+
+
+def test_the_years_download_runs_the_same_queries_for_one_year_and_twenty(tenant_a, client_for):
+    year = _open(tenant_a, start_year=2026)
+    with scope(partnership=tenant_a.partnership):
+        contribution_scheme_set(actor=tenant_a.coordinator, year=year, basis="per_fte", rate=Decimal("2.00"))
+
+    def grow():
+        for start_year in range(2006, 2026):  # each with the scheme of the year before, or none
+            _open(tenant_a, start_year=start_year)
+
+    url = _years_export(tenant_a, "xlsx")
+    assert_constant_queries(client_for(tenant_a.coordinator), url, grow=grow, at_most=5)
+    assert len(xlsx_rows(client_for(tenant_a.coordinator).get(url))) == 22

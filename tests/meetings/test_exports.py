@@ -1,6 +1,7 @@
-"""The meetings list and the action points list download as CSV and XLSX: the page's rows (the action
-points as its filters choose them), formula-looking text disarmed, dates as dates, in a constant number
-of queries. Another partnership's meetings are never in the file."""
+"""The meetings list, the action points list and a meeting's attendance download as CSV and XLSX: the
+page's rows (the action points as its filters choose them, the attendance of the schools the note-taker's
+page lists), formula-looking text disarmed, dates as dates, in a constant number of queries. Another
+partnership's meetings and schools are never in the file."""
 
 import datetime
 
@@ -10,10 +11,13 @@ from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from core.testing import assert_constant_queries
-from meetings.models import ActionPoint, Meeting
+from meetings.models import ActionPoint, Attendance, Meeting
 from meetings.services.minutes import action_done
 from tests.downloads import csv_rows, xlsx_rows
-from tests.factories.meetings import MeetingFactory
+from tests.factories.accounts import UserFactory
+from tests.factories.meetings import InviteeFactory, MeetingFactory
+from tests.factories.partnerships import MembershipFactory, member_school_with_head
+from tests.factories.schools import SchoolFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +26,11 @@ FORMULA = '=HYPERLINK("http://evil.example","Click")'
 
 def _url(tenant, name, fmt, **kwargs):
     return reverse(f"meetings:{name}", kwargs={"partnership_slug": tenant.slug, "fmt": fmt, **kwargs})
+
+
+def _attended(meeting, school, status, by):
+    with scopes_disabled():
+        return Attendance.objects.create(meeting=meeting, school=school, status=status, recorded_by=by)
 
 
 def _meeting(tenant, *, days: int, title="Partnership meeting", **fields):
@@ -141,3 +150,78 @@ def test_the_pages_link_to_their_downloads(tenant_a, client_for):
         reverse("meetings:actions", kwargs={"partnership_slug": tenant_a.slug}), {"status": "open"}
     ).content.decode()
     assert _url(tenant_a, "actions_export", "csv") + "?status=open" in page
+
+
+def test_the_attendance_download_lists_the_schools_expected_as_the_page_does(tenant_a, tenant_b, client_for):
+    meeting = _meeting(tenant_a, days=0, title="Summer meeting", note_taker=tenant_a.headteacher)
+    s0, s1 = tenant_a.schools
+    with scopes_disabled():
+        formula_school = MembershipFactory(partnership=tenant_a.partnership, school=SchoolFactory(name=FORMULA)).school
+        former = MembershipFactory(
+            partnership=tenant_a.partnership, joined=datetime.date(2015, 9, 1), left=datetime.date(2020, 8, 31)
+        ).school
+        InviteeFactory(meeting=meeting, user=tenant_a.headteacher, school=s0, answer="attending")
+        InviteeFactory(
+            meeting=meeting,
+            user=UserFactory(full_name="Bea Deputy"),
+            school=s1,
+            answer="apologies",
+            apologies_reason="A private medical appointment",
+        )
+        InviteeFactory(meeting=meeting, user=UserFactory(full_name="Taken Off"), school=s0, removed_at=timezone.now())
+    _attended(meeting, s0, "present", tenant_a.headteacher)
+    _attended(meeting, s1, "apologies", tenant_a.headteacher)
+    # Records of schools the page does not list: one that left before the meeting, another partnership's.
+    _attended(meeting, former, "present", tenant_a.coordinator)
+    _attended(meeting, tenant_b.schools[0], "present", tenant_a.coordinator)
+
+    response = client_for(tenant_a.headteacher).get(_url(tenant_a, "attendance_export", "csv", meeting_pk=meeting.pk))
+    rows = csv_rows(response)
+    assert rows[0] == ["School", "URN", "Attendance", "Answers"]
+    assert sorted(rows[1:]) == sorted(
+        [
+            ["'" + FORMULA, str(formula_school.urn), "Not recorded", "Nobody invited from this school"],
+            [s0.name, str(s0.urn), "Present", f"{tenant_a.headteacher.full_name}: coming"],
+            [s1.name, str(s1.urn), "Apologies", "Bea Deputy: sends apologies"],
+        ]
+    )
+    for hidden in (b"private medical", b"Taken Off", former.name.encode(), tenant_b.schools[0].name.encode()):
+        assert hidden not in response.content
+
+    sheet = xlsx_rows(
+        client_for(tenant_a.coordinator).get(_url(tenant_a, "attendance_export", "xlsx", meeting_pk=meeting.pk))
+    )
+    assert len(sheet) == 4 and {row[1] for row in sheet[1:]} == {s0.urn, s1.urn, formula_school.urn}
+    page = client_for(tenant_a.headteacher).get(reverse("meetings:attendance", args=[tenant_a.slug, meeting.pk]))
+    assert _url(tenant_a, "attendance_export", "xlsx", meeting_pk=meeting.pk) in page.content.decode()
+
+
+def test_the_attendance_download_is_the_note_takers_and_this_partnerships_only(tenant_a, tenant_b, client_for):
+    meeting = _meeting(tenant_a, days=0, note_taker=tenant_a.headteacher)
+    beta = _meeting(tenant_b, days=0, note_taker=tenant_b.headteacher)
+    _, other_head = member_school_with_head(tenant_a.partnership, head_since=datetime.date(2021, 9, 1))
+    assert (
+        client_for(other_head).get(_url(tenant_a, "attendance_export", "csv", meeting_pk=meeting.pk)).status_code == 403
+    )
+    url = _url(tenant_a, "attendance_export", "csv", meeting_pk=beta.pk)
+    assert client_for(tenant_a.coordinator).get(url).status_code == 404
+    assert client_for(tenant_a.headteacher).post(url).status_code == 404  # a 405 would say the meeting exists
+
+
+def test_the_attendance_download_runs_the_same_queries_for_a_few_schools_and_many(tenant_a, client_for):
+    meeting = _meeting(tenant_a, days=0, note_taker=tenant_a.headteacher)
+    _attended(meeting, tenant_a.schools[0], "present", tenant_a.headteacher)
+
+    def grow():
+        for n in range(60):
+            school = MembershipFactory(partnership=tenant_a.partnership).school
+            InviteeFactory(meeting=meeting, user=UserFactory(), school=school, answer="attending")
+            if n % 2:
+                _attended(meeting, school, "present", tenant_a.coordinator)
+
+    assert_constant_queries(
+        client_for(tenant_a.coordinator),
+        _url(tenant_a, "attendance_export", "xlsx", meeting_pk=meeting.pk),
+        grow=grow,
+        at_most=10,
+    )

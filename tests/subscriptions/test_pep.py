@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from accounts.models import AuditEvent
+from core.testing import assert_constant_queries
 from partnerships.roles import Role
-from subscriptions.models import PanelMember
+from subscriptions.models import PanelMember, PepPlan
 from subscriptions.selectors import pep_cpd_summary
 from subscriptions.services.pep import (
     pep_annual_review_record,
@@ -23,11 +26,13 @@ from subscriptions.services.pep import (
     pep_plan_create,
     pep_support_day_record,
 )
+from tests.downloads import csv_rows, xlsx_rows
 from tests.factories.accounts import UserFactory
 from tests.factories.partnerships import give_role, member_school_with_head
 
 D = datetime.date
 H = Decimal
+FORMULA = '=HYPERLINK("http://evil.example","Click")'
 pytestmark = pytest.mark.django_db
 
 
@@ -179,3 +184,63 @@ def test_the_coordinator_agrees_an_outcome_marks_a_milestone_and_records_the_rev
     assert client.post(f"{base}/review/", {"held_on": "2027-07-14", "notes": "All met"}).status_code == 302
     page = client.get(f"{base}/").content.decode()
     assert "met 20 January 2027 (Moderated samples)" in page and "All met" in page
+
+
+def _plans_export(tenant, fmt):
+    return reverse("subscriptions:pep_plans_export", kwargs={"partnership_slug": tenant.slug, "fmt": fmt})
+
+
+def test_the_plans_download_holds_the_plans_the_reader_may_read(tenant_a, tenant_b, pep, client_for):
+    with scopes_disabled():
+        other = UserFactory(full_name=FORMULA)
+        give_role(other, tenant_a.partnership, Role.ADVISER, tenant_a.schools[1], start=D(2025, 9, 1))
+        pep_plan_create(actor=tenant_a.coordinator, partnership=tenant_a.partnership, pep=other, year=2025)
+        pep_annual_review_record(actor=tenant_a.coordinator, plan=pep, held_on=D(2027, 7, 14), notes="Kept private")
+        PepPlan.objects.create(partnership=tenant_b.partnership, pep=UserFactory(full_name="Beta PEP"), year=2026)
+
+    # The coordinator: every plan of this partnership, the latest year first, formulas disarmed.
+    response = client_for(tenant_a.coordinator).get(_plans_export(tenant_a, "csv"))
+    assert csv_rows(response) == [
+        ["PEP headteacher", "Academic year", "Time as school improvement partner (%)", "Annual review meeting"],
+        ["Pat PEP", "2026/27", "33", "2027-07-14"],
+        ["'" + FORMULA, "2025/26", "33", ""],
+    ]
+    assert b"Kept private" not in response.content and b"Beta PEP" not in response.content
+    sheet = xlsx_rows(client_for(tenant_a.coordinator).get(_plans_export(tenant_a, "xlsx")))
+    assert sheet[1] == ("Pat PEP", "2026/27", 33, datetime.datetime(2027, 7, 14))
+    assert sheet[2][0] == "'" + FORMULA and len(sheet) == 3
+
+    # A PEP: their own plan only, as the page lists it; another PEP's plan does not exist for them.
+    own = xlsx_rows(client_for(pep.pep).get(_plans_export(tenant_a, "xlsx")))
+    assert [row[:2] for row in own[1:]] == [("Pat PEP", "2026/27")]
+    assert csv_rows(client_for(other).get(_plans_export(tenant_a, "csv")))[1:] == [["'" + FORMULA, "2025/26", "33", ""]]
+    assert csv_rows(client_for(tenant_a.headteacher).get(_plans_export(tenant_a, "csv")))[1:] == []
+    beta = csv_rows(client_for(tenant_b.coordinator).get(_plans_export(tenant_b, "csv")))
+    assert [row[0] for row in beta[1:]] == ["Beta PEP"]
+
+
+def test_the_plans_page_links_to_its_downloads(tenant_a, pep, client_for):
+    page = client_for(pep.pep).get(reverse("subscriptions:pep_plans", kwargs={"partnership_slug": tenant_a.slug}))
+    assert "Download as CSV" in page.content.decode() and _plans_export(tenant_a, "xlsx") in page.content.decode()
+    assert client_for(pep.pep).get(_plans_export(tenant_a, "pdf")).status_code == 404
+
+
+def _more_plans(tenant, pep, years):
+    """For each year, a plan of `pep`'s and five other PEPs' plans."""
+    for year in years:
+        PepPlan.objects.create(partnership=tenant.partnership, pep=pep, year=year)
+        for _ in range(5):
+            PepPlan.objects.create(partnership=tenant.partnership, pep=UserFactory(), year=year)
+
+
+def test_the_plans_download_runs_the_same_queries_for_one_plan_and_sixty(tenant_a, pep, client_for):
+    url = _plans_export(tenant_a, "xlsx")
+    assert_constant_queries(
+        client_for(tenant_a.coordinator),
+        url,
+        grow=partial(_more_plans, tenant_a, pep.pep, range(2010, 2020)),
+        at_most=5,
+    )
+    assert_constant_queries(
+        client_for(pep.pep), url, grow=partial(_more_plans, tenant_a, pep.pep, range(2000, 2010)), at_most=5
+    )

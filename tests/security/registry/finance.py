@@ -126,6 +126,7 @@ PLAIN_KWARGS = {"fmt": "a download's format (csv or xlsx), no object"}
 
 ALLOWED = {
     "finance:list": _VIEWERS,
+    "finance:list_export": _VIEWERS,
     "finance:year": _VIEWERS,
     "finance:open": _COORDINATOR,
     "finance:scheme": _COORDINATOR,

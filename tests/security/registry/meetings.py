@@ -57,6 +57,7 @@ OBJECT_KWARGS["token"] = _feed_token
 ALLOWED.update(
     {
         "meetings:attendance": _COORDINATOR,  # and the meeting's note-taker, whoever they are
+        "meetings:attendance_export": _COORDINATOR,  # the same
         "meetings:calendar": _VIEWERS,
         "meetings:calendar_link": _VIEWERS,
         "meetings:calendar_stop": _VIEWERS,

@@ -40,6 +40,7 @@ OBJECT_KWARGS = {
 
 ALLOWED = {
     "subscriptions:pep_plans": _ALL,
+    "subscriptions:pep_plans_export": _ALL,  # each their own plans; every plan to the coordinator
     "subscriptions:pep_new": _COORDINATOR,
     "subscriptions:pep_plan": _COORDINATOR,
     "subscriptions:pep_cpd": _COORDINATOR,
