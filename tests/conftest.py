@@ -5,7 +5,6 @@ import datetime
 from dataclasses import dataclass
 
 import pytest
-from django.test import Client
 from django_scopes import scopes_disabled
 
 from accounts.models import Invitation
@@ -13,7 +12,7 @@ from partnerships.models import Membership, Partnership, RoleAssignment
 from partnerships.roles import Role
 from partnerships.services.invitations import invitation_create
 from schools.models import School
-from tests.factories.accounts import UserFactory
+from tests.factories.accounts import UserFactory, signed_in
 from tests.factories.partnerships import MembershipFactory, PartnershipFactory, give_role
 from tests.factories.schools import SchoolFactory
 
@@ -142,12 +141,7 @@ def tenant_b(db) -> Tenant:
 
 @pytest.fixture
 def client_for():
-    def _client(user) -> Client:
-        client = Client()
-        client.force_login(user)
-        return client
-
-    return _client
+    return signed_in
 
 
 @pytest.fixture

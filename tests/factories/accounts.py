@@ -5,6 +5,7 @@ Invitations are made through partnerships.services.invitations.invitation_create
 
 import factory
 from allauth.account.models import EmailAddress
+from django.test import Client
 
 from accounts.models import User
 
@@ -25,3 +26,10 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create:
             obj.save()
             EmailAddress.objects.create(user=obj, email=obj.email, primary=True, verified=True)
+
+
+def signed_in(user) -> Client:
+    """A test client with `user` signed in (as the `client_for` fixture gives)."""
+    client = Client()
+    client.force_login(user)
+    return client

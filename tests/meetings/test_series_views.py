@@ -217,14 +217,18 @@ def failed(tenant_a, client_for):
         return meeting, meeting.invitees.get(user=tenant_a.headteacher), notice
 
 
-def test_outbox_requeue_queues_only_a_failed_message_again(failed, django_capture_on_commit_callbacks):
+def test_outbox_requeue_queues_only_a_failed_message_again(failed, mailoutbox, django_capture_on_commit_callbacks):
     _meeting, _invitee, notice = failed
+    mailoutbox.clear()
     with django_capture_on_commit_callbacks() as callbacks:
         assert outbox_requeue(notice.pk) is True
-    assert len(callbacks) == 1  # sent once the transaction commits
     notice.refresh_from_db()
     assert (notice.state, notice.attempts) == ("queued", 0)
     assert outbox_requeue(notice.pk) is False  # not failed now
+    assert not mailoutbox  # sent only once the transaction commits
+    for callback in callbacks:
+        callback()
+    assert [message.to for message in mailoutbox] == [[notice.recipient]]
 
 
 def test_the_coordinator_sends_a_failed_notice_again(

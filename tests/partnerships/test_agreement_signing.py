@@ -11,7 +11,6 @@ import subprocess
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import Client
 from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 
@@ -24,7 +23,7 @@ from partnerships.models import AgreementCopy, AgreementSignature, Membership
 from partnerships.roles import Role
 from partnerships.services.agreements import agreement_publish, agreement_renew
 from partnerships.services.signing import agreement_sign
-from tests.factories.accounts import UserFactory
+from tests.factories.accounts import UserFactory, signed_in
 from tests.factories.agreements import EXETER, PASSWORD, K, signing_partnership
 from tests.factories.partnerships import give_role
 
@@ -278,12 +277,6 @@ def test_a_new_version_voids_pending_signatures_tells_the_signers_and_asks_again
 # --- The pages -------------------------------------------------------------------------------------------
 
 
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def _url(signing, name, **kwargs):
     return reverse(f"agreement:{name}", kwargs={"partnership_slug": signing.partnership.slug, **kwargs})
 
@@ -294,7 +287,7 @@ def test_signing_through_the_pages():
     head = signing.heads[school.pk]
     copy = signing.copy(school)
     block = signing.block(K.HEADTEACHER)
-    client = _client(head)
+    client = signed_in(head)
     page = client.get(_url(signing, "copy", copy_pk=copy.pk))
     assert page.status_code == 200
     sign_url = _url(signing, "sign", copy_pk=copy.pk, block_pk=block.pk)
@@ -321,7 +314,7 @@ def test_another_schools_people_do_not_see_its_copy():
     signing = signing_partnership(schools=2)
     school, other = signing.schools
     copy = signing.copy(school)
-    client = _client(signing.heads[other.pk])
+    client = signed_in(signing.heads[other.pk])
     for name, kwargs in [
         ("copy", {"copy_pk": copy.pk}),
         ("copy_blank", {"copy_pk": copy.pk}),
@@ -336,7 +329,7 @@ def test_another_schools_people_do_not_see_its_copy():
 
 def test_the_signing_board_runs_the_same_queries_for_many_schools():
     signing = signing_partnership(schools=2)
-    client = _client(signing.coordinator)
+    client = signed_in(signing.coordinator)
     url = _url(signing, "board", version_pk=signing.version.pk)
 
     def grow():
@@ -364,11 +357,11 @@ def test_the_partnership_downloads_every_signed_copy_in_one_zip():
     signing = signing_partnership(schools=2)
     _sign_all(signing, signing.schools[0])
     url = _url(signing, "signed_copies", version_pk=signing.version.pk)
-    response = _client(signing.coordinator).get(url)
+    response = signed_in(signing.coordinator).get(url)
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
         [name] = archive.namelist()
         pdf = archive.read(name)
     copy = signing.copy(signing.schools[0])
     assert copy.identifier in name and sha256(pdf) == copy.signed_sha256
-    assert _client(signing.heads[signing.schools[0].pk]).get(url).status_code == 403
+    assert signed_in(signing.heads[signing.schools[0].pk]).get(url).status_code == 403

@@ -19,19 +19,13 @@ from partnerships.models import RoleAssignment
 from partnerships.roles import Role
 from reports.selectors.people import RETAINED
 from schools.models import Person
-from tests.factories.accounts import UserFactory
+from tests.factories.accounts import UserFactory, signed_in
 from tests.factories.meetings import AgendaItemFactory, InviteeFactory, MeetingFactory
 from tests.factories.partnerships import give_role
 from tests.factories.schools import PersonFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _url(tenant, person, tail=""):
@@ -77,7 +71,7 @@ def test_the_export_holds_their_records_and_nothing_of_another_partnership(tenan
         AuditEvent.objects.create(
             partnership=tenant_b.partnership, actor=former, action=AuditAction.MEETING_ANSWERED, summary="Beta secret"
         )
-    response = _client(tenant_a.coordinator).get(_url(tenant_a, former, "data.json"))
+    response = signed_in(tenant_a.coordinator).get(_url(tenant_a, former, "data.json"))
     assert response.status_code == 200
     assert response["Content-Disposition"].endswith('.json"')
     data = json.loads(response.content)
@@ -93,7 +87,7 @@ def test_the_export_holds_their_records_and_nothing_of_another_partnership(tenan
 
 
 def test_the_pdf_reads_as_a_tagged_document_with_their_records(tenant_a, former, tmp_path):
-    response = _client(tenant_a.coordinator).get(_url(tenant_a, former, "data.pdf"))
+    response = signed_in(tenant_a.coordinator).get(_url(tenant_a, former, "data.pdf"))
     assert response["Content-Type"] == "application/pdf"
     reader = PdfReader(io.BytesIO(response.content))
     assert reader.metadata.title == f"Personal data held by {tenant_a.partnership.name}: {former.full_name}"
@@ -110,7 +104,7 @@ def test_erasure_removes_who_they_were_and_keeps_the_history(tenant_a, former):
     with scopes_disabled():
         actions_before = ActionPoint.objects.filter(owner=former).count()
     email = former.email
-    response = _client(tenant_a.coordinator).post(_url(tenant_a, former, "erase/"), {"confirm": "on"})
+    response = signed_in(tenant_a.coordinator).post(_url(tenant_a, former, "erase/"), {"confirm": "on"})
     assert response.status_code == 302
     former.refresh_from_db()
     assert former.full_name == f"Erased person {former.pk}"
@@ -126,7 +120,7 @@ def test_erasure_removes_who_they_were_and_keeps_the_history(tenant_a, former):
     assert row.actor == tenant_a.coordinator and row.subject_id == former.pk
     assert email not in row.summary
     assert not Client().login(email=email, password="password")
-    page = _client(tenant_a.coordinator).get(_url(tenant_a, former)).content.decode()
+    page = signed_in(tenant_a.coordinator).get(_url(tenant_a, former)).content.decode()
     assert "already been erased" in page
 
 
@@ -140,7 +134,7 @@ def test_erasure_is_refused_with_the_reason_and_nothing_changes(tenant_a, tenant
     if case == "themselves":
         person = actor
     before = (person.full_name, person.email)
-    response = _client(actor).post(_url(tenant_a, person, "erase/"), {"confirm": "on"})
+    response = signed_in(actor).post(_url(tenant_a, person, "erase/"), {"confirm": "on"})
     assert response.status_code == 400
     expected = {
         "current role": "still holds a role here: end their roles first",
@@ -153,7 +147,7 @@ def test_erasure_is_refused_with_the_reason_and_nothing_changes(tenant_a, tenant
 
 
 def test_erasing_needs_the_box_ticked(tenant_a, former):
-    response = _client(tenant_a.coordinator).post(_url(tenant_a, former, "erase/"), {})
+    response = signed_in(tenant_a.coordinator).post(_url(tenant_a, former, "erase/"), {})
     assert response.status_code == 400
     assert response.context["form"].errors["confirm"] == [
         "Confirm that you understand their details are removed for good"
@@ -163,7 +157,7 @@ def test_erasing_needs_the_box_ticked(tenant_a, former):
 
 
 def test_someone_never_in_the_partnership_is_not_found(tenant_a, tenant_b):
-    client = _client(tenant_a.coordinator)
+    client = signed_in(tenant_a.coordinator)
     for tail in ("", "data.json", "erase/"):
         assert client.get(_url(tenant_a, tenant_b.headteacher, tail)).status_code == 404
     assert client.get(_url(tenant_a, tenant_a.headteacher, "data.csv")).status_code == 404
@@ -191,7 +185,7 @@ def test_the_data_page_runs_a_constant_number_of_queries(tenant_a, former):
                 partnership=tenant_a.partnership, actor=former, action=AuditAction.MEETING_ANSWERED, summary=f"A{n}"
             )
 
-    client = _client(tenant_a.coordinator)
+    client = signed_in(tenant_a.coordinator)
     assert_constant_queries(client, f"/p/{tenant_a.slug}/reports/people/{former.pk}/", grow=grow)
     assert_constant_queries(client, f"/p/{tenant_a.slug}/reports/people/", grow=lambda: _people(tenant_a))
 
@@ -202,5 +196,5 @@ def _people(tenant):
 
 
 def test_people_page_lists_everyone_with_a_role_here_only(tenant_a, tenant_b):
-    body = _client(tenant_a.coordinator).get(f"/p/{tenant_a.slug}/reports/people/").content.decode()
+    body = signed_in(tenant_a.coordinator).get(f"/p/{tenant_a.slug}/reports/people/").content.decode()
     assert tenant_a.headteacher.full_name in body and tenant_b.headteacher.full_name not in body

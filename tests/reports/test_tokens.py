@@ -8,20 +8,14 @@ from django_scopes import scopes_disabled
 from accounts.models import AuditEvent
 from reports.models import ApiToken
 from reports.models.tokens import token_hash
-from tests.factories.accounts import UserFactory
+from tests.factories.accounts import UserFactory, signed_in
 from tests.factories.partnerships import give_role
 
 pytestmark = pytest.mark.django_db
 
 
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def test_a_token_is_shown_once_kept_as_a_hash_used_and_revoked(tenant_a):
-    client = _client(tenant_a.headteacher)
+    client = signed_in(tenant_a.headteacher)
     url = f"/p/{tenant_a.slug}/reports/api-tokens/"
     assert "API tokens" in client.get(f"/p/{tenant_a.slug}/").content.decode()  # in the account bar
     made = client.post(url, {"name": "Governors' spreadsheet"})
@@ -51,7 +45,7 @@ def test_a_token_is_its_holder_s_alone(tenant_a):
         from reports.services.tokens import api_token_create
 
         token, _ = api_token_create(actor=tenant_a.headteacher, partnership=tenant_a.partnership, name="Mine")
-    coordinator = _client(tenant_a.coordinator)
+    coordinator = signed_in(tenant_a.coordinator)
     assert "Mine" not in coordinator.get(f"/p/{tenant_a.slug}/reports/api-tokens/").content.decode()
     assert coordinator.post(f"/p/{tenant_a.slug}/reports/api-tokens/{token.pk}/revoke/").status_code == 404
     with scopes_disabled():
@@ -63,7 +57,7 @@ def test_a_token_needs_a_name_and_nothing_is_made_without_one(tenant_a, name, sa
     user = UserFactory()
     with scopes_disabled():
         give_role(user, tenant_a.partnership, "governor", tenant_a.schools[0])
-    response = _client(user).post(f"/p/{tenant_a.slug}/reports/api-tokens/", {"name": name})
+    response = signed_in(user).post(f"/p/{tenant_a.slug}/reports/api-tokens/", {"name": name})
     assert response.status_code == 400
     assert says in response.content.decode()
     with scopes_disabled():

@@ -9,7 +9,6 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import Client
 from django_scopes import scopes_disabled
 
 from accounts.models import AuditEvent
@@ -20,21 +19,12 @@ from subscriptions.models import Booking, BookingDelegation
 from subscriptions.selectors import delegated_school_ids
 from subscriptions.services.delegations import delegation_grant, delegation_withdraw
 from subscriptions.services.events import event_create
-from tests.clock import on_day, roles_held_since
-from tests.factories.accounts import UserFactory
+from tests.factories.accounts import UserFactory, signed_in
 from tests.factories.partnerships import give_role
 from tests.factories.subscriptions import subscribed, tariff
 
 D = datetime.date
-TODAY = D(2026, 10, 1)
-
-
-@pytest.fixture
-def clock(tenant_a):
-    with scopes_disabled():
-        roles_held_since(tenant_a.partnership, D(2024, 9, 1))
-    with on_day(TODAY):
-        yield
+TODAY = D(2026, 10, 1)  # the clock fixture's day (conftest.py)
 
 
 @pytest.fixture
@@ -44,12 +34,6 @@ def deputy(tenant_a):
         give_role(user, tenant_a.partnership, Role.DEPUTY, tenant_a.schools[0])
         RoleAssignment.objects.filter(user=user).update(start=D(2024, 9, 1))
     return user
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _grant(tenant, deputy, **kwargs):
@@ -89,7 +73,7 @@ def test_a_named_colleague_books_adviser_time_and_event_places(tenant_a, clock, 
     subscription = subscribed(tenant_a)
     items = tariff(tenant_a.partnership)
     pages = _book_pages(tenant_a, subscription, items)
-    client = _client(deputy)
+    client = signed_in(deputy)
     assert _may_book(client, pages) == [403, 403]  # a deputy books only when named
     _grant(tenant_a, deputy)
     assert _may_book(client, pages) == [200, 200]
@@ -103,7 +87,7 @@ def test_a_named_colleague_books_adviser_time_and_event_places(tenant_a, clock, 
 @pytest.mark.django_db
 def test_the_headteacher_names_and_withdraws_through_the_page_with_audit_and_email(tenant_a, clock, deputy):
     subscription = subscribed(tenant_a)
-    head = _client(tenant_a.headteacher)
+    head = signed_in(tenant_a.headteacher)
     url = f"/p/{tenant_a.slug}/subscriptions/schools/{subscription.school_id}/bookers/"
     assert "Who may book" in head.get(f"/p/{tenant_a.slug}/subscriptions/{subscription.pk}/").content.decode()
     page = head.get(url)
@@ -130,8 +114,8 @@ def test_the_headteacher_names_and_withdraws_through_the_page_with_audit_and_ema
     school = tenant_a.schools[0].name
     assert subjects == [f"You may now book for {school}", f"You no longer book for {school}"]
     # The deputy cannot name or withdraw: that is the headteacher's.
-    assert _client(deputy).get(url).status_code == 403
-    assert _client(deputy).post(withdraw).status_code == 403
+    assert signed_in(deputy).get(url).status_code == 403
+    assert signed_in(deputy).post(withdraw).status_code == 403
 
 
 def _end_role(user, tenant) -> None:
@@ -170,7 +154,7 @@ def test_the_colleague_stops_booking_when_it_is_withdrawn_or_a_role_or_its_dates
         assert not delegated_school_ids(deputy, tenant_a.partnership)
     if how == "colleague_left":
         return  # no role in the partnership at all: the pages 404 before anything is asked
-    assert _may_book(_client(deputy), pages) == expected
+    assert _may_book(signed_in(deputy), pages) == expected
 
 
 @pytest.mark.django_db
@@ -223,7 +207,7 @@ def test_bad_namings_get_a_message_at_the_field_and_nothing_changes(tenant_a, cl
     if data["delegate"] == "stranger":
         data["delegate"] = stranger.pk
     url = f"/p/{tenant_a.slug}/subscriptions/schools/{subscription.school_id}/bookers/"
-    response = _client(tenant_a.headteacher).post(url, data)
+    response = signed_in(tenant_a.headteacher).post(url, data)
     assert response.status_code == 400
     page = response.content.decode()
     assert f'id="{field}-error"' in page or f'id="id_{field}-error"' in page or says in page
@@ -251,14 +235,14 @@ def test_a_head_whose_school_does_not_subscribe_still_names_who_books(tenant_a, 
     """Places at open events are paid for without credits, so naming a booker hangs off the school, not
     off a subscription; the subscriptions page links to it for the head and for nobody else."""
     school = tenant_a.schools[0]
-    head = _client(tenant_a.headteacher)
+    head = signed_in(tenant_a.headteacher)
     index = head.get(f"/p/{tenant_a.slug}/subscriptions/").content.decode()
     url = f"/p/{tenant_a.slug}/subscriptions/schools/{school.pk}/bookers/"
     assert f'href="{url}"' in index and f"Who may book for {school.name}" in index
-    assert f'href="{url}"' not in _client(deputy).get(f"/p/{tenant_a.slug}/subscriptions/").content.decode()
+    assert f'href="{url}"' not in signed_in(deputy).get(f"/p/{tenant_a.slug}/subscriptions/").content.decode()
     assert head.post(url, {"delegate": deputy.pk, "start": "2026-10-01"}).status_code == 302
     with scopes_disabled():
         assert delegated_school_ids(deputy, tenant_a.partnership) == {school.pk}
     # The deputy cannot name anyone; another partnership's school is not there at all.
-    assert _client(deputy).get(url).status_code == 403
+    assert signed_in(deputy).get(url).status_code == 403
     assert head.get(f"/p/{tenant_a.slug}/subscriptions/schools/999999/bookers/").status_code == 404

@@ -8,7 +8,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
@@ -17,8 +16,9 @@ from core.testing import assert_constant_queries
 from subscriptions.models import Event
 from subscriptions.services.events import event_create
 from subscriptions.services.places import places_book
-from tests.clock import on_day, roles_held_since
+from tests.clock import roles_held_since
 from tests.downloads import csv_rows, xlsx_rows
+from tests.factories.accounts import signed_in
 from tests.factories.partnerships import member_school_with_head
 from tests.factories.schools import SchoolFactory
 from tests.factories.subscriptions import subscribed, tariff
@@ -28,21 +28,6 @@ pytestmark = pytest.mark.django_db
 D = datetime.date
 EVENT_DAY = D(2026, 11, 10)
 FORMULA = '=HYPERLINK("http://evil.example","Click")'
-
-
-@pytest.fixture
-def clock(tenant_a):
-    """Today is 1 October 2026; the tenant's roles held since 2024."""
-    with scopes_disabled():
-        roles_held_since(tenant_a.partnership, D(2024, 9, 1))
-    with on_day(D(2026, 10, 1)):
-        yield
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _event(tenant, item, *, title, capacity=30):
@@ -78,7 +63,7 @@ def test_the_events_list_downloads_every_event_with_places_as_numbers(tenant_a, 
     with scopes_disabled():
         Event.objects.filter(pk=last_year.pk).update(starts=last_year.starts.replace(year=2025))
     _event(tenant_b, tariff(tenant_b.partnership)["conference"], title="Beta's own conference")
-    client = _client(tenant_a.headteacher)
+    client = signed_in(tenant_a.headteacher)
 
     rows = csv_rows(client.get(_url(tenant_a, "events_export", "csv")))
     assert rows[0] == [
@@ -103,7 +88,7 @@ def test_a_school_downloads_only_its_own_places_and_the_coordinator_everyones(te
     _book(other_head, conference, other, 2)
     _book(tenant_a.coordinator, conference, SchoolFactory(name="Hillside Academy"), 1, waiting=True)
 
-    own = csv_rows(_client(tenant_a.headteacher).get(_url(tenant_a, "event_export", "csv", event_pk=conference.pk)))
+    own = csv_rows(signed_in(tenant_a.headteacher).get(_url(tenant_a, "event_export", "csv", event_pk=conference.pk)))
     assert own[0] == [
         "Who", "Member school", "Status", "Places", "Credits", "Price a place", "Cost", "Booked on", "Came",
         "Who is coming",
@@ -112,7 +97,9 @@ def test_a_school_downloads_only_its_own_places_and_the_coordinator_everyones(te
     assert own[1][:8] == [tenant_a.schools[0].name, "Yes", "Booked", "2", "", "95.00", "190.00", booked_on.isoformat()]
     assert own[1][9].startswith("'=HYPERLINK") and own[1][9].endswith("; B. Teacher")
 
-    sheet = xlsx_rows(_client(tenant_a.coordinator).get(_url(tenant_a, "event_export", "xlsx", event_pk=conference.pk)))
+    sheet = xlsx_rows(
+        signed_in(tenant_a.coordinator).get(_url(tenant_a, "event_export", "xlsx", event_pk=conference.pk))
+    )
     assert [(row[0], row[2]) for row in sheet[1:]] == [
         (tenant_a.schools[0].name, "Booked"),
         ("Brook Primary", "Booked"),
@@ -126,7 +113,7 @@ def test_a_network_events_download_counts_credits(tenant_a, clock):
     subscribed(tenant_a)
     network = _event(tenant_a, tariff(tenant_a.partnership)["network"], title="EAL network day")
     _book(tenant_a.headteacher, network, tenant_a.schools[0], 2)
-    sheet = xlsx_rows(_client(tenant_a.headteacher).get(_url(tenant_a, "event_export", "xlsx", event_pk=network.pk)))
+    sheet = xlsx_rows(signed_in(tenant_a.headteacher).get(_url(tenant_a, "event_export", "xlsx", event_pk=network.pk)))
     assert sheet[1][3:7] == (2, 4, None, None)
 
 
@@ -134,14 +121,14 @@ def test_another_partnerships_event_is_not_found(tenant_a, tenant_b, clock):
     event = _event(tenant_a, tariff(tenant_a.partnership)["conference"], title="Annual conference")
     with scopes_disabled():
         roles_held_since(tenant_b.partnership, D(2024, 9, 1))
-    response = _client(tenant_b.coordinator).get(_url(tenant_b, "event_export", "csv", event_pk=event.pk))
+    response = signed_in(tenant_b.coordinator).get(_url(tenant_b, "event_export", "csv", event_pk=event.pk))
     assert response.status_code == 404
 
 
 def test_the_downloads_run_the_same_queries_however_many_events_and_bookings(tenant_a, clock):
     items = tariff(tenant_a.partnership)
     event = _event(tenant_a, items["conference"], title="Conference", capacity=500)
-    client = _client(tenant_a.coordinator)
+    client = signed_in(tenant_a.coordinator)
 
     def grow():
         for n in range(8):
@@ -155,7 +142,7 @@ def test_the_downloads_run_the_same_queries_however_many_events_and_bookings(ten
 def test_the_pages_link_to_their_downloads(tenant_a, clock):
     event = _event(tenant_a, tariff(tenant_a.partnership)["conference"], title="Annual conference")
     _book(tenant_a.headteacher, event, tenant_a.schools[0], 1)
-    client = _client(tenant_a.headteacher)
+    client = signed_in(tenant_a.headteacher)
     page = client.get(reverse("subscriptions:events", kwargs={"partnership_slug": tenant_a.slug})).content.decode()
     assert _url(tenant_a, "events_export", "csv") in page
     page = client.get(

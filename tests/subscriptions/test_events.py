@@ -12,7 +12,6 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.test import Client
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -36,6 +35,7 @@ from subscriptions.services.places import (
 )
 from subscriptions.services.plans import plan_forums_set
 from tests.clock import on_day, roles_held_since
+from tests.factories.accounts import signed_in
 from tests.factories.partnerships import member_school_with_head
 from tests.factories.schools import SchoolFactory
 from tests.factories.subscriptions import balance, subscribed, tariff
@@ -44,21 +44,6 @@ D = datetime.date
 P = EventPlaces.Status
 SINCE = D(2024, 9, 1)
 EVENT_DAY = D(2026, 11, 10)
-
-
-@pytest.fixture
-def clock(tenant_a):
-    """Today is 1 October 2026, in the 2026/27 subscription year; the tenant's roles held since 2024."""
-    with scopes_disabled():
-        roles_held_since(tenant_a.partnership, D(2024, 9, 1))
-    with on_day(D(2026, 10, 1)):
-        yield
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _event(tenant, item, *, whole_day=True, capacity=30, per_school=None, day=EVENT_DAY, title=None, forum=""):
@@ -194,7 +179,7 @@ def test_the_register_is_taken_on_the_day_by_the_coordinator_and_attended_counts
         with pytest.raises(ValidationError):
             attendance_record(actor=tenant_a.coordinator, event=event, came={ann.pk})  # not the day yet
     with on_day(D(2026, 10, 5)):
-        client = _client(tenant_a.coordinator)
+        client = signed_in(tenant_a.coordinator)
         url = f"/p/{tenant_a.slug}/subscriptions/events/{event.pk}/attendance/"
         page = client.get(url).content.decode()
         assert "Ann Teacher" in page and "Place 2, not named" in page
@@ -226,7 +211,7 @@ def test_a_school_names_its_attendees_a_place_each_until_the_day(tenant_a, clock
         "Name at most 1 person in who is coming, one a line: one for each place"
     ]
     row = _book(tenant_a, event, places=2)
-    client = _client(tenant_a.headteacher)
+    client = signed_in(tenant_a.headteacher)
     url = f"/p/{tenant_a.slug}/subscriptions/events/places/{row.pk}/names/"
     assert 'name="name_2"' in client.get(url).content.decode()
     bad = client.post(url, {"name_1": "A" * 151, "name_2": ""})
@@ -248,7 +233,7 @@ def test_a_school_names_its_attendees_a_place_each_until_the_day(tenant_a, clock
 def test_a_headteacher_sees_the_cost_then_books_places_and_the_page_shows_them(tenant_a, clock):
     subscription = subscribed(tenant_a)
     event = _event(tenant_a, tariff(tenant_a.partnership)["network"], title="EAL network day")
-    client = _client(tenant_a.headteacher)
+    client = signed_in(tenant_a.headteacher)
     url = f"/p/{tenant_a.slug}/subscriptions/events/{event.pk}/book/"
     assert client.get(url).status_code == 200
     data = {"school": tenant_a.schools[0].pk, "places": "2", "attendees": "A. Teacher, B. Teacher"}
@@ -270,7 +255,7 @@ def test_a_headteacher_sees_the_cost_then_books_places_and_the_page_shows_them(t
 def test_the_events_list_and_event_page_run_a_constant_number_of_queries(tenant_a, clock):
     items = tariff(tenant_a.partnership)
     event = _event(tenant_a, items["conference"], capacity=500)
-    client = _client(tenant_a.coordinator)
+    client = signed_in(tenant_a.coordinator)
 
     def grow():
         for n in range(8):
@@ -285,7 +270,7 @@ def test_the_events_list_and_event_page_run_a_constant_number_of_queries(tenant_
 @pytest.mark.django_db
 def test_another_partnership_cannot_see_or_book_an_event(tenant_a, tenant_b, clock):
     event = _event(tenant_a, tariff(tenant_a.partnership)["conference"])
-    client = _client(tenant_b.coordinator)
+    client = signed_in(tenant_b.coordinator)
     with scopes_disabled():
         roles_held_since(tenant_b.partnership, D(2024, 9, 1))
     for path in ("", "book/", "attendance/"):
@@ -305,7 +290,7 @@ def test_the_coordinator_invoices_an_open_events_places_as_event_income_in_the_l
         financial_year_open(
             actor=tenant_a.coordinator, partnership=tenant_a.partnership, start_year=financial_year_of(D(2026, 10, 1))
         )
-    client = _client(tenant_a.coordinator)
+    client = signed_in(tenant_a.coordinator)
     url = f"/p/{tenant_a.slug}/subscriptions/events/places/{hub.pk}/invoice/"
     assert client.get(url).status_code == 200
     assert client.post(url).status_code == 302
@@ -407,7 +392,7 @@ def test_the_coordinator_sets_a_plans_forums_on_its_page_and_bad_rows_change_not
 
     plan = subscribed(tenant_a).plan
     _forums(tenant_a, plan, [(FORUM, 2)])
-    client = _client(tenant_a.coordinator)
+    client = signed_in(tenant_a.coordinator)
     url = f"/p/{tenant_a.slug}/subscriptions/plans/{plan.pk}/forums/"
     page = client.get(url).content.decode()
     assert f'value="{FORUM}"' in page and 'name="forum_3"' in page  # the saved row and two spare ones
@@ -466,7 +451,7 @@ def test_a_freed_place_is_held_for_the_school_offered_it_which_accepts_and_is_ch
     with pytest.raises(ValidationError) as full:
         _book(tenant_a, event, school=second, actor=second_head, places=1)
     assert full.value.message_dict["places"] == ["Phase network is full: join the waiting list"]
-    client = _client(first_head)
+    client = signed_in(first_head)
     page = client.get(f"/p/{tenant_a.slug}/subscriptions/events/{event.pk}/").content.decode()
     assert "Places held for Latchmere Primary" in page and "Full" in page
     url = f"/p/{tenant_a.slug}/subscriptions/events/places/{offered.pk}/accept/"
@@ -492,7 +477,7 @@ def test_declining_an_offer_passes_the_places_to_the_next_school_waiting(tenant_
         places_cancel(actor=tenant_a.headteacher, places=booked)
     # Two places came free: one each for the two schools waiting.
     assert _row(event, first).status == _row(event, second).status == P.OFFERED
-    client = _client(first_head)
+    client = signed_in(first_head)
     url = f"/p/{tenant_a.slug}/subscriptions/events/places/{_row(event, first).pk}/decline/"
     assert client.get(url).status_code == 200
     assert client.post(url).status_code == 302
@@ -537,7 +522,7 @@ def test_the_coordinator_moves_an_event_and_everyone_with_places_is_told_but_pla
     subscribed(tenant_a)
     event = _event(tenant_a, tariff(tenant_a.partnership)["network"], capacity=10, title="Phase network")
     _book(tenant_a, event, places=2)
-    client = _client(tenant_a.coordinator)
+    client = signed_in(tenant_a.coordinator)
     url = f"/p/{tenant_a.slug}/subscriptions/events/{event.pk}/change/"
     assert 'value="10"' in client.get(url).content.decode()
     data = {"day": "2026-11-12", "start_time": "13:30", "capacity": "1", "venue": "Latchmere House"}
@@ -582,7 +567,7 @@ def test_cancelling_a_network_event_refunds_every_school_in_full_closes_the_list
     subscribed(tenant_a, school=other, plan=first_sub.plan)
     with scopes_disabled(), on_day(EVENT_DAY - datetime.timedelta(days=2)):  # inside the plan's cut-off
         late = places_book(actor=other_head, event=event, school=other, places=2)
-    client = _client(tenant_a.coordinator)
+    client = signed_in(tenant_a.coordinator)
     url = f"/p/{tenant_a.slug}/subscriptions/events/{event.pk}/cancel/"
     assert client.get(url).status_code == 200
     assert client.post(url, {"reason": ""}).status_code == 400

@@ -8,41 +8,24 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django_scopes import scopes_disabled
 
 from core.testing import assert_constant_queries, count_queries
 from partnerships.roles import Role
 from subscriptions.models import Booking, CreditEntry
-from tests.clock import on_day, roles_held_since
 from tests.downloads import csv_rows, xlsx_rows
-from tests.factories.accounts import UserFactory
+from tests.factories.accounts import UserFactory, signed_in
 from tests.factories.partnerships import give_role
 from tests.factories.subscriptions import balance, subscribed, tariff
 
 D = datetime.date
 
 
-@pytest.fixture
-def clock(tenant_a):
-    """Today is 1 October 2026, in the 2026/27 subscription year; the tenant's roles held since 2024."""
-    with scopes_disabled():
-        roles_held_since(tenant_a.partnership, D(2024, 9, 1))
-    with on_day(D(2026, 10, 1)):
-        yield
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 @pytest.mark.django_db
 def test_a_headteacher_checks_the_cost_then_books_and_the_balance_falls(tenant_a, clock):
     subscription = subscribed(tenant_a)
     visit = tariff(tenant_a.partnership)["visit"]
-    client = _client(tenant_a.headteacher)
+    client = signed_in(tenant_a.headteacher)
     url = f"/p/{tenant_a.slug}/subscriptions/{subscription.pk}/book/"
     assert client.get(url).status_code == 200
     data = {"item": visit.pk, "on": "2026-11-02", "hours": "3", "report": "on", "notes": "Maths leaders"}
@@ -76,7 +59,7 @@ def test_bad_bookings_get_a_message_at_the_field_and_nothing_changes(tenant_a, c
     visit = tariff(tenant_a.partnership)["visit"]
     url = f"/p/{tenant_a.slug}/subscriptions/{subscription.pk}/book/"
     data = {"item": visit.pk, "on": "2026-11-02", "hours": "3"} | change
-    response = _client(tenant_a.headteacher).post(url, data)
+    response = signed_in(tenant_a.headteacher).post(url, data)
     assert response.status_code == 400
     assert says in response.content.decode()
     assert balance(subscription) == 6
@@ -102,8 +85,8 @@ def test_the_adviser_records_the_time_and_the_charge_is_trued_up(tenant_a, clock
             report=True,
         )
     url = f"/p/{tenant_a.slug}/subscriptions/bookings/{booking.pk}/time/"
-    assert _client(tenant_a.headteacher).get(url).status_code == 403  # the school books; its adviser records
-    client = _client(adviser)
+    assert signed_in(tenant_a.headteacher).get(url).status_code == 403  # the school books; its adviser records
+    client = signed_in(adviser)
     assert client.post(url, {"actual_hours": "12"}).status_code == 400
     assert client.post(url, {"actual_hours": "4", "report_written": "on"}).status_code == 302
     assert balance(subscription) == 54
@@ -124,7 +107,7 @@ def test_another_schools_people_do_not_see_its_credits(tenant_a, clock):
         )
         governor = UserFactory()
         give_role(governor, tenant_a.partnership, Role.GOVERNOR, tenant_a.schools[0])
-    client = _client(tenant_a.coordinator)
+    client = signed_in(tenant_a.coordinator)
     index = client.get(f"/p/{tenant_a.slug}/subscriptions/").content.decode()
     assert tenant_a.schools[0].name in index
     assert f"/p/{tenant_a.slug}/subscriptions/export.csv" in index
@@ -133,15 +116,15 @@ def test_another_schools_people_do_not_see_its_credits(tenant_a, clock):
         ["School", "URN", "Plan", "Credits left"],
         [tenant_a.schools[0].name, str(tenant_a.schools[0].urn), subscription.plan.name, "60.0"],
     ]
-    sheet = xlsx_rows(_client(governor).get(f"/p/{tenant_a.slug}/subscriptions/export.xlsx"))
+    sheet = xlsx_rows(signed_in(governor).get(f"/p/{tenant_a.slug}/subscriptions/export.xlsx"))
     assert sheet[1] == (tenant_a.schools[0].name, tenant_a.schools[0].urn, subscription.plan.name, 60)
-    assert _client(governor).get(f"/p/{tenant_a.slug}/subscriptions/{subscription.pk}/").status_code == 200
-    assert _client(governor).get(f"/p/{tenant_a.slug}/subscriptions/{subscription.pk}/book/").status_code == 403
+    assert signed_in(governor).get(f"/p/{tenant_a.slug}/subscriptions/{subscription.pk}/").status_code == 200
+    assert signed_in(governor).get(f"/p/{tenant_a.slug}/subscriptions/{subscription.pk}/book/").status_code == 403
     with scopes_disabled():
         chair = UserFactory()
         give_role(chair, tenant_a.partnership, Role.CHAIR)
-    assert _client(chair).get(f"/p/{tenant_a.slug}/subscriptions/{subscription.pk}/").status_code == 404
-    assert len(csv_rows(_client(chair).get(f"/p/{tenant_a.slug}/subscriptions/export.csv"))) == 1  # the heading
+    assert signed_in(chair).get(f"/p/{tenant_a.slug}/subscriptions/{subscription.pk}/").status_code == 404
+    assert len(csv_rows(signed_in(chair).get(f"/p/{tenant_a.slug}/subscriptions/export.csv"))) == 1  # the heading
 
 
 @pytest.mark.django_db
@@ -152,7 +135,7 @@ def test_the_index_and_statement_run_the_same_queries_for_many_schools_and_entri
 
     subscription = subscribed(tenant_a)
     visit = tariff(tenant_a.partnership)["visit"]
-    client = _client(tenant_a.coordinator)
+    client = signed_in(tenant_a.coordinator)
 
     def grow():
         for _ in range(200):  # the issue's size: 200 schools and a year of entries
@@ -205,7 +188,7 @@ def test_the_statement_downloads_every_entry_with_credits_as_numbers(tenant_a, c
             report=False,
         )
     url = f"/p/{tenant_a.slug}/subscriptions/{subscription.pk}/export."
-    client = _client(tenant_a.headteacher)
+    client = signed_in(tenant_a.headteacher)
     assert url + "csv" in client.get(f"/p/{tenant_a.slug}/subscriptions/{subscription.pk}/").content.decode()
     rows = csv_rows(client.get(url + "csv"))
     assert rows[0] == ["Date", "Kind", "What", "Credits", "Left"]
@@ -215,4 +198,4 @@ def test_the_statement_downloads_every_entry_with_credits_as_numbers(tenant_a, c
     with scopes_disabled():
         chair = UserFactory()
         give_role(chair, tenant_a.partnership, Role.CHAIR)
-    assert _client(chair).get(url + "csv").status_code == 404
+    assert signed_in(chair).get(url + "csv").status_code == 404

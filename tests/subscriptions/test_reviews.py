@@ -9,25 +9,18 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import Client
 from django_scopes import scopes_disabled
 
 from core.testing import assert_constant_queries
 from partnerships.roles import Role
 from subscriptions.models import Review, ReviewEvent
 from subscriptions.services.reviews import review_confirm, review_return, review_submit
-from tests.factories.accounts import UserFactory
+from tests.factories.accounts import UserFactory, signed_in
 from tests.factories.partnerships import give_role, member_school_with_head
 from tests.factories.visits import adviser_for, review_in
 
 D = datetime.date
 S = Review.State
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _url(tenant, review, tail: str = "") -> str:
@@ -43,7 +36,7 @@ def _state(review) -> str:
 @pytest.mark.django_db
 def test_drafted_sent_returned_revised_sent_confirmed_submitted_with_its_history(tenant_a):
     adviser = adviser_for(tenant_a)
-    client, head = _client(adviser), _client(tenant_a.headteacher)
+    client, head = signed_in(adviser), signed_in(tenant_a.headteacher)
     new = f"/p/{tenant_a.slug}/subscriptions/reviews/new/"
     assert client.get(new).status_code == 200
     drafted = client.post(
@@ -108,10 +101,10 @@ def test_only_the_schools_headteacher_confirms_or_returns(tenant_a):
         with scopes_disabled(), pytest.raises(ValidationError, match="Only the headteacher of"):
             review_return(actor=user, review=review, comments="No")
         for tail in ("confirm/", "return/"):
-            assert _client(user).post(_url(tenant_a, review, tail), {"comments": "No"}).status_code == 403
+            assert signed_in(user).post(_url(tenant_a, review, tail), {"comments": "No"}).status_code == 403
     with scopes_disabled(), pytest.raises(ValidationError, match="Only the headteacher of"):
         review_confirm(actor=other_head, review=review)
-    assert _client(other_head).post(_url(tenant_a, review, "confirm/")).status_code == 404
+    assert signed_in(other_head).post(_url(tenant_a, review, "confirm/")).status_code == 404
     assert _state(review) == S.SENT
 
 
@@ -132,14 +125,14 @@ def test_a_review_is_404_outside_its_school(tenant_a, tenant_b):
     give_role(chair, tenant_a.partnership, Role.CHAIR)
     outsiders = [other_head, adviser_for(tenant_a, other_school, name="Other Adviser"), chair]
     for user in outsiders:
-        client = _client(user)
+        client = signed_in(user)
         for tail in ("", "edit/", "send/", "confirm/", "return/", "submit/"):
             assert client.get(_url(tenant_a, review, tail)).status_code == 404, (user, tail)
             assert client.post(_url(tenant_a, review, tail)).status_code == 404, (user, tail)
         assert "Reading rose" not in client.get(f"/p/{tenant_a.slug}/subscriptions/reviews/").content.decode()
-    assert _client(tenant_b.coordinator).get(_url(tenant_b, review)).status_code == 404
+    assert signed_in(tenant_b.coordinator).get(_url(tenant_b, review)).status_code == 404
     for user in (tenant_a.headteacher, review.adviser, tenant_a.coordinator):
-        assert _client(user).get(_url(tenant_a, review)).status_code == 200
+        assert signed_in(user).get(_url(tenant_a, review)).status_code == 200
     assert _state(review) == S.SENT
 
 
@@ -155,9 +148,9 @@ def test_the_list_runs_a_constant_number_of_queries(tenant_a):
             for term in ("autumn", "spring"):
                 review_in(tenant_a, S.DRAFT, adviser=adviser, school=school, term=term)
 
-    assert_constant_queries(_client(tenant_a.coordinator), f"/p/{tenant_a.slug}/subscriptions/reviews/", grow=grow)
+    assert_constant_queries(signed_in(tenant_a.coordinator), f"/p/{tenant_a.slug}/subscriptions/reviews/", grow=grow)
     assert_constant_queries(
-        _client(tenant_a.headteacher), f"/p/{tenant_a.slug}/subscriptions/reviews/", grow=lambda: None, at_most=20
+        signed_in(tenant_a.headteacher), f"/p/{tenant_a.slug}/subscriptions/reviews/", grow=lambda: None, at_most=20
     )
 
 
@@ -206,7 +199,7 @@ def test_reading_a_review_is_recorded_by_its_post_and_the_get_records_nothing(te
     review = review_in(tenant_a, S.SENT)
     with scopes_disabled():
         before = AuditEvent.objects.count()
-    head = _client(tenant_a.headteacher)
+    head = signed_in(tenant_a.headteacher)
     page = head.get(_url(tenant_a, review)).content.decode()
     assert review.summary not in page and "each reading is recorded" in page
     with scopes_disabled():

@@ -8,24 +8,17 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.test import Client
 from django_scopes import scopes_disabled
 
 from accounts.models import AuditEvent
 from core.testing import assert_constant_queries
 from partnerships.roles import Role
 from subscriptions.models import Visit, VisitView
-from tests.factories.accounts import UserFactory
+from tests.factories.accounts import UserFactory, signed_in
 from tests.factories.partnerships import give_role, member_school_with_head
 from tests.factories.visits import adviser_for, visit_for
 
 D = datetime.date
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _url(tenant, visit, tail: str = "") -> str:
@@ -35,7 +28,7 @@ def _url(tenant, visit, tail: str = "") -> str:
 @pytest.mark.django_db
 def test_the_adviser_plans_the_head_agrees_the_agenda_and_the_adviser_writes_the_note(tenant_a):
     adviser = adviser_for(tenant_a)
-    client = _client(adviser)
+    client = signed_in(adviser)
     new = f"/p/{tenant_a.slug}/subscriptions/visits/new/"
     assert client.get(new).status_code == 200
     planned = client.post(
@@ -46,7 +39,7 @@ def test_the_adviser_plans_the_head_agrees_the_agenda_and_the_adviser_writes_the
         visit = Visit.objects.get()
     assert visit.adviser == adviser and visit.shared_with == ["deputy"] and visit.agenda_agreed_at is None
 
-    head = _client(tenant_a.headteacher)
+    head = signed_in(tenant_a.headteacher)
     assert head.get(_url(tenant_a, visit, "agenda/")).status_code == 200
     assert head.post(_url(tenant_a, visit, "agenda/")).status_code == 302
     with scopes_disabled():
@@ -75,7 +68,7 @@ def test_the_adviser_plans_the_head_agrees_the_agenda_and_the_adviser_writes_the
 def test_bad_input_is_refused_at_its_field_and_nothing_is_written(tenant_a):
     adviser = adviser_for(tenant_a)
     other, _ = member_school_with_head(tenant_a.partnership, head_since=D(2021, 9, 1))
-    client = _client(adviser)
+    client = signed_in(adviser)
     new = f"/p/{tenant_a.slug}/subscriptions/visits/new/"
     response = client.post(new, {"school": tenant_a.schools[0].pk, "on": "2026-13-40", "agenda": " "})
     assert response.status_code == 400
@@ -114,15 +107,15 @@ def test_only_the_head_the_adviser_and_the_named_roles_read_the_note(tenant_a, t
         user_with(Role.CHAIR),
     ]
     for user in readers:
-        assert _client(user).get(_url(tenant_a, visit)).status_code == 200, user
+        assert signed_in(user).get(_url(tenant_a, visit)).status_code == 200, user
     for user in strangers:
-        client = _client(user)
+        client = signed_in(user)
         for tail in ("", "agenda/", "note/"):
             assert client.get(_url(tenant_a, visit, tail)).status_code == 404, (user, tail)
             assert client.post(_url(tenant_a, visit, tail)).status_code == 404, (user, tail)
         assert "Reading in key stage 2" not in client.get(f"/p/{tenant_a.slug}/subscriptions/visits/").content.decode()
     # Another partnership's coordinator: the slug is theirs, the note is not.
-    assert _client(tenant_b.coordinator).get(_url(tenant_b, visit)).status_code == 404
+    assert signed_in(tenant_b.coordinator).get(_url(tenant_b, visit)).status_code == 404
     with scopes_disabled():
         assert not VisitView.objects.exists()
 
@@ -130,7 +123,7 @@ def test_only_the_head_the_adviser_and_the_named_roles_read_the_note(tenant_a, t
 @pytest.mark.django_db
 def test_the_page_writes_nothing_and_reading_the_note_is_recorded(tenant_a):
     visit = visit_for(tenant_a)
-    client = _client(tenant_a.headteacher)
+    client = signed_in(tenant_a.headteacher)
     page = client.get(_url(tenant_a, visit))
     assert page.status_code == 200
     assert "Read the note" in page.content.decode() and "Reading in key stage 2" not in page.content.decode()
@@ -163,8 +156,8 @@ def test_the_list_runs_a_constant_number_of_queries(tenant_a):
             visit_for(tenant_a, adviser=other_adviser, school=other_school)  # not theirs to read
 
     for user in (adviser, tenant_a.headteacher):
-        assert_constant_queries(_client(user), f"/p/{tenant_a.slug}/subscriptions/visits/", grow=grow, at_most=20)
-    assert_constant_queries(_client(adviser), f"/p/{tenant_a.slug}/subscriptions/", grow=grow, at_most=25)
+        assert_constant_queries(signed_in(user), f"/p/{tenant_a.slug}/subscriptions/visits/", grow=grow, at_most=20)
+    assert_constant_queries(signed_in(adviser), f"/p/{tenant_a.slug}/subscriptions/", grow=grow, at_most=25)
 
 
 @pytest.mark.django_db
