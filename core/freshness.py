@@ -83,12 +83,18 @@ def _replace(names: Iterable) -> None:
         logger.warning("Could not record a data version in the cache", exc_info=True)
 
 
+def _changed_nothing(sql: str, cursor) -> bool:
+    """An UPDATE or DELETE that matched no row (a sweep that found nothing to do) changes no page.
+    (An INSERT's count is not trusted: SQLite counts an INSERT ... RETURNING only once it is read.)"""
+    return sql.lstrip()[:6].upper() in ("UPDATE", "DELETE") and getattr(cursor, "rowcount", -1) == 0
+
+
 def watch_writes(execute, sql, params, many, context):
     """The execute wrapper (installed on every connection by core.apps): a write replaces the versions
     it changes, at once and again when its transaction commits."""
     result = execute(sql, params, many, context)
     match = _WRITE.match(sql) if isinstance(sql, str) else None
-    if match and match[1] not in IGNORED_TABLES:
+    if match and match[1] not in IGNORED_TABLES and not _changed_nothing(sql, context["cursor"]):
         # A TRUNCATE may name many tables, of many partnerships: the installation's version.
         names = [INSTALLATION] if sql.lstrip()[:8].upper() == "TRUNCATE" else versions_written(match[1])
         _replace(names)

@@ -173,6 +173,14 @@ def test_every_kind_of_write_to_a_partnerships_rows_changes_its_version(tenant_a
     assert freshness.data_version(tenant_a.partnership.pk) != before
 
 
+def test_a_write_that_changes_no_row_changes_no_version(tenant_a):
+    before = freshness.data_version(tenant_a.partnership.pk)
+    with scopes_disabled():
+        assert Meeting.objects.filter(pk=0).update(title="Nothing") == 0
+        assert Meeting.objects.filter(pk=0).delete()[0] == 0
+    assert freshness.data_version(tenant_a.partnership.pk) == before
+
+
 def test_a_shared_table_changes_every_partnerships_version(tenant_a, tenant_b):
     before = [freshness.data_version(t.partnership.pk) for t in (tenant_a, tenant_b)]
     with scope(partnership=tenant_a.partnership):
