@@ -12,7 +12,7 @@ from core.charts import comparison_bars, count
 from core.panels import Panel
 from partnerships.calendar import academic_year_label, academic_year_of
 from partnerships.selectors.permissions import acting_school_ids
-from subscriptions.selectors import adviser_work, credit_use, credits_left
+from subscriptions.selectors import adviser_work, credit_use, credit_use_by_plan, credits_left
 
 
 def credits_needs(request, **kwargs) -> dict | None:
@@ -44,13 +44,7 @@ def credits_chart(request, **kwargs) -> dict | None:
     their school's. One query."""
     year = academic_year_of(timezone.localdate())
     if request.tenant.has("manage_subscriptions"):
-        plans: dict[int, CreditRow] = {}
-        for subscription in credit_use(request.partnership, year):
-            row = plans.get(subscription.plan_id, CreditRow(subscription.plan.name, Decimal(0), Decimal(0), 0))
-            plans[subscription.plan_id] = CreditRow(
-                row.name, row.used + subscription.used, row.left + subscription.balance, row.schools + 1
-            )
-        rows = list(plans.values())
+        rows = [CreditRow(p.name, p.used, p.left, p.schools) for p in credit_use_by_plan(request.partnership, year)]
         whole = True
     else:
         school_ids = acting_school_ids(request.tenant)
