@@ -10,6 +10,7 @@ from django_scopes import scope, scopes_disabled
 from reports.models import GovernorsReport, ReportRun
 from reports.services.governors import report_run_start
 from tests.celery_worker.test_worker import _wait_for, worker  # noqa: F401  # the worker fixture
+from tests.factories.accounts import signed_in
 from tests.factories.partnerships import MembershipFactory
 
 pytestmark = [
@@ -25,6 +26,11 @@ def test_a_run_generates_every_schools_report_with_its_progress_through_the_work
     with scopes_disabled():
         for _ in range(4):
             MembershipFactory(partnership=tenant_a.partnership)
+    # The headteacher's dashboard, kept (core.freshness) before the run: no report yet.
+    head = signed_in(tenant_a.headteacher)
+    dashboard = f"/p/{tenant_a.slug}/"
+    assert "Governors' reports" not in head.get(dashboard).content.decode()
+    assert "Governors' reports" not in head.get(dashboard).content.decode()
     with scope(partnership=tenant_a.partnership):
         run = report_run_start(
             actor=tenant_a.coordinator, partnership=tenant_a.partnership, academic_year=2025, term="summer"
@@ -41,6 +47,10 @@ def test_a_run_generates_every_schools_report_with_its_progress_through_the_work
         assert (done.done, done.total) == (6, 6)
         reports = GovernorsReport.objects.filter(run=run)
         assert reports.count() == 6 and {r.version for r in reports} == {1}
+        school = tenant_a.schools[0].name
+    # The worker's writes, on its own connection, replaced the kept dashboard: the report shows.
+    page = head.get(dashboard).content.decode()
+    assert "Governors' reports" in page and f"{school}: Summer term 2025/26" in page
     # Asked again once it has finished: a new run, and each school's second version.
     with scope(partnership=tenant_a.partnership):
         again = report_run_start(
