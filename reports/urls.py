@@ -15,6 +15,7 @@ urlpatterns = [
     path("api-tokens/", tokens.ApiTokensView.as_view(), name="api_tokens"),
     path("api-tokens/<int:api_token_pk>/revoke/", tokens.ApiTokenRevokeView.as_view(), name="api_token_revoke"),
     path("", views.IndexView.as_view(), name="index"),
+    path("export.<str:fmt>", views.IndexExportView.as_view(), name="index_export"),
     path("settings/", views.SettingsView.as_view(), name="settings"),
     path("terms/<int:academic_year>/<slug:term>/", views.TermView.as_view(), name="term"),
     path("terms/<int:academic_year>/<slug:term>/generate/", views.GenerateView.as_view(), name="generate"),

@@ -306,6 +306,43 @@ def delegations_of_school(partnership, school_id: int) -> list[BookingDelegation
     return rows
 
 
+def _delegation_state(delegation: BookingDelegation, today: datetime.date) -> str:
+    """Where a naming stands today, in the words of the bookers page's tag."""
+    if delegation.withdrawn_at:
+        return "Withdrawn"
+    if delegation.in_force:
+        return "May book"
+    if delegation.live and delegation.start > today:
+        return "Not started"
+    return "Not in force"
+
+
+def bookers_table(school, delegations: list[BookingDelegation]) -> Table:
+    """A school's bookers page as a download (`delegations_of_school`): each colleague its headteacher
+    named, who named them, their dates and whether they may book today."""
+    today = timezone.localdate()
+    return Table(
+        title=f"Who may book for {school.name}",
+        columns=[
+            Column("Colleague"),
+            Column("Named by"),
+            Column("From", Kind.DATE),
+            Column("To", Kind.DATE),
+            Column("Today"),
+        ],
+        rows=[
+            (
+                delegation.delegate.full_name or delegation.delegate.email,
+                delegation.given_by.full_name or delegation.given_by.email,
+                delegation.start,
+                delegation.end,
+                _delegation_state(delegation, today),
+            )
+            for delegation in delegations
+        ],
+    )
+
+
 def subscriptions_of_year(partnership, year: int) -> list[Subscription]:
     """The year's subscriptions with each one's balance: two queries, however many schools."""
     return _with_balances(

@@ -21,6 +21,7 @@ urlpatterns = [
     path("<int:subscription_pk>/export.<str:fmt>", views.StatementExportView.as_view(), name="statement_export"),
     path("<int:subscription_pk>/book/", views.BookView.as_view(), name="book"),
     path("schools/<int:school_pk>/bookers/", views.BookersView.as_view(), name="bookers"),
+    path("schools/<int:school_pk>/bookers/export.<str:fmt>", views.BookersExportView.as_view(), name="bookers_export"),
     path("bookers/<int:delegation_pk>/withdraw/", views.BookerWithdrawView.as_view(), name="booker_withdraw"),
     path("bookings/<int:booking_pk>/cancel/", views.BookingCancelView.as_view(), name="cancel"),
     path("bookings/<int:booking_pk>/time/", views.ActualsView.as_view(), name="actuals"),

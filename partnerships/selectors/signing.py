@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from accounts.models import User
+from core.exports import Column, Kind, Table
 from partnerships.agreement_text import agreement_text_html
 from partnerships.agreements.document import AgreementDocument, Block, Section, Signature
 from partnerships.models import (
@@ -198,6 +199,52 @@ def signing_board(version: AgreementVersion, schools=None, on: datetime.date | N
             states.append(BlockState(block, block_role_label(block), signature, [] if signature else who))
         board.append(CopyState(copy, states))
     return board
+
+
+def _copy_status_text(copy: AgreementCopy) -> str:
+    """A copy's state in the words of the board's status tag (agreement/_copy_status.html)."""
+    S = AgreementCopy.Status
+    if copy.status in (S.SIGNED, S.SIGNED_ON_PAPER):
+        return copy.get_status_display()
+    return {S.VOID: "Replaced", S.SCAN_UPLOADED: "Paper copy to check"}.get(copy.status, "Awaiting signatures")
+
+
+def _block_text(state: CopyState, block_state: BlockState) -> str:
+    """Who signed a block of a copy, or where it stands, as the board's cell says it."""
+    copy = state.copy
+    if block_state.signature:
+        return block_state.signature.name
+    if copy.is_complete:
+        return "Signed on paper"
+    if copy.status == AgreementCopy.Status.SCAN_UPLOADED:
+        return "Signed on paper, to check"
+    if copy.status == AgreementCopy.Status.VOID:
+        return "Not signed"
+    if not block_state.in_app:
+        return "Signs on paper"
+    if block_state.holders:
+        return "Outstanding: " + ", ".join(user.full_name for user in block_state.holders)
+    return "Outstanding: nobody holds this role"
+
+
+def signing_board_table(version: AgreementVersion, rows: list[CopyState], blocks: list[SignatureBlock]) -> Table:
+    """A version's signing board as a download, with the copies the reader's board lists (`rows`, from
+    `signing_board`): each school's copy, its state, and per block who signed it and on which day, or
+    who is still to sign. Never a signer's IP address or browser, which the board does not show either."""
+    columns = [Column("School"), Column("URN", Kind.REFERENCE), Column("Status")]
+    for block in blocks:
+        label = block_role_label(block)
+        columns += [Column(label), Column(f"{label} signed on", Kind.DATE)]
+
+    def cells(state: CopyState) -> list:
+        values: list = [state.copy.school.name, state.copy.school.urn, _copy_status_text(state.copy)]
+        for block_state in state.blocks:
+            signature = block_state.signature
+            signed_on = timezone.localtime(signature.signed_at).date() if signature else None
+            values += [_block_text(state, block_state), signed_on]
+        return values
+
+    return Table(title=f"Signing version {version.number}", columns=columns, rows=[cells(row) for row in rows])
 
 
 def blocks_to_sign(user: User, version: AgreementVersion, on: datetime.date | None = None) -> list[tuple]:

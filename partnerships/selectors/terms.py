@@ -12,6 +12,7 @@ import datetime
 from django_scopes import scope
 
 from core.dates import has_ended, in_force
+from core.exports import Column, Kind, Table
 from partnerships.calendar import TERM_LABELS, academic_year_label, academic_year_of, default_terms
 from partnerships.models import Partnership, Term
 
@@ -91,3 +92,38 @@ def school_day_on_or_after(partnership: Partnership, day: datetime.date) -> date
             day += datetime.timedelta(days=7 - day.weekday())
         else:
             return day
+
+
+def term_dates_years(partnership: Partnership, first_year: int, years: int = 2) -> list[dict]:
+    """The term dates page's years from `first_year` on, each with its label and its (label, term) rows
+    in date order. One query."""
+    terms = terms_for_years(partnership, first_year, first_year + years - 1)
+    return [
+        {
+            "year": year,
+            "label": academic_year_label(year),
+            "terms": [(TERM_LABELS[t.name], t) for t in terms if t.academic_year == year],
+        }
+        for year in range(first_year, first_year + years)
+    ]
+
+
+def term_dates_table(years: list[dict]) -> Table:
+    """The term dates page as a download (`term_dates_years`): each year's terms with their first day,
+    half-term break and last day, as dates."""
+    return Table(
+        title="Term dates",
+        columns=[
+            Column("Academic year"),
+            Column("Term"),
+            Column("First day", Kind.DATE),
+            Column("Half term starts", Kind.DATE),
+            Column("Half term ends", Kind.DATE),
+            Column("Last day", Kind.DATE),
+        ],
+        rows=[
+            (year["label"], label, term.starts, term.half_term_starts, term.half_term_ends, term.ends)
+            for year in years
+            for label, term in year["terms"]
+        ],
+    )

@@ -20,6 +20,11 @@ urlpatterns = [
         name="compare",
     ),
     path("versions/<int:version_pk>/signing/", signing.SigningBoardView.as_view(), name="board"),
+    path(
+        "versions/<int:version_pk>/signing/export.<str:fmt>",
+        signing.SigningBoardExportView.as_view(),
+        name="board_export",
+    ),
     path("versions/<int:version_pk>/signed-copies.zip", signing.SignedCopiesZipView.as_view(), name="signed_copies"),
     path("copies/<int:copy_pk>/", signing.CopyView.as_view(), name="copy"),
     path("copies/<int:copy_pk>/unsigned.pdf", signing.CopyBlankView.as_view(), name="copy_blank"),

@@ -10,6 +10,7 @@ app_name = "constitution"
 urlpatterns = [
     path("", views.ConstitutionView.as_view(), name="detail"),
     path("terms/", views.TermsView.as_view(), name="terms"),
+    path("terms/export.<str:fmt>", views.TermsExportView.as_view(), name="terms_export"),
     path("terms/change/", views.TermsChangeView.as_view(), name="terms_change"),
     *(
         path(f"{section}/change/", views.ConstitutionChangeView.as_view(section=section), name=f"change_{section}")

@@ -3,13 +3,13 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
-from core.views import ServiceFormView, TenantViewMixin
-from partnerships.calendar import TERM_LABELS, academic_year_label, academic_year_of
+from core.views import ServiceFormView, TableExportView, TenantViewMixin
+from partnerships.calendar import academic_year_label, academic_year_of
 from partnerships.forms.constitution import TermDatesForm, section_form_class
 from partnerships.models.constitution import SECTIONS
 from partnerships.selectors import constitution as selectors
 from partnerships.selectors.constitution import constitution_of
-from partnerships.selectors.terms import terms_for_years, terms_of_year
+from partnerships.selectors.terms import term_dates_table, term_dates_years, terms_of_year
 from partnerships.services.constitution import constitution_update
 from partnerships.services.terms import terms_update
 
@@ -71,18 +71,19 @@ class TermsView(TenantViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        year = academic_year_of(timezone.localdate())
-        terms = terms_for_years(self.partnership, year, year + 1)
-        context["years"] = [
-            {
-                "year": y,
-                "label": academic_year_label(y),
-                "terms": [(TERM_LABELS[t.name], t) for t in terms if t.academic_year == y],
-            }
-            for y in (year, year + 1)
-        ]
+        context["years"] = term_dates_years(self.partnership, academic_year_of(timezone.localdate()))
         context["today"] = timezone.localdate()
         return context
+
+
+class TermsExportView(TableExportView):
+    """The term dates of the current and the next academic year, as CSV or XLSX, to all who read them."""
+
+    def export_table(self, **kwargs):
+        return term_dates_table(term_dates_years(self.partnership, academic_year_of(timezone.localdate())))
+
+    def export_filename(self):
+        return f"{self.partnership.slug}-term-dates"
 
 
 def _year(request) -> int:

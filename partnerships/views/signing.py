@@ -12,7 +12,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from core.files import private_storage
-from core.views import ServiceFormView, TenantViewMixin, row_id
+from core.views import ServiceFormView, TableExportView, TenantViewMixin, row_id
 from partnerships.forms.agreements import SignForm
 from partnerships.models import AgreementCopy, AgreementVersion, SignatureBlock
 from partnerships.selectors.agreements import agreement_on, agreement_version_detail
@@ -22,6 +22,7 @@ from partnerships.selectors.signing import (
     may_see_copy,
     sees_every_copy,
     signing_board,
+    signing_board_table,
     signing_refusal,
 )
 from partnerships.services.signing import agreement_sign
@@ -39,6 +40,15 @@ class _CopyMixin:
         return copy
 
 
+def _version_or_404(version_pk) -> AgreementVersion:
+    return get_object_or_404(AgreementVersion, pk=row_id(version_pk))
+
+
+def _visible_board(tenant, version: AgreementVersion) -> list:
+    """The version's signing board as this reader sees it: the copies shared with them."""
+    return [row for row in signing_board(version) if may_see_copy(tenant, row.copy)]
+
+
 class SigningBoardView(TenantViewMixin, TemplateView):
     """Per school: the version's copy, who has signed and who is still to sign. Each reader sees the
     schools whose copies are shared with them (every school, for the coordinator and the chair)."""
@@ -46,17 +56,37 @@ class SigningBoardView(TenantViewMixin, TemplateView):
     template_name = "partnerships/agreement/board.html"
 
     def lookup(self, **kwargs):
-        return get_object_or_404(AgreementVersion, pk=row_id(kwargs["version_pk"]))
+        return _version_or_404(kwargs["version_pk"])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         version = self.lookup(**kwargs)
         tenant = self.request.tenant
-        rows = [row for row in signing_board(version) if may_see_copy(tenant, row.copy)]
+        rows = _visible_board(tenant, version)
         complete = sum(1 for row in rows if row.copy.is_complete)
         context.update(version=version, rows=rows, complete=complete, agreement=agreement_on(self.partnership))
         context["keeps_every_copy"] = sees_every_copy(tenant)
         return context
+
+
+class SigningBoardExportView(TableExportView):
+    """A version's signing board as CSV or XLSX, under the board's permission: the copies the reader's
+    board lists (their own school's, or every school's for the coordinator and the chair)."""
+
+    def lookup(self, **kwargs):
+        return _version_or_404(kwargs["version_pk"])
+
+    def export_table(self, **kwargs):
+        self.version = self.lookup(**kwargs)
+        rows = _visible_board(self.request.tenant, self.version)
+        if rows:
+            blocks = [block_state.block for block_state in rows[0].blocks]
+        else:
+            blocks = list(SignatureBlock.objects.filter(version=self.version).order_by("order", "pk"))
+        return signing_board_table(self.version, rows, blocks)
+
+    def export_filename(self):
+        return f"{self.partnership.slug}-agreement-v{self.version.number}-signing"
 
 
 class SignedCopiesZipView(TenantViewMixin, View):
@@ -65,7 +95,7 @@ class SignedCopiesZipView(TenantViewMixin, View):
     http_method_names = ["get", "head", "options"]
 
     def lookup(self, **kwargs):
-        return get_object_or_404(AgreementVersion, pk=row_id(kwargs["version_pk"]))
+        return _version_or_404(kwargs["version_pk"])
 
     def get(self, request, *args, **kwargs):
         version = self.lookup(**kwargs)

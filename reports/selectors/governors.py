@@ -22,6 +22,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from core.charts import bars, comparison_bars
+from core.exports import Column, Kind, Table
 from finance.selectors import school_statement
 from meetings.models import Attendance
 from meetings.selectors import decisions_between, school_attendance_between
@@ -507,6 +508,43 @@ def school_reports(tenant, school_id: int) -> list[GovernorsReport]:
     for report in reports:
         latest.setdefault((report.academic_year, report.term), report)
     return list(latest.values())
+
+
+def reports_index(tenant) -> list[tuple[School, list[GovernorsReport]]]:
+    """Each school the reader governs or heads, by name, with the reports of it they may read
+    (`school_reports`): the reports page's lists, one query per school the reader holds a role in."""
+    schools = School.objects.filter(pk__in=readable_school_ids(tenant)).order_by("name")
+    return [(school, school_reports(tenant, school.pk)) for school in schools]
+
+
+def reports_index_table(schools: list[tuple[School, list[GovernorsReport]]]) -> Table:
+    """The reports page's lists of governors' reports as one download (`reports_index`): each report
+    the reader sees there, with its term, version, the day it was generated and whether it is released."""
+    return Table(
+        title="Governors' reports",
+        columns=[
+            Column("School"),
+            Column("URN", Kind.REFERENCE),
+            Column("Term"),
+            Column("Version", Kind.INTEGER),
+            Column("Generated", Kind.DATE),
+            Column("Released to governors"),
+            Column("Released on", Kind.DATE),
+        ],
+        rows=[
+            (
+                school.name,
+                school.urn,
+                report.term_label,
+                report.version,
+                timezone.localtime(report.generated_at).date(),
+                "Released" if report.released else "Not yet",
+                timezone.localtime(report.released_at).date() if report.released else None,
+            )
+            for school, reports in schools
+            for report in reports
+        ],
+    )
 
 
 def latest_released(tenant) -> list[GovernorsReport]:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from core.views import ServiceFormView, TenantViewMixin, row_id
+from core.views import ServiceFormView, TableExportView, TenantViewMixin, row_id
 from meetings.pack import render_pdf
 from partnerships.calendar import TERM_NAMES, academic_year_of
 from partnerships.selectors.terms import term_label, terms_for_years
@@ -22,8 +22,9 @@ from reports.selectors.governors import (
     readable_school_ids,
     report_may_read,
     report_settings_of,
+    reports_index,
+    reports_index_table,
     runs_of_term,
-    school_reports,
     term_charts,
     term_from_json,
     term_of,
@@ -36,9 +37,13 @@ from reports.services.governors import (
     term_summary_save,
 )
 from reports.views import pdf_download
-from schools.models import School
 
 MANAGE = "manage_reports"
+
+
+def _may_see_index(tenant) -> bool:
+    """The reports page is the coordinator's and that of anyone who reads a school's reports."""
+    return tenant.has(MANAGE) or bool(readable_school_ids(tenant))
 
 
 class IndexView(TenantViewMixin, TemplateView):
@@ -50,12 +55,11 @@ class IndexView(TenantViewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         tenant = self.request.tenant
         manages = tenant.has(MANAGE)
-        school_ids = readable_school_ids(tenant)
-        if not manages and not school_ids:
+        if not _may_see_index(tenant):
             raise PermissionDenied
         context = super().get_context_data(**kwargs)
-        schools = School.objects.filter(pk__in=school_ids).order_by("name")
-        context["schools"] = [(school, school_reports(tenant, school.pk)) for school in schools]
+        context["schools"] = reports_index(tenant)
+        context["any_reports"] = any(reports for _, reports in context["schools"])
         context["signing"] = chair_signing(tenant)
         context["manages"] = manages
         context["annual"] = annual_years(self.partnership, with_recent=manages)
@@ -66,6 +70,19 @@ class IndexView(TenantViewMixin, TemplateView):
             context["terms"] = [(t, term_label(t)) for t in reversed(terms)]
             context["settings"] = report_settings_of(self.partnership)
         return context
+
+
+class IndexExportView(TableExportView):
+    """The governors' reports the reports page lists, as CSV or XLSX, to those who see that page: only
+    the reports of the schools the reader governs or heads that they may read there."""
+
+    def export_table(self, **kwargs):
+        if not _may_see_index(self.request.tenant):
+            raise PermissionDenied
+        return reports_index_table(reports_index(self.request.tenant))
+
+    def export_filename(self):
+        return f"{self.partnership.slug}-governors-reports"
 
 
 class TermMixin:

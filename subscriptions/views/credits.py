@@ -33,6 +33,7 @@ from subscriptions.models import Booking, BookingDelegation, Plan, PlanForum, Su
 from subscriptions.selectors import (
     advised_school_ids,
     advisers_work_links,
+    bookers_table,
     credit_balance,
     credit_statement,
     delegations_of_school,
@@ -440,14 +441,8 @@ class ActualsView(_BookingFormView):
         return f"Time recorded for {booking.item.name} on {booking.on:%-d %B %Y}"
 
 
-class BookersView(AccessMixin, ServiceFormView):
-    """Who may book for the school: its headteacher names a colleague (someone holding a role for the
-    school here) for a time, and sees each naming and whether it is in force today. A school need not
-    subscribe: places at open events are booked and paid for without credits."""
-
-    template_name = "subscriptions/bookers.html"
-    form_class = DelegationForm
-    context_object_name = "school"
+class _BookersMixin(AccessMixin):
+    """A school's bookers: its headteacher's (403 to the school's other people; 404 to anyone else)."""
 
     def lookup(self, **kwargs):
         school = get_object_or_404(
@@ -458,6 +453,16 @@ class BookersView(AccessMixin, ServiceFormView):
         if not is_school_head(self.request.tenant, school.pk):
             raise PermissionDenied
         return school
+
+
+class BookersView(_BookersMixin, ServiceFormView):
+    """Who may book for the school: its headteacher names a colleague (someone holding a role for the
+    school here) for a time, and sees each naming and whether it is in force today. A school need not
+    subscribe: places at open events are booked and paid for without credits."""
+
+    template_name = "subscriptions/bookers.html"
+    form_class = DelegationForm
+    context_object_name = "school"
 
     @cached_property
     def school_subscription(self) -> Subscription | None:
@@ -490,6 +495,18 @@ class BookersView(AccessMixin, ServiceFormView):
 
     def get_success_url(self, delegation):
         return self.tenant_url("subscriptions:bookers", school_pk=self.object.pk)
+
+
+class BookersExportView(_BookersMixin, TableExportView):
+    """The colleagues a school's headteacher has named to book, as the bookers page lists them, as CSV
+    or XLSX, to that headteacher."""
+
+    def export_table(self, **kwargs):
+        self.school = self.lookup(**kwargs)
+        return bookers_table(self.school, delegations_of_school(self.partnership, self.school.pk))
+
+    def export_filename(self):
+        return f"bookers-{slugify(self.school.name)}"
 
 
 class BookerWithdrawView(AccessMixin, ServiceFormView):

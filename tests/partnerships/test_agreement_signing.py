@@ -12,6 +12,7 @@ import subprocess
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from accounts.models import AuditEvent
@@ -23,6 +24,7 @@ from partnerships.models import AgreementCopy, AgreementSignature, Membership
 from partnerships.roles import Role
 from partnerships.services.agreements import agreement_publish, agreement_renew
 from partnerships.services.signing import agreement_sign
+from tests.downloads import csv_rows, xlsx_rows
 from tests.factories.accounts import UserFactory, signed_in
 from tests.factories.agreements import EXETER, PASSWORD, K, signing_partnership
 from tests.factories.partnerships import give_role
@@ -365,3 +367,108 @@ def test_the_partnership_downloads_every_signed_copy_in_one_zip():
     copy = signing.copy(signing.schools[0])
     assert copy.identifier in name and sha256(pdf) == copy.signed_sha256
     assert signed_in(signing.heads[signing.schools[0].pk]).get(url).status_code == 403
+
+
+# --- The board's download ----------------------------------------------------------------------------------
+
+FORMULA = '=HYPERLINK("http://evil.example","Click")'
+
+
+def _board_export(signing, fmt, version=None):
+    return _url(signing, "board_export", version_pk=(version or signing.version).pk, fmt=fmt)
+
+
+def test_the_board_downloads_each_copy_with_who_signed_which_block_and_when():
+    signing = signing_partnership(schools=2)
+    first, second = signing.schools
+    with scopes_disabled():
+        type(second).objects.filter(pk=second.pk).update(name=FORMULA)
+    _sign(signing, signing.heads[first.pk], first, K.HEADTEACHER)
+    signed_on = timezone.localdate()
+
+    response = signed_in(signing.coordinator).get(_board_export(signing, "csv"))
+    rows = csv_rows(response)
+    assert rows[0] == [
+        "School",
+        "URN",
+        "Status",
+        "Headteacher",
+        "Headteacher signed on",
+        "Chair of governors",
+        "Chair of governors signed on",
+        "Chair of the partnership",
+        "Chair of the partnership signed on",
+    ]
+    by_urn = {row[1]: row for row in rows[1:]}
+    assert by_urn[str(first.urn)] == [
+        first.name,
+        str(first.urn),
+        "Awaiting signatures",
+        signing.heads[first.pk].full_name,
+        signed_on.isoformat(),
+        f"Outstanding: Chair of governors of {first.name}",
+        "",
+        f"Outstanding: {signing.chair.full_name}",
+        "",
+    ]
+    assert by_urn[str(second.urn)][0] == "'" + FORMULA
+    assert by_urn[str(second.urn)][3] == "Outstanding: Head of " + signing.schools[1].name
+    for hidden in (b"192.0.2.10", b"Mozilla"):
+        assert hidden not in response.content
+
+    sheet = xlsx_rows(signed_in(signing.chair).get(_board_export(signing, "xlsx")))
+    row = next(row for row in sheet[1:] if row[1] == first.urn)
+    assert row[4] == datetime.datetime.combine(signed_on, datetime.time())
+    assert len(sheet) == 3
+
+
+def test_a_schools_people_download_only_their_own_schools_copy_as_their_board_lists_it():
+    signing = signing_partnership(schools=2)
+    school, other = signing.schools
+    client = signed_in(signing.heads[other.pk])
+    sheet = xlsx_rows(client.get(_board_export(signing, "xlsx")))
+    assert [row[1] for row in sheet[1:]] == [other.urn]
+    assert school.name.encode() not in client.get(_board_export(signing, "csv")).content
+    board = client.get(_url(signing, "board", version_pk=signing.version.pk)).content.decode()
+    assert _board_export(signing, "xlsx") in board and "Download as CSV" in board
+
+
+def test_another_partnerships_board_is_not_found_to_download():
+    signing = signing_partnership(schools=1)
+    beta = signing_partnership(name="Beta Schools", schools=1)
+    url = _board_export(signing, "csv", version=beta.version)
+    assert signed_in(signing.coordinator).get(url).status_code == 404
+    assert signed_in(signing.coordinator).post(url).status_code == 404  # a 405 would say the version exists
+    assert signed_in(signing.coordinator).get(_board_export(signing, "pdf")).status_code == 404
+
+
+def test_the_board_download_runs_the_same_queries_for_many_schools():
+    signing = signing_partnership(schools=2)
+    _sign(signing, signing.heads[signing.schools[0].pk], signing.schools[0], K.HEADTEACHER)
+
+    def grow():
+        from partnerships.models import AgreementMember
+        from tests.factories.partnerships import MembershipFactory
+
+        for n in range(8):
+            member = MembershipFactory(partnership=signing.partnership).school
+            AgreementMember.objects.create(version=signing.version, school=member)
+            copy = AgreementCopy.objects.create(
+                version=signing.version, school=member, identifier=f"X{member.pk}", blank="x.pdf", blank_sha256="0" * 64
+            )
+            head = UserFactory()
+            give_role(head, signing.partnership, Role.HEADTEACHER, member)
+            if n % 2:
+                AgreementSignature.objects.create(
+                    copy=copy,
+                    block=signing.block(K.HEADTEACHER),
+                    signer=head,
+                    name=head.full_name,
+                    role_label="Headteacher",
+                    method="password",
+                    document_sha256="0" * 64,
+                )
+
+    url = _board_export(signing, "xlsx")
+    assert_constant_queries(signed_in(signing.coordinator), url, grow=grow, at_most=9)
+    assert len(xlsx_rows(signed_in(signing.coordinator).get(url))) == 11

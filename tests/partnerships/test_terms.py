@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from accounts.models import AuditEvent
@@ -9,8 +10,15 @@ from core.testing import assert_constant_queries
 from partnerships.calendar import academic_year_label, academic_year_of, default_terms
 from partnerships.models import Term
 from partnerships.roles import Role
-from partnerships.selectors.terms import next_term_after, school_day_on_or_after, term_containing, term_on_or_after
+from partnerships.selectors.terms import (
+    next_term_after,
+    school_day_on_or_after,
+    term_containing,
+    term_on_or_after,
+    terms_for_years,
+)
 from partnerships.services.terms import terms_ensure, terms_update
+from tests.downloads import csv_rows, xlsx_rows
 from tests.factories.accounts import UserFactory
 from tests.factories.partnerships import TERM_DATES, give_role, make_terms, term_form_data
 
@@ -251,6 +259,55 @@ def test_the_terms_page_runs_a_constant_number_of_queries(tenant_a, client_for):
     assert_constant_queries(
         client_for(tenant_a.coordinator), f"/p/{tenant_a.slug}/constitution/terms/", grow=grow, at_most=5
     )
+
+
+def _terms_export(tenant, fmt):
+    return reverse("constitution:terms_export", kwargs={"partnership_slug": tenant.slug, "fmt": fmt})
+
+
+def test_the_term_dates_download_as_the_page_lists_them_with_the_partnerships_own_dates(
+    tenant_a, tenant_b, client_for, today
+):
+    year = academic_year_of(today)
+    terms_ensure(tenant_a.partnership, year)
+    with scopes_disabled():
+        Term.objects.filter(partnership=tenant_a.partnership, academic_year=year, name="autumn").update(
+            starts=D(year, 9, 1)
+        )
+        terms_ensure(tenant_b.partnership, year)
+        Term.objects.filter(partnership=tenant_b.partnership, academic_year=year, name="autumn").update(
+            starts=D(year, 9, 8)
+        )
+    observer = UserFactory()
+    give_role(observer, tenant_a.partnership, Role.LA_OBSERVER)
+
+    rows = csv_rows(client_for(observer).get(_terms_export(tenant_a, "csv")))
+    assert rows[0] == ["Academic year", "Term", "First day", "Half term starts", "Half term ends", "Last day"]
+    expected = [
+        [academic_year_label(t.academic_year), t.get_name_display()]
+        + [d.isoformat() for d in (t.starts, t.half_term_starts, t.half_term_ends, t.ends)]
+        for t in terms_for_years(tenant_a.partnership, year, year + 1)
+    ]
+    assert [row[0] for row in rows[1:]] == [academic_year_label(year)] * 3 + [academic_year_label(year + 1)] * 3
+    assert rows[1:] == expected
+    assert rows[1][1:3] == ["Autumn", D(year, 9, 1).isoformat()]
+
+    sheet = xlsx_rows(client_for(tenant_b.coordinator).get(_terms_export(tenant_b, "xlsx")))
+    assert sheet[1][2] == datetime.datetime(year, 9, 8) and len(sheet) == 7
+    page = client_for(observer).get(f"/p/{tenant_a.slug}/constitution/terms/").content.decode()
+    assert "Download as CSV" in page and _terms_export(tenant_a, "xlsx") in page
+    assert client_for(observer).post(_terms_export(tenant_a, "csv")).status_code == 405
+    assert client_for(observer).get(_terms_export(tenant_a, "ods")).status_code == 404
+
+
+def test_the_term_dates_download_runs_the_same_queries_whatever_the_partnership_has_saved(tenant_a, client_for):
+    def grow():
+        for year in range(2000, 2040):
+            terms_ensure(tenant_a.partnership, year)
+
+    url = _terms_export(tenant_a, "xlsx")
+    assert_constant_queries(client_for(tenant_a.coordinator), url, grow=grow, at_most=5)
+    assert len(xlsx_rows(client_for(tenant_a.coordinator).get(url))) == 7
 
 
 def test_a_school_day_is_a_weekday_in_term_outside_half_term(tenant_a):

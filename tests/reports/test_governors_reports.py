@@ -328,6 +328,8 @@ def test_the_pages_run_a_constant_number_of_queries(tenant_a, client_for, django
     head = client_for(tenant_a.headteacher)
     with django_assert_max_num_queries(20):
         assert head.get(f"/p/{tenant_a.slug}/reports/").status_code == 200
+    with django_assert_max_num_queries(20):
+        assert head.get(f"/p/{tenant_a.slug}/reports/export.xlsx").status_code == 200
 
 
 def test_only_what_governors_may_see_goes_into_the_report(tenant_a):

@@ -9,16 +9,20 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from accounts.models import AuditEvent
 from core.models import OutboxMessage
+from core.testing import assert_constant_queries
 from partnerships.models import RoleAssignment
 from partnerships.roles import Role
 from subscriptions.models import Booking, BookingDelegation
 from subscriptions.selectors import delegated_school_ids
 from subscriptions.services.delegations import delegation_grant, delegation_withdraw
 from subscriptions.services.events import event_create
+from tests.downloads import csv_rows, xlsx_rows
 from tests.factories.accounts import UserFactory, signed_in
 from tests.factories.partnerships import give_role
 from tests.factories.subscriptions import subscribed, tariff
@@ -246,3 +250,86 @@ def test_a_head_whose_school_does_not_subscribe_still_names_who_books(tenant_a, 
     # The deputy cannot name anyone; another partnership's school is not there at all.
     assert signed_in(deputy).get(url).status_code == 403
     assert head.get(f"/p/{tenant_a.slug}/subscriptions/schools/999999/bookers/").status_code == 404
+
+
+# --- The bookers' download ---------------------------------------------------------------------------------
+
+FORMULA = '=HYPERLINK("http://evil.example","Click")'
+
+
+def _bookers_export(tenant, school, fmt):
+    return reverse(
+        "subscriptions:bookers_export", kwargs={"partnership_slug": tenant.slug, "school_pk": school.pk, "fmt": fmt}
+    )
+
+
+def _named(tenant, school, delegate, **fields):
+    with scopes_disabled():
+        return BookingDelegation.objects.create(
+            partnership=tenant.partnership, school=school, delegate=delegate, given_by=tenant.headteacher, **fields
+        )
+
+
+@pytest.mark.django_db
+def test_the_headteacher_downloads_who_may_book_as_the_page_lists_it(tenant_a, tenant_b, clock, deputy):
+    school = tenant_a.schools[0]
+    _grant(tenant_a, deputy, end=D(2027, 7, 22))
+    bursar = UserFactory(full_name=FORMULA)
+    later = UserFactory(full_name="", email="later@example.org")
+    with scopes_disabled():
+        give_role(bursar, tenant_a.partnership, Role.FINANCE_OFFICER, school)
+        give_role(later, tenant_a.partnership, Role.DEPUTY, school)
+    _named(
+        tenant_a, school, bursar, start=D(2025, 9, 1), withdrawn_at=timezone.now(), withdrawn_by=tenant_a.headteacher
+    )
+    _named(tenant_a, school, later, start=D(2026, 11, 2))
+    _named(tenant_a, tenant_a.schools[1], UserFactory(full_name="Other School Booker"), start=D(2025, 9, 1))
+    _named(tenant_b, tenant_b.schools[0], UserFactory(full_name="Beta Booker"), start=D(2025, 9, 1))
+
+    response = signed_in(tenant_a.headteacher).get(_bookers_export(tenant_a, school, "csv"))
+    rows = csv_rows(response)
+    head = tenant_a.headteacher.full_name
+    assert rows == [
+        ["Colleague", "Named by", "From", "To", "Today"],
+        ["later@example.org", head, "2026-11-02", "", "Not started"],
+        ["Dee Deputy", head, "2026-10-01", "2027-07-22", "May book"],
+        ["'" + FORMULA, head, "2025-09-01", "", "Withdrawn"],
+    ]
+    for hidden in (b"Other School Booker", b"Beta Booker"):
+        assert hidden not in response.content
+
+    sheet = xlsx_rows(signed_in(tenant_a.headteacher).get(_bookers_export(tenant_a, school, "xlsx")))
+    assert sheet[2][2:4] == (datetime.datetime(2026, 10, 1), datetime.datetime(2027, 7, 22))
+    page = signed_in(tenant_a.headteacher).get(f"/p/{tenant_a.slug}/subscriptions/schools/{school.pk}/bookers/")
+    assert _bookers_export(tenant_a, school, "xlsx") in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_only_the_schools_headteacher_downloads_its_bookers(tenant_a, tenant_b, clock, deputy):
+    school = tenant_a.schools[0]
+    _grant(tenant_a, deputy)
+    assert signed_in(deputy).get(_bookers_export(tenant_a, school, "csv")).status_code == 403
+    other_head = UserFactory()
+    with scopes_disabled():
+        give_role(other_head, tenant_a.partnership, Role.HEADTEACHER, tenant_a.schools[1])
+    assert signed_in(other_head).get(_bookers_export(tenant_a, school, "csv")).status_code == 404
+    beta = _bookers_export(tenant_a, tenant_b.schools[0], "csv")
+    assert signed_in(tenant_a.headteacher).get(beta).status_code == 404
+    assert signed_in(tenant_a.headteacher).post(beta).status_code == 404  # a 405 would say the school is there
+    assert signed_in(tenant_a.headteacher).get(_bookers_export(tenant_a, school, "ods")).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_bookers_download_runs_the_same_queries_for_one_colleague_and_many(tenant_a, clock, deputy):
+    school = tenant_a.schools[0]
+    _grant(tenant_a, deputy)
+
+    def grow():
+        for n in range(30):
+            colleague = UserFactory()
+            give_role(colleague, tenant_a.partnership, Role.DEPUTY, school)
+            _named(tenant_a, school, colleague, start=D(2025, 9, 1), end=D(2026, 7, 22) if n % 2 else None)
+
+    url = _bookers_export(tenant_a, school, "xlsx")
+    assert_constant_queries(signed_in(tenant_a.headteacher), url, grow=grow, at_most=7)
+    assert len(xlsx_rows(signed_in(tenant_a.headteacher).get(url))) == 32

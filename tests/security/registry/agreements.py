@@ -105,6 +105,7 @@ ALLOWED = {
     "agreement:section": _COORDINATOR,
     "agreement:preview": _COORDINATOR,
     "agreement:board": _ALL,
+    "agreement:board_export": _ALL,  # each reader's file holds the copies their board lists
     "agreement:signed_copies": {Role.COORDINATOR, Role.CHAIR},
     "agreement:copy": _COPY,
     "agreement:copy_blank": _COPY,

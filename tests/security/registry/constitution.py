@@ -52,6 +52,7 @@ ALLOWED = {
     "membership:notice_letter": {R.COORDINATOR},
     "constitution:detail": _ALL,
     "constitution:terms": _ALL,
+    "constitution:terms_export": _ALL,
     "constitution:terms_change": {R.COORDINATOR},
     **{f"constitution:change_{section}": {R.COORDINATOR} for section in SECTIONS},
 }

@@ -82,6 +82,7 @@ PLAIN_KWARGS = {"academic_year": "a term's academic year, no object", "term": "a
 
 ALLOWED = {
     "reports:index": _READERS,
+    "reports:index_export": _READERS,  # each reader's file holds the reports their page lists
     "reports:settings": _COORDINATOR,
     "reports:term": _COORDINATOR,
     "reports:generate": _COORDINATOR,

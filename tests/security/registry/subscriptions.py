@@ -106,6 +106,7 @@ ALLOWED = {
     "subscriptions:cancel": _BOOKERS,
     "subscriptions:actuals": _RECORDERS,
     "subscriptions:bookers": _HEAD,
+    "subscriptions:bookers_export": _HEAD,
     "subscriptions:booker_withdraw": _HEAD,
 }
 
@@ -120,6 +121,7 @@ NOT_FOUND = {
         "cancel",
         "actuals",
         "bookers",
+        "bookers_export",
         "booker_withdraw",
     )
 }
