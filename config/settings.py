@@ -302,17 +302,34 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # allauth's rate limits count in the cache, so with several web processes it must be shared (Redis).
+# "pages" keeps dashboards' rendered panels and the data versions that name them (core/freshness.py),
+# apart from the rate limits so that its entries never push those out. Short socket timeouts: a Redis
+# that stops answering costs a request a fraction of a second, not the client's default five.
+_REDIS_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+_SHARED_CACHE = bool(REDIS_URL and not TESTING)
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-        if REDIS_URL and not TESTING
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "OPTIONS": _REDIS_OPTIONS}
+        if _SHARED_CACHE
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+    ),
+    "pages": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "pages",
+            "OPTIONS": _REDIS_OPTIONS,
+        }
+        if _SHARED_CACHE
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"}
+    ),
 }
 
 # How long a dashboard's rendered panels are kept at most (core/freshness.py): any write to the data
 # they show replaces them at once; this bounds only what the clock changes. 0 renders every time.
-PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300, minimum=0)
+# Keeping needs a cache every process shares: off by default in production without Redis, where each
+# web process would have its own.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300 if (REDIS_URL or DEBUG or TESTING) else 0, minimum=0)
 
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14, minimum=1)
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-password-1")

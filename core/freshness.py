@@ -16,22 +16,26 @@ data it was made from. Nothing has to remember to invalidate it:
   PAGE_CACHE_SECONDS on the clock, and a kept part expires with its slot. (So does a write from
   outside the app, such as an administrator's psql session, which no wrapper sees.)
 
-The cache must be one that every writing process shares: Redis whenever REDIS_URL is set (the worker
-then shares it too); the in-process default serves the single-process development server, where tasks
-run in process. PAGE_CACHE_SECONDS=0 turns keeping off. If the cache cannot be reached, parts are
-rendered afresh rather than failing the page.
+Parts and versions live in the "pages" cache, apart from the rate limits in the default one. It must
+be one that every writing process shares: Redis whenever REDIS_URL is set (the worker then shares it
+too); the in-process default serves the single-process development server, where tasks run in process,
+and without Redis in production keeping is off (PAGE_CACHE_SECONDS defaults to 0; 0 turns it off
+anywhere). If the cache fails, pages are rendered afresh and writes go on; it is left alone for
+RETRY_AFTER_SECONDS, so a Redis that hangs costs one short timeout now and then. A write made while it
+was failing may leave a part from before the failure shown until its slot ends.
 """
 
 import hashlib
 import logging
 import re
+import time
 import uuid
 from collections.abc import Callable, Iterable
-from functools import cache, partial
+from functools import cache
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache as default_cache
+from django.core.cache import caches
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django_scopes.state import get_scope
@@ -76,11 +80,57 @@ def versions_written(table: str) -> list:
     return [INSTALLATION]
 
 
-def _replace(names: Iterable) -> None:
+# After the cache fails, it is left alone for this long (in this process): a Redis that has stopped
+# answering costs one short timeout now and then, not one on every write and every look.
+RETRY_AFTER_SECONDS = 30.0
+_cache_down_until = 0.0
+
+
+def _pages():
+    return caches["pages"]
+
+
+def _cache_call(what: str, call: Callable, default=None):
+    """`call()` on the pages cache, or `default` while it is failing (logged once per failure)."""
+    global _cache_down_until
+    if time.monotonic() < _cache_down_until:
+        return default
     try:
-        default_cache.set_many({_token_key(name): uuid.uuid4().hex for name in names}, timeout=None)
-    except Exception:  # an unreachable cache must not fail a write; parts then expire with their slot
-        logger.warning("Could not record a data version in the cache", exc_info=True)
+        return call()
+    except Exception:  # an unreachable cache must not fail a write or a page
+        _cache_down_until = time.monotonic() + RETRY_AFTER_SECONDS
+        logger.warning("The pages cache failed to %s; pages are rendered afresh for a while", what, exc_info=True)
+        return default
+
+
+def _replace(names: Iterable) -> None:
+    tokens = {_token_key(name): uuid.uuid4().hex for name in names}
+    _cache_call("record a data version", lambda: _pages().set_many(tokens, timeout=None))
+
+
+class _CommitBump:
+    """The versions a transaction's writes changed, replaced again once it commits: one call however
+    many statements it ran."""
+
+    def __init__(self):
+        self.names: set = set()
+
+    def __call__(self):
+        _replace(self.names)
+
+
+def _commit_bump(connection) -> _CommitBump:
+    """This transaction's bump: registered with its first write (and dropped with a savepoint rolled
+    back, as every on_commit callback is; the next write registers another)."""
+    for _savepoints, callback, _robust in connection.run_on_commit:
+        if isinstance(callback, _CommitBump):
+            return callback
+    bump = _CommitBump()
+    connection.on_commit(bump, robust=True)
+    # First in line: Django runs no callback after one that raises, and a callback registered before
+    # this transaction's first write (a file to delete, a task to send) may raise once committed.
+    connection.run_on_commit.insert(0, connection.run_on_commit.pop())
+    return bump
 
 
 def _changed_nothing(sql: str, cursor) -> bool:
@@ -91,7 +141,8 @@ def _changed_nothing(sql: str, cursor) -> bool:
 
 def watch_writes(execute, sql, params, many, context):
     """The execute wrapper (installed on every connection by core.apps): a write replaces the versions
-    it changes, at once and again when its transaction commits."""
+    it changes, at once (for what this connection reads before it commits) and again when its
+    transaction commits (for everyone else)."""
     result = execute(sql, params, many, context)
     match = _WRITE.match(sql) if isinstance(sql, str) else None
     if match and match[1] not in IGNORED_TABLES and not _changed_nothing(sql, context["cursor"]):
@@ -100,7 +151,7 @@ def watch_writes(execute, sql, params, many, context):
         _replace(names)
         connection = context["connection"]
         if connection.in_atomic_block:
-            connection.on_commit(partial(_replace, names))
+            _commit_bump(connection).names.update(names)
     return result
 
 
@@ -113,24 +164,24 @@ def install(sender=None, connection=None, **kwargs) -> None:
 def data_version(partnership_id: int) -> str | None:
     """The version of the installation's and the partnership's data, or None if the cache is down."""
     keys = [_token_key(INSTALLATION), _token_key(partnership_id)]
-    try:
-        found = default_cache.get_many(keys)
-        for key in keys:
-            if key not in found:  # first read since the cache started: any token will do, once
-                default_cache.add(key, uuid.uuid4().hex, timeout=None)
+
+    def read():
+        found = _pages().get_many(keys)
         if len(found) < len(keys):
-            found = default_cache.get_many(keys)
-    except Exception:
-        logger.warning("Could not read the data version from the cache", exc_info=True)
-        return None
-    if len(found) < len(keys):
-        return None
-    return ".".join(found[key] for key in keys)
+            for key in keys:  # first read since the cache started (or evicted): any token will do, once
+                if key not in found:
+                    _pages().add(key, uuid.uuid4().hex, timeout=None)
+            found = _pages().get_many(keys)
+        return ".".join(found[key] for key in keys) if len(found) == len(keys) else None
+
+    return _cache_call("read the data version", read)
 
 
 def kept_part(*, partnership_id: int, parts: tuple, render: Callable[[], str]) -> SafeString:
     """The HTML `render()` makes, kept until the partnership's data or the day or the clock's slot
-    changes. `parts` names everything else the HTML depends on (the page, the reader, the query)."""
+    changes. `parts` names everything else the HTML depends on (the page, the reader and their roles).
+    `render` must read what it shows itself, after this has read the version: a row loaded earlier
+    could predate a write committed in between, and be kept under that write's version."""
     seconds = settings.PAGE_CACHE_SECONDS
     version = data_version(partnership_id) if seconds else None
     if version is None:
@@ -138,15 +189,8 @@ def kept_part(*, partnership_id: int, parts: tuple, render: Callable[[], str]) -
     slot = int(timezone.now().timestamp() // seconds)
     name = repr((parts, partnership_id, version, timezone.localdate().isoformat(), slot))
     key = "freshness:part:" + hashlib.sha256(name.encode()).hexdigest()
-    try:
-        html = default_cache.get(key)
-    except Exception:
-        logger.warning("Could not read a kept page part from the cache", exc_info=True)
-        html = None
+    html = _cache_call("read a kept page part", lambda: _pages().get(key))
     if html is None:
         html = str(render())
-        try:
-            default_cache.set(key, html, timeout=seconds)
-        except Exception:
-            logger.warning("Could not keep a page part in the cache", exc_info=True)
+        _cache_call("keep a page part", lambda: _pages().set(key, html, timeout=seconds))
     return mark_safe(html)  # rendered (and escaped) by its template  # nosec B308 B703

@@ -25,9 +25,13 @@ def pytest_fixture_setup(fixturedef, request):
 
 @pytest.fixture(autouse=True)
 def _fast_settings(settings, tmp_path):
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()  # allauth's rate limits count in the cache: each test starts afresh
+    from core import freshness
+
+    for cache in caches.all():  # allauth's rate limits and kept dashboards: each test starts afresh
+        cache.clear()
+    freshness._cache_down_until = 0.0  # a test that took the cache away must not leave it "failing"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"

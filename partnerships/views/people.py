@@ -51,19 +51,21 @@ class DashboardView(TenantViewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         request = self.request
+        # The reader and exactly what their roles are today, so a role changed in place is a new key
+        # even if the change could not be recorded in the cache; the path, never the query string,
+        # which the dashboard does not read (so a query cannot make kept copies without end).
+        roles = sorted((r.pk, r.role, r.school_id, str(r.start), str(r.end)) for r in request.tenant.roles)
         context["dashboard"] = kept_part(
             partnership_id=self.partnership.pk,
-            parts=(
-                "dashboard",
-                request.user.pk,
-                request.get_full_path(),
-                sorted(role.pk for role in request.tenant.roles),
-            ),
+            parts=("dashboard", request.user.pk, request.path, roles, sorted(request.tenant.perms)),
             render=lambda: render_to_string(self.panels_template, self.panels_context(context), request=request),
         )
         return context
 
     def panels_context(self, context: dict) -> dict:
+        # Read after the data version (kept_part): the partnership loaded with the request could
+        # predate a change committed since, which must not be kept under that change's version.
+        self.partnership.refresh_from_db()
         context = dict(context)
         context["agreement"] = agreement_on(self.partnership)
         context["your_roles"] = selectors.roles_held(self.partnership, self.request.user)

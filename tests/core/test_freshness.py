@@ -5,11 +5,13 @@ the day and the clock's slot name it; and with keeping off or the cache unreacha
 rendered afresh rather than failing."""
 
 import datetime
+import time
 from unittest import mock
 
 import pytest
 from django.contrib.sessions.models import Session
-from django.db import transaction
+from django.core.cache import caches
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
@@ -17,8 +19,9 @@ from django_scopes import scope, scopes_disabled
 from core import freshness
 from core.testing import count_queries
 from meetings.models import ActionPoint, Meeting
-from partnerships.models import Partnership
+from partnerships.models import Partnership, RoleAssignment
 from partnerships.roles import Role
+from schools.models import School
 from tests.clock import on_day
 from tests.factories.accounts import UserFactory
 from tests.factories.meetings import MeetingFactory
@@ -196,15 +199,14 @@ def test_a_session_written_changes_nothing(tenant_a, client_for):
     assert freshness.data_version(tenant_a.partnership.pk) == before
 
 
-def test_a_transaction_changes_the_version_again_when_it_commits(tenant_a, django_capture_on_commit_callbacks):
+@pytest.mark.django_db(transaction=True)
+def test_a_transaction_changes_the_version_again_when_it_commits(tenant_a):
     meeting = _meeting(tenant_a)
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with scope(partnership=tenant_a.partnership), transaction.atomic():
-            Meeting.objects.filter(pk=meeting.pk).update(title="Renamed")
-            # A page rendered now, from the rows before this transaction commits, is kept under this
-            # version: the commit must move past it.
-            during = freshness.data_version(tenant_a.partnership.pk)
-    assert callbacks
+    with scope(partnership=tenant_a.partnership), transaction.atomic():
+        Meeting.objects.filter(pk=meeting.pk).update(title="Renamed")
+        # A page another connection renders now, from the rows before this transaction commits, is
+        # kept under this version: the commit must move past it.
+        during = freshness.data_version(tenant_a.partnership.pk)
     assert freshness.data_version(tenant_a.partnership.pk) != during
 
 
@@ -250,18 +252,111 @@ def test_with_keeping_off_every_look_is_rendered(tenant_a, settings):
     assert render.calls == 2
 
 
-def test_an_unreachable_cache_renders_afresh_and_writes_still_succeed(tenant_a, client_for, settings, caplog):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens here
-            "OPTIONS": {"socket_connect_timeout": 0.2},
-        }
+def _redis_nobody_answers() -> dict:
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens here
+        "OPTIONS": {"socket_connect_timeout": 0.2},
     }
+
+
+def test_an_unreachable_cache_renders_afresh_and_writes_still_succeed(tenant_a, client_for, settings, caplog):
+    settings.CACHES = {"default": _redis_nobody_answers(), "pages": _redis_nobody_answers()}
     render = Renders()
     assert _kept(tenant_a, render) == "<p>Panels</p>1"
     assert _kept(tenant_a, render) == "<p>Panels</p>2"
     meeting = _meeting(tenant_a, title="Written while the cache was down")
     with scopes_disabled():
         assert Meeting.objects.get(pk=meeting.pk).title == "Written while the cache was down"
-    assert "Could not" in caplog.text
+    assert "The pages cache failed" in caplog.text
+
+
+def test_a_failing_cache_is_left_alone_for_a_while_so_it_cannot_slow_every_write(tenant_a, monkeypatch):
+    pages = caches["pages"]
+    calls = []
+
+    def hangs_then_fails(*args, **kwargs):
+        calls.append(args)
+        raise TimeoutError("Redis did not answer")
+
+    monkeypatch.setattr(pages, "set_many", hangs_then_fails)
+    meeting = _meeting(tenant_a)
+    with scope(partnership=tenant_a.partnership):
+        for n in range(5):
+            Meeting.objects.filter(pk=meeting.pk).update(title=f"Renamed {n}")
+    assert len(calls) == 1  # the first write found it failing; the others did not wait on it
+    render = Renders()
+    _kept(tenant_a, render)
+    _kept(tenant_a, render)
+    assert render.calls == 2  # nothing kept meanwhile
+    later = time.monotonic() + freshness.RETRY_AFTER_SECONDS + 1
+    with mock.patch("core.freshness.time.monotonic", return_value=later), scope(partnership=tenant_a.partnership):
+        Meeting.objects.filter(pk=meeting.pk).update(title="Renamed again")
+    assert len(calls) == 2  # tried again once the while had passed
+
+
+def test_a_transaction_replaces_its_versions_once_when_it_commits(tenant_a, tenant_b):
+    meeting = _meeting(tenant_a)
+    with scope(partnership=tenant_a.partnership), transaction.atomic():
+        for n in range(3):
+            Meeting.objects.filter(pk=meeting.pk).update(title=f"Renamed {n}")
+        School.objects.filter(pk=tenant_b.schools[0].pk).update(name="Renamed school")
+    # (The test runs in one transaction: its callbacks wait for a commit that never comes.)
+    bumps = [callback for _, callback, _ in connection.run_on_commit if isinstance(callback, freshness._CommitBump)]
+    assert len(bumps) == 1 and {tenant_a.partnership.pk, freshness.INSTALLATION} <= bumps[0].names
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_commit_hook_before_it_does_not_stop_the_version_changing(tenant_a, tenant_b):
+    meeting = _meeting(tenant_a)
+    school = tenant_b.schools[0]
+    with pytest.raises(RuntimeError), scope(partnership=tenant_a.partnership), transaction.atomic():
+        transaction.on_commit(mock.Mock(side_effect=RuntimeError("storage delete failed")))  # runs first
+        Meeting.objects.filter(pk=meeting.pk).update(title="First")
+        School.objects.filter(pk=school.pk).update(name="Renamed")
+        during = freshness.data_version(tenant_b.partnership.pk)  # B's dashboard rendered now, old name
+    assert freshness.data_version(tenant_b.partnership.pk) != during
+
+
+def test_a_query_string_is_not_a_new_kept_copy(tenant_a, client_for, django_assert_max_num_queries):
+    _meeting(tenant_a)
+    client = client_for(tenant_a.coordinator)
+    first = client.get(_url(tenant_a)).content.decode()
+    for n in range(3):
+        with django_assert_max_num_queries(4):  # the kept copy, not a new one per query string
+            assert client.get(f"{_url(tenant_a)}?n={n}").content.decode() == first
+
+
+def test_a_role_changed_in_place_is_a_new_copy_even_if_the_change_was_not_recorded(tenant_a, client_for, monkeypatch):
+    _meeting(tenant_a)
+    client = client_for(tenant_a.coordinator)
+    assert "Summer partnership meeting" in client.get(_url(tenant_a)).content.decode()
+    pages = caches["pages"]
+    with monkeypatch.context() as patched:
+        patched.setattr(pages, "set_many", mock.Mock(side_effect=TimeoutError("Redis did not answer")))
+        with scopes_disabled():
+            RoleAssignment.objects.filter(user=tenant_a.coordinator, partnership=tenant_a.partnership).update(
+                role=Role.LA_OBSERVER
+            )
+    freshness._cache_down_until = 0.0  # the cache answers again
+    # An observer does not see meetings: the coordinator's kept copy is not theirs.
+    assert "Summer partnership meeting" not in client.get(_url(tenant_a)).content.decode()
+
+
+def test_the_partnership_shown_is_read_after_the_version(tenant_a, client_for):
+    client = client_for(tenant_a.coordinator)
+    real = freshness.data_version
+    renamed = []
+
+    def rename_in_between(partnership_id):
+        # Another process renames the partnership after this request loaded it, before the version is read.
+        if not renamed:
+            renamed.append(True)
+            with scopes_disabled():
+                Partnership.objects.filter(pk=partnership_id).update(name="Renamed Partnership")
+        return real(partnership_id)
+
+    with mock.patch.object(freshness, "data_version", rename_in_between):
+        client.get(_url(tenant_a))
+    again = client.get(_url(tenant_a)).content.decode()
+    assert '<h1 class="govuk-heading-xl">Renamed Partnership</h1>' in again

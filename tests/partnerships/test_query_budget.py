@@ -58,18 +58,20 @@ def _grow(tenant, schools=200, people=300):
 
 
 # Budgets: session + user (2), tenant resolution: partnership (1), roles (1, which give the permissions
-# too), then the page's own reads. The counts are asserted equal on small and large fixtures; the ceilings
-# below catch a page creeping up. The dashboard's meetings panels add five: the next meetings, unanswered
-# invitations, overdue actions, and (for the chair and coordinator) the constitution and recent meetings
-# behind the absences to follow up; finance's warning of overdue contributions one more; the agreement in
-# force one (its published versions). The "Needs you now" list adds the coordinator's five: the next
-# meeting, its answers counted, overdue actions counted, the register of declarations (two). "At a
-# glance" adds one query per chart: the year's attendance heat map (meetings joined to their attendance),
-# budget against spending (lines with their sums) and credits used and left (subscriptions with theirs);
-# a headteacher's credits chart is paid for by their credits left, read in one query instead of two. The
-# reports not yet generated add four: the terms, last term's run, last year's annual report and its members.
+# too), then the page's own reads. The dashboard, rendered afresh, reads its partnership again after the
+# data version (core.freshness) so that it never keeps a partnership older than that version. The counts
+# are asserted equal on small and large fixtures; the ceilings below catch a page creeping up. The
+# dashboard's meetings panels add five: the next meetings, unanswered invitations, overdue actions, and
+# (for the chair and coordinator) the constitution and recent meetings behind the absences to follow up;
+# finance's warning of overdue contributions one more; the agreement in force one (its published
+# versions). The "Needs you now" list adds the coordinator's five: the next meeting, its answers counted,
+# overdue actions counted, the register of declarations (two). "At a glance" adds one query per chart:
+# the year's attendance heat map (meetings joined to their attendance), budget against spending (lines
+# with their sums) and credits used and left (subscriptions with theirs); a headteacher's credits chart
+# is paid for by their credits left, read in one query instead of two. The reports not yet generated add
+# four: the terms, last term's run, last year's annual report and its members.
 PAGES = [
-    ("", 25),
+    ("", 26),
     ("people/", 10),
     ("people/?show=history", 10),
     ("people/?page=3", 10),
